@@ -1,0 +1,274 @@
+"""The ``defwatch`` command line: crawl | daemon | export | extract | status | schema.
+
+Exit codes (also in the README):
+  0  success
+  1  nothing at all could be fetched (every feed failed), or a runtime failure
+  2  usage error or configuration error (the message names the file and key)
+  3  the store cannot be used: unreadable, corrupt, newer schema, or locked by another writer
+  130 interrupted before the work was done (Ctrl-C during a one-off crawl)
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from crawler.config import DEFAULT_SITES, ConfigError, Site, load_app, load_sites
+from crawler.store import Store, StoreError, default_db_path
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+logger = logging.getLogger("defwatch")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="defwatch", description="Scraper and feed monitor for defense news.")
+    parser.add_argument("--config", type=Path, help="application settings (default: config/app.toml)")
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def common(p: argparse.ArgumentParser, *, sites: bool = True) -> None:
+        if sites:
+            p.add_argument("--sites", type=Path, default=DEFAULT_SITES,
+                           help="registry folder of <id>.toml files, or one TOML file of [[sites]] (default: bundled)")
+            p.add_argument("--site", action="append", default=[], metavar="ID", help="only these site ids (repeatable)")
+        p.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db_path()})")
+
+    p = sub.add_parser("crawl", help="poll every feed of every site once, fetch new articles, store them")
+    common(p)
+    p.add_argument("--out", type=Path, help="also append the new and updated records to this JSONL file")
+    p.add_argument("--force", action="store_true", help="refetch pages even when the store knows them")
+    p.add_argument("--no-progress", action="store_true", help="no progress display")
+
+    p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
+    common(p)
+    p.add_argument("--out", type=Path, help="append new and updated records to this JSONL file "
+                                            "(default: dated files under the data directory)")
+    p.add_argument("--interval", type=float, help="poll every feed every SECONDS (tests, demos)")
+    p.add_argument("--tick", type=float, default=None, help="seconds between scheduler ticks")
+
+    p = sub.add_parser("export", help="write the latest version of every article as JSONL")
+    common(p, sites=False)
+    p.add_argument("--out", default="-", help="output file, or - for stdout (default)")
+    p.add_argument("--since", help="only articles published at or after this ISO date/time")
+    p.add_argument("--until", help="only articles published before this ISO date/time")
+    p.add_argument("--site", action="append", default=[], metavar="ID", help="only these site ids (repeatable)")
+
+    p = sub.add_parser("extract", help="extract one page (FILE or URL), or JSONL pages from stdin with --jsonl")
+    p.add_argument("source", nargs="?", help="an HTML file or an http(s) URL")
+    p.add_argument("--jsonl", action="store_true", help='read {"id","url","html"} lines on stdin, write JSON lines')
+    p.add_argument("--url", help="the page's URL (for a FILE; resolves relative links)")
+    p.add_argument("--sites", type=Path, default=None, help="registry, to apply a site's selectors and rules")
+    p.add_argument("--site", default=None, metavar="ID", help="use this site's rules")
+
+    p = sub.add_parser("status", help="per-feed state: last poll, result, failures, next poll")
+    common(p, sites=False)
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    sub.add_parser("schema", help="print the JSON Schema of an exported record")
+    return parser
+
+
+def setup_logging(verbose: int, *, stream=None) -> None:
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    logging.basicConfig(level=level, stream=stream or sys.stderr,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    for noisy in ("scrapy", "twisted", "filelock", "charset_normalizer", "trafilatura", "htmldate"):
+        logging.getLogger(noisy).setLevel(max(level, logging.WARNING if verbose < 2 else logging.INFO))
+
+
+def select_sites(all_sites: list[Site], wanted: list[str], source: Path) -> list[Site]:
+    if not wanted:
+        return [s for s in all_sites if s.enabled]
+    by_id = {s.id: s for s in all_sites}
+    unknown = [w for w in wanted if w not in by_id]
+    if unknown:
+        raise ConfigError(source, "site", f"unknown site id(s): {', '.join(unknown)}")
+    return [by_id[w] for w in wanted]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    setup_logging(args.verbose)
+    try:
+        app = load_app(args.config)
+        handler = COMMANDS[args.command]
+        return handler(args, app)
+    except ConfigError as exc:
+        print(f"defwatch: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"defwatch: store error: {exc}", file=sys.stderr)
+        return EXIT_STORE
+    except KeyboardInterrupt:
+        print("defwatch: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `defwatch export | head`): not an error of ours.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+# ---------------------------------------------------------------- crawl
+
+def cmd_crawl(args: argparse.Namespace, app) -> int:
+    sites = select_sites(load_sites(args.sites), args.site, args.sites)
+    db = args.db or default_db_path()
+    store = Store(db)
+    try:
+        store.lock()
+        result = run_once(app, sites, store, force=args.force, out=args.out,
+                          progress=not args.no_progress and sys.stderr.isatty())
+    finally:
+        store.close()
+    print_summary(result, sites)
+    if result.feeds_polled and result.feeds_failed == result.feeds_polled:
+        return EXIT_NOTHING
+    return EXIT_OK
+
+
+def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: Path | None = None,
+             progress: bool = False):
+    """Run one cycle over every feed of ``sites`` on a fresh asyncio reactor."""
+    from twisted.internet.task import react
+
+    from crawler.runner import install_asyncio_reactor, make_runner, run_cycle
+    from scrapy.utils.defer import deferred_from_coro
+
+    install_asyncio_reactor()
+    holder: dict[str, Any] = {}
+
+    async def cycle() -> None:
+        runner = make_runner(app)
+        status = _progress(progress)
+        try:
+            holder["result"] = await run_cycle(runner, app, sites, store, force=force, all_feeds=True, out=out)
+        finally:
+            if status:
+                status.stop()
+
+    def main(reactor):
+        return deferred_from_coro(cycle())
+
+    try:
+        react(main)
+    except SystemExit as exc:
+        if exc.code not in (0, None):
+            raise RuntimeError(f"crawl failed (exit {exc.code})") from None
+    if "result" not in holder:
+        raise RuntimeError("the crawl did not complete")
+    return holder["result"]
+
+
+def _progress(enabled: bool):
+    if not enabled:
+        return None
+    from rich.console import Console
+
+    status = Console(stderr=True).status("defwatch: polling feeds and fetching articles ...")
+    status.start()
+    return status
+
+
+def print_summary(result, sites: list[Site]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="defwatch crawl", show_lines=False)
+    for col in ("site", "feeds polled", "feed errors", "new", "updated", "page errors"):
+        table.add_column(col, justify="left" if col == "site" else "right")
+    for site in sites:
+        s = result.summary.get(site.id, {})
+        table.add_row(site.id, str(s.get("feeds", 0)), str(s.get("feed_errors", 0)), str(s.get("new", 0)),
+                      str(s.get("updated", 0)), str(s.get("errors", 0)))
+    console = Console(stderr=False, width=100)
+    console.print(table)
+    console.print(f"feeds polled {result.feeds_polled}, failed {result.feeds_failed}; "
+                  f"new articles {result.new}, updated {result.updated}"
+                  + (f"; exported {result.exported}" if result.exported else ""))
+
+
+# ---------------------------------------------------------------- daemon
+
+def cmd_daemon(args: argparse.Namespace, app) -> int:
+    from crawler.daemon import serve
+
+    sites = select_sites(load_sites(args.sites), args.site, args.sites)
+    db = args.db or default_db_path()
+    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick)
+
+
+# ---------------------------------------------------------------- export
+
+def cmd_export(args: argparse.Namespace, app) -> int:
+    from crawler.export import export_range, parse_when
+
+    for flag in ("since", "until"):
+        try:
+            parse_when(getattr(args, flag))
+        except ValueError:
+            print(f"defwatch export: --{flag}: not an ISO 8601 date or time: {getattr(args, flag)!r}", file=sys.stderr)
+            return EXIT_USAGE
+    store = Store(args.db or default_db_path(), readonly=True)
+    try:
+        n = export_range(store, args.out, since=args.since, until=args.until, sites=args.site or None)
+    except OSError as exc:
+        print(f"defwatch export: cannot write {args.out}: {exc.strerror or exc} (previous file left intact)",
+              file=sys.stderr)
+        return EXIT_NOTHING
+    finally:
+        store.close()
+    if args.out != "-":
+        print(f"exported {n} articles to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- extract
+
+def cmd_extract(args: argparse.Namespace, app) -> int:
+    from crawler.extractcmd import extract_jsonl, extract_one
+
+    site = None
+    if args.site:
+        sites = load_sites(args.sites or DEFAULT_SITES)
+        site = select_sites(sites, [args.site], args.sites or DEFAULT_SITES)[0]
+    if args.jsonl:
+        if args.source:
+            print("defwatch extract: --jsonl reads stdin; give no FILE or URL", file=sys.stderr)
+            return EXIT_USAGE
+        return extract_jsonl(sys.stdin.buffer, sys.stdout, site=site)
+    if not args.source:
+        print("defwatch extract: give a FILE or URL, or --jsonl", file=sys.stderr)
+        return EXIT_USAGE
+    return extract_one(args.source, url=args.url, site=site, app=app)
+
+
+# ---------------------------------------------------------------- status
+
+def cmd_status(args: argparse.Namespace, app) -> int:
+    from crawler.status import show_status
+
+    store = Store(args.db or default_db_path(), readonly=True)
+    try:
+        return show_status(store, as_json=args.json)
+    finally:
+        store.close()
+
+
+def cmd_schema(args: argparse.Namespace, app) -> int:
+    from crawler.items import article_json_schema
+
+    print(json.dumps(article_json_schema(), indent=2))
+    return EXIT_OK
+
+
+COMMANDS = {"crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
+            "status": cmd_status, "schema": cmd_schema}
+
+if __name__ == "__main__":
+    sys.exit(main())

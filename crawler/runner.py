@@ -1,0 +1,76 @@
+"""One crawl cycle, shared by ``defwatch crawl`` and the daemon.
+
+Scrapy runs on the asyncio reactor (``AsyncCrawlerRunner``); a cycle is one FeedSpider run over
+the due feeds of the given sites, after which the new and updated records are appended to the
+live output when there is one.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from crawler.config import AppConfig, Site
+from crawler.store import Store
+
+ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+logger = logging.getLogger(__name__)
+
+
+def install_asyncio_reactor() -> None:
+    from scrapy.utils.reactor import install_reactor, is_asyncio_reactor_installed
+
+    try:
+        install_reactor(ASYNCIO_REACTOR)
+    except Exception:
+        if not is_asyncio_reactor_installed():
+            raise
+
+
+@dataclass
+class CycleResult:
+    summary: dict[str, dict[str, int]] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)
+    exported: int = 0
+
+    @property
+    def feeds_polled(self) -> int:
+        return sum(s.get("feeds", 0) for s in self.summary.values())
+
+    @property
+    def feeds_failed(self) -> int:
+        return sum(s.get("feed_errors", 0) for s in self.summary.values())
+
+    @property
+    def new(self) -> int:
+        return sum(s.get("new", 0) for s in self.summary.values())
+
+    @property
+    def updated(self) -> int:
+        return sum(s.get("updated", 0) for s in self.summary.values())
+
+
+async def run_cycle(runner, app: AppConfig, sites: list[Site], store: Store, *, force: bool = False,
+                    all_feeds: bool = False, interval: float | None = None, out: Path | None = None) -> CycleResult:
+    """Poll the due feeds of ``sites`` once, fetch new articles, store them, export to ``out``."""
+    from crawler.export import append_pending
+    from spiders.feeds import FeedSpider
+
+    result = CycleResult()
+    crawler = runner.create_crawler(FeedSpider)
+    await runner.crawl(crawler, sites=sites, store=store, app=app, force=force, all_feeds=all_feeds, interval=interval,
+                       summary=result.summary)
+    result.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    if out is not None:
+        result.exported = append_pending(store, out)
+    return result
+
+
+def make_runner(app: AppConfig, **overrides: Any):
+    from scrapy.crawler import AsyncCrawlerRunner
+    from scrapy.settings import Settings
+
+    from crawler.settings import build_settings
+
+    return AsyncCrawlerRunner(Settings(build_settings(app, **overrides)))

@@ -1,0 +1,56 @@
+"""``defwatch status``: per-feed state from the store, as a rich table or JSON."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timezone
+from typing import Any
+
+from crawler.store import Store
+
+
+def _iso(ts: float | None) -> str | None:
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None
+
+
+def feed_rows(store: Store) -> list[dict[str, Any]]:
+    rows = []
+    for f in store.feeds():
+        rows.append({
+            "site": f["site"], "url": f["url"], "last_poll": _iso(f["last_poll_at"]), "last_result": f["last_status"],
+            "last_error": f["last_error"], "consecutive_failures": f["failures"], "last_new_item": _iso(f["last_new_at"]),
+            "items_total": f["items_total"], "next_poll": _iso(f["next_poll_at"]) if f["last_poll_at"] else None,
+            "polls": f["polls"],
+        })
+    return rows
+
+
+def show_status(store: Store, *, as_json: bool = False) -> int:
+    rows = feed_rows(store)
+    summary = {"counts": store.counts(), "page_outcomes": store.page_outcomes(),
+               "articles_per_site": store.articles_per_site()}
+    if as_json:
+        print(json.dumps({"feeds": rows, **summary}, indent=2))
+        return 0
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="defwatch feeds")
+    for col in ("site", "feed", "last poll", "result", "fails", "last new", "items", "next poll"):
+        table.add_column(col)
+    for r in rows:
+        style = "red" if r["consecutive_failures"] else None
+        result = r["last_result"] or "-"
+        if r["last_error"]:
+            result += f" ({r['last_error'][:60]})"
+        table.add_row(r["site"], r["url"], r["last_poll"] or "never", result, str(r["consecutive_failures"]),
+                      r["last_new_item"] or "-", str(r["items_total"]), r["next_poll"] or "due", style=style)
+    console = Console(file=sys.stdout)
+    console.print(table)
+    console.print("articles: {articles}, versions: {versions}, pages: {pages}".format(**summary["counts"]))
+    if summary["page_outcomes"]:
+        console.print("page outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["page_outcomes"].items())))
+    failing = [r for r in rows if r["consecutive_failures"]]
+    if failing:
+        console.print(f"[red]{len(failing)} feed(s) failing[/red]")
+    return 0

@@ -1,0 +1,426 @@
+"""The embedded store: SQLite in WAL mode, one file.
+
+A leaf module (standard library only). Tables:
+
+* ``feeds``    caching info and schedule per feed (ETag, Last-Modified, body hash, failures, next poll);
+* ``entries``  feed-entry identities already handled (link key and GUID key -> page key);
+* ``pages``    one recorded outcome per page URL key (stored, gone, not-article, error, ...);
+* ``articles`` the latest version of each article (record JSON) + ``exported_version``;
+* ``versions`` every version of every article;
+* ``outcomes`` the recent outcome log shown by ``defwatch status``;
+* ``outputs``  the committed size of each live JSONL output (crash-safe appends).
+
+The schema is versioned with ``PRAGMA user_version`` and migrated forward at open. Each article
+is written in one transaction, so a reader never sees half of one.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used (message is meant for the user)."""
+
+
+class StoreLocked(StoreError):
+    """Another writer (a daemon or a crawl) holds the store."""
+
+
+MIGRATIONS: list[str] = [
+    # 1: the initial schema
+    """
+    CREATE TABLE feeds (
+        url TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        body_hash TEXT,
+        last_poll_at REAL,
+        last_status TEXT,
+        last_error TEXT,
+        failures INTEGER NOT NULL DEFAULT 0,
+        next_poll_at REAL NOT NULL DEFAULT 0,
+        interval REAL,
+        min_interval_hint REAL,
+        last_new_at REAL,
+        items_total INTEGER NOT NULL DEFAULT 0,
+        polls INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE entries (
+        key TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        page_key TEXT NOT NULL,
+        updated TEXT,
+        feed_url TEXT,
+        seen_at REAL NOT NULL
+    );
+    CREATE INDEX entries_feed_seen ON entries(feed_url, seen_at);
+    CREATE TABLE pages (
+        key TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT,
+        http_status INTEGER,
+        article_id TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        fetched_at REAL,
+        retry_at REAL,
+        feed_url TEXT,
+        entry TEXT
+    );
+    CREATE INDEX pages_retry ON pages(outcome, retry_at);
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        published TEXT,
+        fetched_at TEXT NOT NULL,
+        record TEXT NOT NULL,
+        exported_version INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE INDEX articles_site ON articles(site);
+    CREATE TABLE versions (
+        article_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        fetched_at TEXT NOT NULL,
+        record TEXT NOT NULL,
+        PRIMARY KEY (article_id, version)
+    );
+    CREATE TABLE outcomes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ts REAL NOT NULL,
+        site TEXT,
+        url TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT
+    );
+    CREATE TABLE outputs (
+        path TEXT PRIMARY KEY,
+        size INTEGER NOT NULL
+    );
+    """,
+]
+
+#: Outcomes after which a page is not fetched again by a normal poll.
+FINAL_OUTCOMES = frozenset({"stored", "not-modified", "gone", "not-an-article", "duplicate"})
+#: Outcomes that are retried later with backoff (until ``max_attempts``).
+RETRY_OUTCOMES = frozenset({"http-error-after-retries", "timeout", "connection-error", "robots-unavailable",
+                            "parse-error", "too-large", "redirect-limit"})
+OUTCOME_LOG_KEEP = 5000
+
+
+def default_db_path() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "defwatch" / "defwatch.sqlite3"
+
+
+class Store:
+    """One SQLite file. Open with ``Store(path)``; use as a context manager to close."""
+
+    def __init__(self, path: Path | str, *, readonly: bool = False):
+        self.path = Path(path)
+        self._lock_fh = None
+        if readonly:
+            if not self.path.exists():
+                raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
+            uri = f"file:{self.path}?mode=ro"
+            try:
+                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+                self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: cannot read the store: {exc}") from None
+        else:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+                self.db.execute("PRAGMA journal_mode=WAL")
+                self.db.execute("PRAGMA synchronous=NORMAL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
+            except sqlite3.DatabaseError as exc:
+                raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
+            except OSError as exc:
+                raise StoreError(f"{self.path}: cannot open the store: {exc.strerror or exc}") from None
+        self.db.row_factory = sqlite3.Row
+        self.db.execute("PRAGMA busy_timeout=30000")
+
+    # ------------------------------------------------------------ lifecycle
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path}: store schema v{version} is newer than this defwatch "
+                             f"(v{len(MIGRATIONS)}); upgrade defwatch")
+        for number in range(version + 1, len(MIGRATIONS) + 1):
+            # One script, one transaction: the schema change and its version number land together.
+            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f";PRAGMA user_version={number};COMMIT;")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def lock(self) -> None:
+        """Take the writer lock (``<db>.lock``); raise StoreLocked when another writer has it."""
+        fh = open(f"{self.path}.lock", "a+")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.seek(0)
+            holder = fh.read().strip()
+            fh.close()
+            raise StoreLocked(f"{self.path} is in use by another defwatch writer"
+                              + (f" (pid {holder})" if holder else "")) from None
+        fh.seek(0)
+        fh.truncate()
+        fh.write(str(os.getpid()))
+        fh.flush()
+        self._lock_fh = fh
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        finally:
+            if self._lock_fh:
+                self._lock_fh.close()
+                self._lock_fh = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        else:
+            self.db.execute("COMMIT")
+
+    def integrity_check(self) -> str:
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+
+    # ------------------------------------------------------------ feeds
+    def ensure_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
+        """Register (site, url) feeds; known feeds keep their state."""
+        with self.transaction():
+            self.db.executemany("INSERT OR IGNORE INTO feeds(url, site) VALUES (?, ?)",
+                                [(url, site) for site, url in feeds])
+
+    def feed(self, url: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM feeds WHERE url=?", (url,)).fetchone()
+        return dict(row) if row else None
+
+    def feeds(self, sites: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        rows = self.db.execute("SELECT * FROM feeds ORDER BY site, url").fetchall()
+        wanted = set(sites) if sites is not None else None
+        return [dict(r) for r in rows if wanted is None or r["site"] in wanted]
+
+    def update_feed(self, url: str, **values: Any) -> None:
+        cols = ", ".join(f"{k}=?" for k in values)
+        with self.transaction():
+            self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), url))
+
+    def entries_since(self, feed_url: str, since: float) -> int:
+        return self.db.execute("SELECT count(*) FROM entries WHERE feed_url=? AND seen_at>=?",
+                               (feed_url, since)).fetchone()[0]
+
+    # ------------------------------------------------------------ entries and pages
+    def known_entry(self, keys: Iterable[str]) -> dict[str, Any] | None:
+        for key in keys:
+            row = self.db.execute("SELECT * FROM entries WHERE key=?", (key,)).fetchone()
+            if row:
+                return dict(row)
+        return None
+
+    def page(self, key: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM pages WHERE key=?", (key,)).fetchone()
+        return dict(row) if row else None
+
+    def remember_entries(self, site: str, keys: Iterable[str], page_key: str, updated: str | None,
+                         feed_url: str | None, now: float | None = None) -> None:
+        with self.transaction():
+            self._remember_entries(site, keys, page_key, updated, feed_url, now or time.time())
+
+    def _remember_entries(self, site: str, keys: Iterable[str], page_key: str, updated: str | None,
+                          feed_url: str | None, now: float) -> None:
+        for key in keys:
+            self.db.execute(
+                "INSERT INTO entries(key, site, page_key, updated, feed_url, seen_at) VALUES (?,?,?,?,?,?) "
+                "ON CONFLICT(key) DO UPDATE SET page_key=excluded.page_key, "
+                "updated=COALESCE(excluded.updated, entries.updated)",
+                (key, site, page_key, updated, feed_url, now))
+
+    def record_outcome(self, *, site: str | None, url: str, page_keys: Iterable[str], outcome: str,
+                       detail: str | None = None, http_status: int | None = None,
+                       entry_keys: Iterable[str] = (), entry_updated: str | None = None,
+                       feed_url: str | None = None, retry_at: float | None = None,
+                       entry: dict[str, Any] | None = None, article_id: str | None = None) -> int:
+        """Record what happened to a page; returns the page's attempt count."""
+        now = time.time()
+        page_keys = list(dict.fromkeys(page_keys))
+        with self.transaction():
+            attempts = 0
+            for key in page_keys:
+                row = self.db.execute("SELECT attempts FROM pages WHERE key=?", (key,)).fetchone()
+                attempts = max(attempts, (row["attempts"] if row else 0) + 1)
+            for key in page_keys:
+                self.db.execute(
+                    "INSERT INTO pages(key, site, url, outcome, detail, http_status, article_id, attempts, "
+                    "fetched_at, retry_at, feed_url, entry) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) "
+                    "ON CONFLICT(key) DO UPDATE SET outcome=excluded.outcome, detail=excluded.detail, "
+                    "http_status=excluded.http_status, article_id=COALESCE(excluded.article_id, pages.article_id), "
+                    "attempts=excluded.attempts, fetched_at=excluded.fetched_at, retry_at=excluded.retry_at, "
+                    "feed_url=COALESCE(excluded.feed_url, pages.feed_url), entry=COALESCE(excluded.entry, pages.entry)",
+                    (key, site or "", url, outcome, detail, http_status, article_id, attempts, now, retry_at,
+                     feed_url, json.dumps(entry) if entry else None))
+            if page_keys and outcome in FINAL_OUTCOMES:
+                self._remember_entries(site or "", entry_keys, page_keys[0], entry_updated, feed_url, now)
+            self._log(site, url, "page", outcome, detail, now)
+        return attempts
+
+    def due_retries(self, now: float, max_attempts: int, sites: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        rows = self.db.execute(
+            "SELECT * FROM pages WHERE retry_at IS NOT NULL AND retry_at<=? AND attempts<? ORDER BY retry_at",
+            (now, max_attempts)).fetchall()
+        wanted = set(sites) if sites is not None else None
+        seen, out = set(), []
+        for r in rows:
+            if r["outcome"] in RETRY_OUTCOMES and (wanted is None or r["site"] in wanted) and r["url"] not in seen:
+                seen.add(r["url"])
+                out.append(dict(r))
+        return out
+
+    def log_outcome(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None = None) -> None:
+        with self.transaction():
+            self._log(site, url, kind, outcome, detail, time.time())
+
+    def _log(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None, now: float) -> None:
+        cur = self.db.execute("INSERT INTO outcomes(ts, site, url, kind, outcome, detail) VALUES (?,?,?,?,?,?)",
+                              (now, site, url, kind, outcome, detail))
+        if cur.lastrowid and cur.lastrowid % 500 == 0:
+            self.db.execute("DELETE FROM outcomes WHERE id <= ?", (cur.lastrowid - OUTCOME_LOG_KEEP,))
+
+    def outcome_counts(self, since: float = 0) -> dict[tuple[str, str], int]:
+        rows = self.db.execute("SELECT site, outcome, count(*) n FROM outcomes WHERE ts>=? GROUP BY site, outcome",
+                               (since,)).fetchall()
+        return {(r["site"] or "", r["outcome"]): r["n"] for r in rows}
+
+    # ------------------------------------------------------------ articles
+    def article(self, article_id: str) -> dict[str, Any] | None:
+        row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
+        return dict(row) if row else None
+
+    def save_article(self, record: dict[str, Any], *, page_keys: Iterable[str], entry_keys: Iterable[str] = (),
+                     entry_updated: str | None = None, feed_url: str | None = None) -> tuple[str, int]:
+        """Store one article record in one transaction.
+
+        Returns ``("new" | "updated" | "unchanged", version)``. An unchanged content hash keeps the
+        stored version (and produces nothing to export); a changed one adds version + 1.
+        """
+        now = time.time()
+        aid = record["id"]
+        with self.transaction():
+            row = self.db.execute("SELECT version, content_hash, record FROM articles WHERE id=?", (aid,)).fetchone()
+            if row and row["content_hash"] == record["content_hash"]:
+                action, version = "unchanged", row["version"]
+            else:
+                version = row["version"] + 1 if row else 1
+                action = "updated" if row else "new"
+                record = {**record, "version": version}
+                if row:
+                    previous = json.loads(row["record"])
+                    record["published"] = record.get("published") or previous.get("published")
+                    if not record.get("updated"):
+                        record["updated"] = record["fetched_at"]
+                text = json.dumps(record, ensure_ascii=False, sort_keys=False)
+                self.db.execute(
+                    "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
+                    "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET url=excluded.url, version=excluded.version, "
+                    "content_hash=excluded.content_hash, published=excluded.published, fetched_at=excluded.fetched_at, "
+                    "record=excluded.record",
+                    (aid, record["site"], record["url"], version, record["content_hash"], record.get("published"),
+                     record["fetched_at"], text))
+                self.db.execute("INSERT OR REPLACE INTO versions(article_id, version, fetched_at, record) VALUES (?,?,?,?)",
+                                (aid, version, record["fetched_at"], text))
+            page_keys = list(dict.fromkeys(page_keys))
+            for key in page_keys:
+                self.db.execute(
+                    "INSERT INTO pages(key, site, url, outcome, article_id, attempts, fetched_at, feed_url) "
+                    "VALUES (?,?,?,?,?,1,?,?) ON CONFLICT(key) DO UPDATE SET outcome=excluded.outcome, "
+                    "article_id=excluded.article_id, fetched_at=excluded.fetched_at, retry_at=NULL, detail=NULL",
+                    (key, record["site"], record["url"], "stored", aid, now, feed_url))
+            if page_keys:
+                self._remember_entries(record["site"], entry_keys, page_keys[0], entry_updated, feed_url, now)
+            self._log(record["site"], record["url"], "page", "stored" if action != "unchanged" else "unchanged",
+                      f"{action} v{version}", now)
+        return action, version
+
+    def latest_records(self, *, since: str | None = None, until: str | None = None,
+                       sites: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
+        """Latest version of each article, in a deterministic order (site, published, id).
+
+        ``since``/``until`` filter on ``published`` (falling back to the fetch time) as ISO strings
+        compared in UTC by the caller's normalisation.
+        """
+        sql = "SELECT record FROM articles"
+        params: list[Any] = []
+        wanted = list(sites or [])
+        if wanted:
+            sql += " WHERE site IN (%s)" % ",".join("?" * len(wanted))
+            params += wanted
+        sql += " ORDER BY site, COALESCE(published, fetched_at), id"
+        for (text,) in self.db.execute(sql, params):
+            yield json.loads(text)
+
+    def pending_exports(self, limit: int | None = None) -> list[dict[str, Any]]:
+        sql = "SELECT id, version, record FROM articles WHERE exported_version < version ORDER BY fetched_at, id"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [{"id": r["id"], "version": r["version"], "record": json.loads(r["record"])}
+                for r in self.db.execute(sql)]
+
+    def output_size(self, path: str) -> int | None:
+        row = self.db.execute("SELECT size FROM outputs WHERE path=?", (path,)).fetchone()
+        return row["size"] if row else None
+
+    def mark_exported(self, versions: Iterable[tuple[str, int]], *, output: str | None = None,
+                      size: int | None = None) -> None:
+        """Mark records exported and, in the same transaction, commit the output's new size."""
+        with self.transaction():
+            self.db.executemany("UPDATE articles SET exported_version=MAX(exported_version, ?) WHERE id=?",
+                                [(v, aid) for aid, v in versions])
+            if output is not None and size is not None:
+                self.db.execute("INSERT INTO outputs(path, size) VALUES (?, ?) "
+                                "ON CONFLICT(path) DO UPDATE SET size=excluded.size", (output, size))
+
+    # ------------------------------------------------------------ status
+    def counts(self) -> dict[str, int]:
+        q = self.db.execute
+        return {
+            "articles": q("SELECT count(*) FROM articles").fetchone()[0],
+            "versions": q("SELECT count(*) FROM versions").fetchone()[0],
+            "feeds": q("SELECT count(*) FROM feeds").fetchone()[0],
+            "pages": q("SELECT count(*) FROM pages").fetchone()[0],
+        }
+
+    def page_outcomes(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT outcome, count(*) FROM pages GROUP BY outcome")}
+
+    def articles_per_site(self) -> dict[str, int]:
+        return {r[0]: r[1] for r in self.db.execute("SELECT site, count(*) FROM articles GROUP BY site")}

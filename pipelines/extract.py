@@ -1,0 +1,39 @@
+"""ExtractPipeline: raw page bytes -> ``Extracted`` fields (metadata, main content, clean body).
+
+The work is done by the pure ``pipelines.article.extract_page``; this component only wires it to
+Scrapy: it passes the site and feed entry, counts boilerplate hits as stats, and drops a page
+that cannot be read.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+from crawler.items import FeedEntry
+from pipelines.article import ExtractError, extract_page
+
+
+class ExtractPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any], spider) -> dict[str, Any]:
+        site = spider.sites[item["site"]]
+        entry = item.get("entry")
+        feed_entry = FeedEntry(**{**entry, "authors": tuple(entry.get("authors") or ()),
+                                  "tags": tuple(entry.get("tags") or ())}) if entry else None
+        stats: Counter[str] = Counter()
+        try:
+            item["extracted"] = extract_page(item["body"], item["url"], site=site, entry=feed_entry, stats=stats)
+        except ExtractError as exc:
+            raise DropItem(f"parse-error: {exc}") from None
+        finally:
+            for key, n in stats.items():
+                self.crawler.stats.inc_value(f"defwatch/{key}", n)
+        return item

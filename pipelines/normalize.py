@@ -1,0 +1,63 @@
+"""NormalizePipeline: ``Extracted`` fields -> the exported record (canonical URL, id, hash, fallbacks).
+
+The page's own canonical URL wins over the fetched URL when it is on the same site; tracking
+parameters and fragments are removed. Fields the page lacks come from the feed entry, then the
+site registry (``lang``). Lists are never null.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+from typing import Any
+
+from crawler.items import Extracted
+from crawler.urls import article_id, canonical_url, is_http, same_site, url_key
+
+
+def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str, site_lang: str | None = None,
+                 entry: dict[str, Any] | None = None, feed_url: str | None = None,
+                 fetched_at: str | None = None) -> dict[str, Any]:
+    """The exported record of one page (``version`` is set by the store)."""
+    entry = entry or {}
+    url = canonical_url(fetched_url)
+    if ex.url and is_http(ex.url) and (same_site(ex.url, fetched_url) or same_site(ex.url, site_url)):
+        url = canonical_url(ex.url)
+    title = (ex.title or entry.get("title") or "").strip() or None
+    authors = [a for a in (ex.authors or list(entry.get("authors") or [])) if a and a.strip()]
+    tags = list(dict.fromkeys(t for t in (ex.tags or list(entry.get("tags") or [])) if t and t.strip()))
+    body = ex.body or ""
+    record = {
+        "id": article_id(url),
+        "url": url,
+        "site": site_id,
+        "title": title,
+        "authors": authors,
+        "published": ex.published or entry.get("published"),
+        "updated": ex.updated,
+        "lang": ex.lang or site_lang,
+        "tags": tags,
+        "body": body,
+        "fetched_at": fetched_at or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "version": 1,
+        "description": ex.description,
+        "feed_url": feed_url,
+    }
+    record["content_hash"] = content_hash(record)
+    return record
+
+
+def content_hash(record: dict[str, Any]) -> str:
+    """What makes a new version: the title, body and dates (not the fetch time)."""
+    parts = [record.get("title") or "", record.get("body") or "", record.get("published") or "",
+             record.get("updated") or ""]
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+class NormalizePipeline:
+    def process_item(self, item: dict[str, Any], spider) -> dict[str, Any]:
+        site = spider.sites[item["site"]]
+        record = build_record(item["extracted"], site_id=site.id, site_url=site.url, fetched_url=item["url"],
+                              site_lang=site.lang, entry=item.get("entry"), feed_url=item.get("feed_url"))
+        item["record"] = record
+        item["page_keys"] = list(dict.fromkeys([*item["page_keys"], url_key(record["url"])]))
+        return item

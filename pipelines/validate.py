@@ -1,0 +1,43 @@
+"""ValidatePipeline: only articles become records.
+
+Drops (``DropItem(reason)``, one stat per reason) video, podcast, event, webinar, gallery and
+index pages, and pages without a title or with too little text to be an article.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from scrapy.exceptions import DropItem
+
+#: Fewer words than this in the body: not an article (a teaser, a landing page, an error page).
+MIN_BODY_WORDS = 40
+_WORD = re.compile(r"\w+")
+
+
+def rejection(item_kind: str, record: dict[str, Any]) -> str | None:
+    """Why a record is not an article, or None."""
+    if item_kind != "article":
+        return f"not-an-article: {item_kind} page"
+    if not record.get("title"):
+        return "not-an-article: no title"
+    words = len(_WORD.findall(record.get("body") or ""))
+    if words < MIN_BODY_WORDS:
+        return f"not-an-article: body of {words} words"
+    return None
+
+
+class ValidatePipeline:
+    def __init__(self, crawler):
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any], spider) -> dict[str, Any]:
+        reason = rejection(item["extracted"].kind, item["record"])
+        if reason:
+            self.stats.inc_value("defwatch/validate/" + reason.split(": ", 1)[-1].split(" ")[0])
+            raise DropItem(reason)
+        return item

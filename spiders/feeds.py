@@ -1,0 +1,354 @@
+"""FeedSpider: due feeds -> new entries -> article pages -> items for the pipelines.
+
+The spider is thin: it asks the store which feeds are due, sends conditional requests, hands the
+bytes to ``spiders.feedparse``, decides per entry whether the page is new (or changed), and
+yields one raw-page item per fetched article. Every scheduled URL ends in one recorded outcome
+(stored by the pipelines, or recorded here: not-modified, gone, http-error-after-retries,
+timeout, connection-error, robots-denied, ...).
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import AsyncIterator, Iterable
+from dataclasses import asdict
+from typing import Any
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from twisted.internet.error import (ConnectionLost, ConnectionRefusedError, DNSLookupError, TCPTimedOutError,
+                                    TimeoutError as TxTimeoutError)
+from twisted.python.failure import Failure
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from crawler.config import AppConfig, Site
+from crawler.items import FeedEntry
+from crawler.middlewares import OutcomeIgnored
+from crawler.schedule import cache_hint, poll_interval, with_jitter
+from crawler.store import RETRY_OUTCOMES, Store
+from crawler.urls import canonical_url, url_key
+from spiders.feedparse import FeedError, parse_feed
+
+logger = logging.getLogger(__name__)
+
+#: Statuses handed to our callbacks instead of being filtered by HttpErrorMiddleware
+#: (3xx are still followed by RedirectMiddleware, 5xx still retried by RetryMiddleware first).
+HANDLED_STATUSES = [304, 400, 401, 403, 404, 405, 406, 410, 429, 451, 500, 501, 502, 503, 504, 520, 521, 522, 524]
+GONE_STATUSES = (404, 410)
+PAGE_MAX_ATTEMPTS = 5
+PAGE_RETRY_BASE = 600.0
+HTML_TYPES = (b"text/html", b"application/xhtml", b"text/plain", b"")
+
+
+def entry_keys(site: Site, entry: FeedEntry) -> list[str]:
+    """Identities of a feed entry: its link's URL key and its GUID (per site)."""
+    keys = ["link:" + url_key(entry.link)]
+    if entry.guid:
+        keys.append(f"guid:{site.id}|{entry.guid.strip()}")
+    return keys
+
+
+def classify_failure(failure: Failure) -> tuple[str, str]:
+    """Map a download failure to (outcome, detail)."""
+    exc = failure.value
+    detail = f"{type(exc).__name__}: {exc}"[:300]
+    if isinstance(exc, OutcomeIgnored):
+        return exc.outcome, detail
+    if isinstance(exc, IgnoreRequest):
+        text = str(exc).lower()
+        if "robots.txt" in text:
+            return "robots-denied", detail
+        if "redirect" in text:
+            return "redirect-limit", detail
+        if "size" in text or "decompress" in text:
+            return "too-large", detail
+        return "ignored", detail
+    if isinstance(exc, (TxTimeoutError, TCPTimedOutError)) or "timeout" in type(exc).__name__.lower():
+        return "timeout", detail
+    if "cancel" in type(exc).__name__.lower() and "size" in str(exc).lower():
+        return "too-large", detail
+    if isinstance(exc, (DNSLookupError, ConnectionRefusedError, ConnectionLost, ResponseFailed,
+                        ResponseNeverReceived)):
+        if "size" in str(exc).lower() or "maxsize" in repr(exc).lower():
+            return "too-large", detail
+        return "connection-error", detail
+    return "connection-error", detail
+
+
+class FeedSpider(scrapy.Spider):
+    name = "feeds"
+
+    def __init__(self, *, sites: list[Site], store: Store, app: AppConfig, force: bool = False,
+                 all_feeds: bool = False, interval: float | None = None, summary: dict[str, dict[str, int]] | None = None, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.sites = {s.id: s for s in sites}
+        self.store = store
+        self.app = app
+        self.force = force          # refetch everything, ignoring what the store knows
+        self.all_feeds = all_feeds  # poll every feed now, whatever its schedule says
+        self.fixed_interval = interval
+        self.summary = summary if summary is not None else {}
+        self.scheduled: set[str] = set()
+        for site in sites:
+            self.summary.setdefault(site.id, {"feeds": 0, "feed_errors": 0, "new": 0, "updated": 0, "errors": 0})
+
+    # ------------------------------------------------------------ helpers
+    def count(self, site: str, key: str, n: int = 1) -> None:
+        self.summary.setdefault(site, {}).setdefault(key, 0)
+        self.summary[site][key] += n
+
+    def stat(self, key: str, n: int = 1) -> None:
+        if self.crawler and self.crawler.stats:
+            self.crawler.stats.inc_value(f"defwatch/{key}", n)
+
+    # ------------------------------------------------------------ start
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self.start_requests():
+            yield request
+
+    def start_requests(self) -> Iterable[scrapy.Request]:
+        now = time.time()
+        self.store.ensure_feeds((site.id, url) for site in self.sites.values() for url in site.feeds)
+        for state in self.store.feeds(self.sites):
+            site = self.sites[state["site"]]
+            if state["url"] not in site.feeds:
+                continue
+            if not (self.force or self.all_feeds) and state["next_poll_at"] > now:
+                continue
+            headers = {}
+            if state["etag"]:
+                headers["If-None-Match"] = state["etag"]
+            if state["last_modified"]:
+                headers["If-Modified-Since"] = state["last_modified"]
+            self.stat("feeds/scheduled")
+            yield scrapy.Request(
+                state["url"], callback=self.parse_feed, errback=self.feed_failed, headers=headers,
+                dont_filter=True, priority=10,
+                meta={"dw": {"kind": "feed", "site": site.id, "feed_url": state["url"]},
+                      "handle_httpstatus_list": HANDLED_STATUSES})
+        for row in self.store.due_retries(now, PAGE_MAX_ATTEMPTS, sites=self.sites):
+            site = self.sites[row["site"]]
+            entry = FeedEntry(**_entry_args(row["entry"])) if row["entry"] else None
+            request = self.page_request(site, row["url"], entry, row["feed_url"], retry=True)
+            if request:
+                yield request
+
+    # ------------------------------------------------------------ feeds
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+        meta = response.meta["dw"]
+        site = self.sites[meta["site"]]
+        feed_url = meta["feed_url"]
+        self.count(site.id, "feeds")
+        state = self.store.feed(feed_url) or {}
+        headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
+        if response.status == 304:
+            self.stat("feeds/not_modified")
+            self.finish_feed(site, feed_url, "304", headers=headers)
+            return
+        if response.status != 200:
+            kind = "gone" if response.status in GONE_STATUSES else f"http-{response.status}"
+            self.stat(f"feeds/error/{kind}")
+            self.finish_feed(site, feed_url, "error", error=f"HTTP {response.status}", headers=headers)
+            return
+        body = response.body
+        body_hash = hashlib.sha256(body).hexdigest()[:32]
+        validators = {"etag": headers.get("etag"), "last_modified": headers.get("last-modified"), "body_hash": body_hash}
+        if body_hash == state.get("body_hash") and not self.force:
+            self.stat("feeds/unchanged")
+            self.finish_feed(site, feed_url, "200-unchanged", headers=headers, **validators)
+            return
+        try:
+            parsed = parse_feed(body, headers, response.url)
+        except FeedError as exc:
+            self.stat(f"feeds/error/{exc.outcome}")
+            logger.warning("feed %s: %s", feed_url, exc)
+            self.finish_feed(site, feed_url, "error", error=f"{exc.outcome}: {exc}", headers=headers)
+            return
+        self.stat("feeds/parsed")
+        if parsed.bozo:
+            self.stat("feeds/bozo")
+            logger.warning("feed %s is malformed (%s); using the %d entries it still yields",
+                           feed_url, parsed.bozo, len(parsed.entries))
+        cap = site.poll.max_new_entries or self.app.max_new_entries
+        new = 0
+        for entry in parsed.entries:
+            try:
+                request = self.entry_request(site, entry)
+            except Exception:  # one bad entry never stops the others
+                logger.exception("feed %s: entry %s failed", feed_url, entry.link)
+                self.stat("entries/error")
+                continue
+            if request is None:
+                continue
+            if new >= cap:
+                self.stat("entries/over_cap")
+                continue
+            new += 1
+            yield request
+        if new:
+            self.stat("entries/new", new)
+        hint = max(filter(None, [parsed.ttl_seconds, cache_hint(headers)]), default=None)
+        self.finish_feed(site, feed_url, "200", headers=headers, new_items=new, hint=hint,
+                         error=f"bozo: {parsed.bozo}" if parsed.bozo else None, **validators)
+
+    def feed_failed(self, failure: Failure) -> None:
+        meta = failure.request.meta["dw"]
+        outcome, detail = classify_failure(failure)
+        self.count(meta["site"], "feeds")
+        self.stat(f"feeds/error/{outcome}")
+        logger.warning("feed %s: %s", meta["feed_url"], detail)
+        self.finish_feed(self.sites[meta["site"]], meta["feed_url"], "error", error=f"{outcome}: {detail}")
+
+    def finish_feed(self, site: Site, feed_url: str, result: str, *, error: str | None = None,
+                    headers: dict[str, str] | None = None, new_items: int = 0, hint: float | None = None,
+                    **validators: Any) -> None:
+        now = time.time()
+        state = self.store.feed(feed_url) or {}
+        failures = state.get("failures", 0) + 1 if result == "error" else 0
+        if result == "error":
+            self.count(site.id, "feed_errors")
+        hint = hint or cache_hint(headers or {})
+        if self.fixed_interval is not None:
+            interval = self.fixed_interval
+        else:
+            interval = poll_interval(
+                self.store.entries_since(feed_url, now - 7 * 86400) + new_items,
+                min_interval=site.poll.min_interval or self.app.min_interval,
+                max_interval=site.poll.max_interval or self.app.max_interval,
+                factor=self.app.interval_factor, hint=hint, failures=failures)
+            interval = with_jitter(interval, self.app.jitter)
+        values: dict[str, Any] = {
+            "last_poll_at": now, "last_status": result, "last_error": error, "failures": failures,
+            "next_poll_at": now + interval, "interval": interval, "min_interval_hint": hint,
+            "polls": state.get("polls", 0) + 1,
+        }
+        if new_items:
+            values["last_new_at"] = now
+            values["items_total"] = state.get("items_total", 0) + new_items
+        for key in ("etag", "last_modified", "body_hash"):
+            if validators.get(key) is not None or (key in validators and result.startswith("200")):
+                values[key] = validators.get(key)
+        self.store.update_feed(feed_url, **values)
+        self.store.log_outcome(site.id, feed_url, "feed", result, error)
+
+    # ------------------------------------------------------------ entries -> pages
+    def entry_request(self, site: Site, entry: FeedEntry) -> scrapy.Request | None:
+        keys = entry_keys(site, entry)
+        known = self.store.known_entry(keys)
+        if known is not None:
+            if self.force is False and (entry.stamp is None or known["updated"] in (None, entry.stamp)):
+                # Already handled; remember any new identity (a changed GUID, a second feed).
+                self.store.remember_entries(site.id, keys, known["page_key"], known["updated"], entry.feed_url)
+                self.stat("entries/known")
+                return None
+            page = self.store.page(known["page_key"])
+            if page and page["outcome"] in ("gone", "not-an-article"):
+                self.store.remember_entries(site.id, keys, known["page_key"], entry.stamp, entry.feed_url)
+                return None
+            self.stat("entries/changed")
+            return self.page_request(site, entry.link, entry, entry.feed_url, refetch=True)
+        page = self.store.page(url_key(entry.link))
+        if page and page["outcome"] in ("stored", "gone", "not-an-article", "duplicate"):
+            self.store.remember_entries(site.id, keys, url_key(entry.link), entry.stamp, entry.feed_url)
+            self.stat("entries/known")
+            return None
+        if page and page["outcome"] in ("robots-denied", "address-denied") and page["attempts"] >= 1:
+            self.store.remember_entries(site.id, keys, url_key(entry.link), entry.stamp, entry.feed_url)
+            return None
+        if page and page["outcome"] in RETRY_OUTCOMES and (
+                page["attempts"] >= PAGE_MAX_ATTEMPTS or (page["retry_at"] or 0) > time.time()):
+            return None  # failing page: retried by its own schedule (start_requests), not by every poll
+        return self.page_request(site, entry.link, entry, entry.feed_url)
+
+    def page_request(self, site: Site, url: str, entry: FeedEntry | None, feed_url: str | None, *,
+                     refetch: bool = False, retry: bool = False) -> scrapy.Request | None:
+        target = canonical_url(url)
+        key = url_key(target)
+        if key in self.scheduled:
+            self.stat("entries/duplicate_in_run")
+            if entry is not None:
+                self.store.remember_entries(site.id, entry_keys(site, entry), key, entry.stamp, feed_url)
+            return None
+        self.scheduled.add(key)
+        self.stat("pages/scheduled")
+        meta = {"kind": "page", "site": site.id, "feed_url": feed_url, "refetch": refetch, "retry": retry,
+                "entry": asdict(entry) if entry else None,
+                "entry_keys": entry_keys(site, entry) if entry else [], "page_key": key}
+        return scrapy.Request(target, callback=self.parse_page, errback=self.page_failed, priority=0,
+                              meta={"dw": meta, "handle_httpstatus_list": HANDLED_STATUSES})
+
+    # ------------------------------------------------------------ pages
+    def parse_page(self, response: Response) -> Iterable[dict[str, Any]]:
+        meta = response.meta["dw"]
+        site = self.sites[meta["site"]]
+        keys = self.page_keys(response)
+        if response.status in GONE_STATUSES:
+            self.record(meta, keys, response.url, "gone", f"HTTP {response.status}", response.status)
+            return
+        if response.status != 200:
+            self.record(meta, keys, response.url, "http-error-after-retries", f"HTTP {response.status}",
+                        response.status, retry=True)
+            return
+        ctype = (response.headers.get(b"Content-Type") or b"").split(b";")[0].strip().lower()
+        if not ctype.startswith(HTML_TYPES) and ctype not in HTML_TYPES:
+            self.record(meta, keys, response.url, "not-an-article", f"content type {ctype.decode('latin-1')}",
+                        response.status)
+            return
+        if not response.body.strip():
+            self.record(meta, keys, response.url, "parse-error", "empty body", response.status)
+            return
+        yield {
+            "site": site.id,
+            "url": response.url,
+            "request_url": (response.request.meta.get("redirect_urls") or [response.url])[0],
+            "body": response.body,
+            "encoding": getattr(response, "encoding", None),
+            "entry": meta["entry"],
+            "entry_keys": meta["entry_keys"],
+            "page_keys": keys,
+            "feed_url": meta["feed_url"],
+            "refetch": meta["refetch"],
+        }
+
+    def page_failed(self, failure: Failure) -> None:
+        meta = failure.request.meta["dw"]
+        outcome, detail = classify_failure(failure)
+        retry = outcome not in ("robots-denied", "address-denied", "ignored")
+        self.record(meta, [meta["page_key"]], failure.request.url, outcome, detail, None, retry=retry)
+
+    def page_keys(self, response: Response) -> list[str]:
+        meta = response.meta["dw"]
+        keys = [meta["page_key"]]
+        for url in response.meta.get("redirect_urls", []) or []:
+            keys.append(url_key(url))
+        keys.append(url_key(response.url))
+        return list(dict.fromkeys(keys))
+
+    def record(self, meta: dict[str, Any], keys: list[str], url: str, outcome: str, detail: str | None,
+               status: int | None, *, retry: bool = False) -> None:
+        self.stat(f"pages/{outcome}")
+        if outcome not in ("gone", "not-an-article"):
+            self.count(meta["site"], "errors")
+        logger.info("page %s: %s (%s)", url, outcome, detail)
+        entry = meta.get("entry") or {}
+        attempts = self.store.record_outcome(
+            site=meta["site"], url=url, page_keys=keys, outcome=outcome, detail=detail, http_status=status,
+            entry_keys=meta.get("entry_keys", []), entry_updated=entry.get("stamp"), feed_url=meta.get("feed_url"),
+            entry=entry or None)
+        if retry and attempts < PAGE_MAX_ATTEMPTS:
+            retry_at = time.time() + PAGE_RETRY_BASE * (2 ** (attempts - 1))
+            if self.fixed_interval is not None:
+                retry_at = time.time() + self.fixed_interval
+            with self.store.transaction() as db:
+                db.executemany("UPDATE pages SET retry_at=? WHERE key=?", [(retry_at, k) for k in keys])
+
+
+def _entry_args(text: str) -> dict[str, Any]:
+    import json
+
+    data = json.loads(text)
+    data["authors"] = tuple(data.get("authors") or ())
+    data["tags"] = tuple(data.get("tags") or ())
+    return data
