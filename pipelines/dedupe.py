@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem
 
 class DedupePipeline:
     def __init__(self, crawler):
+        self.crawler = crawler
         self.stats = crawler.stats
         self.seen: dict[str, str] = {}
 
@@ -20,7 +21,7 @@ class DedupePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any], spider) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         record = item["record"]
         previous = self.seen.get(record["id"])
         if previous is not None and previous == record["content_hash"]:

@@ -23,7 +23,8 @@ class ExtractPipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any], spider) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        spider = self.crawler.spider
         site = spider.sites[item["site"]]
         entry = item.get("entry")
         feed_entry = FeedEntry(**{**entry, "authors": tuple(entry.get("authors") or ()),

@@ -54,7 +54,15 @@ def content_hash(record: dict[str, Any]) -> str:
 
 
 class NormalizePipeline:
-    def process_item(self, item: dict[str, Any], spider) -> dict[str, Any]:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        spider = self.crawler.spider
         site = spider.sites[item["site"]]
         record = build_record(item["extracted"], site_id=site.id, site_url=site.url, fetched_url=item["url"],
                               site_lang=site.lang, entry=item.get("entry"), feed_url=item.get("feed_url"))

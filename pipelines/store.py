@@ -16,7 +16,8 @@ class StorePipeline:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any], spider) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
+        spider = self.crawler.spider
         entry = item.get("entry") or {}
         action, version = spider.store.save_article(
             item["record"], page_keys=item["page_keys"], entry_keys=item.get("entry_keys", []),

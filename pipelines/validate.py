@@ -29,13 +29,14 @@ def rejection(item_kind: str, record: dict[str, Any]) -> str | None:
 
 class ValidatePipeline:
     def __init__(self, crawler):
+        self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any], spider) -> dict[str, Any]:
+    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
         reason = rejection(item["extracted"].kind, item["record"])
         if reason:
             self.stats.inc_value("defwatch/validate/" + reason.split(": ", 1)[-1].split(" ")[0])
