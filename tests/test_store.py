@@ -1,0 +1,97 @@
+"""The store: migrations, article versions, outcomes, the writer lock, live-output bookkeeping."""
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from crawler.store import MIGRATIONS, Store, StoreError, StoreLocked
+
+
+def record(aid="a1", body="Body text.", **kw):
+    base = {"id": aid, "url": f"https://ex.com/{aid}", "site": "ex", "title": "T", "authors": [], "published": "2024-10-01T10:00:00+00:00",
+            "updated": None, "lang": "en", "tags": [], "body": body, "fetched_at": "2024-10-02T00:00:00+00:00",
+            "version": 1, "content_hash": f"h-{body}"}
+    return {**base, **kw}
+
+
+@pytest.fixture
+def store(tmp_path):
+    with Store(tmp_path / "s.sqlite3") as s:
+        yield s
+
+
+def test_schema_versioned_and_wal(store, tmp_path):
+    assert store.schema_version == len(MIGRATIONS)
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    store.close()
+    with Store(tmp_path / "s.sqlite3") as again:  # reopening migrates nothing and keeps the version
+        assert again.schema_version == len(MIGRATIONS)
+
+
+def test_newer_schema_refused(tmp_path):
+    path = tmp_path / "new.sqlite3"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version={len(MIGRATIONS) + 1}")
+    db.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store(path)
+
+
+def test_not_a_database(tmp_path):
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError):
+        Store(path)
+    with pytest.raises(StoreError, match="no such store"):
+        Store(tmp_path / "absent.sqlite3", readonly=True)
+
+
+def test_versions_new_unchanged_updated(store):
+    assert store.save_article(record(), page_keys=["ex.com/a1"]) == ("new", 1)
+    assert store.save_article(record(fetched_at="2024-10-03T00:00:00+00:00"), page_keys=["ex.com/a1"]) == ("unchanged", 1)
+    action, version = store.save_article(record(body="Edited text.", fetched_at="2024-10-04T00:00:00+00:00"),
+                                         page_keys=["ex.com/a1"])
+    assert (action, version) == ("updated", 2)
+    (latest,) = list(store.latest_records())
+    assert latest["version"] == 2 and latest["body"] == "Edited text."
+    assert latest["updated"] == "2024-10-04T00:00:00+00:00"  # a new version always says when it changed
+    assert store.counts()["versions"] == 2
+
+
+def test_entries_and_outcomes(store):
+    store.save_article(record(), page_keys=["ex.com/a1", "ex.com/?p=1"], entry_keys=["link:ex.com/a1", "guid:ex|1"],
+                       entry_updated="s1")
+    assert store.known_entry(["guid:ex|1"])["page_key"] == "ex.com/a1"
+    assert store.page("ex.com/?p=1")["outcome"] == "stored"
+    attempts = store.record_outcome(site="ex", url="https://ex.com/x", page_keys=["ex.com/x"], outcome="timeout",
+                                    retry_at=0)
+    assert attempts == 1
+    assert store.record_outcome(site="ex", url="https://ex.com/x", page_keys=["ex.com/x"], outcome="timeout") == 2
+    store.record_outcome(site="ex", url="https://ex.com/gone", page_keys=["ex.com/gone"], outcome="gone",
+                         entry_keys=["link:ex.com/gone"])
+    assert store.known_entry(["link:ex.com/gone"]) is not None  # final outcomes remember the entry
+    assert store.known_entry(["link:ex.com/x"]) is None          # failures do not: they are retried
+    assert store.page_outcomes() == {"stored": 2, "timeout": 1, "gone": 1}
+
+
+def test_writer_lock(tmp_path):
+    a = Store(tmp_path / "l.sqlite3")
+    a.lock()
+    b = Store(tmp_path / "l.sqlite3")
+    with pytest.raises(StoreLocked, match="in use"):
+        b.lock()
+    a.close()
+    b.lock()  # released with the first writer
+    b.close()
+
+
+def test_pending_exports_and_marking(store):
+    store.save_article(record("a1"), page_keys=["k1"])
+    store.save_article(record("a2"), page_keys=["k2"])
+    assert [p["id"] for p in store.pending_exports()] == ["a1", "a2"]
+    store.mark_exported([("a1", 1)], output="/x.jsonl", size=10)
+    assert [p["id"] for p in store.pending_exports()] == ["a2"]
+    assert store.output_size("/x.jsonl") == 10
+    store.save_article(record("a1", body="new"), page_keys=["k1"])
+    assert sorted(p["id"] for p in store.pending_exports()) == ["a1", "a2"]
