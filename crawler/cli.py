@@ -14,6 +14,7 @@ import json
 import logging
 import os
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="append new and updated records to this JSONL file "
                                             "(default: dated files under the data directory)")
     p.add_argument("--interval", type=float, help="poll every feed every SECONDS (tests, demos)")
-    p.add_argument("--tick", type=float, default=None, help="seconds between scheduler ticks")
+    p.add_argument("--tick", type=float, default=None,
+                   help="seconds between scheduler ticks (default: min(--interval, 2))")
+    p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")
     common(p, sites=False)
@@ -120,13 +123,18 @@ def cmd_crawl(args: argparse.Namespace, app) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
     store = Store(db)
+    started = time.time()
     try:
         store.lock()
         result = run_once(app, sites, store, force=args.force, out=args.out,
                           progress=not args.no_progress and sys.stderr.isatty())
+        errors: dict[str, str] = {}
+        for feed in store.feeds(s.id for s in sites):
+            if feed["last_status"] == "error" and (feed["last_poll_at"] or 0) >= started and feed["last_error"]:
+                errors.setdefault(feed["site"], feed["last_error"])
     finally:
         store.close()
-    print_summary(result, sites)
+    print_summary(result, sites, errors)
     if result.feeds_polled and result.feeds_failed == result.feeds_polled:
         return EXIT_NOTHING
     return EXIT_OK
@@ -175,18 +183,20 @@ def _progress(enabled: bool):
     return status
 
 
-def print_summary(result, sites: list[Site]) -> None:
+def print_summary(result, sites: list[Site], errors: dict[str, str] | None = None) -> None:
     from rich.console import Console
     from rich.table import Table
 
     table = Table(title="defwatch crawl", show_lines=False)
-    for col in ("site", "feeds polled", "feed errors", "new", "updated", "page errors"):
-        table.add_column(col, justify="left" if col == "site" else "right")
+    errors = errors or {}
+    for col in ("site", "feeds polled", "feed errors", "new", "updated", "page errors", "last error"):
+        table.add_column(col, justify="left" if col in ("site", "last error") else "right",
+                         overflow="fold" if col == "last error" else "ellipsis")
     for site in sites:
         s = result.summary.get(site.id, {})
         table.add_row(site.id, str(s.get("feeds", 0)), str(s.get("feed_errors", 0)), str(s.get("new", 0)),
-                      str(s.get("updated", 0)), str(s.get("errors", 0)))
-    console = Console(stderr=False, width=100)
+                      str(s.get("updated", 0)), str(s.get("errors", 0)), (errors.get(site.id) or "")[:80])
+    console = Console(stderr=False, width=160)
     console.print(table)
     console.print(f"feeds polled {result.feeds_polled}, failed {result.feeds_failed}; "
                   f"new articles {result.new}, updated {result.updated}"
@@ -200,7 +210,7 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
 
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
-    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick)
+    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json)
 
 
 # ---------------------------------------------------------------- export

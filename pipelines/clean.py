@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
@@ -52,7 +52,8 @@ class Group:
     """One named group of boilerplate rules, compiled."""
 
     name: str
-    selector: Any = None                 # soupsieve.SoupSieve or None
+    selectors: tuple["Compound", ...] = ()  # simple selectors, matched in one pass
+    complex_selector: Any = None          # soupsieve, only for selectors the fast matcher lacks
     classes: re.Pattern[str] | None = None
     text: re.Pattern[str] | None = None
     link_text: re.Pattern[str] | None = None
@@ -60,7 +61,13 @@ class Group:
 
 @dataclass(frozen=True)
 class Rules:
+    """Compiled groups, in order (the first matching group names a hit), plus their selector index."""
+
     groups: tuple[Group, ...]
+    index: "SelectorIndex" = field(init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index", SelectorIndex.build(self.groups))
 
     def names(self) -> list[str]:
         return [g.name for g in self.groups]
@@ -84,25 +91,192 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
     unknown = set(table) - {"selectors", "classes", "text", "link_text", "description"}
     if unknown:
         raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
-    selectors = [s for s in table.get("selectors", ()) if s.strip()]
-    selector = None
-    if selectors:
+    simple: list[Compound] = []
+    hard: list[str] = []
+    for sel in table.get("selectors", ()):
+        for part in (p.strip() for p in sel.split(",")):
+            if not part:
+                continue
+            chain = parse_selector(part)
+            if chain is None:
+                hard.append(part)
+            else:
+                simple.append(chain)
+    complex_selector = None
+    if hard:
         try:
-            selector = soupsieve.compile(", ".join(selectors))
-        except Exception:  # find the culprit for a helpful message
-            for s in selectors:
-                try:
-                    soupsieve.compile(s)
-                except Exception as exc:
-                    raise RulesError(f"[{name}].selectors: bad CSS selector {s!r}: {exc}") from None
-            raise
+            complex_selector = soupsieve.compile(", ".join(hard))
+        except Exception as exc:
+            raise RulesError(f"[{name}].selectors: bad CSS selector in {hard!r}: {exc}") from None
     return Group(
         name=name,
-        selector=selector,
+        selectors=tuple(simple),
+        complex_selector=complex_selector,
         classes=_alternation(table.get("classes", ()), f"[{name}].classes", anchored=False),
         text=_alternation(table.get("text", ()), f"[{name}].text", anchored=True),
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
     )
+
+
+# ---------------------------------------------------------------- a small, fast selector matcher
+# soupsieve walks the tree once per selector and costs ~0.1 ms per element; the vocabulary has
+# hundreds of selectors. These are compound selectors (tag, .class, #id, [attr op value]) joined
+# by descendant (" ") or child (">") combinators, matched in one pass through an index.
+
+_COMPOUND = re.compile(r"^(?P<tag>[a-zA-Z][\w-]*|\*)?(?P<rest>(?:\.[\w-]+|#[\w-]+|\[[^\]]+\])*)$")
+_PIECE = re.compile(r"\.([\w-]+)|#([\w-]+)|\[\s*([\w:-]+)\s*(?:([~^$*|]?=)\s*(?:\"([^\"]*)\"|'([^']*)'|([^\]\s]*)))?\s*\]")
+
+
+@dataclass(frozen=True)
+class Simple:
+    tag: str | None
+    classes: frozenset[str]
+    ident: str | None
+    attrs: tuple[tuple[str, str | None, str | None], ...]
+
+    def matches(self, tag: Tag) -> bool:
+        if self.tag is not None and tag.name != self.tag:
+            return False
+        if self.ident is not None and tag.get("id") != self.ident:
+            return False
+        if self.classes:
+            cls = tag.get("class") or ()
+            if isinstance(cls, str):
+                cls = cls.split()
+            if not self.classes.issubset(cls):
+                return False
+        for name, op, value in self.attrs:
+            got = tag.get(name)
+            if got is None:
+                return False
+            if isinstance(got, list):
+                got = " ".join(got)
+            if op is None:
+                continue
+            v = value or ""
+            if op == "=" and got != v or op == "^=" and not got.startswith(v) or \
+               op == "$=" and not got.endswith(v) or op == "*=" and v not in got or \
+               op == "~=" and v not in got.split() or op == "|=" and not (got == v or got.startswith(v + "-")):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
+class Compound:
+    """A selector: simple parts from the outermost to the subject, with their combinators."""
+
+    parts: tuple[Simple, ...]
+    combinators: tuple[str, ...]  # between parts[i] and parts[i+1]: " " or ">"
+
+    @property
+    def subject(self) -> Simple:
+        return self.parts[-1]
+
+    def matches(self, tag: Tag) -> bool:
+        if not self.subject.matches(tag):
+            return False
+        node = tag
+        for i in range(len(self.parts) - 2, -1, -1):
+            want, comb = self.parts[i], self.combinators[i]
+            node = node.parent
+            if comb == ">":
+                if node is None or not isinstance(node, Tag) or not want.matches(node):
+                    return False
+                continue
+            while node is not None and isinstance(node, Tag) and not want.matches(node):
+                node = node.parent
+            if node is None or not isinstance(node, Tag):
+                return False
+        return True
+
+
+def _parse_simple(text: str) -> Simple | None:
+    m = _COMPOUND.match(text)
+    if not m or not text:
+        return None
+    tag = m.group("tag")
+    classes, ident, attrs = set(), None, []
+    for pm in _PIECE.finditer(m.group("rest") or ""):
+        if pm.group(1):
+            classes.add(pm.group(1))
+        elif pm.group(2):
+            ident = pm.group(2)
+        else:
+            value = next((g for g in pm.group(5, 6, 7) if g is not None), None)
+            attrs.append((pm.group(3).lower(), pm.group(4), value))
+    return Simple(None if tag in (None, "*") else tag.lower(), frozenset(classes), ident, tuple(attrs))
+
+
+def parse_selector(selector: str) -> Compound | None:
+    """A compound/descendant/child selector, or None when it needs soupsieve."""
+    tokens = re.split(r"\s*(>)\s*|\s+", selector.strip())
+    parts, combs, pending = [], [], " "
+    for tok in tokens:
+        if tok is None or tok == "":
+            continue
+        if tok == ">":
+            pending = ">"
+            continue
+        simple = _parse_simple(tok)
+        if simple is None:
+            return None
+        if parts:
+            combs.append(pending)
+        parts.append(simple)
+        pending = " "
+    if not parts:
+        return None
+    return Compound(tuple(parts), tuple(combs))
+
+
+@dataclass(frozen=True)
+class SelectorIndex:
+    """All groups' simple selectors, indexed by the subject's id, class, attribute or tag."""
+
+    by_id: dict[str, tuple[tuple[str, Compound], ...]]
+    by_class: dict[str, tuple[tuple[str, Compound], ...]]
+    by_attr: dict[str, tuple[tuple[str, Compound], ...]]
+    by_tag: dict[str, tuple[tuple[str, Compound], ...]]
+
+    @classmethod
+    def build(cls, groups: Iterable[Group]) -> "SelectorIndex":
+        maps: dict[str, dict[str, list]] = {"id": {}, "class": {}, "attr": {}, "tag": {}}
+        for group in groups:
+            for comp in group.selectors:
+                subj = comp.subject
+                if subj.ident:
+                    maps["id"].setdefault(subj.ident, []).append((group.name, comp))
+                elif subj.classes:
+                    maps["class"].setdefault(min(subj.classes), []).append((group.name, comp))
+                elif subj.attrs:
+                    maps["attr"].setdefault(subj.attrs[0][0], []).append((group.name, comp))
+                else:
+                    maps["tag"].setdefault(subj.tag or "*", []).append((group.name, comp))
+        freeze = lambda m: {k: tuple(v) for k, v in m.items()}  # noqa: E731
+        return cls(freeze(maps["id"]), freeze(maps["class"]), freeze(maps["attr"]), freeze(maps["tag"]))
+
+    def group_of(self, tag: Tag) -> str | None:
+        """The first group one of whose selectors matches tag."""
+        for name, comp in self.by_tag.get(tag.name, ()) + self.by_tag.get("*", ()):
+            if comp.matches(tag):
+                return name
+        ident = tag.get("id")
+        if ident:
+            for name, comp in self.by_id.get(ident, ()):
+                if comp.matches(tag):
+                    return name
+        cls = tag.get("class")
+        if cls:
+            for c in (cls.split() if isinstance(cls, str) else cls):
+                for name, comp in self.by_class.get(c, ()):
+                    if comp.matches(tag):
+                        return name
+        if self.by_attr:
+            for attr in tag.attrs:
+                for name, comp in self.by_attr.get(attr, ()):
+                    if comp.matches(tag):
+                        return name
+        return None
 
 
 def rules_from_dict(data: dict[str, Any]) -> Rules:
@@ -158,36 +332,43 @@ def _class_key(tag: Tag) -> str:
 
 
 def apply_dom_rules(root: Tag, rules: Rules, stats: Counter | None = None) -> None:
-    """Drop the elements the rules name, in place; the root itself is never dropped."""
-    for group in rules.groups:
-        if group.selector is None:
-            continue
-        for tag in group.selector.select(root):
-            if tag is root or not _attached(tag, root):
-                continue
-            tag.extract()
-            if stats is not None:
-                stats[f"boilerplate/{group.name}"] += 1
+    """Drop the elements the rules name, in place; the root itself is never dropped.
+
+    CSS selectors are precise and always apply. Class/id patterns are fuzzier: they never take
+    an element holding most of the fragment's text (the article itself).
+    """
+    index = rules.index
     class_groups = [g for g in rules.groups if g.classes is not None]
-    if not class_groups:
+    hits: list[tuple[Tag, str, bool]] = []
+    for group in rules.groups:
+        if group.complex_selector is not None:
+            hits += [(t, group.name, True) for t in group.complex_selector.select(root)]
+    for tag in root.find_all(True):
+        name = index.group_of(tag)
+        if name is not None:
+            hits.append((tag, name, True))
+            continue
+        if class_groups:
+            key = _class_key(tag)
+            if key:
+                for group in class_groups:
+                    if group.classes.search(key):
+                        hits.append((tag, group.name, False))
+                        break
+    if not hits:
         return
     total = None
-    for tag in root.find_all(True):
-        key = _class_key(tag)
-        if not key:
+    for tag, name, precise in hits:
+        if tag is root or not _attached(tag, root):
             continue
-        for group in class_groups:
-            if group.classes.search(key):
-                if not _attached(tag, root):
-                    break
-                if total is None:
-                    total = max(1, _text_len(root))
-                if total > 300 and _text_len(tag) > MAX_CLASS_RULE_SHARE * total:
-                    break  # a class rule never takes the article with it
-                tag.extract()
-                if stats is not None:
-                    stats[f"boilerplate/{group.name}"] += 1
-                break
+        if not precise:
+            if total is None:
+                total = max(1, _text_len(root))
+            if total > 300 and _text_len(tag) > MAX_CLASS_RULE_SHARE * total:
+                continue  # a class rule never takes the article with it
+        tag.extract()
+        if stats is not None:
+            stats[f"boilerplate/{name}"] += 1
 
 
 # ---------------------------------------------------------------- blocks

@@ -174,7 +174,7 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
             content += part["value"]
     summary = _text(raw.get("summary"))
     published = parse_date(raw.get("published")) or parse_date(raw.get("created"))
-    updated = parse_date(raw.get("updated"))
+    updated = parse_date(dict.get(raw, "updated"))  # raw.get() would fall back to "published"
     digest = hashlib.sha256("\x1f".join([raw.get("title") or "", summary or "", content]).encode("utf-8",
                             "replace")).hexdigest()[:16]
     tags = [t["term"].strip() for t in raw.get("tags", []) or [] if isinstance(t, dict) and _text(t.get("term"))]
