@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timezone
 from typing import Any
+from urllib.parse import urlsplit
 
 from crawler.items import Extracted
 from crawler.urls import article_id, canonical_url, is_http, same_site, url_key
@@ -20,7 +21,7 @@ def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str
     """The exported record of one page (``version`` is set by the store)."""
     entry = entry or {}
     url = canonical_url(fetched_url)
-    if ex.url and is_http(ex.url) and (same_site(ex.url, fetched_url) or same_site(ex.url, site_url)):
+    if trusted_canonical(ex.url, fetched_url, site_url):
         url = canonical_url(ex.url)
     title = (ex.title or entry.get("title") or "").strip() or None
     authors = [a for a in (ex.authors or list(entry.get("authors") or [])) if a and a.strip()]
@@ -44,6 +45,26 @@ def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str
     }
     record["content_hash"] = content_hash(record)
     return record
+
+
+def trusted_canonical(canonical: str | None, fetched_url: str, site_url: str) -> bool:
+    """Whether a page's own canonical URL may name the record.
+
+    Only an http(s) URL on the same site, and never the home page or a section front for an
+    article fetched at a deeper path (a broken theme that points every canonical at ``/``
+    would otherwise merge all its articles into one record).
+    """
+    if not canonical or not is_http(canonical):
+        return False
+    if not (same_site(canonical, fetched_url) or same_site(canonical, site_url)):
+        return False
+    canonical_path = urlsplit(canonical).path.strip("/")
+    fetched_path = urlsplit(fetched_url).path.strip("/")
+    if fetched_path and not canonical_path:
+        return False
+    if canonical_path and fetched_path and len(canonical_path) < len(fetched_path) and fetched_path.startswith(canonical_path + "/"):
+        return False  # a parent folder of the fetched page
+    return True
 
 
 def content_hash(record: dict[str, Any]) -> str:

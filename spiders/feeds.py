@@ -26,7 +26,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 from crawler.config import AppConfig, Site
 from crawler.items import FeedEntry
 from crawler.middlewares import OutcomeIgnored
-from crawler.schedule import cache_hint, poll_interval, with_jitter
+from crawler.schedule import WEEK, cache_hint, entries_per_week, next_interval, parse_time, stamp_time
 from crawler.store import RETRY_OUTCOMES, Store
 from crawler.urls import canonical_url, url_key
 from spiders.feedparse import FeedError, parse_feed
@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 HANDLED_STATUSES = [304, 400, 401, 403, 404, 405, 406, 410, 429, 451, 500, 501, 502, 503, 504, 520, 521, 522, 524]
 GONE_STATUSES = (404, 410)
 PAGE_MAX_ATTEMPTS = 5
+GONE_MAX_ATTEMPTS = 3
 PAGE_RETRY_BASE = 600.0
 HTML_TYPES = (b"text/html", b"application/xhtml", b"text/plain", b"")
 
@@ -190,7 +191,7 @@ class FeedSpider(scrapy.Spider):
         if new:
             self.stat("entries/new", new)
         hint = max(filter(None, [parsed.ttl_seconds, cache_hint(headers)]), default=None)
-        self.finish_feed(site, feed_url, "200", headers=headers, new_items=new, hint=hint,
+        self.finish_feed(site, feed_url, "200", headers=headers, new_items=new, hint=hint, entries=parsed.entries,
                          error=f"bozo: {parsed.bozo}" if parsed.bozo else None, **validators)
 
     def feed_failed(self, failure: Failure) -> None:
@@ -203,64 +204,111 @@ class FeedSpider(scrapy.Spider):
 
     def finish_feed(self, site: Site, feed_url: str, result: str, *, error: str | None = None,
                     headers: dict[str, str] | None = None, new_items: int = 0, hint: float | None = None,
-                    **validators: Any) -> None:
+                    entries: Iterable[FeedEntry] | None = None, **validators: Any) -> None:
+        """Record a poll's result and schedule the feed's next poll (see ``crawler.schedule``).
+
+        ``hint`` is the <ttl>/max-age the caller read from a parsed feed; ``entries`` are the
+        parsed entries (their dates give the entry rate). A 304 or unchanged body reuses the
+        stored hint and the stored entries' dates.
+        """
         now = time.time()
         state = self.store.feed(feed_url) or {}
         failures = state.get("failures", 0) + 1 if result == "error" else 0
         if result == "error":
             self.count(site.id, "feed_errors")
-        hint = hint or cache_hint(headers or {})
+        server_hint = cache_hint(headers or {}, now)
+        if result == "error":
+            # Retry-After (or max-age) applies to this wait only; the feed's <ttl> hint is kept.
+            hint, kept_hint = server_hint, state.get("min_interval_hint")
+        elif result == "200":
+            hint = kept_hint = max(filter(None, [hint, server_hint]), default=None)
+        else:  # 304 / 200-unchanged: the <ttl> was read at the last parse
+            hint = kept_hint = max(filter(None, [hint, server_hint, state.get("min_interval_hint")]), default=None)
         if self.fixed_interval is not None:
             interval = self.fixed_interval
         else:
-            interval = poll_interval(
-                self.store.entries_since(feed_url, now - 7 * 86400) + new_items,
-                min_interval=site.poll.min_interval or self.app.min_interval,
+            if entries is not None:
+                rate = entries_per_week((parse_time(e.published or e.updated) for e in entries), now)
+            else:
+                rate = entries_per_week((stamp_time(s) for s in self.store.entry_stamps(feed_url)), now)
+            if rate is None:  # undated entries: count the entries first seen in the last week
+                rate = self.store.entries_since(feed_url, now - WEEK) + new_items
+            interval = next_interval(
+                rate, min_interval=site.poll.min_interval or self.app.min_interval,
                 max_interval=site.poll.max_interval or self.app.max_interval,
-                factor=self.app.interval_factor, hint=hint, failures=failures)
-            interval = with_jitter(interval, self.app.jitter)
+                factor=self.app.interval_factor, hint=hint, failures=failures, jitter=self.app.jitter)
         values: dict[str, Any] = {
             "last_poll_at": now, "last_status": result, "last_error": error, "failures": failures,
-            "next_poll_at": now + interval, "interval": interval, "min_interval_hint": hint,
+            "next_poll_at": now + interval, "interval": interval, "min_interval_hint": kept_hint,
             "polls": state.get("polls", 0) + 1,
         }
         if new_items:
             values["last_new_at"] = now
             values["items_total"] = state.get("items_total", 0) + new_items
-        for key in ("etag", "last_modified", "body_hash"):
-            if validators.get(key) is not None or (key in validators and result.startswith("200")):
-                values[key] = validators.get(key)
+        fresh = {key: validators.get(key) for key in ("etag", "last_modified", "body_hash")
+                 if validators.get(key) is not None or (key in validators and result.startswith("200"))}
+        if new_items and fresh:
+            # Crash safety: the validators of a feed with new entries are stored only once the crawl
+            # has finished (``closed``). Stored now, a kill -9 before the pages are fetched would
+            # make the next poll a 304 and the entries would be lost. Until then the old validators
+            # stay, so the next poll is a full GET whose known entries cost nothing. A poll that
+            # hit the per-poll cap keeps the old validators for good: the rest comes next poll.
+            if new_items < (site.poll.max_new_entries or self.app.max_new_entries):
+                self._deferred_validators[feed_url] = fresh
+        else:
+            values.update(fresh)
         self.store.update_feed(feed_url, **values)
         self.store.log_outcome(site.id, feed_url, "feed", result, error)
 
+    @property
+    def _deferred_validators(self) -> dict[str, dict[str, Any]]:
+        return self.__dict__.setdefault("_deferred", {})
+
+    def closed(self, reason: str) -> None:
+        """Store the validators deferred by ``finish_feed`` once every page of the crawl is done."""
+        if reason == "finished":
+            for feed_url, fresh in self._deferred_validators.items():
+                self.store.update_feed(feed_url, **fresh)
+        self._deferred_validators.clear()
+
     # ------------------------------------------------------------ entries -> pages
     def entry_request(self, site: Site, entry: FeedEntry) -> scrapy.Request | None:
+        """The request for a feed entry's page, or None when the store already has its answer.
+
+        Called only when the feed's body changed. A page that was gone (404/410) is asked
+        again on such a change, up to ``GONE_MAX_ATTEMPTS`` times (posts listed before their
+        page is live), never on an idle poll.
+        """
         keys = entry_keys(site, entry)
         known = self.store.known_entry(keys)
+        page_key = known["page_key"] if known else url_key(entry.link)
+        page = self.store.page(page_key)
+        if page and page["outcome"] == "gone" and page["attempts"] < GONE_MAX_ATTEMPTS and not self.pending_retry(page):
+            self.stat("entries/gone_recheck")
+            return self.page_request(site, entry.link, entry, entry.feed_url)
         if known is not None:
-            if self.force is False and (entry.stamp is None or known["updated"] in (None, entry.stamp)):
+            if not self.force and (entry.stamp is None or known["updated"] in (None, entry.stamp)):
                 # Already handled; remember any new identity (a changed GUID, a second feed).
-                self.store.remember_entries(site.id, keys, known["page_key"], known["updated"], entry.feed_url)
+                self.store.remember_entries(site.id, keys, page_key, known["updated"], entry.feed_url)
                 self.stat("entries/known")
                 return None
-            page = self.store.page(known["page_key"])
-            if page and page["outcome"] in ("gone", "not-an-article"):
-                self.store.remember_entries(site.id, keys, known["page_key"], entry.stamp, entry.feed_url)
+            if page and page["outcome"] in ("gone", "not-an-article", "robots-denied", "address-denied"):
+                self.store.remember_entries(site.id, keys, page_key, entry.stamp, entry.feed_url)
                 return None
             self.stat("entries/changed")
             return self.page_request(site, entry.link, entry, entry.feed_url, refetch=True)
-        page = self.store.page(url_key(entry.link))
-        if page and page["outcome"] in ("stored", "gone", "not-an-article", "duplicate"):
-            self.store.remember_entries(site.id, keys, url_key(entry.link), entry.stamp, entry.feed_url)
+        if page and page["outcome"] in ("stored", "gone", "not-an-article", "duplicate", "robots-denied",
+                                        "address-denied"):
+            self.store.remember_entries(site.id, keys, page_key, entry.stamp, entry.feed_url)
             self.stat("entries/known")
             return None
-        if page and page["outcome"] in ("robots-denied", "address-denied") and page["attempts"] >= 1:
-            self.store.remember_entries(site.id, keys, url_key(entry.link), entry.stamp, entry.feed_url)
-            return None
-        if page and page["outcome"] in RETRY_OUTCOMES and (
-                page["attempts"] >= PAGE_MAX_ATTEMPTS or (page["retry_at"] or 0) > time.time()):
+        if page and page["outcome"] in RETRY_OUTCOMES and self.pending_retry(page):
             return None  # failing page: retried by its own schedule (start_requests), not by every poll
         return self.page_request(site, entry.link, entry, entry.feed_url)
+
+    @staticmethod
+    def pending_retry(page: dict[str, Any]) -> bool:
+        return page["attempts"] >= PAGE_MAX_ATTEMPTS or (page["retry_at"] or 0) > time.time()
 
     def page_request(self, site: Site, url: str, entry: FeedEntry | None, feed_url: str | None, *,
                      refetch: bool = False, retry: bool = False) -> scrapy.Request | None:

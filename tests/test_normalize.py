@@ -1,0 +1,22 @@
+from crawler.items import Extracted
+from pipelines.normalize import build_record, trusted_canonical
+
+
+def test_canonical_rules():
+    site = "https://ex.com/"
+    assert trusted_canonical("https://ex.com/2024/10/post/", "https://ex.com/?p=12", site)
+    assert trusted_canonical("https://www.ex.com/a/", "https://ex.com/a/?utm_source=rss", site)
+    assert not trusted_canonical("https://ex.com/", "https://ex.com/2024/10/post/", site)        # home page
+    assert not trusted_canonical("https://ex.com/news/", "https://ex.com/news/2024/post/", site)  # section front
+    assert not trusted_canonical("https://other.org/post/", "https://ex.com/post/", site)         # another site
+    assert not trusted_canonical("javascript:alert(1)", "https://ex.com/post/", site)
+
+
+def test_record_fallbacks_and_tracking_removed():
+    ex = Extracted(url="https://ex.com/post/?utm_source=x#c", title="T", body="B " * 50)
+    rec = build_record(ex, site_id="ex", site_url="https://ex.com/", fetched_url="https://ex.com/post/",
+                       site_lang="fr", entry={"published": "2024-10-01T10:00:00+00:00", "authors": ["A B"], "tags": ["X"]})
+    assert rec["url"] == "https://ex.com/post/"
+    assert rec["lang"] == "fr" and rec["authors"] == ["A B"] and rec["tags"] == ["X"]
+    assert rec["published"] == "2024-10-01T10:00:00+00:00"
+    assert len(rec["id"]) == 16 and rec["content_hash"]
