@@ -11,6 +11,7 @@ be read at all.
 """
 from __future__ import annotations
 
+import copy
 import re
 from collections import Counter
 from typing import Any
@@ -59,7 +60,7 @@ def _extract(page: Page, url: str, site: Any, entry: FeedEntry | None, stats: Co
     rules = load_rules(site=site)
     blocks: list[Block] = []
     if content is not None:
-        blocks = clean_blocks(fragment_html(content.elements), rules, stats, drop_texts=[title or ""])
+        blocks = clean_blocks(fragment_html(content.elements, stats), rules, stats, drop_texts=[title or ""])
         blocks = [b for b in blocks if not _is_byline(b.text, authors, stats)]
         stats[f"extract/content/{content.how}"] += 1
     body = "\n\n".join(b.text for b in blocks)
@@ -129,16 +130,36 @@ def _split_paragraphs(text: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if p.strip()]
 
 
+#: trafilatura is not asked about pages deeper or bigger than this (its recursion is slow there).
+FALLBACK_MAX_DEPTH = 120
+FALLBACK_MAX_ELEMENTS = 30_000
+
+
+def _tame(doc: Any) -> bool:
+    """Whether the tree is of ordinary depth and size (an iterative walk, no recursion)."""
+    stack = [(doc, 0)]
+    seen = 0
+    while stack:
+        el, depth = stack.pop()
+        seen += 1
+        if depth > FALLBACK_MAX_DEPTH or seen > FALLBACK_MAX_ELEMENTS:
+            return False
+        stack.extend((child, depth + 1) for child in el)
+    return True
+
+
 def _trafilatura_body(page: Page, stats: Counter) -> str | None:
     """trafilatura as one voice among others, asked only when our own body is weak."""
     try:
         import trafilatura
-        from lxml import html as lxml_html
     except ImportError:  # pragma: no cover
+        return None
+    if not _tame(page.doc):
+        stats["extract/fallback_skipped"] += 1
         return None
     stats["extract/trafilatura_called"] += 1
     try:
-        text = trafilatura.extract(lxml_html.tostring(page.doc, encoding="unicode"), url=page.url,
+        text = trafilatura.extract(copy.deepcopy(page.doc), url=page.url,
                                    include_comments=False, include_tables=True, favor_precision=True)
     except Exception:  # trafilatura may fail on odd pages; the fallback is then empty
         return None

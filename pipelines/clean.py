@@ -35,11 +35,13 @@ BLOCK_TAGS = frozenset({
 MAX_RULE_BLOCK = 400
 #: A class/id rule does not remove an element holding more than this share of the fragment text.
 MAX_CLASS_RULE_SHARE = 0.5
+#: Longest linked teaser dropped after a related-content heading.
+MAX_TEASER = 200
 #: A block is "mostly links" (for ``link_text`` rules) at this link-text share.
 LINK_BLOCK_SHARE = 0.5
 
 _SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
-_EDGE = " \t\r\n\u00a0-–—|:•·*>»«<›‹/\\[](){}"
+_EDGE = " \t\r\n\u00a0-–—|:•·*>»«<›‹/\\[](){}.…"
 _WS = re.compile(r"\s+")
 
 
@@ -355,6 +357,7 @@ def apply_dom_rules(root: Tag, rules: Rules, stats: Counter | None = None) -> No
                     if group.classes.search(key):
                         hits.append((tag, group.name, False))
                         break
+    hits += [(t, "related", True) for t in root.find_all(("ul", "ol")) if _is_link_list(t)]
     if not hits:
         return
     total = None
@@ -369,6 +372,20 @@ def apply_dom_rules(root: Tag, rules: Rules, stats: Counter | None = None) -> No
         tag.extract()
         if stats is not None:
             stats[f"boilerplate/{name}"] += 1
+
+
+def _is_link_list(tag: Tag) -> bool:
+    """A list whose items are nearly all links (related stories, "more from", tag lists)."""
+    items = tag.find_all("li", recursive=False)
+    if len(items) < 2:
+        return False
+    linked = 0
+    for li in items:
+        text = li.get_text(" ", strip=True)
+        link = sum(len(a.get_text(" ", strip=True)) for a in li.find_all("a"))
+        if text and link >= 0.8 * len(text):
+            linked += 1
+    return linked >= 0.8 * len(items)
 
 
 # ---------------------------------------------------------------- blocks
@@ -477,13 +494,20 @@ def clean_blocks(html: str | Tag, rules: Rules, stats: Counter | None = None,
     apply_dom_rules(root, rules, stats)
     drop = {_norm(t) for t in drop_texts if t}
     out = []
+    teasers = False  # after a "Related"/"More stories" heading, its linked teasers go too
     for block in iter_blocks(root):
         if drop and _norm(block.text) in drop:
             continue
+        if teasers and block.link_density >= LINK_BLOCK_SHARE and len(block.text) <= MAX_TEASER:
+            if stats is not None:
+                stats["boilerplate/related"] += 1
+            continue
+        teasers = False
         group = match_text_rule(block, rules)
         if group is not None:
             if stats is not None and _rule_text(block.text):
                 stats[f"boilerplate/{group}"] += 1
+            teasers = group == "related" and block.link_density < LINK_BLOCK_SHARE
             continue
         out.append(block)
     return out

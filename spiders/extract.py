@@ -8,6 +8,7 @@ Signals are combined rather than trusted alone: JSON-LD (``@graph`` included), O
 """
 from __future__ import annotations
 
+import copy
 import json
 import re
 from collections import Counter
@@ -259,7 +260,7 @@ def canonical_url(page: Page) -> str:
 
 # ---------------------------------------------------------------- title
 
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»/]|::)\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»/]|::)\s+|:\s+")
 
 
 def site_names(page: Page, site: Any = None) -> list[str]:
@@ -293,7 +294,7 @@ def _strip_site_suffix(title: str, names: list[str]) -> str:
 
     def is_site(part: str) -> bool:
         s = _squash(part)
-        return bool(s) and any(s == n or s in n or n in s for n in squashed)
+        return bool(s) and any(s == n or s in n or (n in s and len(s) <= len(n) + 5) for n in squashed)
 
     # Drop site-name segments at either end.
     while len(parts) > 1 and is_site(parts[-1]):
@@ -894,7 +895,7 @@ def _teaser_count(page: Page) -> int:
 # ---------------------------------------------------------------- main content
 
 #: Subtrees never scored as article text (they are removed again, by name, in pipelines/clean.py).
-SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "aside", "footer", "form",
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "aside", "footer",
                        "header", "select", "button", "iframe", "figcaption", "textarea", "head", "menu",
                        "dialog", "object", "embed", "canvas", "video", "audio", "map"})
 _NEGATIVE = re.compile(
@@ -918,6 +919,10 @@ CONTENT_HINTS = (
     ".single-content", ".content-inner", ".entry-body", ".articleBody", ".article-text", ".rich-text",
     ".body-text", ".text-content", ".post-entry", ".jeg_post_content", ".content-body",
 )
+
+
+#: How many of the best raw-scored candidates get the (costly) link-density correction.
+TOP_CANDIDATES = 12
 
 
 def _class_id(el: Any) -> str:
@@ -1054,10 +1059,9 @@ def find_content(page: Page, site: Any = None) -> Content | None:
     cands = score_candidates(page)
     if not cands:
         return None
-    ranked = []
-    for cand in cands.values():
-        final = cand.score * (1 - _link_density(cand.el)) if cand.score > 0 else cand.score
-        ranked.append((final, cand))
+    # Link density needs the text of the whole subtree: only for the best raw scores.
+    best = sorted(cands.values(), key=lambda c: c.score, reverse=True)[:TOP_CANDIDATES]
+    ranked = [(c.score * (1 - _link_density(c.el)) if c.score > 0 else c.score, c) for c in best]
     ranked.sort(key=lambda x: x[0], reverse=True)
     top_score, top = ranked[0]
     if top_score <= 0:
@@ -1072,7 +1076,31 @@ def find_content(page: Page, site: Any = None) -> Content | None:
         top_el, top_score = parent, pc.score * (1 - _link_density(parent))
         parent = top_el.getparent()
     elements = _with_siblings(top_el, top_score, cands)
+    elements = _with_twins(elements, top_el, top_score, cands)
     return Content(elements, "score", top_score, sum(cands[e].text_len if e in cands else 0 for e in elements))
+
+
+def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any, Candidate]) -> list[Any]:
+    """Add the top element's twins: same tag and class elsewhere (a body split into several columns)."""
+    cls = top.get("class")
+    if not cls:
+        return elements
+    twins = [c.el for c in cands.values()
+             if c.el is not top and c.el.tag == top.tag and c.el.get("class") == cls and c.text_len >= 80]
+    if not twins:
+        return elements
+    chosen = set(elements)
+    extra = []
+    for twin in twins:
+        if twin in chosen or any(a in chosen for a in twin.iterancestors()) or \
+           any(twin in set(e.iterancestors()) for e in chosen):
+            continue
+        if _link_density(twin) < 0.3:
+            extra.append(twin)
+    if not extra:
+        return elements
+    order = {el: i for i, el in enumerate(top.getroottree().iter())}
+    return sorted([*elements, *extra], key=lambda e: order.get(e, 0))
 
 
 def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate]) -> list[Any]:
@@ -1105,10 +1133,31 @@ def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate]) -> l
     return out
 
 
-def fragment_html(elements: list[Any]) -> str:
-    """The chosen elements as one HTML fragment (for the cleaning step)."""
+#: Pruned with lxml before the fragment goes to beautifulsoup4 (never text, and costly to parse twice).
+PRUNE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
+              "video", "audio", "map", "select", "textarea", "button", "input", "nav")
+
+
+def fragment_html(elements: list[Any], stats: Counter | None = None) -> str:
+    """The chosen elements, pruned of scripts, forms, navigation and hidden parts, as one HTML fragment."""
     parts = []
     for el in elements:
+        el = copy.deepcopy(el)
+        el.tail = None
+        pruned = 0
+        for junk in list(el.iter(*PRUNE_TAGS)):
+            if junk is not el and junk.getparent() is not None:
+                junk.drop_tree()
+                pruned += 1
+        for junk in list(el.iter()):
+            if junk is el or not isinstance(junk.tag, str) or junk.getparent() is None:
+                continue
+            # Forms are comment boxes and sign-ups, unless the page wraps everything in one (ASP.NET).
+            if _hidden(junk) or junk.tag == "form" and sum(len(text_of(p)) for p in junk.iter("p")) < 400:
+                junk.drop_tree()
+                pruned += 1
+        if stats is not None and pruned:
+            stats["boilerplate/structure"] += pruned
         try:
             parts.append(etree.tostring(el, encoding="unicode", method="html", with_tail=False))
         except (ValueError, etree.SerialisationError):

@@ -1,0 +1,142 @@
+"""Cleaning: one table-driven case per boilerplate group, plus the rule loader and the blocks."""
+from __future__ import annotations
+
+import tomllib
+from collections import Counter
+
+import pytest
+
+from crawler.config import Boilerplate, Site
+from pipelines.clean import (RULES_FILE, Rules, RulesError, clean_text, compile_group, load_rules,
+                             parse_selector, parse_fragment, rules_from_dict)
+
+KEEP = "<p>The frigate will be delivered in 2026, the navy said on Tuesday.</p>"
+KEEP_TEXT = "The frigate will be delivered in 2026, the navy said on Tuesday."
+
+# (group, boilerplate HTML placed after a real paragraph, in a markup or wording not used by web-dev)
+CASES = [
+    ("comments", '<div id="disqus_thread"><p>Please enable JavaScript to view the comments.</p></div>'),
+    ("comments", '<section class="wpd-thread-list"><p>12 thoughts on this</p></section>'),
+    ("comments", "<h3>Leave a comment</h3>"),
+    ("comments", '<div class="fb-comments" data-href="x"><p>Facebook comments</p></div>'),
+    ("subscribe", '<div class="mc4wp-form"><p>Get our weekly digest</p></div>'),
+    ("subscribe", "<p>Sign up for our Daily Brief newsletter to get the news first.</p>"),
+    ("subscribe", "<p>Subscribe to Naval Digest on Apple Podcasts, Spotify or wherever you get your podcasts.</p>"),
+    ("share", '<div class="addtoany_share_save_container"><a>Share</a></div>'),
+    ("share", "<p>Follow Army Watch on Bluesky for the latest updates.</p>"),
+    ("share", "<p>Facebook | Twitter | LinkedIn | Email</p>"),
+    ("likes", '<div class="wp-block-jetpack-like"><span>Like</span></div>'),
+    ("likes", "<p>Be the first to like this.</p>"),
+    ("related", '<div class="yarpp-related"><h3>Related posts:</h3><ol><li><a href="/a">A story</a></li></ol></div>'),
+    ("related", '<p><strong>READ ALSO:</strong> <a href="/x">Poland orders more tanks from Korea</a></p>'),
+    ("related", '<p><a href="/y">Lire aussi : La marine reçoit sa frégate</a></p>'),
+    ("related", "<h2>You may also like</h2>"),
+    ("author_box", '<div class="saboxplugin-wrap"><p>Jane writes about ships for us since 2010.</p></div>'),
+    ("tags", '<div class="entry-tags"><a rel="tag" href="/t/navy">Navy</a></div>'),
+    ("tags", '<p>Tagged: <a href="/t/a">Army</a>, <a href="/t/b">Drones</a></p>'),
+    ("ads", '<div class="ad-slot"><span>Advertisement</span></div>'),
+    ("ads", "<p>Story continues below advertisement</p>"),
+    ("ads", "<p>— Anzeige —</p>"),
+    ("consent", '<div class="cmplz-cookiebanner"><p>We use cookies to improve the site.</p></div>'),
+    ("consent", "<p>This website uses cookies to ensure you get the best experience.</p>"),
+    ("paywall", '<div class="paywall-teaser"><p>Premium content</p></div>'),
+    ("paywall", "<p>Log in to continue reading this article and get unlimited access.</p>"),
+    ("print_email", '<a class="print-link" href="#">Print</a>'),
+    ("media", '<figure><img src="a.jpg"><figcaption>The ship at sea. (Photo: Navy)</figcaption></figure>'),
+    ("media", '<blockquote class="twitter-tweet"><p>Great day at sea!</p>— Navy (@navy)</blockquote>'),
+    ("media", "<p>Photo credit: Ministry of Defence</p>"),
+    ("donate", '<div class="support-box"><p>Help keep our reporting free.</p></div>'),
+    ("donate", "<p>Our newsroom relies on the support of readers like you. Please give what you can.</p>"),
+    ("footer", "<p>© 2024 Some Publisher Ltd. All rights reserved.</p>"),
+    ("structure", "<nav><a href='/'>Home</a> › <a href='/news'>News</a></nav>"),
+    ("structure", "<p>Previous article: Navy buys boats</p>"),
+]
+
+
+@pytest.fixture(scope="module")
+def rules() -> Rules:
+    return load_rules()
+
+
+@pytest.mark.parametrize("group,html", CASES, ids=[f"{g}-{i}" for i, (g, _) in enumerate(CASES)])
+def test_group_removes_its_boilerplate(rules: Rules, group: str, html: str) -> None:
+    stats: Counter = Counter()
+    text = clean_text(f"<div>{KEEP}{html}</div>", rules, stats)
+    assert text == KEEP_TEXT
+    assert stats[f"boilerplate/{group}"] >= 1, dict(stats)
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Related to this, officials said the program would be delayed until 2027.</p>",
+    "<p>Follow-on orders are expected next year, the company said in a statement.</p>",
+    "<p>Share prices of defence companies rose after the announcement on Monday.</p>",
+    "<p>Comments made by the minister on Tuesday drew criticism from the opposition.</p>",
+    "<h2>About the program</h2>",
+    "<p>Tags for the munitions will be printed in two languages, the agency said.</p>",
+    "<blockquote><p>We are not building a science project, we are building a fleet.</p></blockquote>",
+])
+def test_article_text_that_looks_like_boilerplate_is_kept(rules: Rules, html: str) -> None:
+    text = clean_text(f"<div>{KEEP}{html}</div>", rules)
+    assert len(text.split("\n\n")) == 2
+
+
+def test_class_rule_never_takes_the_article(rules: Rules) -> None:
+    body = "".join(f"<p>Paragraph {i}, about tanks and ships and the people who build them.</p>" for i in range(10))
+    html = f'<div><div class="post-content has-comments-open">{body}</div><div class="comments-area"><p>Reply</p></div></div>'
+    text = clean_text(html, rules)
+    assert text.count("\n\n") == 9 and "Reply" not in text
+
+
+def test_blocks_paragraphs_headings_lists_quotes(rules: Rules) -> None:
+    html = ("<div><h2>Background</h2><p>First <b>bold</b> para.</p><ul><li>one item</li><li>two item</li></ul>"
+            "<blockquote>A quote.</blockquote><p>Line one<br>line two</p>text in div</div>")
+    assert clean_text(html, rules) == ("Background\n\nFirst bold para.\n\none item\n\ntwo item\n\nA quote."
+                                       "\n\nLine one\n\nline two\n\ntext in div")
+
+
+def test_drop_texts_removes_the_headline(rules: Rules) -> None:
+    assert clean_text(f"<div><h1>Big news</h1>{KEEP}</div>", rules, drop_texts=["Big news"]) == KEEP_TEXT
+
+
+def test_site_rules_form_the_site_group() -> None:
+    site = Site(id="x", name="X", url="http://x.test/", feeds=("http://x.test/feed",),
+                boilerplate=Boilerplate(selectors=(".x-promo",), patterns=(r"Exclusive to X readers.*",)))
+    rules = load_rules(site=site)
+    assert rules.names()[0] == "site"
+    stats: Counter = Counter()
+    text = clean_text(f'<div>{KEEP}<div class="x-promo">Buy</div><p>Exclusive to X readers: a deal</p></div>', rules, stats)
+    assert text == KEEP_TEXT and stats["boilerplate/site"] == 2
+    assert load_rules(site=site) is rules  # cached
+
+
+def test_vocabulary_file_is_valid_and_named() -> None:
+    data = tomllib.loads(RULES_FILE.read_text(encoding="utf-8"))
+    for group in ("comments", "subscribe", "share", "related", "likes", "author_box", "tags", "ads", "consent",
+                  "paywall", "print_email", "media"):
+        assert group in data, group
+    rules_from_dict(data)
+
+
+def test_bad_rules_are_reported_with_group_name() -> None:
+    with pytest.raises(RulesError, match=r"\[oops\]\.text"):
+        compile_group("oops", {"text": ["(unclosed"]})
+    with pytest.raises(RulesError, match="unknown key"):
+        compile_group("oops", {"selector": [".x"]})
+
+
+@pytest.mark.parametrize("selector,html,hit", [
+    (".a.b", '<div class="a b">x</div>', True),
+    (".a.b", '<div class="a">x</div>', False),
+    ("ul.tags", '<ul class="tags"><li>x</li></ul>', True),
+    ("#respond", '<div id="respond">x</div>', True),
+    ("[id^=div-gpt-ad]", '<div id="div-gpt-ad-123">x</div>', True),
+    ("[aria-hidden=true]", '<span aria-hidden="true">x</span>', True),
+    ('[itemprop="caption"]', '<span itemprop="caption">x</span>', True),
+    (".img_caption .caption", '<table class="img_caption"><tr><td class="caption">x</td></tr></table>', True),
+    (".outer > .inner", '<div class="outer"><div><p class="inner">x</p></div></div>', False),
+])
+def test_fast_selector_matcher(selector: str, html: str, hit: bool) -> None:
+    compound = parse_selector(selector)
+    assert compound is not None
+    root = parse_fragment(html)
+    assert any(compound.matches(t) for t in root.find_all(True)) is hit
