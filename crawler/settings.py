@@ -17,6 +17,9 @@ TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+#: Giving up after the retries is an expected, recorded outcome (http-error-after-retries,
+#: timeout, connection-error), not an error of the crawler.
+RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
 REDIRECT_ENABLED = True
 DNS_TIMEOUT = 20
 AUTOTHROTTLE_ENABLED = False
@@ -31,7 +34,37 @@ ITEM_PIPELINES = {
     "pipelines.dedupe.DedupePipeline": 400,
     "pipelines.store.StorePipeline": 500,
 }
-DOWNLOADER_MIDDLEWARES: dict[str, int] = {}
+#: Our components replace or wrap Scrapy's (crawler/middlewares/, one per file). Order matters:
+#: the address guard runs before robots.txt (a forbidden host is not even asked for its
+#: robots.txt); RetryAfter sits just outside RetryMiddleware (550), so it sees answers before a
+#: retry is built and retries before they are queued.
+DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
+    "crawler.middlewares.address_guard.AddressGuardMiddleware": 60,
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.middlewares.redirect.MetaRefreshMiddleware": 580,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.redirect.RedirectMiddleware": 600,
+}
+#: Scrapy's downloader with the per-host concurrency limit enforced on the asyncio reactor.
+DOWNLOADER = "crawler.middlewares.downloader.PoliteDownloader"
+#: Only http(s) is ever fetched: the handlers for file:, data:, s3: and ftp: are switched off, so
+#: no URL from a feed can read a local file even if every other check failed.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+#: Used by CrawlerProcess-based tools (scrapy shell); the crawl installs it via the address guard.
+TWISTED_DNS_RESOLVER = "crawler.middlewares.resolver.GuardedResolver"
+#: Seconds a crawl waits for a host that sent Retry-After; a longer wait defers the host's
+#: requests to a later cycle (outcome http-error-after-retries).
+DEFWATCH_RETRY_AFTER_MAX = 30.0
+#: Backoff before the n-th retry of a timeout, reset or 5xx: BACKOFF * 2**(n-1) s (+-25 %).
+DEFWATCH_RETRY_BACKOFF = 1.0
+DEFWATCH_RETRY_BACKOFF_MAX = 30.0
+#: Extra host names always allowed by the address guard (the hosts of the configured sites,
+#: feeds and sitemaps are allowed anyway); networks come from ``allow_networks``.
+DEFWATCH_ALLOWED_HOSTS: list[str] = []
+DEFWATCH_ALLOW_NETWORKS: list[str] = []
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
 
 
@@ -47,6 +80,7 @@ def build_settings(app: AppConfig, **overrides: Any) -> dict[str, Any]:
         "CONCURRENT_REQUESTS": app.concurrent_requests,
         "CONCURRENT_REQUESTS_PER_DOMAIN": app.concurrent_per_host,
         "DOWNLOAD_DELAY": app.download_delay,
+        "DEFWATCH_ALLOW_NETWORKS": list(app.allow_networks),
     })
     settings.update(overrides)
     return settings

@@ -28,6 +28,8 @@ def canonical_url(url: str) -> str:
     parts = urlsplit((url or "").strip())
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        host = f"[{host}]"
     try:
         port = parts.port
     except ValueError:

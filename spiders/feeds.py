@@ -16,7 +16,8 @@ from dataclasses import asdict
 from typing import Any
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.http import Response
 from twisted.internet.error import (ConnectionLost, ConnectionRefusedError, DNSLookupError, TCPTimedOutError,
                                     TimeoutError as TxTimeoutError)
@@ -51,12 +52,34 @@ def entry_keys(site: Site, entry: FeedEntry) -> list[str]:
     return keys
 
 
+def _causes(exc: BaseException | None):
+    """``exc`` and the exceptions it was raised from (Scrapy wraps Twisted's errors)."""
+    seen = 0
+    while exc is not None and seen < 8:
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+
+
 def classify_failure(failure: Failure) -> tuple[str, str]:
-    """Map a download failure to (outcome, detail)."""
+    """Map a download failure to (outcome, detail).
+
+    Our middlewares and the guarded resolver say the outcome themselves (``.outcome``); Scrapy's
+    and Twisted's exceptions are mapped by type, with the message only as a last resort.
+    """
     exc = failure.value
     detail = f"{type(exc).__name__}: {exc}"[:300]
-    if isinstance(exc, OutcomeIgnored):
-        return exc.outcome, detail
+    for cause in _causes(exc):
+        outcome = getattr(cause, "outcome", None)
+        if isinstance(outcome, str) and outcome:
+            return outcome, detail
+    names = {type(c).__name__ for c in _causes(exc)}
+    if isinstance(exc, HttpError):
+        return "http-error-after-retries", detail
+    if "_DecompressionMaxSizeExceeded" in names or "DownloadCancelledError" in names:
+        # The handler cancels a body larger than DOWNLOAD_MAXSIZE (announced or streamed);
+        # HttpCompressionMiddleware stops inflating at the same limit.
+        return "too-large", detail
     if isinstance(exc, IgnoreRequest):
         text = str(exc).lower()
         if "robots.txt" in text:
@@ -66,14 +89,11 @@ def classify_failure(failure: Failure) -> tuple[str, str]:
         if "size" in text or "decompress" in text:
             return "too-large", detail
         return "ignored", detail
-    if isinstance(exc, (TxTimeoutError, TCPTimedOutError)) or "timeout" in type(exc).__name__.lower():
+    if (isinstance(exc, (TxTimeoutError, TCPTimedOutError, DownloadTimeoutError))
+            or any("timeout" in n.lower() or "timedout" in n.lower() for n in names)):
         return "timeout", detail
-    if "cancel" in type(exc).__name__.lower() and "size" in str(exc).lower():
-        return "too-large", detail
     if isinstance(exc, (DNSLookupError, ConnectionRefusedError, ConnectionLost, ResponseFailed,
                         ResponseNeverReceived)):
-        if "size" in str(exc).lower() or "maxsize" in repr(exc).lower():
-            return "too-large", detail
         return "connection-error", detail
     return "connection-error", detail
 
@@ -129,7 +149,10 @@ class FeedSpider(scrapy.Spider):
                 dont_filter=True, priority=10,
                 meta={"dw": {"kind": "feed", "site": site.id, "feed_url": state["url"]},
                       "handle_httpstatus_list": HANDLED_STATUSES})
-        for row in self.store.due_retries(now, PAGE_MAX_ATTEMPTS, sites=self.sites):
+        # A one-off crawl retries every failed page (the user asked for a crawl now); the daemon
+        # waits for each page's backoff. Hosts that sent Retry-After are held by the middleware.
+        retry_horizon = float("inf") if self.all_feeds else now
+        for row in self.store.due_retries(retry_horizon, PAGE_MAX_ATTEMPTS, sites=self.sites):
             site = self.sites[row["site"]]
             entry = FeedEntry(**_entry_args(row["entry"])) if row["entry"] else None
             request = self.page_request(site, row["url"], entry, row["feed_url"], retry=True)
@@ -225,7 +248,9 @@ class FeedSpider(scrapy.Spider):
         else:  # 304 / 200-unchanged: the <ttl> was read at the last parse
             hint = kept_hint = max(filter(None, [hint, server_hint, state.get("min_interval_hint")]), default=None)
         if self.fixed_interval is not None:
-            interval = self.fixed_interval
+            # --interval: the same fixed pace for every feed; a failing feed still backs off.
+            interval = self.fixed_interval * (2 ** min(failures, 20))
+            interval = min(interval, max(self.fixed_interval, site.poll.max_interval or self.app.max_interval))
         else:
             if entries is not None:
                 rate = entries_per_week((parse_time(e.published or e.updated) for e in entries), now)
