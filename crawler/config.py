@@ -10,6 +10,7 @@ Two shapes of ``--sites PATH`` are accepted:
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -293,4 +294,9 @@ def load_app(path: Path | str | None = None, **overrides: Any) -> AppConfig:
     if path.exists():
         values = _table(path, "", _read_toml(path), _APP_SCHEMA)
     values.update({k: v for k, v in overrides.items() if v is not None})
+    for i, network in enumerate(values.get("allow_networks", ())):
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ConfigError(path, f"allow_networks[{i}]", f"{network!r} is not an IP network (CIDR)") from None
     return AppConfig(**values)

@@ -66,6 +66,8 @@ DEFWATCH_RETRY_BACKOFF_MAX = 30.0
 DEFWATCH_ALLOWED_HOSTS: list[str] = []
 DEFWATCH_ALLOW_NETWORKS: list[str] = []
 EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
+#: Dropped items are logged by URL, not dumped with their page bytes.
+LOG_FORMATTER = "crawler.logformatter.CompactLogFormatter"
 
 
 def build_settings(app: AppConfig, **overrides: Any) -> dict[str, Any]:

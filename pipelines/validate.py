@@ -12,6 +12,8 @@ from scrapy.exceptions import DropItem
 
 #: Fewer words than this in the body: not an article (a teaser, a landing page, an error page).
 MIN_BODY_WORDS = 40
+#: More characters than this: not an article but a dump (a 5 MB one-line page, a data file).
+MAX_BODY_CHARS = 400_000
 _WORD = re.compile(r"\w+")
 
 
@@ -24,6 +26,8 @@ def rejection(item_kind: str, record: dict[str, Any]) -> str | None:
     words = len(_WORD.findall(record.get("body") or ""))
     if words < MIN_BODY_WORDS:
         return f"not-an-article: body of {words} words"
+    if len(record.get("body") or "") > MAX_BODY_CHARS:
+        return f"not-an-article: body of {len(record['body'])} characters"
     return None
 
 

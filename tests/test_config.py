@@ -102,3 +102,11 @@ def test_cli_misuse_exits_2_with_usage():
     assert run.returncode == 2 and "usage:" in run.stderr
     run = run_cli()
     assert run.returncode == 2 and "usage:" in run.stderr
+
+
+def test_allow_networks_must_be_cidr(tmp_path):
+    bad = write(tmp_path, "app.toml", 'allow_networks = ["10.0.0.0/8", "intranet"]\n')
+    with pytest.raises(ConfigError, match=r"allow_networks\[1\]"):
+        load_app(bad)
+    good = write(tmp_path, "app2.toml", 'allow_networks = ["10.0.0.0/8", "fd00::/8"]\n')
+    assert load_app(good).allow_networks == ("10.0.0.0/8", "fd00::/8")
