@@ -27,6 +27,9 @@ WEAK_BODY_WORDS = 60
 #: JSON-LD articleBody replaces the DOM body when the DOM body covers less of it than this.
 LD_COVERAGE = 0.7
 _WORD = re.compile(r"\w+")
+#: The headline repeated at the top of the content (a kicker or "BREAKING:" prefix added) is dropped
+#: from the first blocks when it shares this share of its words with the title.
+TITLE_ECHO_BLOCKS, TITLE_ECHO_SHARE = 3, 0.85
 
 
 class ExtractError(ValueError):
@@ -61,7 +64,8 @@ def _extract(page: Page, url: str, site: Any, entry: FeedEntry | None, stats: Co
     blocks: list[Block] = []
     if content is not None:
         blocks = clean_blocks(fragment_html(content.elements, stats), rules, stats, drop_texts=[title or ""])
-        blocks = [b for b in blocks if not _is_byline(b.text, authors, stats)]
+        blocks = [b for i, b in enumerate(blocks)
+                  if not _is_byline(b.text, authors, stats) and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, stats))]
         stats[f"extract/content/{content.how}"] += 1
     body = "\n\n".join(b.text for b in blocks)
 
@@ -84,7 +88,7 @@ def _extract(page: Page, url: str, site: Any, entry: FeedEntry | None, stats: Co
     tags = extract_tags(page, site)
     if not tags and entry is not None and entry.tags:
         tags = list(entry.tags)
-    kind = detect_kind(page, url, title, body, content.elements[0] if content else None)
+    kind = detect_kind(page, url, title, body, content.elements if content else None)
     stats[f"extract/kind/{kind}"] += 1
     return Extracted(
         url=canonical, title=title, authors=authors, published=published, updated=updated, lang=lang,
@@ -110,6 +114,17 @@ def _is_byline(text: str, authors: list[str], stats: Counter) -> bool:
         stats["boilerplate/byline"] += 1
         return True
     return False
+
+
+def _echoes(text: str, title: str | None, stats: Counter) -> bool:
+    """A block that is the headline again, perhaps with a kicker ("BREAKING NEWS: ...")."""
+    if not title or len(text) > 2 * len(title) + 40:
+        return False
+    a, b = set(_WORD.findall(text.lower())), set(_WORD.findall(title.lower()))
+    if not a or not b or len(a & b) < TITLE_ECHO_SHARE * len(b) or len(a & b) < TITLE_ECHO_SHARE * len(a) - 2:
+        return False
+    stats["boilerplate/title"] += 1
+    return True
 
 
 def _coverage(reference: str, text: str) -> float:

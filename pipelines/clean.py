@@ -59,6 +59,7 @@ class Group:
     classes: re.Pattern[str] | None = None
     text: re.Pattern[str] | None = None
     link_text: re.Pattern[str] | None = None
+    edge_text: re.Pattern[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -89,8 +90,8 @@ def _alternation(patterns: Iterable[str], where: str, anchored: bool) -> re.Patt
 
 
 def compile_group(name: str, table: dict[str, Any]) -> Group:
-    """Compile one ``[group]`` table: ``selectors``, ``classes``, ``text``, ``link_text``."""
-    unknown = set(table) - {"selectors", "classes", "text", "link_text", "description"}
+    """Compile one ``[group]`` table: ``selectors``, ``classes``, ``text``, ``link_text``, ``edge_text``."""
+    unknown = set(table) - {"selectors", "classes", "text", "link_text", "edge_text", "description"}
     if unknown:
         raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
     simple: list[Compound] = []
@@ -117,6 +118,7 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         classes=_alternation(table.get("classes", ()), f"[{name}].classes", anchored=False),
         text=_alternation(table.get("text", ()), f"[{name}].text", anchored=True),
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
+        edge_text=_alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False),
     )
 
 
@@ -498,7 +500,8 @@ def clean_blocks(html: str | Tag, rules: Rules, stats: Counter | None = None,
     for block in iter_blocks(root):
         if drop and _norm(block.text) in drop:
             continue
-        if teasers and block.link_density >= LINK_BLOCK_SHARE and len(block.text) <= MAX_TEASER:
+        if teasers and len(block.text) <= MAX_TEASER and (
+                block.link_density >= LINK_BLOCK_SHARE or block.tag == "li" and block.link_chars > 0):
             if stats is not None:
                 stats["boilerplate/related"] += 1
             continue
@@ -510,7 +513,7 @@ def clean_blocks(html: str | Tag, rules: Rules, stats: Counter | None = None,
             teasers = group == "related" and block.link_density < LINK_BLOCK_SHARE
             continue
         out.append(block)
-    return out
+    return prune_sequence(out, rules, stats)
 
 
 def clean_text(html: str | Tag, rules: Rules | None = None, stats: Counter | None = None,
@@ -522,3 +525,130 @@ def clean_text(html: str | Tag, rules: Rules | None = None, stats: Counter | Non
 
 def _norm(text: str) -> str:
     return _WS.sub(" ", text).strip().lower()
+
+
+# ---------------------------------------------------------------- rules over the block sequence
+# Some boilerplate is only visible in context: a run of linked teasers, a label before them, a
+# bare date line at the top or bottom, a contact note at the very end. Repeated blocks are kept:
+# interviews repeat questions and recipes repeat steps, and readers expect them.
+
+#: A block is a "teaser" (for runs) at this link-text share.
+TEASER_LINK_SHARE = 0.8
+#: A run of this many teasers is a link list even without a label before it.
+MIN_TEASER_RUN = 3
+#: Blocks from each end of the body on which ``edge_text`` rules are tried.
+EDGE_HEAD, EDGE_TAIL = 2, 4
+
+_MONTHS = (
+    "jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|"
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
+    "januar|jänner|februar|märz|maerz|juni|juli|oktober|dezember|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro")
+_WEEKDAYS = (
+    "mon(day)?|tue(s|sday)?|wed(nesday)?|thu(rs|rsday)?|fri(day)?|sat(urday)?|sun(day)?|"
+    "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    "lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|"
+    "segunda|terça|quarta|quinta|sexta|feira|-feira")
+_DATE_FILLER = (
+    "published|updated|posted|last|modified|on|at|am|pm|a\\.m|p\\.m|le|à|de|del|às|um|uhr|am|den|el|il|"
+    "publié|mis|à jour|veröffentlicht|aktualisiert|publicado|actualizado|pubblicato|aggiornato|"
+    "gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|ist|msk|h|hrs|st|nd|rd|th|er|of")
+_DATELINE = re.compile(
+    rf"(?:\b(?:{_MONTHS}|{_WEEKDAYS}|{_DATE_FILLER})\b\.?|\d+|[\s,.:/|•·()\-–—+'])+", re.I)
+
+
+_MONTH_WORD = re.compile(rf"\b(?:{_MONTHS})\b", re.I)
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def is_dateline(text: str) -> bool:
+    """A short block that is only a date or time ("September 15, 2014", "Published 10:02 AM EST Nov 19, 2019")."""
+    if len(text) > 80 or not any(c.isdigit() for c in text):
+        return False
+    if not (_MONTH_WORD.search(text) or _NUMERIC_DATE.search(text)):  # a bare time is a live-blog stamp
+        return False
+    return _DATELINE.fullmatch(text) is not None
+
+
+def _is_label(block: Block) -> bool:
+    """A short lead-in such as "More:", "See also", an <h4> over a list of links."""
+    words = block.text.split()
+    if not 1 <= len(words) <= 5 or block.text.rstrip().endswith((".", "!", "?")):
+        return False
+    return block.text.rstrip().endswith(":") or block.tag in ("h2", "h3", "h4", "h5", "h6", "dt", "strong")
+
+
+def _is_caps_teaser(block: Block) -> bool:
+    """A fully linked headline in capitals inside the body (an inline "read this too" promo)."""
+    if block.link_density < 0.9 or len(block.text) < 12 or len(block.text) > MAX_TEASER:
+        return False
+    upper, lower = sum(c.isupper() for c in block.text), sum(c.islower() for c in block.text)
+    return upper >= 12 and upper >= 0.85 * (upper + lower) and len(block.text.split()) >= 3
+
+
+_ABOUT = re.compile(r"^(?:about|über|à propos de|a propos de|acerca de|sobre|informazioni su)\s+(?:the\s+)?(.{2,60}?)\s*:?$", re.I)
+
+
+def _about_tail(blocks: list[Block]) -> int | None:
+    """Where a press release's "About <Company>" boilerplate starts, if the body ends with it."""
+    start = len(blocks) // 2
+    for i in range(max(1, start), len(blocks) - 1):
+        m = _ABOUT.match(blocks[i].text.strip())
+        if not m or len(blocks[i].text.split()) > 8:
+            continue
+        name = m.group(1).strip().lower()
+        first_word = name.split()[0] if name.split() else ""
+        follow = blocks[i + 1].text.lower()
+        if len(first_word) >= 2 and (follow.startswith(name) or follow.startswith(first_word)):
+            return i
+    return None
+
+
+def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = None) -> list[Block]:
+    """Drop boilerplate that only shows in the sequence: teaser runs, repeated labels, datelines, edges."""
+    n = len(blocks)
+    if not n:
+        return blocks
+    reason: list[str | None] = [None] * n
+    teaser = [b.link_density >= TEASER_LINK_SHARE and len(b.text) <= MAX_TEASER for b in blocks]
+    i = 0
+    while i < n:
+        if not teaser[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and teaser[j]:
+            j += 1
+        label = i > 0 and reason[i - 1] is None and _is_label(blocks[i - 1])
+        if j - i >= MIN_TEASER_RUN or (j - i >= 2 and label):
+            for k in range(i, j):
+                reason[k] = "related"
+            if label:
+                reason[i - 1] = "related"
+        i = j
+    for k, b in enumerate(blocks):
+        if reason[k] is not None or b.tag in ("td", "th"):
+            continue
+        if _is_caps_teaser(b):
+            reason[k] = "related"
+        elif (k <= EDGE_HEAD or k >= n - EDGE_TAIL) and is_dateline(b.text):
+            reason[k] = "structure"
+    edge_groups = [g for g in rules.groups if g.edge_text is not None]
+    if edge_groups:
+        for k in [*range(min(EDGE_HEAD, n)), *range(max(EDGE_HEAD, n - EDGE_TAIL), n)]:
+            if reason[k] is None and len(blocks[k].text) <= 2 * MAX_RULE_BLOCK:
+                for g in edge_groups:
+                    if g.edge_text.search(blocks[k].text):
+                        reason[k] = g.name
+                        break
+    about = _about_tail(blocks)
+    if about is not None:
+        for k in range(about, n):
+            reason[k] = reason[k] or "about"
+    if stats is not None:
+        for r in reason:
+            if r is not None:
+                stats[f"boilerplate/{r}"] += 1
+    return [b for b, r in zip(blocks, reason) if r is None]

@@ -17,9 +17,13 @@ MAX_BODY_CHARS = 400_000
 _WORD = re.compile(r"\w+")
 
 
+#: Page kinds that are text news: an article, or a live blog (a story told in timed updates).
+ARTICLE_KINDS = frozenset({"article", "live"})
+
+
 def rejection(item_kind: str, record: dict[str, Any]) -> str | None:
     """Why a record is not an article, or None."""
-    if item_kind != "article":
+    if item_kind not in ARTICLE_KINDS:
         return f"not-an-article: {item_kind} page"
     if not record.get("title"):
         return "not-an-article: no title"

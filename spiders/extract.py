@@ -9,6 +9,7 @@ Signals are combined rather than trusted alone: JSON-LD (``@graph`` included), O
 from __future__ import annotations
 
 import copy
+import html as html_lib
 import json
 import re
 from collections import Counter
@@ -72,8 +73,16 @@ def _looks_binary(text: str) -> bool:
     return bad > len(sample) * 0.1
 
 
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
 def _norm_space(text: str | None) -> str:
-    return " ".join((text or "").split())
+    text = text or ""
+    if "&" in text and _ENTITY.search(text):  # metadata escaped twice by the CMS ("&#163;", "&amp;")
+        text = html_lib.unescape(text)
+        if "&" in text and _ENTITY.search(text):
+            text = html_lib.unescape(text)
+    return " ".join(text.split())
 
 
 @dataclass
@@ -260,7 +269,7 @@ def canonical_url(page: Page) -> str:
 
 # ---------------------------------------------------------------- title
 
-_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»/]|::)\s+|:\s+")
+_TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»«›‹~/]|::)\s+|:\s+")
 
 
 def site_names(page: Page, site: Any = None) -> list[str]:
@@ -286,15 +295,28 @@ def _squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
+def _is_site_part(part: str, names: list[str]) -> bool:
+    """Whether a title segment names the site (its name, or words of its host name)."""
+    s = _squash(part)
+    if not s:
+        return False
+    squashed = [_squash(n) for n in names if _squash(n)]
+    if any(s == n or s in n or (n in s and len(s) <= len(n) + 5) for n in squashed):
+        return True
+    # A host name ("news.defence-weekly.co.uk") also names the site: "Defence Weekly" is in it.
+    hosts = [_squash(".".join(n.lower().split(".")[:-1])) for n in names if re.fullmatch(r"[\w-]+(\.[\w-]+)+", n)]
+    words = [w for w in re.findall(r"\w+", part.lower()) if len(w) >= 2]
+    return 0 < len(words) <= 4 and any(len(w) >= 3 for w in words) and \
+        any(all(w in h for w in words) for h in hosts)
+
+
 def _strip_site_suffix(title: str, names: list[str]) -> str:
     parts = _TITLE_SEPARATORS.split(title)
     if len(parts) < 2:
         return title
-    squashed = [_squash(n) for n in names if _squash(n)]
 
     def is_site(part: str) -> bool:
-        s = _squash(part)
-        return bool(s) and any(s == n or s in n or (n in s and len(s) <= len(n) + 5) for n in squashed)
+        return _is_site_part(part, names)
 
     # Drop site-name segments at either end.
     while len(parts) > 1 and is_site(parts[-1]):
@@ -326,12 +348,12 @@ def extract_title(page: Page, site: Any = None) -> str | None:
     names = site_names(page, site)
     art = page.article_ld()
     ld_headline = _ld_text(art.get("headline") or art.get("name")) if art else None
-    og = page.first_meta("og:title", "twitter:title")
+    og = _norm_space(page.first_meta("og:title", "twitter:title")) or None
     title_el = page.doc.find(".//title")
     doc_title = text_of(title_el) if title_el is not None else ""
     micro = None
     for el in page.doc.xpath('//*[@itemprop="headline"]'):
-        micro = el.get("content") or text_of(el)
+        micro = _norm_space(el.get("content")) or text_of(el)
         if micro:
             break
     references = [t for t in (ld_headline, og, doc_title, micro) if t]
@@ -339,17 +361,34 @@ def extract_title(page: Page, site: Any = None) -> str | None:
     h1s = [h for h in h1s if 3 <= len(h) <= 400]
     best_h1 = None
     if h1s and references:
-        scored = [(max(_title_similarity(h, r) for r in references), -i, h) for i, h in enumerate(h1s)]
+        stripped = [_strip_site_suffix(r, names) for r in references]
+        scored = [(max(_h1_match(h, r) for r in stripped), -i, h) for i, h in enumerate(h1s)]
         score, _, h = max(scored)
         if score >= 0.6:
             best_h1 = h
     for candidate in (ld_headline, best_h1, micro):
         if candidate:
             return _strip_site_suffix(candidate, names)
+    # No headline agrees with the page's <title>/og:title: a headline-classed <h1> in the article is
+    # the page's own title ("Home | Site" titles on some CMS themes), unless it is the site name.
+    for h in page.body.xpath('//article//h1 | //main//h1 | //h1[contains(@class, "title") or '
+                             'contains(@class, "headline") or @itemprop="name"]'):
+        t = text_of(h)
+        if 3 <= len(t) <= 400 and not _is_site_part(t, names):
+            return t
     for candidate in (og, doc_title):
         if candidate:
             return _strip_site_suffix(candidate, names)
     return h1s[0] if h1s else None
+
+
+def _h1_match(h1: str, reference: str) -> float:
+    """How well an <h1> matches a title reference; a fuller h1 containing the reference matches too."""
+    score = _title_similarity(h1, reference)
+    hw, rw = set(re.findall(r"\w+", h1.lower())), set(re.findall(r"\w+", reference.lower()))
+    if len(rw) >= 3 and len(rw & hw) >= 0.9 * len(rw) and len(hw) <= 2.5 * len(rw):
+        score = max(score, 0.6)
+    return score
 
 
 # ---------------------------------------------------------------- authors
@@ -380,6 +419,7 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
     text = _LABEL.sub("", text)
     text = _BY.sub("", text)
     text = re.sub(r"\s*\([^)]*\)\s*", " ", text)        # (ret.), (AFP), (@handle)
+    text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|]\s+.*$", "", text)           # "Name - Site", "Name | Title"
     out: list[str] = []
     banned_sq = {_squash(b) for b in banned if _squash(b)}
@@ -413,7 +453,16 @@ def _strip_ranks(name: str) -> str:
     return " ".join(words)
 
 
+#: Wire agencies named as the byline are kept as the author (the mockweb truth does the same).
+WIRE_AGENCIES = frozenset("""
+reuters afp ap dpa ansa efe kyodo yonhap tass ria xinhua pti ians ani upi apa sda belga anp ctk pap
+bloomberg associated-press agence-france-presse press-trust-of-india ria-novosti interfax ukrinform
+""".split())
+
+
 def _looks_like_name(name: str) -> bool:
+    if name.lower().replace(" ", "-") in WIRE_AGENCIES:
+        return True
     if _NOT_NAME.search(name):
         return False
     words = name.split()
@@ -563,6 +612,11 @@ def _parse_human(text: str, lang: str | None) -> When | None:
         dt = dateparser.parse(text, languages=languages, settings=settings)
         if dt is None and languages:
             dt = dateparser.parse(text, settings=settings)
+        if dt is None and (m := _VISIBLE_DATE.search(text)) and m.start() > 0:
+            # "Submitted by Jane Roe on Tue, 10/22/2024 - 14:05": read from where the date starts
+            text = text[m.start():]
+            dt = dateparser.parse(text, languages=languages, settings=settings) or \
+                dateparser.parse(text, settings=settings)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if dt is None or not 1990 <= dt.year <= 2100:
@@ -625,7 +679,8 @@ def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
     """(role, text) of short visible byline strings such as "Posted On Tuesday, 22 October 2024 10:05"."""
     xp = ('//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "posted") or '
           'contains(@class, "publish") or contains(@class, "byline") or contains(@class, "meta") or '
-          'contains(@class, "updated") or contains(@id, "date")]')
+          'contains(@class, "updated") or contains(@class, "submitted") or contains(@class, "dateline") or '
+          'contains(@id, "date")]')
     count = 0
     for el in page.body.xpath(xp):
         t = text_of(el)
@@ -775,6 +830,8 @@ def extract_tags(page: Page, site: Any = None, content: Any = None) -> list[str]
         tags = [a for a in links if "category" not in (a.get("rel") or "").lower()]
         values = [text_of(a) for a in (tags or links)]
     if not values:
+        values = _visible_tags(page)
+    if not values:
         values = page.all_meta("news_keywords", "keywords")
         if len(values) == 1:
             values = re.split(r"\s*[,;]\s*", values[0])
@@ -786,6 +843,40 @@ def extract_tags(page: Page, site: Any = None, content: Any = None) -> list[str]
             seen.add(v.lower())
             out.append(v)
     return out[:30]
+
+
+#: One class token naming a tag box: "tags", "post-tags", "ArticlePage-tags", "tag-list", "labels",
+#: "schlagworte" ... (not WordPress's per-post "tag-<slug>" classes, not "...-tag" share widgets).
+_TAG_BOX = re.compile(r"^(?:[\w]+[-_]+)*(?:tags|tag-?(?:list|links|box)|tagbox|labels|post-?labels?|keywords|"
+                      r"topics|schlagw\w*|stichw\w*|themen|etiquetas|mots-?cl[eé]s|etiquettes)"
+                      r"(?:[-_]+(?:list|links|box|wrap|wrapper|container|section|area))?$", re.I)
+_TAG_LABEL = re.compile(r"^\s*(?:tags?|tagged(?: with)?|labels?|topics?|keywords|schlagw(?:ö|oe)rter|schlagworte|"
+                        r"stichw(?:ö|oe)rter|themen|mots-cl[ée]s|[ée]tiquettes|etiquetas|temas)\s*:\s*", re.I)
+_TAG_HINT = re.compile(r"tag|label|keyword|topic|schlag|stichw|etiquet|themen|mots", re.I)
+_CHROME = frozenset({"nav", "aside", "footer", "header", "menu"})
+#: A tag box with more links than this is a site-wide tag cloud, not the page's tags.
+MAX_VISIBLE_TAGS = 20
+
+
+def _visible_tags(page: Page) -> list[str]:
+    """Links of a "Tags:"/"Labels:"/"Schlagwörter:" box in the page, outside site chrome (clouds, menus)."""
+    for el in page.body.xpath("//*[@class]"):
+        cls = el.get("class")
+        if not _TAG_HINT.search(cls):
+            continue
+        classes = cls.split()
+        if not any(_TAG_BOX.match(c) for c in classes) or "cloud" in " ".join(classes).lower():
+            continue
+        if el.tag in _CHROME or any(a.tag in _CHROME or "widget" in (a.get("class") or "") for a in el.iterancestors()):
+            continue
+        links = [text_of(a) for a in el.iter("a")]
+        links = [t for t in links if t and len(t) <= 60]
+        if links and len(links) <= MAX_VISIBLE_TAGS:
+            return links
+        text = text_of(el)
+        if not links and _TAG_LABEL.match(text) and len(text) <= 300:
+            return [t for t in re.split(r"\s*[,;|]\s*", _TAG_LABEL.sub("", text)) if t]
+    return []
 
 
 def extract_description(page: Page) -> str | None:
@@ -841,11 +932,15 @@ _TITLE_KINDS = (
 
 
 def detect_kind(page: Page, url: str, title: str | None, body_text: str, content: Any = None) -> str:
-    """ "article", or why the page is not one. A news story with an embedded video stays an article."""
+    """ "article", or why the page is not one: "video", "podcast", "webinar", "event", "gallery",
+    "live" (a live blog), "index" (section, tag, author and search pages: teasers and pagination).
+    A news story with an embedded video stays an article."""
     words = len(body_text.split())
     types: set[str] = set()
     for obj in page.ld:
         types |= _ld_types(obj)
+    if "liveblogposting" in types:  # a stream of updates that keeps changing, not one story
+        return "live"
     has_article_type = bool(types & ARTICLE_TYPES)
     og_type = (page.first_meta("og:type") or "").lower()
     if og_type.startswith("video"):
@@ -860,7 +955,8 @@ def detect_kind(page: Page, url: str, title: str | None, body_text: str, content
         for kind, names in _KIND_TYPES[:3]:  # a PodcastEpisode described as an article too
             if types & names and words < 250:
                 return kind
-    media = _media_kind(content) if content is not None else None
+    roots = [] if content is None else list(content) if isinstance(content, (list, tuple)) else [content]
+    media = next((m for m in map(_media_kind, roots) if m), None)
     path = urlsplit(url).path
     if words < 150:
         if media:
@@ -874,7 +970,35 @@ def detect_kind(page: Page, url: str, title: str | None, body_text: str, content
     if words < 60 and not has_article_type:
         if _teaser_count(page) >= 8:
             return "index"
+    if not has_article_type and roots and not og_type.startswith("article"):
+        # The "content" is itself a list of headlines linking elsewhere: a section, tag, author,
+        # date or search page, whatever its URL looks like.
+        heads = sum(_headline_links(r) for r in roots)
+        if heads >= INDEX_HEADLINES or heads >= INDEX_HEADLINES - 2 and _paginated(page):
+            return "index"
     return "article"
+
+
+#: Headline links (an <a> in or around an <h2>-<h4>) in the content that make it a list of teasers.
+INDEX_HEADLINES = 5
+
+
+def _headline_links(content: Any) -> int:
+    hrefs = set()
+    for h in content.iter("h2", "h3", "h4"):
+        a = h.find(".//a[@href]")
+        if a is None:
+            a = next((x for x in h.iterancestors("a") if x.get("href")), None)
+        if a is not None:
+            hrefs.add(a.get("href"))
+    return len(hrefs)
+
+
+def _paginated(page: Page) -> bool:
+    if page.doc.xpath('//link[@rel="next"] | //a[@rel="next"]'):
+        return True
+    return bool(page.body.xpath('//*[contains(@class, "pagination") or contains(@class, "page-numbers") or '
+                                'contains(@class, "pager")]//a'))
 
 
 def _media_kind(content: Any) -> str | None:
@@ -971,11 +1095,17 @@ def _walk(root: Any) -> Iterator[Any]:
         stack.extend(children)
 
 
+#: Inline styles that hide an element: not displayed, invisible, or pushed off-screen (link spam, SEO text).
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|"
+                           r"(?:left|top|text-indent|margin-left)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|em|rem)|"
+                           r"font-size\s*:\s*0(?:px)?\s*(?:;|$)|(?<![-\w])opacity\s*:\s*0(?:\.0+)?\s*(?:;|$)", re.I)
+
+
 def _hidden(el: Any) -> bool:
     style = el.get("style")
     if el.get("hidden") is not None or el.get("aria-hidden") == "true":
         return True
-    return bool(style) and re.search(r"display\s*:\s*none|visibility\s*:\s*hidden", style) is not None
+    return bool(style) and _HIDING_STYLE.search(style) is not None
 
 
 def _own_text_len(el: Any) -> int:
@@ -1153,7 +1283,8 @@ def fragment_html(elements: list[Any], stats: Counter | None = None) -> str:
             if junk is el or not isinstance(junk.tag, str) or junk.getparent() is None:
                 continue
             # Forms are comment boxes and sign-ups, unless the page wraps everything in one (ASP.NET).
-            if _hidden(junk) or junk.tag == "form" and sum(len(text_of(p)) for p in junk.iter("p")) < 400:
+            if _hidden(junk) or junk.tag == "form" and sum(len(text_of(p)) for p in junk.iter("p")) < 400 \
+                    or junk.tag == "span" and _is_hover_card(junk):
                 junk.drop_tree()
                 pruned += 1
         if stats is not None and pruned:
@@ -1163,6 +1294,14 @@ def fragment_html(elements: list[Any], stats: Counter | None = None) -> str:
         except (ValueError, etree.SerialisationError):
             continue
     return "<div>" + "".join(parts) + "</div>"
+
+
+def _is_hover_card(span: Any) -> bool:
+    """An inline pop-up card inside a sentence: a picture and several links (people/topic rollovers)."""
+    if next(span.iter("img"), None) is None:
+        return False
+    links = sum(1 for _ in span.iter("a"))
+    return links >= 2 and any(a.tag in ("p", "li") for a in span.iterancestors())
 
 
 def ld_article_body(page: Page) -> str | None:

@@ -140,3 +140,47 @@ def test_fast_selector_matcher(selector: str, html: str, hit: bool) -> None:
     assert compound is not None
     root = parse_fragment(html)
     assert any(compound.matches(t) for t in root.find_all(True)) is hit
+
+
+# ---------------------------------------------------------------- rules over the block sequence
+
+SEQ_CASES = [
+    # (what, HTML after two real paragraphs) -- markup and wording not used by web-dev
+    ("teaser run", "<p><a href='/a'>Navy buys boats</a></p><p><a href='/b'>Army tests rifle</a></p>"
+                   "<p><a href='/c'>Air force picks jet</a></p>"),
+    ("label + teasers", "<h4>More:</h4><ul><li><a href='/a'>Navy buys boats</a></li></ul>"
+                        "<ul><li><a href='/b'>Army tests rifle</a></li></ul>"),
+    ("list after related label", "<div>More Great Navy Stories</div><ul><li>Boats are coming, "
+                                 "<a href='/a'>the navy says</a></li><li>Rifles: <a href='/b'>a test</a></li></ul>"),
+    ("capitals teaser", "<p><strong><a href='/x'>NAVY ORDERS SIX NEW FRIGATES FOR 2030</a></strong></p>"),
+    ("date line at the end", "<p>September 15, 2014</p>"),
+    ("author contact at the end", "<p>Have a tip? Jane Roe may be reached at jroe@example.org. Follow her on X.</p>"),
+    ("wire credits at the end", "<p>(Reporting by Jane Roe; additional reporting by Max Mustermann; Editing by John Doe)</p>"),
+    ("affiliate note", "<p>This post may contain affiliate links. See our disclosure policy.</p>"),
+    ("press release boilerplate", "<h3>About Acme Defence</h3><p>Acme Defence is a leading supplier of radars, "
+                                  "with 4,000 staff in 12 countries.</p><p>Media contact: press@acme.example</p>"),
+    ("shortcode residue", '<p>[button link="/submit" type="big"] Send us your story[/button]</p>'),
+    ("offscreen link spam", '<div style="position:absolute; left:-9999px"><a href="http://x">Free themes</a></div>'),
+]
+PARA2 = "<p>Deliveries start next year, and the second batch follows in 2027, officials said.</p>"
+
+
+@pytest.mark.parametrize("what,html", SEQ_CASES, ids=[c[0] for c in SEQ_CASES])
+def test_sequence_rules_drop_boilerplate(what: str, html: str) -> None:
+    from pipelines.article import extract_page
+    page = f"<html><body><article><h1>Frigates</h1>{KEEP}{PARA2 * 3}{html}</article></body></html>"
+    body = extract_page(page, "http://x.test/a").body
+    assert body.split("\n\n") == [KEEP_TEXT] + [PARA2[3:-4]] * 3
+
+
+@pytest.mark.parametrize("html", [
+    "<p>4:14 p.m.</p>",                                         # a live-blog time stamp is text
+    "<p>Q: What do you cook at home?</p>",                      # an interview repeats its questions
+    "<ul><li><a href='/doc.pdf'>The full report</a> was published on Monday by the ministry.</li></ul>",
+    "<h3>About the programme</h3><p>The programme started in 2019 and will run until 2030.</p>",
+])
+def test_sequence_rules_keep_text(html: str) -> None:
+    from pipelines.article import extract_page
+    page = f"<html><body><article><h1>Frigates</h1>{KEEP}{PARA2 * 3}{html}</article></body></html>"
+    body = extract_page(page, "http://x.test/a").body
+    assert len(body.split("\n\n")) == 4 + html.count("<p>") + html.count("<li>") + html.count("<h3>")
