@@ -251,7 +251,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.only in (None, "webdev"):
         corpora.append(("webdev", load_webdev(args.shared)))
     from spiders.extract import parse_when
-    parse_when("Posted on 22 October 2024 10:05")  # imports dateparser (once per process)
+    # Imports dateparser and builds its timezone tables (once per process, ~0.3 s). Common formats
+    # ("22 October 2024 10:05") no longer reach dateparser, so the warm-up uses one that does.
+    parse_when("Posted on Tue, 10/22/2024 - 10:05 CET")
     for _, pages in corpora:
         for fn in fns.values():
             fn(pages[0])

@@ -18,7 +18,7 @@ from typing import Any
 
 from crawler.items import Extracted, FeedEntry
 from pipelines.clean import Block, clean_blocks, load_rules, match_text_rule
-from spiders.extract import (Page, PageError, canonical_url, detect_kind, detect_lang, extract_authors,
+from spiders.extract import (ROLE_WORDS, Page, PageError, canonical_url, detect_kind, detect_lang, extract_authors,
                              extract_dates, extract_description, extract_image, extract_lang, extract_tags,
                              extract_title, find_content, fragment_html, ld_article_body)
 
@@ -83,7 +83,7 @@ def _extract(page: Page, url: str, site: Any, entry: FeedEntry | None, stats: Co
             body = fallback
             stats["extract/fallback"] += 1
 
-    lang = extract_lang(page, body, site)
+    lang = extract_lang(page, body, site, content.elements if content else None)
     published, updated = extract_dates(page, site, entry, lang)
     tags = extract_tags(page, site)
     if not tags and entry is not None and entry.tags:
@@ -110,6 +110,7 @@ def _is_byline(text: str, authors: list[str], stats: Counter) -> bool:
         rest = re.sub(re.escape(name), " ", rest, flags=re.I)
     if rest == text:
         return False
+    rest = " ".join(w for w in rest.split() if w.strip(".,;:()").lower() not in ROLE_WORDS)  # "Contributing Analyst"
     if len(_BYLINE_WORDS.sub("", rest)) <= 2:
         stats["boilerplate/byline"] += 1
         return True

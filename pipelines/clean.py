@@ -39,6 +39,8 @@ MAX_CLASS_RULE_SHARE = 0.5
 MAX_TEASER = 200
 #: A block is "mostly links" (for ``link_text`` rules) at this link-text share.
 LINK_BLOCK_SHARE = 0.5
+#: Class/id keys remembered per rule set before the memo is reset.
+CLASS_CACHE_SIZE = 50_000
 
 _SKIP_STRINGS = (Comment, Declaration, Doctype, ProcessingInstruction)
 _EDGE = " \t\r\n\u00a0-–—|:•·*>»«<›‹/\\[](){}.…"
@@ -68,12 +70,26 @@ class Rules:
 
     groups: tuple[Group, ...]
     index: "SelectorIndex" = field(init=False, compare=False, hash=False, repr=False)
+    #: class/id key -> the first group whose class pattern matches it (keys repeat within and across pages).
+    _class_hits: dict[str, str | None] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "index", SelectorIndex.build(self.groups))
+        object.__setattr__(self, "_class_hits", {})
 
     def names(self) -> list[str]:
         return [g.name for g in self.groups]
+
+    def class_group(self, key: str) -> str | None:
+        """The first group whose class/id pattern matches ``key`` (memoised: ~17 searches per new key)."""
+        hits = self._class_hits
+        if key in hits:
+            return hits[key]
+        found = next((g.name for g in self.groups if g.classes is not None and g.classes.search(key)), None)
+        if len(hits) > CLASS_CACHE_SIZE:
+            hits.clear()
+        hits[key] = found
+        return found
 
 
 def _alternation(patterns: Iterable[str], where: str, anchored: bool) -> re.Pattern[str] | None:
@@ -342,7 +358,7 @@ def apply_dom_rules(root: Tag, rules: Rules, stats: Counter | None = None) -> No
     an element holding most of the fragment's text (the article itself).
     """
     index = rules.index
-    class_groups = [g for g in rules.groups if g.classes is not None]
+    class_groups = any(g.classes is not None for g in rules.groups)
     hits: list[tuple[Tag, str, bool]] = []
     for group in rules.groups:
         if group.complex_selector is not None:
@@ -354,11 +370,8 @@ def apply_dom_rules(root: Tag, rules: Rules, stats: Counter | None = None) -> No
             continue
         if class_groups:
             key = _class_key(tag)
-            if key:
-                for group in class_groups:
-                    if group.classes.search(key):
-                        hits.append((tag, group.name, False))
-                        break
+            if key and (name := rules.class_group(key)) is not None:
+                hits.append((tag, name, False))
     hits += [(t, "related", True) for t in root.find_all(("ul", "ol")) if _is_link_list(t)]
     if not hits:
         return

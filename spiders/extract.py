@@ -15,6 +15,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Any, Iterable, Iterator
 from urllib.parse import urljoin, urlsplit
 
@@ -243,6 +244,49 @@ def css(doc: Any, selector: str) -> list[Any]:
         return []
 
 
+# ---------------------------------------------------------------- reader comments
+# A comment carries its own byline, date and sometimes tags ("Nikos P. (not verified)",
+# "Fri, 10/25/2024 - 08:12"): metadata read from the page skips every comment section.
+
+#: One class/id token of a comment section: WordPress "comment", "commentlist", "comment-author",
+#: "#comments", "#respond"; Drupal "comment", "comment__meta", "section.comments"; Disqus "disqus_thread";
+#: "reply"/"replies" threads. Not "commentary" (an opinion section), not "commentator".
+_COMMENT_TOKEN = re.compile(r"comment(?!ar|at)|disqus|(?:^|[-_])(?:repl(?:y|ies)|respond|responses)(?:$|[-_])", re.I)
+#: Tokens that only mention comments: counters, links to the comment section, open/closed flags,
+#: taxonomy classes ("category-comment").
+_COMMENT_MENTION = re.compile(r"^(?:category|tag|topic|has|no|show|open|post-format)[-_]|"
+                              r"(?:^|[-_])(?:counts?|number|num|links?|open|closed|status|icon|btn|button|"
+                              r"enabled|disabled|bubble|toggle|cta)(?:$|[-_])", re.I)
+_COMMENT_TYPES = frozenset({"comment", "usercomments", "answer"})
+
+
+@lru_cache(maxsize=8192)
+def _is_comment_key(key: str) -> bool:
+    return any(_COMMENT_TOKEN.search(t) and not _COMMENT_MENTION.search(t) for t in key.split())
+
+
+def _names_comment_type(value: str | None) -> bool:
+    """An itemtype/typeof value naming schema.org Comment or UserComments."""
+    if not value:
+        return False
+    return any(v.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() in _COMMENT_TYPES for v in value.split())
+
+
+def in_comments(el: Any) -> bool:
+    """Whether el is inside a reader-comment section (or is one); the article's own headline never is."""
+    node = el
+    while node is not None and node.tag not in ("body", "html"):
+        if isinstance(node.tag, str):
+            key = _class_id(node)
+            if key and _is_comment_key(key) or _names_comment_type(node.get("itemtype")) or \
+                    _names_comment_type(node.get("typeof")) or \
+                    "comment" in (node.get("itemprop") or "").lower().split():
+                # A wrapper holding the headline is the article (a theme's odd class), not its comments.
+                return next(node.iter("h1"), None) is None
+        node = node.getparent()
+    return False
+
+
 # ---------------------------------------------------------------- canonical URL
 
 def canonical_url(page: Page) -> str:
@@ -295,41 +339,49 @@ def _squash(text: str) -> str:
     return re.sub(r"[\W_]+", "", text.lower())
 
 
-def _is_site_part(part: str, names: list[str]) -> bool:
-    """Whether a title segment names the site (its name, or words of its host name)."""
+def _is_site_part(part: str, names: list[str], strict: bool = False) -> bool:
+    """Whether a title segment names the site (its name, or words of its host name).
+
+    ``strict`` is for a segment joined by a colon ("Field notes: ...", "Analysis: ..."): a colon
+    usually introduces a headline label, so only the site's full name (or full host name) counts,
+    never a part of it.
+    """
     s = _squash(part)
     if not s:
         return False
     squashed = [_squash(n) for n in names if _squash(n)]
-    if any(s == n or s in n or (n in s and len(s) <= len(n) + 5) for n in squashed):
+    if strict:
+        if any(s == n for n in squashed):
+            return True
+    elif any(s == n or s in n or (n in s and len(s) <= len(n) + 5) for n in squashed):
         return True
     # A host name ("news.defence-weekly.co.uk") also names the site: "Defence Weekly" is in it.
-    hosts = [_squash(".".join(n.lower().split(".")[:-1])) for n in names if re.fullmatch(r"[\w-]+(\.[\w-]+)+", n)]
+    hosts = [".".join(n.lower().split(".")[:-1]) for n in names if re.fullmatch(r"[\w-]+(\.[\w-]+)+", n)]
     words = [w for w in re.findall(r"\w+", part.lower()) if len(w) >= 2]
+    if strict:
+        return any(s == _squash(h) or sorted(words) == sorted(re.findall(r"\w+", h)) for h in hosts)
+    hosts = [_squash(h) for h in hosts]
     return 0 < len(words) <= 4 and any(len(w) >= 3 for w in words) and \
         any(all(w in h for w in words) for h in hosts)
 
 
+_TITLE_SEPARATOR_SPLIT = re.compile(f"({_TITLE_SEPARATORS.pattern})")
+
+
 def _strip_site_suffix(title: str, names: list[str]) -> str:
-    parts = _TITLE_SEPARATORS.split(title)
+    pieces = _TITLE_SEPARATOR_SPLIT.split(title)
+    parts, seps = pieces[0::2], pieces[1::2]   # parts[k] and parts[k + 1] are joined by seps[k]
     if len(parts) < 2:
         return title
-
-    def is_site(part: str) -> bool:
-        return _is_site_part(part, names)
-
+    start, end = 0, len(parts)
     # Drop site-name segments at either end.
-    while len(parts) > 1 and is_site(parts[-1]):
-        parts.pop()
-    while len(parts) > 1 and is_site(parts[0]):
-        parts.pop(0)
-    if len(parts) == len(_TITLE_SEPARATORS.split(title)):
+    while end - start > 1 and _is_site_part(parts[end - 1], names, strict=seps[end - 2].strip() == ":"):
+        end -= 1
+    while end - start > 1 and _is_site_part(parts[start], names, strict=seps[start].strip() == ":"):
+        start += 1
+    if (start, end) == (0, len(parts)):
         return title
-    # Rebuild with the original separators: cut the title at the kept span.
-    kept = " ".join(parts)
-    start = title.find(parts[0])
-    end = title.rfind(parts[-1]) + len(parts[-1])
-    return title[start:end].strip() if start >= 0 and end > start else kept
+    return (parts[start] + "".join(seps[k] + parts[k + 1] for k in range(start, end - 1))).strip()
 
 
 def _title_similarity(a: str, b: str) -> float:
@@ -408,6 +460,25 @@ command warrant officer petty specialist lance retired
 _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d{2,}|\b(?:staff|team|desk|editors?|editorial|newsroom|redaction|"
                        r"admin|administrator|agency|agencies|wire|reports?|correspondents?|contributors?|"
                        r"unknown|anonymous|guest|posts?|news|media|press|updated|published)\b", re.I)
+#: Words of a job title or role ("Contributing Analyst", "Senior Defence Correspondent", "Redakteurin",
+#: "rédacteur en chef"): a comma piece or a split candidate holding one is a title, not a person.
+ROLE_WORDS = frozenset("""
+analyst analysts editor editors correspondent correspondents reporter reporters writer writers contributor
+contributors contributing columnist columnists journalist journalists staff director directors professor
+fellow fellows officer secretary spokesperson spokesman spokeswoman researcher scientist expert specialist
+consultant commentator producer photographer photojournalist videographer cameraman blogger author
+associate assistant lecturer historian strategist adviser advisor manager president chairman chairwoman chair
+founder cofounder co-founder executive deputy senior junior chief principal visiting nonresident non-resident
+adjunct emeritus managing contributing freelance freelancer intern editorial bureau desk newsroom
+defense defence military security affairs political politics national international foreign diplomatic
+aviation naval navy army aerospace industry business technology science research policy strategy studies
+correspondente redakteur redakteurin korrespondent korrespondentin chefredakteur chefredakteurin autorin
+journalistin mitarbeiter mitarbeiterin reporterin leiter leiterin redaktion rédacteur rédactrice journaliste
+correspondant correspondante envoyé envoyée chroniqueur chroniqueuse éditorialiste rédaction redactor redactora
+corresponsal periodista enviado enviada columnista giornalista corrispondente redattore redattrice inviato
+inviata editorialista dziennikarz dziennikarka korespondent redaktor журналист корреспондент редактор
+обозреватель
+""".split())
 _SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bi\b|\bwith\b|\bamp;)\s*", re.I)
 
 
@@ -428,20 +499,31 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
         if not pieces:
             continue
         names = [pieces[0]]
-        # "A, B and C": later comma pieces are names when they look like full names.
+        # "A, B and C": later comma pieces are names when they look like full names, not job titles.
         for piece in pieces[1:]:
-            if len(piece.split()) >= 2 and _looks_like_name(piece):
+            if len(piece.split()) >= 2 and _looks_like_name(piece) and not is_role(piece):
                 names.append(piece)
         for name in names:
             name = _strip_ranks(name)
             name = name.strip(" .,:;-–—'\"")
-            if not name or not _looks_like_name(name):
+            if not name or not _looks_like_name(name) or is_role(name):
                 continue
             if _squash(name) in banned_sq:
                 continue
             if name not in out:
                 out.append(name)
     return out
+
+
+def is_role(text: str) -> bool:
+    """Whether text is a job title or role phrase rather than a person's name."""
+    words = [w.strip(".,;:()'\"") for w in text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return False
+    if words[0][:1].isalpha() and words[0][:1].islower() and words[0].lower() not in _NAME_PARTICLES:
+        return True  # "rédacteur en chef", "defence correspondent"
+    return any(w.lower() in ROLE_WORDS for w in words)
 
 
 def _strip_ranks(name: str) -> str:
@@ -470,7 +552,11 @@ def _looks_like_name(name: str) -> bool:
         return False
     if len(words) == 1:
         return name.isupper() and 2 <= len(name) <= 6  # agencies like AFP, AP, TASS
-    return all(w[:1].isupper() or w.lower() in {"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ter", "du", "dos", "das"} or not w[:1].isalpha() for w in words)
+    return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES or not w[:1].isalpha() for w in words)
+
+
+_NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ter",
+                             "du", "dos", "das"})
 
 
 def _ld_people(page: Page, value: Any) -> list[tuple[str, bool]]:
@@ -518,6 +604,8 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
             return got
     micro = []
     for el in page.doc.xpath('//*[@itemprop="author"]'):
+        if in_comments(el):
+            continue
         named = el.xpath('.//*[@itemprop="name"]')
         micro.append((named[0].get("content") or text_of(named[0])) if named else (el.get("content") or text_of(el)))
     got = cleaned(micro)
@@ -531,7 +619,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         return got
     # Visible byline: rel=author links, byline/author elements near the headline.
     values = []
-    for el in page.body.xpath(_BYLINE_XPATH)[:12]:
+    for el in [el for el in page.body.xpath(_BYLINE_XPATH) if not in_comments(el)][:12]:
         t = text_of(el)
         if t and len(t) < 120:
             values.append(t)
@@ -596,10 +684,94 @@ def parse_when(raw: Any, lang: str | None = None) -> When | None:
     return _parse_human(text, lang)
 
 
+_MONTH_NUMBERS = {name: i for i, names in enumerate((
+    "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+    "sep sept september", "oct october", "nov november", "dec december"), 1) for name in names.split()}
+_WEEKDAY_NAMES = ("mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|"
+                  "sun|sunday")
+_CLOCK = r"(?P<H>\d{1,2}):(?P<M>\d\d)(?::(?P<S>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?"
+_ZONE = r"(?P<tz>GMT|UTC|Z|[+-]\d\d:?\d\d)"
+_TAIL = rf"(?:,?\s+(?:at\s+|-\s+)?{_CLOCK})?(?:\s*{_ZONE})?"
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+#: The formats most bylines use, read without dateparser (~1-30 ms a call): "October 22, 2024, 9:02 AM",
+#: "Tue, 22 Oct 2024 10:05:00 +0200", "22 October 2024 14:05 GMT", "2024-10-22 14:05:00 UTC".
+_COMMON_DATES = (
+    re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
+    re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
+    re.compile(rf"(?P<y>\d{{4}})-(?P<mon>\d\d)-(?P<d>\d\d)[ T]{_CLOCK}\s*{_ZONE}", re.I),
+)
+
+
+def _parse_common(text: str) -> When | None:
+    """A date in one of the common English formats, exactly as dateparser would read it; else None."""
+    for rx in _COMMON_DATES:
+        m = rx.fullmatch(text)
+        if m is None:
+            continue
+        mon = m.group("mon")
+        month = int(mon) if mon.isdigit() else _MONTH_NUMBERS.get(mon.lower())
+        if month is None:
+            return None
+        hour = minute = second = 0
+        has_time = m.group("H") is not None
+        if has_time:
+            hour, minute, second = int(m.group("H")), int(m.group("M")), int(m.group("S") or 0)
+            ampm = (m.group("ampm") or "").lower()[:1]
+            if ampm and not 1 <= hour <= 12:
+                return None
+            if ampm == "p" and hour < 12:
+                hour += 12
+            elif ampm == "a" and hour == 12:
+                hour = 0
+        tz = m.group("tz")
+        tzinfo = None
+        if tz:
+            if not has_time:
+                return None
+            if tz.upper() in ("GMT", "UTC", "Z"):
+                tzinfo = timezone.utc
+            else:
+                sign = -1 if tz[0] == "-" else 1
+                digits = tz[1:].replace(":", "")
+                tzinfo = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        try:
+            dt = datetime(int(m.group("y")), month, int(m.group("d")), hour, minute, second, tzinfo=tzinfo)
+        except ValueError:
+            return None
+        if not 1990 <= dt.year <= 2100:
+            return None
+        return When(dt, True) if tzinfo is not None else When(dt, False, not has_time)
+    return None
+
+
+#: dateparser is only asked about strings up to this long; longer ones are cut to where the date starts.
+DATEPARSER_MAX_CHARS = 60
+
+
+def _shorten(text: str) -> str:
+    """At most ``DATEPARSER_MAX_CHARS`` of text, cut at a space (dateparser's time grows with length)."""
+    if len(text) <= DATEPARSER_MAX_CHARS:
+        return text
+    cut = text.rfind(" ", 0, DATEPARSER_MAX_CHARS + 1)
+    return text[:cut if cut > 0 else DATEPARSER_MAX_CHARS]
+
+
+@lru_cache(maxsize=4096)
 def _parse_human(text: str, lang: str | None) -> When | None:
     text = _DATE_LABEL.sub("", text).strip(" ,.|-–—")
     if not text or not re.search(r"\d", text):
         return None
+    common = _parse_common(text)
+    if common is not None:
+        return common
+    # "Submitted by Jane Roe on Tue, 10/22/2024 - 14:05": the part from where the date starts.
+    m = _VISIBLE_DATE.search(text)
+    tail = text[m.start():] if m is not None and m.start() > 0 else None
+    if tail is not None and not any(c.isdigit() for c in text[:m.start()]):
+        # Only words before the date (no time, no day): the date part alone says the same.
+        common = _parse_common(tail)
+        if common is not None:
+            return common
     try:
         import dateparser  # slow to import: only when a human-written date must be read
     except ImportError:  # pragma: no cover
@@ -608,15 +780,20 @@ def _parse_human(text: str, lang: str | None) -> When | None:
     settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"],
                 "PREFER_DATES_FROM": "past"}
     languages = [lang] if lang and len(lang) == 2 else None
-    try:
-        dt = dateparser.parse(text, languages=languages, settings=settings)
+
+    def read(value: str) -> datetime | None:
+        dt = dateparser.parse(value, languages=languages, settings=settings)
         if dt is None and languages:
-            dt = dateparser.parse(text, settings=settings)
-        if dt is None and (m := _VISIBLE_DATE.search(text)) and m.start() > 0:
-            # "Submitted by Jane Roe on Tue, 10/22/2024 - 14:05": read from where the date starts
-            text = text[m.start():]
-            dt = dateparser.parse(text, languages=languages, settings=settings) or \
-                dateparser.parse(text, settings=settings)
+            dt = dateparser.parse(value, settings=settings)
+        return dt
+
+    dt = None
+    try:
+        text = _shorten(text)
+        dt = read(text)
+        if dt is None and tail is not None:
+            text = _shorten(tail)
+            dt = read(text)
     except Exception:  # dateparser raises assorted errors on odd input
         return None
     if dt is None or not 1990 <= dt.year <= 2100:
@@ -663,7 +840,7 @@ def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
     scope = content if content is not None else page.body
     for el in page.body.iter("time"):
         value = el.get("datetime") or el.get("content")
-        if value:
+        if value and not in_comments(el):
             yield _date_role(el), value, el
 
 
@@ -684,7 +861,7 @@ def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
     count = 0
     for el in page.body.xpath(xp):
         t = text_of(el)
-        if not t or len(t) > 120 or not _VISIBLE_DATE.search(t):
+        if not t or len(t) > 120 or not _VISIBLE_DATE.search(t) or in_comments(el):
             continue
         role = "updated" if re.match(r"\s*(?:last\s+)?(?:updated|modified|mis à jour|aktualisiert|actualizado)", t, re.I) else "published"
         yield role, t
@@ -715,7 +892,8 @@ def extract_dates(page: Page, site: Any = None, entry: Any = None, lang: str | N
                             for el in css(page.doc, site.selectors.updated))
     art = page.article_ld()
     ld_objs = [art] if art else []
-    ld_objs += [o for o in page.ld if o is not art and ("datePublished" in o or "uploadDate" in o)]
+    ld_objs += [o for o in page.ld if o is not art and ("datePublished" in o or "uploadDate" in o)
+                and not _ld_types(o) & _COMMENT_TYPES]
     if published is None:
         published = first(o.get("datePublished") or o.get("uploadDate") or o.get("dateCreated") for o in ld_objs)
     if updated is None:
@@ -785,9 +963,63 @@ def _primary(tag: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
-def extract_lang(page: Page, body_text: str = "", site: Any = None) -> str | None:
+#: The detector overrides a declared language only on a body at least this long (in words) ...
+LANG_OVERRIDE_WORDS = 120
+#: ... when its language covers this share of the words and beats the declared one this many times over.
+LANG_OVERRIDE_SHARE, LANG_OVERRIDE_RATIO = 0.12, 3.0
+
+
+def _lang_attr(el: Any) -> str | None:
+    return el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get("xml:lang")
+
+
+def content_lang(content: Any) -> str | None:
+    """The lang attribute that governs the article text: on the content element or its nearest
+    ancestor below <html>, else on one descendant holding most of its text (a Blogger post body)."""
+    roots = [] if content is None else list(content) if isinstance(content, (list, tuple)) else [content]
+    if not roots:
+        return None
+    root = roots[0]
+    node = root
+    while node is not None and node.tag != "html":
+        if isinstance(node.tag, str) and _lang_attr(node):
+            return _lang_attr(node)
+        node = node.getparent()
+    marked = [el for el in root.iter() if isinstance(el.tag, str) and el is not root and _lang_attr(el)]
+    if marked:
+        total = len(text_of(root)) or 1
+        for el in marked:
+            if len(text_of(el)) >= 0.6 * total:
+                return _lang_attr(el)
+    return None
+
+
+def _lang_scores(text: str) -> tuple[int, Counter]:
+    words = re.findall(r"\w+", text.lower())[:400]
+    counts = Counter(words)
+    return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
+
+
+def _overrides(declared: str, body_text: str) -> str | None:
+    """The detected language of a long body that plainly is not the declared one (a French post on a
+    blog whose template says lang="en"); None when the detector has no strong, different answer."""
+    if declared not in _STOP_SETS or len(body_text) < 4 * LANG_OVERRIDE_WORDS:
+        return None
+    n, scores = _lang_scores(body_text)
+    if n < LANG_OVERRIDE_WORDS:
+        return None
+    (best, top), = scores.most_common(1)
+    if best != declared and top >= LANG_OVERRIDE_SHARE * n and top >= LANG_OVERRIDE_RATIO * max(1, scores[declared]):
+        return best
+    return None
+
+
+def extract_lang(page: Page, body_text: str = "", site: Any = None, content: Any = None) -> str | None:
+    """The article's language: the content's own lang attribute, JSON-LD, <html lang>, meta; the
+    stopword detector when nothing is declared, or when a long body plainly contradicts the declaration."""
     art = page.article_ld()
     declared = [
+        content_lang(content),
         _ld_text(art.get("inLanguage")) if art else None,
         page.doc.get("lang"),
         page.doc.get("{http://www.w3.org/XML/1998/namespace}lang"),
@@ -798,7 +1030,7 @@ def extract_lang(page: Page, body_text: str = "", site: Any = None) -> str | Non
     for tag in declared:
         lang = _primary(tag)
         if lang:
-            return lang
+            return (_overrides(lang, body_text) if body_text else None) or lang
     detected = detect_lang(body_text) if body_text else None
     if detected:
         return detected
@@ -821,11 +1053,13 @@ def extract_tags(page: Page, site: Any = None, content: Any = None) -> list[str]
         elif isinstance(kw, list):
             values = [k for k in kw if isinstance(k, str)]
     if not values:
-        values = [el.get("content") or text_of(el) for el in page.doc.xpath('//*[@itemprop="keywords"]')]
+        values = [el.get("content") or text_of(el) for el in page.doc.xpath('//*[@itemprop="keywords"]')
+                  if not in_comments(el)]
         if len(values) == 1 and "," in values[0]:
             values = values[0].split(",")
     if not values:
-        links = page.body.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
+        links = [a for a in page.body.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
+                 if not in_comments(a)]
         # rel="tag" links are the post's tags; rel="category tag" ones its categories (second choice).
         tags = [a for a in links if "category" not in (a.get("rel") or "").lower()]
         values = [text_of(a) for a in (tags or links)]
@@ -868,6 +1102,8 @@ def _visible_tags(page: Page) -> list[str]:
         if not any(_TAG_BOX.match(c) for c in classes) or "cloud" in " ".join(classes).lower():
             continue
         if el.tag in _CHROME or any(a.tag in _CHROME or "widget" in (a.get("class") or "") for a in el.iterancestors()):
+            continue
+        if in_comments(el):
             continue
         links = [text_of(a) for a in el.iter("a")]
         links = [t for t in links if t and len(t) <= 60]
@@ -1053,13 +1289,20 @@ def _class_id(el: Any) -> str:
     return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
 
 
+@lru_cache(maxsize=16384)
+def _class_signs(key: str) -> tuple[bool, bool]:
+    """(negative, positive) class/id hints; memoised, as theme class names repeat on every page."""
+    return _NEGATIVE.search(key) is not None, _POSITIVE.search(key) is not None
+
+
 def _unlikely(el: Any) -> bool:
     key = _class_id(el)
     if not key or el.tag in ("body", "html", "article", "main"):
         return False
     if el.get("itemprop") == "articleBody":
         return False
-    return bool(_NEGATIVE.search(key)) and not _POSITIVE.search(key)
+    negative, positive = _class_signs(key)
+    return negative and not positive
 
 
 @dataclass
@@ -1166,10 +1409,8 @@ def _initial_score(el: Any) -> float:
     score = _TAG_WEIGHT.get(el.tag, 0)
     key = _class_id(el)
     if key:
-        if _NEGATIVE.search(key):
-            score -= 25
-        if _POSITIVE.search(key):
-            score += 25
+        negative, positive = _class_signs(key)
+        score += 25 * positive - 25 * negative
     if el.get("itemprop") == "articleBody":
         score += 30
     return score

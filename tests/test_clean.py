@@ -94,6 +94,20 @@ def test_blocks_paragraphs_headings_lists_quotes(rules: Rules) -> None:
                                        "\n\nLine one\n\nline two\n\ntext in div")
 
 
+@pytest.mark.parametrize("html", [
+    # Hugo / Python-Markdown
+    '<div><p>Guns moved to division level.<sup id="fnref:1"><a href="#fn:1" class="footnote-ref" role="doc-noteref">1'
+    '</a></sup></p><div class="footnotes" role="doc-endnotes"><hr><ol><li id="fn:1"><p>Army briefing, 2024.&#160;'
+    '<a href="#fnref:1" class="footnote-backref" role="doc-backlink">&#x21a9;&#xfe0e;</a></p></li></ol></div></div>',
+    # kramdown (Jekyll)
+    '<div><p>Guns moved to division level.<sup id="fnref:a" role="doc-noteref"><a href="#fn:a" class="footnote">1</a>'
+    '</sup></p><div class="footnotes"><ol><li id="fn:a"><p>Army briefing, 2024. <a href="#fnref:a" '
+    'class="reversefootnote">&#8617;</a></p></li></ol></div></div>',
+])
+def test_footnote_marks_go_footnote_texts_stay(rules: Rules, html: str) -> None:
+    assert clean_text(html, rules) == "Guns moved to division level.\n\nArmy briefing, 2024."
+
+
 def test_drop_texts_removes_the_headline(rules: Rules) -> None:
     assert clean_text(f"<div><h1>Big news</h1>{KEEP}</div>", rules, drop_texts=["Big news"]) == KEEP_TEXT
 

@@ -6,12 +6,18 @@ rule tuned to one site's markup fails here. Decisions the tests pin down:
 
 * **authors** are people or a wire agency named as the byline ("Reuters", "AFP"): an agency is
   kept (the mockweb truth does the same); "Staff", "Admin", "Editorial Team" and the site's own
-  name are not authors. Ranks, "(ret.)", a trailing dateline city, a job title after "|", e-mail
-  addresses and @handles are removed.
+  name are not authors. Ranks, "(ret.)", a trailing dateline city, a job title after "|" or a
+  comma ("Contributing Analyst", "Redakteurin", "rédacteur en chef"), e-mail addresses and
+  @handles are removed.
 * **dates**: a date-only value stays ``YYYY-MM-DD``; a time with an offset keeps its offset; a
   time without an offset, with nothing else on the page (no feed entry), is kept as written,
   without an offset (``2024-10-22T10:05:00``), never shifted to UTC or to the site's zone.
 * **tags**: the page's topics and categories; site sections in the navigation are not tags.
+* **reader comments** are not the article: a commenter's name, time and tags are never read.
+* **titles**: a colon-led label ("Field notes: ...") is part of the headline; only the site's
+  full name is stripped before a colon.
+* **lang**: the content container's lang attribute beats ``<html lang>``; a long body that plainly
+  contradicts the declared language (one the detector knows) is labelled by the detector.
 """
 from __future__ import annotations
 
@@ -26,11 +32,11 @@ PARAS = "".join(
 
 
 def page(head: str = "", body_top: str = "", body_end: str = "", lang: str = "en", article: str = PARAS,
-         url: str = URL) -> "object":
+         url: str = URL, after: str = "") -> "object":
     html_lang = f' lang="{lang}"' if lang else ""
     html = (f"<!doctype html><html{html_lang}><head><meta charset='utf-8'>{head}</head><body>"
             f"<header><nav><a href='/'>Home</a> <a href='/world/'>World</a></nav></header>"
-            f"<main><article>{body_top}<div class='entry-content'>{article}</div>{body_end}</article></main>"
+            f"<main><article>{body_top}<div class='entry-content'>{article}</div>{body_end}</article>{after}</main>"
             f"<footer><p>© 2024 Example News</p></footer></body></html>")
     return extract_page(html, url)
 
@@ -71,6 +77,28 @@ def test_title(head: str, body_top: str, title: str) -> None:
     assert page(head, body_top).title == title
 
 
+@pytest.mark.parametrize("head,title", [
+    # A colon-led label is part of the headline, even when its words occur in the site name ...
+    ('<meta property="og:site_name" content="Harbour Watch Weekly">'
+     "<title>Harbour watch: new tugs arrive in Gdynia | Harbour Watch Weekly</title>",
+     "Harbour watch: new tugs arrive in Gdynia"),
+    ('<meta property="og:site_name" content="Harbour Watch Weekly">'
+     '<meta property="og:title" content="Harbour watch: new tugs arrive in Gdynia">',
+     "Harbour watch: new tugs arrive in Gdynia"),
+    ("<title>Analysis: Can the yards deliver the frigates on time? - Example News</title>",
+     "Analysis: Can the yards deliver the frigates on time?"),
+    ("<title>Briefing: Navy orders frigates</title>", "Briefing: Navy orders frigates"),
+    ("<title>News: Navy orders frigates</title>", "News: Navy orders frigates"),   # one word of the host
+    # ... but the site's full name before a colon is not (Blogger's "Blog name: Post title").
+    ('<meta property="og:site_name" content="Harbour Watch Weekly">'
+     "<title>Harbour Watch Weekly: Navy orders frigates</title>", "Navy orders frigates"),
+    (ld('{"@type":"WebSite","name":"Harbour Watch Weekly"}') +
+     "<title>Harbour Watch Weekly: Field notes: a week on the tugs</title>", "Field notes: a week on the tugs"),
+])
+def test_title_label_is_not_a_site_name(head: str, title: str) -> None:
+    assert page(head).title == title
+
+
 # ---------------------------------------------------------------- authors
 
 @pytest.mark.parametrize("head,body_top,authors", [
@@ -106,6 +134,83 @@ def test_title(head: str, body_top: str, title: str) -> None:
 ])
 def test_authors(head: str, body_top: str, authors: list[str]) -> None:
     assert page(head, body_top).authors == authors
+
+
+@pytest.mark.parametrize("byline,authors", [
+    ("By Jane Roe, Contributing Analyst", ["Jane Roe"]),
+    ("By Jane Roe, Senior Defence Correspondent", ["Jane Roe"]),
+    ("Jane Roe, Research Fellow", ["Jane Roe"]),
+    ("By Jane Roe, Associate Professor", ["Jane Roe"]),
+    ("By Jane Roe and John Doe, Pentagon Reporters", ["Jane Roe", "John Doe"]),
+    ("By Jane Roe, John Doe and Max Mustermann", ["Jane Roe", "John Doe", "Max Mustermann"]),
+    ("Von Max Mustermann, Redakteur", ["Max Mustermann"]),
+    ("Von Erika Mustermann, Korrespondentin Brüssel", ["Erika Mustermann"]),
+    ("Par Jean Dupont, rédacteur en chef", ["Jean Dupont"]),
+    ("Par Jeanne Martin, Journaliste", ["Jeanne Martin"]),
+    ("Jane Roe, defence editor", ["Jane Roe"]),
+])
+def test_job_title_after_a_comma_is_not_an_author(byline: str, authors: list[str]) -> None:
+    assert page(body_top=f'<div class="byline">{byline}</div>').authors == authors
+    assert page(f'<meta name="author" content="{byline.removeprefix("By ")}">').authors == authors
+
+
+def test_byline_with_job_title_inside_the_text_is_not_body() -> None:
+    ex = page('<meta name="author" content="Jane Roe">', article="<p>By Jane Roe, Contributing Analyst</p>" + PARAS)
+    assert ex.authors == ["Jane Roe"]
+    assert "Contributing Analyst" not in ex.body and ex.body.startswith("Paragraph 0")
+
+
+# ---------------------------------------------------------------- reader comments
+
+WP_COMMENTS = (
+    '<div id="comments" class="comments-area"><h2 class="comments-title">2 thoughts</h2><ol class="comment-list">'
+    '<li id="comment-7" class="comment even thread-even depth-1"><article id="div-comment-7" class="comment-body">'
+    '<footer class="comment-meta"><div class="comment-author vcard"><b class="fn">Nikos Papas</b> says:</div>'
+    '<div class="comment-metadata"><a href="#comment-7"><time datetime="2024-10-25T08:12:00+00:00">'
+    'October 25, 2024 at 8:12 am</time></a></div></footer><div class="comment-content"><p>Good news.</p></div>'
+    '</article></li></ol><div id="respond" class="comment-respond"><h3>Leave a Reply</h3></div></div>')
+DRUPAL_COMMENTS = (
+    '<section data-drupal-selector="comments" class="comments"><h2 class="comments__title">Comments</h2>'
+    '<article data-comment-user-id="0" id="comment-18" class="comment js-comment by-anonymous" role="article">'
+    '<div class="comment__meta"><span class="comment__author">Nikos P. (not verified)</span>'
+    '<span class="comment__time">Fri, 10/25/2024 - 08:12</span></div>'
+    '<div class="field--name-comment-body"><p>Cyprus still lacks radar.</p></div></article></section>')
+DISQUS = ('<div id="disqus_thread"><ul class="post-list"><li class="post"><div class="post-byline">'
+          '<span class="author">Nikos Papas</span></div><div class="post-meta"><span class="date">25 October 2024</span>'
+          '</div></li></ul></div>')
+MICRO_COMMENT = ('<div itemprop="comment" itemscope itemtype="https://schema.org/Comment">'
+                 '<span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">'
+                 'Nikos Papas</span></span><time itemprop="datePublished" datetime="2024-10-25T08:12:00Z">25 Oct</time>'
+                 '<p itemprop="text">Good news.</p></div>')
+USER_COMMENTS = ('<div itemscope itemtype="http://schema.org/UserComments"><span class="byline">By Nikos Papas</span>'
+                 '<span class="date">25 October 2024</span></div>')
+REPLIES = ('<div class="replies"><div class="byline">By Nikos Papas</div><span class="posted">25 October 2024</span>'
+           '<div class="tags"><a rel="tag" href="/tag/radar/">Radar</a></div></div>')
+ARTICLE_COMMENT = ('<article class="comment"><header><span class="author">Nikos Papas</span> '
+                   '<time datetime="2024-10-25T08:12:00Z">25 Oct</time></header><p>Good news.</p></article>')
+
+
+@pytest.mark.parametrize("comments", [WP_COMMENTS, DRUPAL_COMMENTS, DISQUS, MICRO_COMMENT, USER_COMMENTS, REPLIES,
+                                      ARTICLE_COMMENT], ids=["wordpress", "drupal", "disqus", "microdata",
+                                                             "usercomments", "replies", "article-comment"])
+@pytest.mark.parametrize("inside", [True, False], ids=["in-article", "after-article"])
+def test_comment_metadata_is_not_the_articles(comments: str, inside: bool) -> None:
+    ex = page(body_end=comments) if inside else page(after=comments)
+    assert (ex.authors, ex.published, ex.tags) == ([], None, [])
+    byline = ('<div class="byline">By <span itemprop="author">Jane Roe</span></div>'
+              '<time datetime="2024-10-22T10:05:00+02:00">22 October</time>')
+    ex = page(body_top=byline, body_end=comments) if inside else page(body_top=byline, after=comments)
+    assert (ex.authors, ex.published) == (["Jane Roe"], "2024-10-22T10:05:00+02:00")
+
+
+def test_comment_words_that_are_not_comment_sections() -> None:
+    # An opinion post ("category-commentary") and a comment counter in the byline keep the article's metadata.
+    html = ("<html lang='en'><body><article class='post category-commentary comments-open'>"
+            "<h1>Why the frigates matter</h1><div class='entry-meta comment-count-wrap'>"
+            "<span class='author'>By Jane Roe</span> <time datetime='2024-10-22'>22 Oct</time></div>"
+            f"<div class='entry-content'>{PARAS}</div></article></body></html>")
+    ex = extract_page(html, URL)
+    assert (ex.authors, ex.published) == (["Jane Roe"], "2024-10-22")
 
 
 # ---------------------------------------------------------------- dates
@@ -149,11 +254,59 @@ def test_updated(head: str, body_top: str, updated: str) -> None:
     assert page(head, body_top).updated == updated
 
 
+COMMON_DATES = [
+    ("October 22, 2024, 9:02 AM", "2024-10-22T09:02:00"),
+    ("October 22, 2024 at 12:05 am", "2024-10-22T00:05:00"),
+    ("Tue, 22 Oct 2024 10:05:00 +0200", "2024-10-22T10:05:00+02:00"),
+    ("Tuesday, 22 October 2024 10:05", "2024-10-22T10:05:00"),
+    ("22 October 2024 14:05 GMT", "2024-10-22T14:05:00+00:00"),
+    ("2024-10-22 14:05:00 UTC", "2024-10-22T14:05:00+00:00"),
+    ("Posted on Sept. 3, 2024", "2024-09-03"),
+    ("3rd September 2024", "2024-09-03"),
+    ("Submitted by Jane Roe on October 22, 2024", "2024-10-22"),
+]
+
+
+@pytest.mark.parametrize("text,iso", COMMON_DATES)
+def test_common_date_formats_do_not_need_dateparser(text: str, iso: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dateparser
+
+    from spiders.extract import _parse_human, parse_when
+
+    _parse_human.cache_clear()
+    monkeypatch.setattr(dateparser, "parse", lambda *a, **k: pytest.fail(f"dateparser called for {a[0]!r}"))
+    assert parse_when(text, "en").iso() == iso
+
+
+@pytest.mark.parametrize("text,iso", COMMON_DATES)
+def test_common_date_formats_read_as_dateparser_reads_them(text: str, iso: str) -> None:
+    import dateparser
+
+    settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"], "PREFER_DATES_FROM": "past"}
+    text = text.removeprefix("Posted on ").removeprefix("Submitted by Jane Roe on ")
+    dt = dateparser.parse(text, languages=["en"], settings=settings)
+    assert dt.isoformat().startswith(iso if "T" in iso else iso + "T00:00:00")
+
+
 def test_no_date_is_none_not_guessed() -> None:
     assert page().published is None
 
 
 # ---------------------------------------------------------------- language
+
+#: The same story in four languages (long enough for the stopword detector to be sure).
+BODIES = {
+    "en": PARAS,
+    "fr": "".join("<p>Le ministère a confirmé que les premières livraisons des nouveaux blindés sont prévues pour "
+                  "la fin de l'année, et que la commande sera signée dans les prochaines semaines.</p>"
+                  for _ in range(8)),
+    "de": "".join("<p>Die Bundeswehr hat mit der Auslieferung der neuen Panzer begonnen, die für das Heer "
+                  "bestimmt sind und nicht für den Export, sagte ein Sprecher am Dienstag.</p>" for _ in range(8)),
+    "es": "".join("<p>El ministerio confirmó que las primeras entregas de los nuevos blindados están previstas "
+                  "para el final del año, y que el contrato se firmará en las próximas semanas.</p>"
+                  for _ in range(8)),
+}
+
 
 @pytest.mark.parametrize("lang,head,expected", [
     ("en-US", "", "en"),
@@ -162,7 +315,38 @@ def test_no_date_is_none_not_guessed() -> None:
     ("", '<meta http-equiv="content-language" content="es">', "es"),
 ])
 def test_lang_declared(lang: str, head: str, expected: str) -> None:
-    assert page(head, lang=lang).lang == expected
+    assert page(head, lang=lang, article=BODIES[expected]).lang == expected
+
+
+@pytest.mark.parametrize("html_lang,container,expected", [
+    # Blogger/WordPress multilingual posts: the template says "en", the post body says otherwise.
+    ("en", "<div class='post-body entry-content' lang='fr'>{}</div>", "fr"),
+    ("en-US", "<div lang='de-DE'><div class='entry-content'>{}</div></div>", "de"),
+    ("de", "<div class='entry-content' xml:lang='es'>{}</div>", "es"),
+])
+def test_lang_of_the_content_container_wins(html_lang: str, container: str, expected: str) -> None:
+    assert page(lang=html_lang, article=container.format(BODIES[expected])).lang == expected
+
+
+@pytest.mark.parametrize("html_lang,body,expected", [
+    ("en", "fr", "fr"),      # template lang, French post, no lang on the post: the detector decides
+    ("fr", "en", "en"),
+    ("de", "es", "es"),
+])
+def test_long_body_contradicting_the_declared_lang(html_lang: str, body: str, expected: str) -> None:
+    assert page(lang=html_lang, article=BODIES[body]).lang == expected
+
+
+def test_short_body_keeps_the_declared_lang() -> None:
+    short = "<p>Le ministère a confirmé la commande des blindés, et les livraisons sont prévues pour la fin de l'année.</p>"
+    assert page(lang="en", article=short).lang == "en"
+
+
+def test_declared_lang_the_detector_does_not_know_is_kept() -> None:
+    # Norwegian shares most stopwords with Swedish: a "nb" page must not become "sv".
+    text = "".join("<p>Forsvaret har bestilt nye fartøyer som skal leveres til Sjøforsvaret, og det er ikke "
+                   "første gang at kontrakten blir endret, sier en talsperson til avisen.</p>" for _ in range(8))
+    assert page(lang="nb", article=text).lang == "nb"
 
 
 def test_lang_detected_when_nothing_declared() -> None:
