@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
                                             "(default: dated files under the data directory)")
     p.add_argument("--interval", type=float, help="poll every feed every SECONDS (tests, demos)")
     p.add_argument("--tick", type=float, default=None,
-                   help="seconds between scheduler ticks (default: min(--interval, 2))")
+                   help="seconds between scheduler ticks (default: min(--interval, 1))")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")

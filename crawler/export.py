@@ -118,7 +118,9 @@ def append_pending(store: Store, out: str | Path) -> int:
     with open(path, "ab+") as fh:
         fh.seek(0, os.SEEK_END)
         size = fh.tell()
-        if committed is None:
+        if committed is None or committed > size:
+            # First use of this output, or the file was rotated/truncated by someone else:
+            # keep its whole lines (truncating "up" to a committed size would write NUL bytes).
             committed = size if _ends_cleanly(fh, size) else _last_newline(fh, size)
         if size != committed:
             # Records written by a run that died before marking them exported (or a torn line).

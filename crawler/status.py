@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from datetime import datetime, timezone
 from typing import Any
@@ -13,13 +14,29 @@ def _iso(ts: float | None) -> str | None:
     return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None
 
 
+def error_kind(status: str | None, error: str | None) -> str | None:
+    """The kind of a feed's last failure: ``http-410``, ``timeout``, ``connection-error``,
+    ``not-a-feed``, ...; None when the last poll succeeded."""
+    if status != "error":
+        return None
+    text = (error or "").strip()
+    m = re.match(r"HTTP (\d{3})", text)
+    if m:
+        return f"http-{m.group(1)}"
+    m = re.match(r"([a-z][a-z0-9-]*):", text)
+    return m.group(1) if m else "error"
+
+
 def feed_rows(store: Store) -> list[dict[str, Any]]:
+    """One row per feed: the fields of ``defwatch status --json``."""
     rows = []
     for f in store.feeds():
         rows.append({
             "site": f["site"], "url": f["url"], "last_poll": _iso(f["last_poll_at"]), "last_result": f["last_status"],
+            "error_kind": error_kind(f["last_status"], f["last_error"]),
             "last_error": f["last_error"], "consecutive_failures": f["failures"], "last_new_item": _iso(f["last_new_at"]),
             "items_total": f["items_total"], "next_poll": _iso(f["next_poll_at"]) if f["last_poll_at"] else None,
+            "interval_s": round(f["interval"], 1) if f["interval"] is not None else None,
             "polls": f["polls"],
         })
     return rows
@@ -41,8 +58,8 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
     for r in rows:
         style = "red" if r["consecutive_failures"] else None
         result = r["last_result"] or "-"
-        if r["last_error"]:
-            result += f" ({r['last_error'][:60]})"
+        if r["error_kind"]:
+            result = f"error: {r['error_kind']}"
         table.add_row(r["site"], r["url"], r["last_poll"] or "never", result, str(r["consecutive_failures"]),
                       r["last_new_item"] or "-", str(r["items_total"]), r["next_poll"] or "due", style=style)
     console = Console(file=sys.stdout)
@@ -52,5 +69,9 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
         console.print("page outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["page_outcomes"].items())))
     failing = [r for r in rows if r["consecutive_failures"]]
     if failing:
-        console.print(f"[red]{len(failing)} feed(s) failing[/red]")
+        console.print(f"[red]{len(failing)} feed(s) failing:[/red]")
+        for r in failing:
+            console.print(f"  {r['site']} {r['url']}: {r['consecutive_failures']} failure(s) in a row, "
+                          f"last: {r['last_error'] or r['error_kind']}; next try {r['next_poll'] or 'now'}",
+                          markup=False, highlight=False)
     return 0

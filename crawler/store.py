@@ -240,6 +240,11 @@ class Store:
         return self.db.execute("SELECT count(*) FROM entries WHERE feed_url=? AND seen_at>=?",
                                (feed_url, since)).fetchone()[0]
 
+    def entry_stamps(self, feed_url: str) -> list[str | None]:
+        """The stamp of each page first seen in this feed (one per page; for the poll schedule)."""
+        return [r[0] for r in self.db.execute(
+            "SELECT max(updated) FROM entries WHERE feed_url=? GROUP BY page_key", (feed_url,))]
+
     # ------------------------------------------------------------ entries and pages
     def known_entry(self, keys: Iterable[str]) -> dict[str, Any] | None:
         for key in keys:

@@ -1,0 +1,331 @@
+"""``defwatch daemon``: poll the feeds on their schedule until SIGTERM/SIGINT.
+
+One process, one asyncio reactor (Twisted's ``AsyncioSelectorReactor``), one APScheduler 3.x
+``AsyncIOScheduler`` on that reactor's asyncio loop and one Scrapy ``AsyncCrawlerRunner``. No
+thread ever touches Scrapy: the scheduler's executor runs the ``async`` tick job as a task on the
+loop, and the job simply awaits :func:`crawler.runner.run_cycle`, the code path the one-off
+``defwatch crawl`` uses too.
+
+Scheduling
+    There is ONE interval job, the *tick* (``max_instances=1``, ``coalesce=True``): every
+    ``--tick`` seconds (default ``min(--interval, 1 s)``) it asks the store whether any feed is
+    due (``feeds.next_poll_at <= now``) or any failed page is due for a retry. Only then does it
+    run a cycle, and the spider polls exactly the due feeds. The store, not APScheduler, holds the
+    per-feed schedule (adaptive interval, backoff, hints; see :mod:`crawler.schedule`), so the
+    schedule survives restarts and ``kill -9``. A feed is polled at most ``tick`` seconds plus one
+    cycle after it is due, which bounds the detection latency by ``interval + tick + cycle``.
+
+Output
+    ``--out FILE`` appends each cycle's new and updated records to FILE
+    (:func:`crawler.export.append_pending`: committed size, fsync, then marked exported in the
+    same transaction as the new size: no lost record, no duplicate and no torn line across any
+    crash). Without ``--out`` the records go to dated files in the *data directory*::
+
+        <data dir>/exports/YYYY-MM-DD.jsonl        (UTC day of the cycle)
+
+    where the data directory is the folder that holds the store (``--db``); with no ``--db``
+    that is ``$XDG_DATA_HOME/defwatch`` (``~/.local/share/defwatch``).
+
+Lifecycle
+    The daemon takes the store's writer lock (``<db>.lock``); a second writer (another daemon
+    or a ``defwatch crawl``) exits with code 3. SIGTERM/SIGINT stop the scheduler, give the
+    cycle in flight ``SHUTDOWN_GRACE`` seconds to finish, then stop the crawl gracefully
+    (Scrapy closes the spider; what is stored is exported), and exit 0 well within 10 s.
+
+Logs
+    One ``key=value`` line per event (``--log-json``: one JSON object per line), and exactly one
+    summary line per cycle::
+
+        cycle=12 feeds=8 not_modified=8 unchanged=0 parsed=0 feed_errors=0 new=0 updated=0
+        pages=0 page_errors=0 exported=0 duration=0.214
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crawler.config import AppConfig, Site
+from crawler.export import dated_output
+from crawler.store import RETRY_OUTCOMES, Store, StoreLocked
+
+if TYPE_CHECKING:
+    from crawler.runner import CycleResult
+
+logger = logging.getLogger(__name__)
+
+#: Default seconds between two ticks (and the bound on how late a due feed is picked up).
+DEFAULT_TICK = 1.0
+#: Seconds the cycle in flight may take to finish after SIGTERM before the crawl is stopped.
+SHUTDOWN_GRACE = 5.0
+#: Seconds a stopped crawl may take to close before the daemon exits anyway.
+STOP_TIMEOUT = 3.0
+EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
+PAGE_MAX_ATTEMPTS = 5  # as spiders.feeds.PAGE_MAX_ATTEMPTS (not imported: keeps Scrapy out until serve())
+
+
+def data_dir(db: Path) -> Path:
+    """Where dated exports go: the folder that holds the store."""
+    return Path(db).resolve().parent
+
+
+def tick_seconds(interval: float | None, tick: float | None) -> float:
+    """The tick: ``--tick``, else ``min(--interval, DEFAULT_TICK)`` (never below 0.1 s)."""
+    if tick:
+        return max(0.1, tick)
+    return max(0.1, min(interval, DEFAULT_TICK)) if interval else DEFAULT_TICK
+
+
+def logfmt(fields: dict[str, Any]) -> str:
+    """Render ``fields`` as ``key=value`` pairs (values with spaces are JSON-quoted)."""
+    parts = []
+    for key, value in fields.items():
+        if isinstance(value, float):
+            text = f"{value:.3f}"
+        elif value is None:
+            text = "-"
+        else:
+            text = str(value)
+            if not text or any(c in text for c in ' "='):
+                text = json.dumps(text, ensure_ascii=False)
+        parts.append(f"{key}={text}")
+    return " ".join(parts)
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per log record: ts, level, logger, msg, plus the record's ``fields``."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        data: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
+        data.update(getattr(record, "fields", None) or {})
+        if record.exc_info:
+            data["exc"] = self.formatException(record.exc_info)
+        return json.dumps(data, ensure_ascii=False, default=str)
+
+
+def use_json_logs() -> None:
+    """Switch every root handler to :class:`JsonFormatter`."""
+    for handler in logging.getLogger().handlers:
+        handler.setFormatter(JsonFormatter())
+
+
+def event(msg: str, level: int = logging.INFO, **fields: Any) -> None:
+    """Log one structured event: ``msg key=value ...`` (the fields also ride on the record)."""
+    logger.log(level, "%s %s", msg, logfmt(fields), extra={"fields": {"event": msg, **fields}})
+
+
+def summarize(cycle: int, result: CycleResult, duration: float) -> dict[str, Any]:
+    """The fields of a cycle's summary line."""
+    stats = result.stats
+    return {
+        "cycle": cycle,
+        "feeds": result.feeds_polled,
+        "not_modified": stats.get("defwatch/feeds/not_modified", 0),
+        "unchanged": stats.get("defwatch/feeds/unchanged", 0),
+        "parsed": stats.get("defwatch/feeds/parsed", 0),
+        "feed_errors": result.feeds_failed,
+        "new": result.new,
+        "updated": result.updated,
+        "pages": stats.get("defwatch/pages/scheduled", 0),
+        "page_errors": sum(s.get("errors", 0) for s in result.summary.values()),
+        "exported": result.exported,
+        "duration": round(duration, 3),
+    }
+
+
+class _SkippedTickFilter(logging.Filter):
+    """Drop APScheduler's warning for a tick that fires while a cycle still runs: with one job,
+    ``max_instances=1`` and a long cycle this is the expected case, not a problem."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "maximum number of running instances" not in record.getMessage()
+
+
+@dataclass
+class Daemon:
+    """The tick job and the shutdown logic around one store and one crawler runner."""
+
+    app: AppConfig
+    sites: list[Site]
+    store: Store
+    runner: Any
+    out: Path | None = None
+    interval: float | None = None
+    data_dir: Path = Path(".")
+    cycles: int = 0
+    failed_cycles: int = 0
+    stopping: bool = False
+    current: asyncio.Task | None = None
+    feed_urls: set[str] = field(default_factory=set)
+    site_ids: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self.feed_urls = {url for site in self.sites for url in site.feeds}
+        self.site_ids = {site.id for site in self.sites}
+        self.store.ensure_feeds((site.id, url) for site in self.sites for url in site.feeds)
+
+    # ------------------------------------------------------------ what is due
+    def due(self, now: float) -> bool:
+        """Whether a configured feed is due or a failed page's retry time has come."""
+        # Both are a few milliseconds even for 10,000 feeds; a tick that finds nothing to do
+        # never creates a crawler.
+        for url, in self.store.db.execute("SELECT url FROM feeds WHERE next_poll_at <= ?", (now,)):
+            if url in self.feed_urls:
+                return True
+        for site, outcome in self.store.db.execute(
+                "SELECT site, outcome FROM pages WHERE retry_at IS NOT NULL AND retry_at <= ? AND attempts < ?",
+                (now, PAGE_MAX_ATTEMPTS)):
+            if site in self.site_ids and outcome in RETRY_OUTCOMES:
+                return True
+        return False
+
+    def output(self) -> Path:
+        return self.out if self.out is not None else dated_output(self.data_dir)
+
+    # ------------------------------------------------------------ the tick job
+    async def tick(self) -> None:
+        """Run one cycle over the due feeds, if any; log one summary line."""
+        if self.stopping or not self.due(time.time()):
+            return
+        from crawler.runner import run_cycle
+
+        self.cycles += 1
+        self.current = asyncio.current_task()
+        started = time.monotonic()
+        try:
+            result = await run_cycle(self.runner, self.app, self.sites, self.store, interval=self.interval,
+                                     out=self.output())
+        except Exception:
+            # A bad cycle never stops the daemon: the store still holds the schedule.
+            self.failed_cycles += 1
+            logger.exception("cycle=%d failed", self.cycles)
+            return
+        finally:
+            self.current = None
+        fields = summarize(self.cycles, result, time.monotonic() - started)
+        logger.info("%s", logfmt(fields), extra={"fields": {"event": "cycle", **fields}})
+
+    # ------------------------------------------------------------ shutdown
+    async def shutdown(self, scheduler: Any) -> None:
+        """Stop scheduling; let the cycle in flight finish (or stop it gracefully)."""
+        if self.stopping:
+            return
+        self.stopping = True
+        started = time.monotonic()
+        event("stopping", in_flight=self.current is not None)
+        if scheduler.running:
+            scheduler.shutdown(wait=False)
+        task = self.current
+        if task is not None and not task.done():
+            await asyncio.wait({task}, timeout=SHUTDOWN_GRACE)
+            if not task.done():
+                event("stopping the crawl in flight", level=logging.WARNING)
+                try:
+                    await asyncio.wait_for(self.runner.stop(), timeout=STOP_TIMEOUT)
+                except asyncio.TimeoutError:
+                    logger.warning("the crawl did not stop within %.0f s", STOP_TIMEOUT)
+                # run_cycle exports what was stored before it returns.
+                await asyncio.wait({task}, timeout=STOP_TIMEOUT)
+        event("stopped", cycles=self.cycles, failed_cycles=self.failed_cycles,
+              shutdown=round(time.monotonic() - started, 3))
+
+
+def heal_outputs(store: Store) -> None:
+    """Cut every live output back to its committed size.
+
+    ``append_pending`` does this itself for the file it appends to, but a dated output of an
+    earlier day is never appended to again: a crash between its write and its commit would leave
+    uncommitted records in it that the next day's file then holds too.
+    """
+    for path, size in store.db.execute("SELECT path, size FROM outputs").fetchall():
+        try:
+            actual = os.path.getsize(path)
+        except OSError:
+            continue
+        if actual > size:
+            with open(path, "r+b") as fh:
+                fh.truncate(size)
+                fh.flush()
+                os.fsync(fh.fileno())
+            event("output healed", level=logging.WARNING, path=path, cut=actual - size)
+
+
+def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = None, interval: float | None = None,
+          tick: float | None = None, log_json: bool = False) -> int:
+    """Run the daemon until SIGTERM/SIGINT; return the process exit code."""
+    if log_json:
+        use_json_logs()
+    if logger.getEffectiveLevel() > logging.INFO:
+        # The per-cycle summary and lifecycle events are the daemon's output: always shown.
+        logger.setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler.scheduler").addFilter(_SkippedTickFilter())
+    if interval is not None and interval <= 0:
+        print("defwatch daemon: --interval must be positive", file=sys.stderr)
+        return 2
+    store = Store(db)  # StoreError -> the CLI prints it and exits 3
+    try:
+        try:
+            store.lock()
+        except StoreLocked as exc:
+            print(f"defwatch daemon: {exc}; stop it first (a daemon and a crawl must not share a store)",
+                  file=sys.stderr)
+            return EXIT_LOCKED
+        heal_outputs(store)
+        return _run_reactor(app, sites, store, out=out, interval=interval, tick=tick_seconds(interval, tick),
+                            data=data_dir(db))
+    finally:
+        store.close()
+
+
+def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path | None, interval: float | None,
+                 tick: float, data: Path) -> int:
+    # The reactor must be installed before anything imports twisted.internet.reactor.
+    from crawler.runner import install_asyncio_reactor, make_runner
+
+    install_asyncio_reactor()
+    from apscheduler.events import EVENT_JOB_ERROR
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler
+    from scrapy.utils.defer import deferred_from_coro
+    from twisted.internet.task import react
+
+    async def main(reactor: Any) -> None:
+        daemon = Daemon(app, sites, store, make_runner(app), out=out.resolve() if out else None, interval=interval,
+                        data_dir=data)
+        scheduler = AsyncIOScheduler(timezone="UTC")
+        scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
+        scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,
+                          misfire_grace_time=None, next_run_time=datetime.now(timezone.utc))
+        stopped = asyncio.Event()
+
+        async def shutdown() -> None:
+            try:
+                await daemon.shutdown(scheduler)
+            finally:
+                stopped.set()
+
+        # Twisted turns SIGTERM/SIGINT into reactor.stop(); "before shutdown" triggers may return a
+        # Deferred, and the reactor keeps running (and the crawl keeps going) until it fires.
+        reactor.addSystemEventTrigger("before", "shutdown", lambda: deferred_from_coro(shutdown()))
+        scheduler.start()  # needs the running loop (APScheduler 3.11)
+        event("started", pid=os.getpid(), feeds=len(daemon.feed_urls), sites=len(sites), tick=tick,
+              interval=interval if interval is not None else "adaptive", db=str(store.path),
+              out=str(out) if out else str(data / "exports" / "YYYY-MM-DD.jsonl"))
+        await stopped.wait()
+
+    try:
+        react(lambda reactor: deferred_from_coro(main(reactor)))
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_FAILED)
+        return code
+    return EXIT_OK
+
