@@ -202,8 +202,8 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30)
 
 def bench_crash(args: argparse.Namespace) -> dict:
     import mockweb
-    from conftest import WEB_DEV, load_web, run_cli, write_sites_file
-    from test_daemon import (INTERVAL, edited_articles, expected_articles, read_jsonl, record_key, start_daemon,
+    from conftest import WEB_DEV, expected_articles, load_web, run_cli, write_sites_file
+    from test_daemon import (INTERVAL, edited_articles, read_jsonl, record_key, start_daemon,
                              wait_for)
 
     sites = load_web(WEB_DEV)

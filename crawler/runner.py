@@ -67,23 +67,10 @@ async def run_cycle(runner, app: AppConfig, sites: list[Site], store: Store, *, 
     return result
 
 
-#: Settings that keep a cycle cheap; a daemon runs one crawler every few seconds.
-RUNNER_SETTINGS: dict[str, Any] = {
-    # Scrapy starts CONCURRENT_ITEMS asyncio tasks for the output of EVERY callback (default 100):
-    # for a feed poll that yields nothing that was ~40 % of the daemon's CPU. Items here are
-    # one per article page, handled by synchronous pipelines, so a few at a time is plenty.
-    "CONCURRENT_ITEMS": 8,
-    # Scrapy parses a generator callback's source (inspect + ast) to warn about `return value`;
-    # its cache is keyed by the bound method, which is new on every access, so it re-parses
-    # parse_feed for every response (~2 ms each).
-    "WARN_ON_GENERATOR_RETURN_VALUE": False,
-}
-
-
 def make_runner(app: AppConfig, **overrides: Any):
     from scrapy.crawler import AsyncCrawlerRunner
     from scrapy.settings import Settings
 
     from crawler.settings import build_settings
 
-    return AsyncCrawlerRunner(Settings(build_settings(app, **{**RUNNER_SETTINGS, **overrides})))
+    return AsyncCrawlerRunner(Settings(build_settings(app, **overrides)))

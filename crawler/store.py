@@ -111,6 +111,14 @@ MIGRATIONS: list[str] = [
         size INTEGER NOT NULL
     );
     """,
+    # 2: hosts that asked us to wait (Retry-After), remembered across crawls and restarts
+    """
+    CREATE TABLE hosts (
+        host TEXT PRIMARY KEY,
+        not_before REAL NOT NULL,
+        reason TEXT
+    );
+    """,
 ]
 
 #: Outcomes after which a page is not fetched again by a normal poll.
@@ -413,6 +421,19 @@ class Store:
             if output is not None and size is not None:
                 self.db.execute("INSERT INTO outputs(path, size) VALUES (?, ?) "
                                 "ON CONFLICT(path) DO UPDATE SET size=excluded.size", (output, size))
+
+    # ------------------------------------------------------------ hosts
+    def hold_host(self, host: str, until: float, reason: str | None = None) -> None:
+        """Remember that ``host`` must not be asked anything before ``until`` (Unix time)."""
+        with self.transaction():
+            self.db.execute("INSERT INTO hosts(host, not_before, reason) VALUES (?,?,?) ON CONFLICT(host) DO UPDATE "
+                            "SET not_before=MAX(hosts.not_before, excluded.not_before), reason=excluded.reason",
+                            (host, until, reason))
+
+    def host_holds(self, now: float | None = None) -> dict[str, float]:
+        """Hosts still on hold at ``now``, with the time each reopens."""
+        rows = self.db.execute("SELECT host, not_before FROM hosts WHERE not_before > ?", (now or time.time(),))
+        return {r["host"]: r["not_before"] for r in rows}
 
     # ------------------------------------------------------------ status
     def counts(self) -> dict[str, int]:

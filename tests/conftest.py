@@ -28,6 +28,21 @@ def load_web(root: Path) -> dict[str, dict]:
     return sites
 
 
+def expected_articles(sites: dict, epochs: list[int]) -> dict[tuple[str, str], dict]:
+    """The judge's rule (shared/tools/score_crawl.py): in a feed, an article, not robots-disallowed,
+    live at one of the crawled ``epochs``. Keys are (site id, path without trailing slash)."""
+    last, out = max(epochs), {}
+    for sid, site in sites.items():
+        for t in site["truth"]:
+            if not t.get("is_article", True) or t.get("robots_disallowed") or not t.get("in_feeds"):
+                continue
+            first = max(t.get("epoch", 0), site.get("hidden_until", {}).get(t["path"], 0))
+            gone = site.get("gone_from", {}).get(t["path"])
+            if first <= last and [e for e in epochs if e >= first and (gone is None or e < gone)]:
+                out[(sid, t["path"].rstrip("/"))] = t
+    return out
+
+
 def write_sites_file(path: Path, web, sites: dict[str, dict], only: list[str] | None = None) -> Path:
     """The minimal sites file of the CLI contract (id, name, url, feeds) for a running mock web."""
     lines = []

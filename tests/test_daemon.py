@@ -27,9 +27,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import REPO, WEB_DEV, run_cli, write_sites_file
-
-pytestmark = pytest.mark.e2e
+from conftest import REPO, WEB_DEV, expected_articles, run_cli, write_sites_file
 
 INTERVAL = 2.0   # --interval: every feed every 2 s
 TICK = 0.25      # --tick
@@ -39,21 +37,6 @@ KILLS_PER_EPOCH = (2, 2, 2)
 
 
 # ---------------------------------------------------------------- helpers (also used by bench/)
-
-def expected_articles(sites: dict, epochs: list[int]) -> dict[tuple[str, str], dict]:
-    """The judge's rule (shared/tools/score_crawl.py): in a feed, an article, not robots-disallowed,
-    live at one of the crawled ``epochs``."""
-    last, out = max(epochs), {}
-    for sid, site in sites.items():
-        for t in site["truth"]:
-            if not t.get("is_article", True) or t.get("robots_disallowed") or not t.get("in_feeds"):
-                continue
-            first = max(t.get("epoch", 0), site.get("hidden_until", {}).get(t["path"], 0))
-            gone = site.get("gone_from", {}).get(t["path"])
-            if first <= last and [e for e in epochs if e >= first and (gone is None or e < gone)]:
-                out[(sid, t["path"].rstrip("/"))] = t
-    return out
-
 
 def edited_articles(sites: dict) -> dict[tuple[str, str], dict]:
     """Expected posts edited at epoch 2 whose feed entry signals the edit (its date or content

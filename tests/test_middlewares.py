@@ -181,3 +181,31 @@ def test_classify_failure_finds_the_outcome_of_a_cause():
         raise CannotResolveHostError("x") from AddressDenied("h", "resolves to 10.0.0.1")
     except CannotResolveHostError:
         assert classify_failure(Failure())[0] == "address-denied"
+
+
+def test_robots_rules_cached_for_the_process_not_failures():
+    """A daemon's next cycle reuses a host's robots.txt rules; an unreachable answer is not kept."""
+    import asyncio
+
+    from scrapy.http import Request, TextResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.middlewares import robots as robots_mod
+    from crawler.middlewares.robots import RobotsTxtMiddleware, Unreachable
+    from twisted.internet.defer import Deferred
+
+    robots_mod._PROCESS_CACHE.clear()
+    crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})
+    mw = RobotsTxtMiddleware(crawler)
+    request = Request("http://h.test/a")
+    response = TextResponse("http://h.test/robots.txt", body=b"User-agent: *\nDisallow: /private/\n", encoding="utf-8")
+    mw._parsers["h.test"] = Deferred()  # as robot_parser() leaves it while the download is pending
+    asyncio.run(mw._parse_robots(response, "h.test", request))
+    assert "h.test" in robots_mod._PROCESS_CACHE
+    mw._parsers["bad.test"] = Deferred()
+    mw._settle("bad.test", Unreachable("HTTP 503"))
+    assert "bad.test" not in robots_mod._PROCESS_CACHE
+    second = RobotsTxtMiddleware(get_crawler(settings_dict={"ROBOTSTXT_OBEY": True}))
+    parser = asyncio.run(second.robot_parser(Request("http://h.test/b")))
+    assert not parser.allowed("http://h.test/private/x", "defwatch")
+    assert parser.allowed("http://h.test/public", "defwatch")

@@ -11,6 +11,9 @@ builds the retry request; ``process_request`` sees the retry before it is queued
 * When the host asks for more than ``DEFWATCH_RETRY_AFTER_MAX`` seconds, the crawl does not wait:
   that answer is not retried and every later request to the host in this crawl ends as
   ``http-error-after-retries`` without being sent (the store retries them in a later cycle).
+* A Retry-After is written to the store (``hosts`` table) when the spider has one, and the
+  holds still running are loaded when the next crawl opens: a host that asked for two minutes
+  gets two minutes, across crawls, daemon cycles and restarts.
 * Retries for a timeout, a connection reset or refusal, or an HTTP error without
   ``Retry-After`` wait ``DEFWATCH_RETRY_BACKOFF`` * 2**(n-1) seconds (+-25 %, at most
   ``DEFWATCH_RETRY_BACKOFF_MAX``) before the n-th retry is sent.
@@ -27,6 +30,7 @@ from datetime import timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+from scrapy import signals
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import load_object
@@ -92,7 +96,27 @@ class RetryAfterMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Any) -> "RetryAfterMiddleware":
-        return cls(crawler)
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        return mw
+
+    def spider_opened(self, spider: Any) -> None:
+        """Take over the holds earlier crawls recorded."""
+        store = getattr(spider, "store", None)
+        if store is None:
+            return
+        now = time.time()
+        for host, until in store.host_holds(now).items():
+            if until - now > self.max_wait:
+                self.gave_up[host] = until - now
+            else:
+                self.closed_until[host] = max(self.closed_until.get(host, 0.0), until)
+            self.stats.inc_value("defwatch/retry_after/loaded")
+
+    def remember(self, host: str, until: float, status: int) -> None:
+        store = getattr(getattr(self.crawler, "spider", None), "store", None)
+        if store is not None and host:
+            store.hold_host(host, until, f"HTTP {status} Retry-After")
 
     # ------------------------------------------------------------ helpers
     def slot_key(self, request: Request) -> str:
@@ -175,9 +199,11 @@ class RetryAfterMiddleware:
                     logger.warning("%s answered %d with Retry-After %.0f s (more than %.0f s): its requests "
                                    "are deferred to a later crawl", key, response.status, delay, self.max_wait)
                     self.gave_up[key] = delay
+                    self.remember(key, time.time() + delay, response.status)
                     request.meta["dont_retry"] = True
                     return response
                 until = time.time() + delay + self.margin
+                self.remember(key, until, response.status)
                 if until > self.closed_until.get(key, 0.0):
                     self.closed_until[key] = until
                     self.stats.inc_value("defwatch/retry_after/held_seconds", round(delay))

@@ -13,11 +13,16 @@ says otherwise, and so does this middleware:
 
 The robots.txt request itself goes through the other downloader middlewares: Retry-After and
 retries with backoff (so a flapping 503 gets its retries), the address guard, the size limit.
-Stats: ``robotstxt/forbidden``, ``robotstxt/unreachable``, ``robotstxt/unavailable``.
+A daemon runs a new crawler every cycle; the rules a host gave (2xx or 4xx, never an
+unreachable answer) are kept for the process for ``DEFWATCH_ROBOTS_TTL`` seconds (default one
+hour; RFC 9309 allows up to 24 hours), so an idle cycle does not ask every robots.txt again.
+Stats: ``robotstxt/forbidden``, ``robotstxt/unreachable``, ``robotstxt/unavailable``,
+``robotstxt/cached``.
 """
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxtMiddleware
@@ -32,6 +37,9 @@ from crawler.middlewares import OutcomeIgnored
 
 logger = logging.getLogger(__name__)
 
+#: netloc -> (expires at, parser or None for "allow all"), shared by the crawlers of one process.
+_PROCESS_CACHE: dict[str, tuple[float, Any]] = {}
+
 
 class Unreachable:
     """The robots.txt of a host could not be fetched (5xx, 429, timeout, connection error)."""
@@ -44,6 +52,10 @@ class Unreachable:
 
 
 class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
+    def __init__(self, crawler: Any):
+        super().__init__(crawler)
+        self._ttl = crawler.settings.getfloat("DEFWATCH_ROBOTS_TTL", 3600.0)
+
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get("dont_obey_robotstxt"):
             return
@@ -67,6 +79,10 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     async def robot_parser(self, request: Request) -> Any:
         url = urlparse_cached(request)
         netloc = url.netloc
+        cached = _PROCESS_CACHE.get(netloc)
+        if netloc not in self._parsers and cached and cached[0] > time.monotonic():
+            self._stats.inc_value("robotstxt/cached")
+            self._parsers[netloc] = cached[1]
         if netloc not in self._parsers:
             self._parsers[netloc] = Deferred()
             robots_request = Request(f"{url.scheme}://{netloc}/robots.txt", priority=self.DOWNLOAD_PRIORITY,
@@ -96,6 +112,9 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
             self._settle(netloc, None)
             return
         await super()._parse_robots(response, netloc, request)
+        parser = self._parsers.get(netloc)
+        if self._ttl > 0 and not isinstance(parser, (Deferred, Unreachable)):
+            _PROCESS_CACHE[netloc] = (time.monotonic() + self._ttl, parser)
 
     def _robots_failed(self, exc: Exception, netloc: str) -> None:
         outcome = getattr(exc, "outcome", None)
@@ -112,6 +131,8 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     def _settle(self, netloc: str, parser: Any) -> None:
         if isinstance(parser, Unreachable):
             self._stats.inc_value("robotstxt/unreachable")
+        elif self._ttl > 0:
+            _PROCESS_CACHE[netloc] = (time.monotonic() + self._ttl, parser)
         pending = self._parsers[netloc]
         self._parsers[netloc] = parser
         if isinstance(pending, Deferred):
