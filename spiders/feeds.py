@@ -61,6 +61,19 @@ def _causes(exc: BaseException | None):
         seen += 1
 
 
+def stamp_moved(known: dict[str, Any], entry: FeedEntry) -> bool:
+    """Whether a known entry changed since it was handled: its dates or content moved.
+
+    The same post in a second feed (a category feed with excerpts instead of full text) only
+    counts as changed when its dates move; content is compared within the feed that recorded it.
+    """
+    if entry.stamp is None or known["updated"] in (None, entry.stamp):
+        return False
+    if known.get("feed_url") and known["feed_url"] != entry.feed_url:
+        return known["updated"].split("|", 1)[0] != entry.stamp.split("|", 1)[0]
+    return True
+
+
 def classify_failure(failure: Failure) -> tuple[str, str]:
     """Map a download failure to (outcome, detail).
 
@@ -312,7 +325,7 @@ class FeedSpider(scrapy.Spider):
             self.stat("entries/gone_recheck")
             return self.page_request(site, entry.link, entry, entry.feed_url)
         if known is not None:
-            if not self.force and (entry.stamp is None or known["updated"] in (None, entry.stamp)):
+            if not self.force and not stamp_moved(known, entry):
                 # Already handled; remember any new identity (a changed GUID, a second feed).
                 self.store.remember_entries(site.id, keys, page_key, known["updated"], entry.feed_url)
                 self.stat("entries/known")
