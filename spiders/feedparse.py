@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import json
 import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
@@ -242,6 +243,8 @@ def parse_feed(body: bytes, headers: dict[str, str] | None, url: str) -> ParsedF
     """Parse a feed document. Raises FeedError when it is not a usable feed."""
     if not body or not body.strip():
         raise FeedError("parse-error", "empty document")
+    if body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
+        return parse_json_feed(body, url)
     check_xml_safety(body, headers)
     if looks_like_html(body):
         raise FeedError("parse-error", "an HTML page where a feed was expected")
@@ -267,8 +270,14 @@ def parse_feed(body: bytes, headers: dict[str, str] | None, url: str) -> ParsedF
             skipped += 1
         else:
             entries.append(entry)
-    # A GUID shared by entries with different links identifies none of them (a CMS bug): those
-    # entries are known by their links only, so no article is mistaken for another.
+    entries, shared = _drop_shared_guids(entries)
+    return ParsedFeed(entries=entries, bozo=bozo, ttl_seconds=ttl, title=_text(feed.get("title")), skipped=skipped,
+                      extra={"shared_guids": shared} if shared else {})
+
+
+def _drop_shared_guids(entries: list[FeedEntry]) -> tuple[list[FeedEntry], int]:
+    """A GUID shared by entries with different links identifies none of them (a CMS bug): those
+    entries are known by their links only, so no article is mistaken for another."""
     links_of: dict[str, set[str]] = {}
     for entry in entries:
         if entry.guid:
@@ -276,8 +285,48 @@ def parse_feed(body: bytes, headers: dict[str, str] | None, url: str) -> ParsedF
     shared = {guid for guid, links in links_of.items() if len(links) > 1}
     if shared:
         entries = [replace(e, guid=None) if e.guid in shared else e for e in entries]
-    return ParsedFeed(entries=entries, bozo=bozo, ttl_seconds=ttl, title=_text(feed.get("title")), skipped=skipped,
-                      extra={"shared_guids": len(shared)} if shared else {})
+    return entries, len(shared)
+
+
+def _stamp(published: str | None, updated: str | None, *parts: str | None) -> str:
+    """What identifies a version of an entry: its dates and a digest of its title and content."""
+    digest = hashlib.sha256("\x1f".join(p or "" for p in parts).encode("utf-8", "replace")).hexdigest()[:16]
+    return f"{updated or published or ''}|{digest}"
+
+
+def parse_json_feed(body: bytes, url: str) -> ParsedFeed:
+    """A JSON Feed (https://jsonfeed.org, versions 1 and 1.1): feedparser does not read them."""
+    try:
+        data = json.loads(body.decode("utf-8-sig"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FeedError("parse-error", f"not a feed: invalid JSON ({str(exc)[:120]})") from None
+    if not isinstance(data, dict) or not str(data.get("version", "")).startswith("https://jsonfeed.org/version/"):
+        raise FeedError("parse-error", "not a feed: JSON without a jsonfeed.org version")
+    items = data.get("items") if isinstance(data.get("items"), list) else []
+    entries, skipped = [], 0
+    for item in items:
+        link = _text(item.get("url")) or _text(item.get("external_url")) if isinstance(item, dict) else None
+        guid = _text(str(item["id"])) if isinstance(item, dict) and item.get("id") is not None else None
+        if not link and guid and is_http(guid):
+            link = guid
+        link = absolute(link, url) if link else None
+        if not link or not is_http(link):
+            skipped += 1
+            continue
+        people = item.get("authors") if isinstance(item.get("authors"), list) else [item.get("author")]
+        authors = tuple(p["name"].strip() for p in people if isinstance(p, dict) and _text(p.get("name")))
+        tags = tuple(dict.fromkeys(t.strip() for t in item.get("tags") or [] if isinstance(t, str) and t.strip()))
+        published = parse_date(item.get("date_published"))
+        updated = parse_date(item.get("date_modified"))
+        title = _text(item.get("title"))
+        content = _text(item.get("content_html")) or _text(item.get("content_text"))
+        summary = _text(item.get("summary"))
+        entries.append(FeedEntry(feed_url=url, link=link, guid=guid, title=title, published=published,
+                                 updated=updated, authors=authors, tags=tags, summary=summary or content,
+                                 stamp=_stamp(published, updated, title, summary, content)))
+    entries, shared = _drop_shared_guids(entries)
+    return ParsedFeed(entries=entries, title=_text(data.get("title")), skipped=skipped,
+                      extra={"shared_guids": shared} if shared else {})
 
 
 def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
@@ -309,8 +358,6 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
     summary = _text(raw.get("summary"))
     published = parse_date(raw.get("published")) or parse_date(raw.get("created"))
     updated = parse_date(dict.get(raw, "updated"))  # raw.get() would fall back to "published"
-    digest = hashlib.sha256("\x1f".join([raw.get("title") or "", summary or "", content]).encode("utf-8",
-                            "replace")).hexdigest()[:16]
     tags = [t["term"].strip() for t in raw.get("tags", []) or [] if isinstance(t, dict) and _text(t.get("term"))]
     return FeedEntry(
         feed_url=feed_url,
@@ -322,7 +369,7 @@ def _entry(raw: Any, feed_url: str) -> FeedEntry | None:
         authors=tuple(authors),
         tags=tuple(dict.fromkeys(tags)),
         summary=summary,
-        stamp=f"{updated or published or ''}|{digest}",
+        stamp=_stamp(published, updated, raw.get("title"), summary, content),
     )
 
 

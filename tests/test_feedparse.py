@@ -94,3 +94,26 @@ def test_non_http_links_are_not_entries():
                      "http://news.example/ok/"))
     feed = parse_feed(f'<rss version="2.0"><channel><title>x</title>{items}</channel></rss>'.encode(), {}, URL)
     assert [e.link for e in feed.entries] == ["http://news.example/ok/"]
+
+
+def test_json_feed():
+    import json
+
+    from spiders.feedparse import parse_feed
+
+    body = json.dumps({
+        "version": "https://jsonfeed.org/version/1.1", "title": "J",
+        "items": [
+            {"id": "1", "url": "/2024/10/a/", "title": "A", "content_html": "<p>x</p>",
+             "date_published": "2024-10-22T14:05:00+02:00", "authors": [{"name": "Jane Roe"}], "tags": ["Navy"]},
+            {"id": "https://j.test/b/", "title": "B", "date_modified": "2024-10-23T08:00:00Z"},
+            {"id": "3", "title": "no link"},
+        ]}).encode()
+    feed = parse_feed(body, {"content-type": "application/feed+json"}, "https://j.test/feed.json")
+    a, b = feed.entries
+    assert a.link == "https://j.test/2024/10/a/" and a.published == "2024-10-22T14:05:00+02:00"
+    assert a.authors == ("Jane Roe",) and a.tags == ("Navy",) and a.stamp.startswith("2024-10-22T14:05:00+02:00|")
+    assert b.link == "https://j.test/b/" and b.updated == "2024-10-23T08:00:00+00:00"
+    assert feed.skipped == 1
+    with pytest.raises(FeedError):
+        parse_feed(b'{"items": []}', {}, "https://j.test/feed.json")
