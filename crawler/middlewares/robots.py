@@ -16,7 +16,10 @@ retries with backoff (so a flapping 503 gets its retries), the address guard, th
 A daemon runs a new crawler every cycle; the rules a host gave (2xx or 4xx, never an
 unreachable answer) are kept for the process for ``DEFWATCH_ROBOTS_TTL`` seconds (default one
 hour; RFC 9309 allows up to 24 hours), so an idle cycle does not ask every robots.txt again.
-Stats: ``robotstxt/forbidden``, ``robotstxt/unreachable``, ``robotstxt/unavailable``,
+A ``Crawl-delay`` for our user agent becomes the host's download delay, up to
+``DEFWATCH_MAX_CRAWL_DELAY`` seconds (default 3: a larger value would stretch one crawl of a
+busy site past any sensible bound; the feed schedule already keeps the request rate low).
+Stats: ``robotstxt/crawl_delay``, ``robotstxt/forbidden``, ``robotstxt/unreachable``, ``robotstxt/unavailable``,
 ``robotstxt/cached``.
 """
 from __future__ import annotations
@@ -55,6 +58,7 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
     def __init__(self, crawler: Any):
         super().__init__(crawler)
         self._ttl = crawler.settings.getfloat("DEFWATCH_ROBOTS_TTL", 3600.0)
+        self._max_crawl_delay = crawler.settings.getfloat("DEFWATCH_MAX_CRAWL_DELAY", 3.0)
 
     async def process_request(self, request: Request, spider: Any = None) -> None:
         if request.meta.get("dont_obey_robotstxt"):
@@ -96,8 +100,25 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
             self._stats.inc_value("robotstxt/request_count")
         parser = self._parsers[netloc]
         if isinstance(parser, Deferred):
-            return await maybe_deferred_to_future(parser)
+            parser = await maybe_deferred_to_future(parser)
+        self._apply_crawl_delay(parser, request)
         return parser
+
+    def _apply_crawl_delay(self, parser: Any, request: Request) -> None:
+        """Slow the host's download slot to its robots.txt Crawl-delay (capped)."""
+        crawl_delay = getattr(parser, "crawl_delay", None)
+        if crawl_delay is None or self._max_crawl_delay <= 0:
+            return
+        useragent = self._robotstxt_useragent or request.headers.get(b"User-Agent", self._default_useragent)
+        try:
+            delay = crawl_delay(useragent)
+            downloader = self.crawler.engine.downloader
+            _, slot = downloader._get_slot(request)
+        except Exception:  # noqa: BLE001 - a bad value or Scrapy's private API moved: no delay
+            return
+        if delay and delay > 0 and slot.delay < min(delay, self._max_crawl_delay):
+            slot.delay = min(float(delay), self._max_crawl_delay)
+            self._stats.set_value("robotstxt/crawl_delay", slot.delay)
 
     async def _parse_robots(self, response: Response, netloc: str, request: Request) -> None:
         self._stats.inc_value("robotstxt/response_count")
