@@ -353,9 +353,10 @@ class FeedSpider(scrapy.Spider):
         target = canonical_url(url)
         key = url_key(target)
         if key in self.scheduled:
+            # Already requested in this crawl (the same post in two feeds). Its identities are not
+            # remembered here: only a stored outcome may mark an entry handled, or a kill before
+            # the page is stored would lose the article.
             self.stat("entries/duplicate_in_run")
-            if entry is not None:
-                self.store.remember_entries(site.id, entry_keys(site, entry), key, entry.stamp, feed_url)
             return None
         self.scheduled.add(key)
         self.stat("pages/scheduled")
