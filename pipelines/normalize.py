@@ -24,7 +24,9 @@ def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str
     if trusted_canonical(ex.url, fetched_url, site_url):
         url = canonical_url(ex.url)
     title = (ex.title or entry.get("title") or "").strip() or None
-    authors = [a for a in (ex.authors or list(entry.get("authors") or [])) if a and a.strip()]
+    # Extraction already falls back to the feed entry's authors, cleaned (no newsroom or account
+    # names); the raw entry authors are never used here.
+    authors = [a for a in ex.authors if a and a.strip()]
     tags = list(dict.fromkeys(t for t in (ex.tags or list(entry.get("tags") or [])) if t and t.strip()))
     body = ex.body or ""
     record = {

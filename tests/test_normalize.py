@@ -13,7 +13,7 @@ def test_canonical_rules():
 
 
 def test_record_fallbacks_and_tracking_removed():
-    ex = Extracted(url="https://ex.com/post/?utm_source=x#c", title="T", body="B " * 50)
+    ex = Extracted(url="https://ex.com/post/?utm_source=x#c", title="T", body="B " * 50, authors=["A B"])
     rec = build_record(ex, site_id="ex", site_url="https://ex.com/", fetched_url="https://ex.com/post/",
                        site_lang="fr", entry={"published": "2024-10-01T10:00:00+00:00", "authors": ["A B"], "tags": ["X"]})
     assert rec["url"] == "https://ex.com/post/"
