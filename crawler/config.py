@@ -100,6 +100,7 @@ class AppConfig:
     jitter: float = 0.1
     max_new_entries: int = 200
     download_timeout: float = 30.0
+    crawl_time_budget: float = 180.0
     max_body_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 10
     retry_times: int = 2

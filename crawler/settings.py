@@ -20,6 +20,18 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 #: Giving up after the retries is an expected, recorded outcome (http-error-after-retries,
 #: timeout, connection-error), not an error of the crawler.
 RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+#: Retried within a crawl: connection failures and resets. Not retried within a crawl: timeouts
+#: (a tarpit would cost three full deadlines) and unresolvable names (no network); those pages
+#: are recorded and retried by the next crawl or daemon cycle.
+RETRY_EXCEPTIONS = [
+    "scrapy.exceptions.DownloadConnectionRefusedError",
+    "scrapy.exceptions.DownloadFailedError",
+    "scrapy.exceptions.ResponseDataLossError",
+    "twisted.internet.error.ConnectionDone",
+    "twisted.internet.error.ConnectError",
+    "twisted.internet.error.ConnectionLost",
+    OSError,
+]
 REDIRECT_ENABLED = True
 DNS_TIMEOUT = 20
 AUTOTHROTTLE_ENABLED = False
@@ -83,6 +95,7 @@ def build_settings(app: AppConfig, **overrides: Any) -> dict[str, Any]:
     settings.update({
         "USER_AGENT": app.user_agent,
         "DOWNLOAD_TIMEOUT": app.download_timeout,
+        "CLOSESPIDER_TIMEOUT": app.crawl_time_budget,
         "DOWNLOAD_MAXSIZE": app.max_body_bytes,
         "DOWNLOAD_WARNSIZE": min(app.max_body_bytes, 4 * 1024 * 1024),
         "REDIRECT_MAX_TIMES": app.max_redirects,

@@ -8,6 +8,7 @@ import pytest
 from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.utils.test import get_crawler
+from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 
 from crawler.middlewares import OutcomeIgnored
@@ -112,7 +113,7 @@ def test_retry_after_closes_the_host_and_long_waits_give_up():
 def test_backoff_is_planned_for_retried_failures():
     mw = RetryAfterMiddleware.from_crawler(crawler())
     request = Request("http://127.0.0.2/a", meta={"retry_times": 1})
-    mw.process_exception(request, DownloadTimeoutError("slow"), None)
+    mw.process_exception(request, ConnectionLost("reset"), None)
     assert 1.4 <= request.meta["dw_retry_not_before"] - time.time() <= 2.6  # second retry: 2 s +-25 %
     with pytest.raises(OutcomeIgnored):  # a refusal carried by the cause is final, never retried
         try:

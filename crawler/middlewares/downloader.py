@@ -10,6 +10,12 @@ of the host goes out at the same moment).
 
 The fix reserves the transfer place before the task is scheduled; ``_download`` adds the same
 request to the set again (a no-op) and removes it when the transfer ends, as before.
+It also keeps a crawl within its time budget (``CLOSESPIDER_TIMEOUT``, from
+``crawl_time_budget``): Scrapy's close-spider stops the scheduler but still sends every request
+already queued in a download slot. Past the budget those are failed at once with a ``timeout``
+outcome (the page is retried by the next crawl or cycle); requests in flight end within
+``DOWNLOAD_TIMEOUT``.
+
 Registered as ``DOWNLOADER`` in ``crawler/settings.py``.
 """
 from __future__ import annotations
@@ -19,10 +25,25 @@ from time import monotonic
 from scrapy.core.downloader import Downloader, Slot
 from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import _schedule_coro
+from twisted.python.failure import Failure
+
+from crawler.middlewares import OutcomeIgnored
 
 
 class PoliteDownloader(Downloader):
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        budget = crawler.settings.getfloat("CLOSESPIDER_TIMEOUT", 0)
+        self.deadline = monotonic() + budget if budget > 0 else None
+
     def _process_queue(self, slot: Slot) -> None:
+        if self.deadline is not None and monotonic() >= self.deadline:
+            while slot.queue:
+                request, queue_dfd = slot.queue.popleft()
+                slot.transferring.discard(request)
+                queue_dfd.errback(Failure(OutcomeIgnored(
+                    "timeout", "the crawl's time budget is spent; the page is left for the next crawl")))
+            return
         if slot.latercall:
             return  # held: a download delay or a Retry-After (see RetryAfterMiddleware)
         now = monotonic()
