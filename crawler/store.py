@@ -430,10 +430,10 @@ class Store:
                             "SET not_before=MAX(hosts.not_before, excluded.not_before), reason=excluded.reason",
                             (host, until, reason))
 
-    def host_holds(self, now: float | None = None) -> dict[str, float]:
-        """Hosts still on hold at ``now``, with the time each reopens."""
-        rows = self.db.execute("SELECT host, not_before FROM hosts WHERE not_before > ?", (now or time.time(),))
-        return {r["host"]: r["not_before"] for r in rows}
+    def host_holds(self, now: float | None = None) -> dict[str, tuple[float, str | None]]:
+        """Hosts still on hold at ``now``: the time each reopens and why."""
+        rows = self.db.execute("SELECT host, not_before, reason FROM hosts WHERE not_before > ?", (now or time.time(),))
+        return {r["host"]: (r["not_before"], r["reason"]) for r in rows}
 
     # ------------------------------------------------------------ status
     def counts(self) -> dict[str, int]:

@@ -92,6 +92,7 @@ class RetryAfterMiddleware:
                                       for e in settings.getlist("RETRY_EXCEPTIONS"))
         self.closed_until: dict[str, float] = {}   # slot key -> wall-clock time it reopens
         self.gave_up: dict[str, float] = {}        # slot key -> time the host asked for (beyond max_wait)
+        self.reasons: dict[str, str] = {}          # slot key -> the answer that asked for it ("HTTP 429 ...")
         self.held: dict[int, float] = {}           # id(downloader slot) -> until when we hold it
 
     @classmethod
@@ -106,9 +107,10 @@ class RetryAfterMiddleware:
         if store is None:
             return
         now = time.time()
-        for host, until in store.host_holds(now).items():
+        for host, (until, reason) in store.host_holds(now).items():
             if until - now > self.max_wait:
                 self.gave_up[host] = until - now
+                self.reasons[host] = reason or "Retry-After"
             else:
                 self.closed_until[host] = max(self.closed_until.get(host, 0.0), until)
             self.stats.inc_value("defwatch/retry_after/loaded")
@@ -165,7 +167,8 @@ class RetryAfterMiddleware:
         if key in self.gave_up:
             self.stats.inc_value("defwatch/retry_after/refused")
             raise OutcomeIgnored("http-error-after-retries",
-                                 f"{key} asked to wait {self.gave_up[key]:.0f} s (Retry-After), more than "
+                                 f"{key} asked to wait {self.gave_up[key]:.0f} s "
+                                 f"({self.reasons.get(key, 'Retry-After')}), more than "
                                  f"the {self.max_wait:.0f} s this crawl waits; not sent")
         now = time.time()
         until = self.closed_until.get(key, 0.0)
@@ -199,6 +202,7 @@ class RetryAfterMiddleware:
                     logger.warning("%s answered %d with Retry-After %.0f s (more than %.0f s): its requests "
                                    "are deferred to a later crawl", key, response.status, delay, self.max_wait)
                     self.gave_up[key] = delay
+                    self.reasons[key] = f"HTTP {response.status} Retry-After"
                     self.remember(key, time.time() + delay, response.status)
                     request.meta["dont_retry"] = True
                     return response
