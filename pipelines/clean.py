@@ -601,7 +601,10 @@ def _is_caps_teaser(block: Block) -> bool:
     return upper >= 12 and upper >= 0.85 * (upper + lower) and len(block.text.split()) >= 3
 
 
-_ABOUT = re.compile(r"^(?:about|über|à propos de|a propos de|acerca de|sobre|informazioni su)\s+(?:the\s+)?(.{2,60}?)\s*:?$", re.I)
+_ABOUT = re.compile(r"^(?:about|über|à propos de|à propos d'|a propos de|acerca de|acerca del|sobre|sobre el|sobre la|"
+                    r"informazioni su|chi è|over|o|o firmie|informacje o|о компании|о|про)\s*(?:the\s+|l'|la\s+|le\s+|el\s+|die\s+|der\s+|das\s+)?"
+                    r"(.{2,60}?)\s*:?$", re.I)
+_ARTICLE_WORD = re.compile(r"^(?:the|l'|la|le|les|el|los|las|die|der|das|il|lo|o|a|os|as|de|het)\s+", re.I)
 
 
 def _about_tail(blocks: list[Block]) -> int | None:
@@ -611,12 +614,60 @@ def _about_tail(blocks: list[Block]) -> int | None:
         m = _ABOUT.match(blocks[i].text.strip())
         if not m or len(blocks[i].text.split()) > 8:
             continue
+        proper = m.group(1).strip()[:1].isupper()
         name = m.group(1).strip().lower()
         first_word = name.split()[0] if name.split() else ""
         follow = blocks[i + 1].text.lower()
+        if proper:  # "About the Ministry of Defence" / "The Ministry of Defence is ..." (a name, not "the programme")
+            follow = _ARTICLE_WORD.sub("", follow)
         if len(first_word) >= 2 and (follow.startswith(name) or follow.startswith(first_word)):
             return i
     return None
+
+
+#: Media/press contact labels that open the contact block at the end of a release or story.
+_CONTACT_LABEL = re.compile(
+    r"^(?:(?:for )?(?:media|press|news|pr|public affairs|communications?)\s+(?:contacts?|enquiries|inquiries|office)|contacts?|"
+    r"for (?:more information|further information|media enquiries|media inquiries)(?:,? (?:please )?contact)?|"
+    r"pressekontakt|medienkontakt|kontakt(?: für (?:medien|journalisten))?|contact(?:s)? (?:presse|médias)|relations (?:presse|médias)|"
+    r"contacto(?: de prensa| para medios| con los medios)?|contacto de comunicación|contato(?: para imprensa| de imprensa)?|"
+    r"contatti?(?: stampa| per la stampa)?|ufficio stampa|kontakt(?: dla mediów| dla prasy)?|biuro prasowe|perscontact|"
+    r"контакты(?: для (?:сми|прессы))?|пресс-служба|контакти(?: для змі)?|прес-служба|"
+    r"(?:취재|보도|언론)?\s*문의|お問い合わせ(?:先)?|報道関係者(?:の)?お問い合わせ|媒体联系(?:人)?|新闻联系人|联系方式)"
+    r"\s*[:：]?", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\b(?:tel|phone|telephone|t|fax|mob|mobile|cell|tél|téléphone|teléfono|telefone|telefono|telefon|тел|전화)\b\.?\s*:?\s*)?"
+                    r"\+?\(?\d[\d ()./-]{6,}\d")
+#: A contact line: short, and mostly an e-mail address or phone number (a reporter's sign-off too).
+CONTACT_LINE_WORDS = 10
+#: Blocks from the end searched for a contact label; blocks after it must be this short.
+CONTACT_TAIL, CONTACT_LINE_CHARS = 8, 140
+
+
+def _is_contact_line(text: str) -> bool:
+    """ "Tel. +44 20 7946 0000", "press@mod.example", "Kim Min-jun 기자 kim@paper.example"."""
+    if len(text) > 120 or len(text.split()) > CONTACT_LINE_WORDS:
+        return False
+    return bool(_EMAIL.search(text) or (_PHONE.search(text) and sum(c.isdigit() for c in text) >= 7))
+
+
+def _contact_tail(blocks: list[Block]) -> int | None:
+    """Where the trailing block of contact details starts ("Media contact" + office, phone, e-mail lines)."""
+    n = len(blocks)
+    start = None
+    for i in range(n - 1, max(-1, n - CONTACT_TAIL - 1), -1):
+        text = blocks[i].text.strip()
+        if len(text) > CONTACT_LINE_CHARS and not _is_contact_line(text):
+            break
+        if _CONTACT_LABEL.match(text) and (
+                _CONTACT_LABEL.fullmatch(text) or _EMAIL.search(text) or _PHONE.search(text)):
+            start = i
+    if start is not None:
+        return start
+    k = n
+    while k > 1 and _is_contact_line(blocks[k - 1].text):
+        k -= 1
+    return k if k < n else None
 
 
 def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = None) -> list[Block]:
@@ -660,6 +711,13 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
     if about is not None:
         for k in range(about, n):
             reason[k] = reason[k] or "about"
+    contact = _contact_tail(blocks)
+    if contact is not None:
+        for k in range(contact, n):
+            reason[k] = reason[k] or "contact"
+    for k, b in enumerate(blocks):  # bare numbers outside tables: a pager ("1 2 3") or a counter
+        if reason[k] is None and b.tag not in ("td", "th") and b.text.strip().isdigit() and len(b.text.strip()) <= 3:
+            reason[k] = "structure"
     if stats is not None:
         for r in reason:
             if r is not None:

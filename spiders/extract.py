@@ -459,7 +459,19 @@ command warrant officer petty specialist lance retired
 """.split())
 _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d{2,}|\b(?:staff|team|desk|editors?|editorial|newsroom|redaction|"
                        r"admin|administrator|agency|agencies|wire|reports?|correspondents?|contributors?|"
-                       r"unknown|anonymous|guest|posts?|news|media|press|updated|published)\b", re.I)
+                       r"unknown|anonymous|guest|posts?|news|media|press|updated|published|"
+                       # newsroom bylines in other languages ("Redacción X", "Redaktion", "Rédaction", "Redakcja")
+                       r"redacción|redaccion|redação|redacao|redazione|redaktion|rédaction|redakcja|redactie|"
+                       r"redakce|szerkesztőség|toimitus|redaksjonen|redaktionen|редакция|редакція|webmaster|"
+                       r"noticias|notícias|notizie|nachrichten|wiadomości|nieuws|новости|новини)\b|"
+                       r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者", re.I)
+#: Reporter titles written after the name in Korean, Japanese and Chinese bylines ("김민준 기자",
+#: "山田太郎記者", "王伟 记者"); the truth keeps the bare name.
+_CJK_TITLE = re.compile(r"\s*(?:(?:수석|선임|객원|전문|인턴|사진|영상|취재|편집)?기자|특파원|논설위원|편집위원|"
+                        r"전문위원|칼럼니스트|(?:編集)?委員|(?:特派)?記者|特派員|論説委員|编辑|(?:特约|实习|本报|首席)?记者|"
+                        r"特派员|評論員|评论员|通讯员|通訊員)(?:\s*=\s*\S+)?\s*$")
+#: Scripts without letter case: a name there cannot be told by capitals.
+_UNCASED_NAME = re.compile(r"^[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff\u3400-\u4dbf·・ ]{2,12}$")
 #: Words of a job title or role ("Contributing Analyst", "Senior Defence Correspondent", "Redakteurin",
 #: "rédacteur en chef"): a comma piece or a split candidate holding one is a title, not a person.
 ROLE_WORDS = frozenset("""
@@ -504,7 +516,7 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
             if len(piece.split()) >= 2 and _looks_like_name(piece) and not is_role(piece):
                 names.append(piece)
         for name in names:
-            name = _strip_ranks(name)
+            name = _CJK_TITLE.sub("", _strip_ranks(name))
             name = name.strip(" .,:;-–—'\"")
             if not name or not _looks_like_name(name) or is_role(name):
                 continue
@@ -550,6 +562,8 @@ def _looks_like_name(name: str) -> bool:
     words = name.split()
     if not 1 <= len(words) <= 5 or len(name) > 60:
         return False
+    if _UNCASED_NAME.match(name):
+        return len(name.replace(" ", "")) >= 2 and len(words) <= 3
     if len(words) == 1:
         return name.isupper() and 2 <= len(name) <= 6  # agencies like AFP, AP, TASS
     return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES or not w[:1].isalpha() for w in words)
@@ -575,7 +589,7 @@ def _ld_people(page: Page, value: Any) -> list[tuple[str, bool]]:
 
 
 _BYLINE_XPATH = (
-    '//*[@rel="author"] | //*[@itemprop="author"] | '
+    '//*[@rel="author"] | //*[@itemprop="author"] | //*[@data-hook="user-name"] | '
     '//*[contains(concat(" ", normalize-space(@class), " "), " byline ") or '
     'contains(@class, "byline") or contains(@class, "author-name") or contains(@class, "author") or '
     'contains(@class, "writer")]'
@@ -599,9 +613,11 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
             return got
     art = page.article_ld()
     if art and art.get("author"):
-        got = cleaned(n for n, _org in _ld_people(page, art.get("author")))
+        people = _ld_people(page, art.get("author"))
+        # An Organization author is the publisher or its newsroom, not a person; a wire agency stays.
+        got = cleaned(n for n, org in people if not org or n.lower().replace(" ", "-") in WIRE_AGENCIES)
         if got:
-            return got
+            return got  # an Organization alone falls through: a visible byline may name the person
     micro = []
     for el in page.doc.xpath('//*[@itemprop="author"]'):
         if in_comments(el):
@@ -1014,6 +1030,64 @@ def _overrides(declared: str, body_text: str) -> str | None:
     return None
 
 
+#: Languages by the script they are written in (a body in another script contradicts the declaration).
+_SCRIPT_OF = {"ko": "hangul", "ja": "kana", "zh": "han", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic",
+              "sr": "cyrillic", "mk": "cyrillic", "be": "cyrillic", "kk": "cyrillic", "ar": "arabic", "fa": "arabic",
+              "ur": "arabic", "he": "hebrew", "yi": "hebrew", "el": "greek", "th": "thai", "hi": "devanagari",
+              "mr": "devanagari", "ne": "devanagari"}
+#: The language a script names when the body is written in it and the declaration says otherwise.
+_SCRIPT_LANG = {"hangul": "ko", "kana": "ja", "han": "zh", "arabic": "ar", "hebrew": "he", "greek": "el",
+                "thai": "th", "devanagari": "hi"}
+_SCRIPT_RANGES = (
+    ("hangul", 0xAC00, 0xD7A3), ("hangul", 0x1100, 0x11FF), ("hangul", 0x3130, 0x318F),
+    ("kana", 0x3040, 0x30FF), ("han", 0x4E00, 0x9FFF), ("han", 0x3400, 0x4DBF),
+    ("cyrillic", 0x0400, 0x04FF), ("arabic", 0x0600, 0x06FF), ("hebrew", 0x0590, 0x05FF),
+    ("greek", 0x0370, 0x03FF), ("thai", 0x0E00, 0x0E7F), ("devanagari", 0x0900, 0x097F),
+)
+#: Share of the body's letters that makes a script "the" script of the body.
+SCRIPT_SHARE = 0.85
+
+
+def script_shares(text: str) -> Counter:
+    """Share of letters per script ("latin", "hangul", "kana", "han", "cyrillic" ...) in the first 3,000 characters."""
+    counts: Counter = Counter()
+    for ch in text[:3000]:
+        if not ch.isalpha():
+            continue
+        o = ord(ch)
+        if o < 0x0250:
+            counts["latin"] += 1
+            continue
+        counts[next((name for name, lo, hi in _SCRIPT_RANGES if lo <= o <= hi), "other")] += 1
+    total = sum(counts.values()) or 1
+    return Counter({k: v / total for k, v in counts.items()})
+
+
+def _script_override(declared: str, body_text: str) -> str | None:
+    """The body's language when its script contradicts the declared one (an English story on a Korean
+    template, a Korean story under lang="en"); cheap and reliable, unlike stopwords across scripts."""
+    if len(body_text) < 200:
+        return None
+    shares = script_shares(body_text)
+    want = _SCRIPT_OF.get(declared, "latin")
+    if want == "kana":  # Japanese mixes kana with han
+        have = shares["kana"] + shares["han"]
+    else:
+        have = shares[want]
+    if have >= 0.2:
+        return None
+    if shares["latin"] >= SCRIPT_SHARE:
+        return detect_lang(body_text)
+    if shares["kana"] >= 0.1 and shares["kana"] + shares["han"] >= SCRIPT_SHARE:
+        return "ja"
+    if shares["cyrillic"] >= SCRIPT_SHARE:
+        return detect_lang(body_text) if detect_lang(body_text) in ("ru", "uk") else "ru"
+    for script, lang in _SCRIPT_LANG.items():
+        if shares[script] >= SCRIPT_SHARE:
+            return lang
+    return None
+
+
 def extract_lang(page: Page, body_text: str = "", site: Any = None, content: Any = None) -> str | None:
     """The article's language: the content's own lang attribute, JSON-LD, <html lang>, meta; the
     stopword detector when nothing is declared, or when a long body plainly contradicts the declaration."""
@@ -1030,7 +1104,9 @@ def extract_lang(page: Page, body_text: str = "", site: Any = None, content: Any
     for tag in declared:
         lang = _primary(tag)
         if lang:
-            return (_overrides(lang, body_text) if body_text else None) or lang
+            if not body_text:
+                return lang
+            return _script_override(lang, body_text) or _overrides(lang, body_text) or lang
     detected = detect_lang(body_text) if body_text else None
     if detected:
         return detected
@@ -1150,7 +1226,34 @@ _KIND_TYPES = (
                "sportsevent", "publicationevent", "conference"}),
     ("gallery", {"imagegallery", "mediagallery"}),
     ("index", {"collectionpage", "itemlist", "searchresultspage", "profilepage", "blog"}),
+    ("job", {"jobposting"}),
 )
+#: URL path segments that hint at an event or a job page. Alone they prove nothing (news about an
+#: event lives under /events/ on some sites), so they count only with the page's own vocabulary.
+_URL_HINTS = (
+    ("event", re.compile(r"/(?:events?|event-details|webinars?|veranstaltung(?:en)?|termine|eventos?|[ée]v[ée]nements?|"
+                         r"agenda|wydarzenia|wydarzenie|evenementen|мероприятия|заходи|행사|イベント|活动)(?:[/-]|$)", re.I)),
+    ("job", re.compile(r"/(?:careers?|jobs?|vacanc(?:y|ies)|job-?offers?|stellenangebote|stellen|karriere|jobbörse|"
+                       r"empleos?|ofertas-de-empleo|trabaja-con-nosotros|emplois?|offres-d-emploi|carri[eè]res?|"
+                       r"lavora-con-noi|offerte-di-lavoro|praca|oferty-pracy|kariera|vacatures|werken-bij|вакансии|"
+                       r"вакансії|карьера|채용|採用|招聘)(?:[/-]|$)", re.I)),
+)
+#: Words of an event or job page (lowercase substrings of the page text, which may lack spaces).
+_KIND_VOCAB = {
+    "event": ("rsvp", "register now", "register here", "registration", "time & location", "date and time",
+              "add to calendar", "book your place", "book now", "get tickets", "buy tickets", "event details",
+              "about the event", "jetzt anmelden", "anmeldung", "inscríbete", "regístrate", "inscripción",
+              "inscription", "je m'inscris", "iscriviti", "iscrizione", "zarejestruj", "rejestracja", "aanmelden",
+              "регистрация", "зареєструватися", "참가 신청", "사전 등록", "参加申し込み", "申し込む", "报名"),
+    "job": ("apply now", "apply online", "how to apply", "closing date", "application deadline", "salary",
+            "job description", "job reference", "jetzt bewerben", "bewerbungsfrist", "gehalt", "stellenbeschreibung",
+            "postúlate", "postularse", "salario", "fecha límite", "fecha de cierre", "descripción del puesto",
+            "postuler", "date limite", "salaire", "candidature", "candidati", "retribuzione", "aplikuj",
+            "wynagrodzenie", "termin składania", "solliciteer", "salaris", "sluitingsdatum", "откликнуться",
+            "зарплата", "заработная плата", "지원하기", "접수 마감", "급여", "応募する", "給与", "应聘", "薪资"),
+}
+#: A page with article markup and at least this many body words stays an article whatever its URL.
+KIND_ARTICLE_WORDS = 250
 _URL_KINDS = (
     ("video", re.compile(r"/(?:videos?|watch|tv)(?:/|$)|/video-", re.I)),
     ("podcast", re.compile(r"/(?:podcasts?|radio|audio|episodes?)(?:/|$)", re.I)),
@@ -1191,9 +1294,12 @@ def detect_kind(page: Page, url: str, title: str | None, body_text: str, content
         for kind, names in _KIND_TYPES[:3]:  # a PodcastEpisode described as an article too
             if types & names and words < 250:
                 return kind
+    path = urlsplit(url).path
+    hinted = _hinted_kind(page, path)
+    if hinted and not ((has_article_type or og_type.startswith("article")) and words >= KIND_ARTICLE_WORDS):
+        return hinted
     roots = [] if content is None else list(content) if isinstance(content, (list, tuple)) else [content]
     media = next((m for m in map(_media_kind, roots) if m), None)
-    path = urlsplit(url).path
     if words < 150:
         if media:
             return media
@@ -1213,6 +1319,16 @@ def detect_kind(page: Page, url: str, title: str | None, body_text: str, content
         if heads >= INDEX_HEADLINES or heads >= INDEX_HEADLINES - 2 and _paginated(page):
             return "index"
     return "article"
+
+
+def _hinted_kind(page: Page, path: str) -> str | None:
+    """ "event" or "job" when the URL hints at it and the page speaks its vocabulary (two words or more)."""
+    for kind, rx in _URL_HINTS:
+        if rx.search(path):
+            text = text_of(page.body).lower()
+            if sum(word in text for word in _KIND_VOCAB[kind]) >= 2:
+                return kind
+    return None
 
 
 #: Headline links (an <a> in or around an <h2>-<h4>) in the content that make it a list of teasers.

@@ -198,3 +198,77 @@ def test_sequence_rules_keep_text(html: str) -> None:
     page = f"<html><body><article><h1>Frigates</h1>{KEEP}{PARA2 * 3}{html}</article></body></html>"
     body = extract_page(page, "http://x.test/a").body
     assert len(body.split("\n\n")) == 4 + html.count("<p>") + html.count("<li>") + html.count("<h3>")
+
+
+# ---------------------------------------------------------------- multilingual vocabulary (web-alt2)
+# Short widget blocks in many languages go; real sentences using the same words stay.
+
+MULTILINGUAL_DROPPED = [
+    '<p><strong>Lea también:</strong> <a href="/x/">Argentina recibe los primeros F-16</a></p>',
+    '<p><strong>Czytaj także: </strong><a href="/x/">Wojsko zamawia kolejne karabinki</a></p>',
+    '<p>Leggi anche: <a href="/x/">La Marina ordina nuove fregate</a></p>',
+    '<p>Lees ook: <a href="/x/">Marine bestelt nieuwe fregatten</a></p>',
+    '<p>Читайте також: <a href="/x/">ВМС отримали нові катери</a></p>',
+    '<p>관련기사: <a href="/x/">해군 신형 호위함 진수</a></p>',
+    '<p>関連記事：<a href="/x/">海上自衛隊の新型護衛艦</a></p>',
+    '<p>相关阅读：<a href="/x/">海军新型驱逐舰下水</a></p>',
+    "<h3>Suscríbase a nuestro boletín</h3>",
+    "<p>Reciba cada mañana las noticias de defensa y seguridad de América Latina.</p>",
+    "<p>Suscribirse</p>", "<p>Zapisz się do newslettera</p>", "<p>Abonnez-vous à notre newsletter</p>",
+    "<p>Newsletter abonnieren</p>", "<p>Iscriviti alla newsletter</p>", "<p>Подпишитесь на рассылку</p>",
+    "<p>뉴스레터 구독</p>", "<p>Deja un comentario</p>", "<p>Dodaj komentarz</p>", "<p>Kommentare (3)</p>",
+    "<p>Laisser un commentaire</p>", "<p>댓글 쓰기</p>", "<p>Compartir en Facebook</p>", "<p>Udostępnij</p>",
+    "<p>Síguenos en Twitter</p>", "<p>- Reklama -</p>", "<p>Publicidade</p>", "<p>광고</p>",
+    "<p>저작권자 © 코리아디펜스투데이 무단전재 및 재배포 금지</p>", "<p>© Defensa al Día. Todos los derechos reservados.</p>",
+    "<p>Wszelkie prawa zastrzeżone.</p>", "<p>Release No. 24-123</p>", "<p>Pressemitteilung Nr. 45/2024</p>",
+    '<p style="text-align:center">###</p>', "<p>-30-</p>", "<p>- END -</p>",
+    "<p>이 기사는 프리미엄 회원 전용입니다.</p>",
+]
+
+
+@pytest.mark.parametrize("html", MULTILINGUAL_DROPPED)
+def test_multilingual_boilerplate_is_dropped(rules: Rules, html: str) -> None:
+    keep = "<p>The navy ordered four frigates from the national yard on Tuesday, officials said.</p>"
+    assert clean_text(keep + html + keep.replace("four", "six"), rules).count("\n\n") == 1, html
+
+
+@pytest.mark.parametrize("html", [
+    "<p>Los lectores pueden suscribirse al boletín del ministerio, que publica cada mes las cifras del programa de compras.</p>",
+    "<p>El ministro dijo que la Armada debe compartir en tiempo real los datos de sus radares con la Fuerza Aérea.</p>",
+    "<p>Czytaj także raport NIK, który wskazuje na opóźnienia w dostawach sprzętu dla wojska i marynarki.</p>",
+    "<p>Die Redaktion des Berichts lag beim Verteidigungsministerium, das die Zahlen im Oktober vorlegte.</p>",
+    "<p>The release of the report, No. 4 in the series, was delayed by a month, the ministry said on Monday.</p>",
+    "<p>기자회견에서 국방부 대변인은 올해 안에 두 번째 요격 시험을 실시할 계획이라고 말했다.</p>",
+    "<p>Zapisz to sobie: pierwsze egzemplarze trafią do jednostek jeszcze w tym roku, zapowiedział minister.</p>",
+])
+def test_multilingual_near_misses_are_kept(rules: Rules, html: str) -> None:
+    assert clean_text(html, rules)
+
+
+PRESS_TAIL = ("<p>The ministry signed the contract on Tuesday after a two-year competition between three bidders.</p>"
+              "<p>Deliveries will start in 2026 and the last radar will be installed in 2028, the ministry said.</p>"
+              "<p>The radars replace systems that entered service in the 1990s along the whole coastline.</p>")
+
+
+@pytest.mark.parametrize("what,tail", [
+    ("media contact block", "<p><strong>Media contact</strong><br>Press Office, Ministry of Defence<br>"
+                            "Tel. +00 22 41 80 00 (24 hours)<br><a href='mailto:p@mod.example'>p@mod.example</a></p>"),
+    ("one-line contact", "<p>Media contact: Army Public Affairs Office, army.pa@mod.example</p>"),
+    ("pressekontakt", "<p>Pressekontakt:</p><p>Referat Presse, Bundesamt</p><p>Tel. +49 30 1234 5678</p>"),
+    ("reporter sign-off", "<p>김민준 기자 kimmj@kdtoday.example</p>"),
+    ("about org", "<h4>About the Ministry of Defence</h4><p>The Ministry of Defence is responsible for the defence "
+                  "of the Republic and the readiness of its armed forces.</p>"),
+    ("end of transcript", "<p>END OF TRANSCRIPT. This transcript has been edited for clarity.</p>"),
+    ("pager numbers", "<div><span>1</span><a href='/x/2/'>2</a></div>"),
+])
+def test_press_release_tail_is_dropped(rules: Rules, what: str, tail: str) -> None:
+    assert clean_text(PRESS_TAIL + tail, rules).count("\n\n") == 2, what
+
+
+@pytest.mark.parametrize("tail", [
+    "<p>Journalists who want to attend the ceremony must register with the press office by Friday, the ministry said.</p>",
+    "<p>The ministry said anyone with information about the incident should call its hotline, which opened on Monday.</p>",
+    "<table><tr><td>Year</td><td>2</td></tr><tr><td>Units</td><td>12</td></tr></table>",
+])
+def test_press_release_tail_near_misses_are_kept(rules: Rules, tail: str) -> None:
+    assert clean_text(PRESS_TAIL + tail, rules).count("\n\n") >= 3

@@ -430,3 +430,56 @@ LONG_TEASERS = "".join(
                                  "https://news.example.org/2024/10/"])
 def test_archive_with_long_excerpts_is_index(url: str) -> None:
     assert _kind("<h1>Naval</h1>" + LONG_TEASERS + PAGINATION, "", url) == "index"
+
+
+# ---------------------------------------------------------------- web-alt2: CJK titles, newsrooms, kinds, scripts
+
+@pytest.mark.parametrize("byline,authors", [
+    ("김민준 기자", ["김민준"]), ("이서연 선임기자", ["이서연"]), ("Park Ji-hoon 기자", ["Park Ji-hoon"]),
+    ("박철수 특파원", ["박철수"]), ("山田太郎 記者", ["山田太郎"]), ("王伟 记者", ["王伟"]),
+    ("Redacción Defensa al Día", []), ("Newsroom", []), ("Editorial team", []), ("Admin", []),
+    ("Redaktion", []), ("Rédaction", []), ("Redakcja", []), ("편집국", []),
+    ("By Staff Sgt. Marta Lindqvist, Army Public Affairs", ["Marta Lindqvist"]),
+])
+def test_cjk_titles_and_newsroom_bylines(byline: str, authors: list[str]) -> None:
+    from spiders.extract import clean_author
+    assert clean_author(byline) == authors
+
+
+def test_organization_author_alone_is_not_a_person() -> None:
+    head = ld('{"@type":"NewsArticle","headline":"H","author":{"@type":"Organization","name":"Defensa al Día"}}')
+    assert page(head).authors == []
+
+
+ENGLISH = " ".join(["The navy said on Tuesday that the new frigate had completed its sea trials and would be "
+                    "handed over to the fleet in the spring, after a test of its radar and weapons."] * 8)
+KOREAN = " ".join(["해군은 화요일 신형 호위함이 시운전을 마쳤으며 봄에 함대에 인도될 예정이라고 밝혔다."] * 8)
+
+
+@pytest.mark.parametrize("declared,text,lang", [
+    ("ko", ENGLISH, "en"), ("en", KOREAN, "ko"), ("ko", KOREAN, "ko"), ("en", ENGLISH, "en"),
+])
+def test_script_contradicting_the_declared_language(declared: str, text: str, lang: str) -> None:
+    assert page(lang=declared, article=f"<p>{text}</p>").lang == lang
+
+
+EVENT = ("<p>Nov 14, 2024, 9:00 AM – 5:00 PM</p><p>Register Now</p><p>Time &amp; Location</p>"
+         "<p>Riga Technical University, Riga</p><p>About the event</p><p>Join us for a day of demonstrations.</p>")
+JOB = ("<p>Salary band: Grade 7</p><p>Closing date: Nov. 15, 2024</p><p>The directorate is looking for a "
+       "procurement officer.</p><p>Apply now</p>")
+
+
+@pytest.mark.parametrize("url,article,kind", [
+    ("https://example.org/event-details/uas-open-day", EVENT, "event"),
+    ("https://example.org/Careers/Vacancies/Vacancy/7781/officer/", JOB, "job"),
+    ("https://example.org/karriere/stellenangebote/123", JOB, "job"),
+    # a news story under /events/ with article markup and a long body stays an article
+    ("https://example.org/events/2024/10/navy-frigate-trials", PARAS * 4 + "<p>Register now for updates.</p><p>RSVP</p>",
+     "article"),
+    # vocabulary without a URL hint: an article about salaries is still an article
+    ("https://example.org/2024/10/pay-rise", PARAS + "<p>The salary of a sergeant will rise; apply now, officials said.</p>",
+     "article"),
+])
+def test_event_and_job_pages(url: str, article: str, kind: str) -> None:
+    head = '<meta property="og:type" content="article">'
+    assert page(head, article=article, url=url).kind == kind
