@@ -308,7 +308,7 @@ EXPECTED_OUTCOMES = {
     ("charlie-content", "/bad/binary-png"): {"not-an-article", "parse-error"},
     ("charlie-content", "/bad/empty/"): {"not-an-article", "parse-error"},
     ("charlie-content", "/bad/nested-divs/"): {"not-an-article", "parse-error"},
-    ("charlie-content", "/bad/one-line-5mb/"): {"not-an-article", "parse-error", "stored"},
+    ("charlie-content", "/bad/one-line-5mb/"): {"too-large"},  # 5 MB of markup is not an article page
     ("charlie-content", "/bad/invalid-utf8/"): {"not-an-article", "parse-error", "stored"},
 }
 

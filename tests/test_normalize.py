@@ -20,3 +20,15 @@ def test_record_fallbacks_and_tracking_removed():
     assert rec["lang"] == "fr" and rec["authors"] == ["A B"] and rec["tags"] == ["X"]
     assert rec["published"] == "2024-10-01T10:00:00+00:00"
     assert len(rec["id"]) == 16 and rec["content_hash"]
+
+
+def test_markup_size_ignores_scripts_and_styles():
+    from pipelines.extract import MAX_PAGE_MARKUP, markup_size
+
+    small = b"<html><body><p>x</p></body></html>"
+    assert markup_size(small) == len(small)
+    script = b"<script>" + b"x" * (MAX_PAGE_MARKUP + 10) + b"</script>"
+    page = b"<html><head>" + script + b"<!-- " + b"c" * 1000 + b" --></head><body><p>Article</p></body></html>"
+    assert markup_size(page) < 200                     # a big inline data blob does not count
+    filler = b"<html><body>" + b"<p>filler text</p>" * (MAX_PAGE_MARKUP // 18 + 10) + b"</body></html>"
+    assert markup_size(filler) > MAX_PAGE_MARKUP       # 3 MiB of paragraphs is not an article page
