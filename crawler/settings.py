@@ -10,6 +10,9 @@ BOT_NAME = "defwatch"
 ROBOTSTXT_OBEY = True
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+#: Scrapy 2.19's remote-control extension serves an HTTP endpoint that runs Python code; a
+#: monitor left running for a year has no use for it.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "WARNING"
 LOG_ENABLED = True
 HTTPCACHE_ENABLED = False
