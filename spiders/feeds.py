@@ -26,7 +26,7 @@ from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 from crawler.config import AppConfig, Site
 from crawler.items import FeedEntry
-from crawler.middlewares import OutcomeIgnored
+from crawler.middlewares import BUDGET_SPENT, OutcomeIgnored
 from crawler.schedule import WEEK, cache_hint, entries_per_week, next_interval, parse_time, stamp_time
 from crawler.store import RETRY_OUTCOMES, Store
 from crawler.urls import canonical_url, url_key
@@ -164,8 +164,11 @@ class FeedSpider(scrapy.Spider):
                       "handle_httpstatus_list": HANDLED_STATUSES})
         # A one-off crawl retries every failed page (the user asked for a crawl now); the daemon
         # waits for each page's backoff. Hosts that sent Retry-After are held by the middleware.
+        # A timed-out page (a tarpit costs a whole deadline) keeps its backoff in both.
         retry_horizon = float("inf") if self.all_feeds else now
         for row in self.store.due_retries(retry_horizon, PAGE_MAX_ATTEMPTS, sites=self.sites):
+            if row["outcome"] == "timeout" and (row["retry_at"] or 0) > now:
+                continue
             site = self.sites[row["site"]]
             entry = FeedEntry(**_entry_args(row["entry"])) if row["entry"] else None
             request = self.page_request(site, row["url"], entry, row["feed_url"], retry=True)
@@ -275,6 +278,9 @@ class FeedSpider(scrapy.Spider):
                 rate, min_interval=site.poll.min_interval or self.app.min_interval,
                 max_interval=site.poll.max_interval or self.app.max_interval,
                 factor=self.app.interval_factor, hint=hint, failures=failures, jitter=self.app.jitter)
+            if new_items >= (site.poll.max_new_entries or self.app.max_new_entries):
+                # The per-poll cap left entries behind: come back soon for the rest.
+                interval = min(interval, site.poll.min_interval or self.app.min_interval)
         values: dict[str, Any] = {
             "last_poll_at": now, "last_status": result, "last_error": error, "failures": failures,
             "next_poll_at": now + interval, "interval": interval, "min_interval_hint": kept_hint,
@@ -428,6 +434,8 @@ class FeedSpider(scrapy.Spider):
             retry_at = time.time() + PAGE_RETRY_BASE * (2 ** (attempts - 1))
             if self.fixed_interval is not None:
                 retry_at = time.time() + self.fixed_interval
+            if detail and BUDGET_SPENT in detail:
+                retry_at = time.time()  # never sent: due again in the next crawl or cycle
             with self.store.transaction() as db:
                 db.executemany("UPDATE pages SET retry_at=? WHERE key=?", [(retry_at, k) for k in keys])
 

@@ -11,3 +11,8 @@ class OutcomeIgnored(IgnoreRequest):
     def __init__(self, outcome: str, message: str = ""):
         super().__init__(message or outcome)
         self.outcome = outcome
+
+
+#: Detail of the ``timeout`` outcome given to requests a crawl had no time left for; such a page
+#: is due again at once (it never reached its server), unlike a page that really timed out.
+BUDGET_SPENT = "the crawl's time budget is spent; the page is left for the next crawl"

@@ -27,7 +27,7 @@ from scrapy.utils.asyncio import call_later
 from scrapy.utils.defer import _schedule_coro
 from twisted.python.failure import Failure
 
-from crawler.middlewares import OutcomeIgnored
+from crawler.middlewares import BUDGET_SPENT, OutcomeIgnored
 
 
 class PoliteDownloader(Downloader):
@@ -41,8 +41,7 @@ class PoliteDownloader(Downloader):
             while slot.queue:
                 request, queue_dfd = slot.queue.popleft()
                 slot.transferring.discard(request)
-                queue_dfd.errback(Failure(OutcomeIgnored(
-                    "timeout", "the crawl's time budget is spent; the page is left for the next crawl")))
+                queue_dfd.errback(Failure(OutcomeIgnored("timeout", BUDGET_SPENT)))
             return
         if slot.latercall:
             return  # held: a download delay or a Retry-After (see RetryAfterMiddleware)
