@@ -6,7 +6,7 @@ people who consume the export.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -87,10 +87,3 @@ def article_json_schema() -> dict[str, Any]:
         "properties": props,
     }
 
-
-def extracted_dict(ex: Extracted) -> dict[str, Any]:
-    return asdict(ex)
-
-
-def extracted_fields() -> list[str]:
-    return [f.name for f in fields(Extracted)]

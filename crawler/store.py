@@ -329,11 +329,6 @@ class Store:
         if cur.lastrowid and cur.lastrowid % 500 == 0:
             self.db.execute("DELETE FROM outcomes WHERE id <= ?", (cur.lastrowid - OUTCOME_LOG_KEEP,))
 
-    def outcome_counts(self, since: float = 0) -> dict[tuple[str, str], int]:
-        rows = self.db.execute("SELECT site, outcome, count(*) n FROM outcomes WHERE ts>=? GROUP BY site, outcome",
-                               (since,)).fetchall()
-        return {(r["site"] or "", r["outcome"]): r["n"] for r in rows}
-
     # ------------------------------------------------------------ articles
     def article(self, article_id: str) -> dict[str, Any] | None:
         row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()

@@ -89,3 +89,15 @@ def test_cli_export_to_stdout_and_bad_since(store, tmp_path):
     run = run_cli("export", "--db", tmp_path / "missing.sqlite3")
     assert run.returncode == 3 and "no such store" in run.stderr
 
+
+
+def test_schema_command_describes_every_exported_field(store, tmp_path):
+    import json as _json
+
+    schema = _json.loads(run_cli("schema").stdout)
+    store.close()
+    line = run_cli("export", "--db", tmp_path / "s.sqlite3").stdout.splitlines()[0]
+    record = _json.loads(line)
+    assert set(schema["required"]) <= set(record)
+    assert set(record) <= set(schema["properties"])
+    assert schema["properties"]["authors"]["type"] == "array"
