@@ -446,7 +446,7 @@ def _h1_match(h1: str, reference: str) -> float:
 # ---------------------------------------------------------------- authors
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|photos?|text|story)\s+)?"
-                 r"(?:by|par|por|von|di|door|av|przez|от|автор|autor|auteur)\s*:?\s+", re.I)
+                 r"(?:by|par|por|von|di|door|av|przez|от|автор|autor|auteur|بقلم|كتبه|كتب|מאת|โดย)\s*:?\s+", re.I)
 _LABEL = re.compile(r"^\s*(?:authors?|writers?|reporters?|contributors?|credits?|posted by|written by)\s*:\s*", re.I)
 _RANKS = frozenset("""
 sgt sgt. ssgt ssgt. msgt msgt. tsgt tsgt. smsgt cmsgt sfc spc spc. cpl cpl. lcpl pvt pvt. pfc pfc. maj maj. gen gen.
@@ -471,6 +471,12 @@ _CJK_TITLE = re.compile(r"\s*(?:(?:수석|선임|객원|전문|인턴|사진|영
                         r"전문위원|칼럼니스트|(?:編集)?委員|(?:特派)?記者|特派員|論説委員|编辑|(?:特约|实习|本报|首席)?记者|"
                         r"特派员|評論員|评论员|通讯员|通訊員)(?:\s*=\s*\S+)?\s*$")
 #: Scripts without letter case: a name there cannot be told by capitals.
+#: Alphabets without letter case whose names are written with spaces (Arabic, Persian, Urdu,
+#: Hebrew, Thai, Devanagari, Bengali, Georgian): 1 to 4 words of the script.
+_UNCASED_SPACED_NAME = re.compile(r"^[\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\u0e00-\u0e7f"
+                                  r"\u0900-\u097f\u0980-\u09ff\u10a0-\u10ff]{2,20}"
+                                  r"(?: [\u0590-\u05ff\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff\u0e00-\u0e7f"
+                                  r"\u0900-\u097f\u0980-\u09ff\u10a0-\u10ff]{1,20}){0,3}$")
 _UNCASED_NAME = re.compile(r"^[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3\u3040-\u30ff\u4e00-\u9fff\u3400-\u4dbf·・ ]{2,12}$")
 #: Words of a job title or role ("Contributing Analyst", "Senior Defence Correspondent", "Redakteurin",
 #: "rédacteur en chef"): a comma piece or a split candidate holding one is a title, not a person.
@@ -564,6 +570,8 @@ def _looks_like_name(name: str) -> bool:
         return False
     if _UNCASED_NAME.match(name):
         return len(name.replace(" ", "")) >= 2 and len(words) <= 3
+    if _UNCASED_SPACED_NAME.match(name):
+        return True
     if len(words) == 1:
         return name.isupper() and 2 <= len(name) <= 6  # agencies like AFP, AP, TASS
     return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES or not w[:1].isalpha() for w in words)

@@ -223,6 +223,9 @@ MULTILINGUAL_DROPPED = [
     "<p>Wszelkie prawa zastrzeżone.</p>", "<p>Release No. 24-123</p>", "<p>Pressemitteilung Nr. 45/2024</p>",
     '<p style="text-align:center">###</p>', "<p>-30-</p>", "<p>- END -</p>",
     "<p>이 기사는 프리미엄 회원 전용입니다.</p>",
+    '<div class="read-also"><span>Read also</span> <p><a href="/x/">Gulf states step up spending</a></p></div>',
+    '<p>اقرأ أيضا: <a href="/x/">مصر تبحث شراء مقاتلات جديدة</a></p>',
+    '<p>קראו גם: <a href="/x/">חיל הים מקבל ספינה חדשה</a></p>',
 ]
 
 

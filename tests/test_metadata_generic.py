@@ -131,6 +131,9 @@ def test_title_label_is_not_a_site_name(head: str, title: str) -> None:
     ("", '<div class="byline">By Jane Roe (jane.roe@example.org)</div>', ["Jane Roe"]),
     ("", '<div class="byline">By Jane Roe @janeroe</div>', ["Jane Roe"]),
     ('<meta name="author" content="Jane Roe, John Doe">', "", ["Jane Roe", "John Doe"]),
+    ("", '<div class="byline">بقلم: أحمد خالد</div>', ["أحمد خالد"]),
+    ('<meta name="author" content="سارة المنصوري">', "", ["سارة المنصوري"]),
+    ("", '<div class="byline">מאת דנה לוי</div>', ["דנה לוי"]),
 ])
 def test_authors(head: str, body_top: str, authors: list[str]) -> None:
     assert page(head, body_top).authors == authors

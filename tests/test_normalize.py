@@ -32,3 +32,13 @@ def test_markup_size_ignores_scripts_and_styles():
     assert markup_size(page) < 200                     # a big inline data blob does not count
     filler = b"<html><body>" + b"<p>filler text</p>" * (MAX_PAGE_MARKUP // 18 + 10) + b"</body></html>"
     assert markup_size(filler) > MAX_PAGE_MARKUP       # 3 MiB of paragraphs is not an article page
+
+
+def test_word_count_in_unspaced_scripts():
+    from pipelines.validate import MIN_BODY_WORDS, word_count
+
+    assert word_count("Three short words") == 3
+    japanese = "防衛省は22日、次期戦闘機の開発で英国とイタリアとの協力を拡大すると発表した。" * 3
+    assert word_count(japanese) >= MIN_BODY_WORDS  # 3 sentences of Japanese are an article's worth
+    assert word_count("東京") < MIN_BODY_WORDS
+    assert word_count("F-35 戦闘機") == 3  # "F", "35" and two characters
