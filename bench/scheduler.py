@@ -29,7 +29,6 @@ import json
 import os
 import random
 import shutil
-import signal
 import sqlite3
 import statistics
 import subprocess
@@ -43,6 +42,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT.parent / "shared" / "mockweb"))
+
+from test_daemon import stop  # noqa: E402  (SIGTERM, then SIGKILL after the timeout: -999)
+
 TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -152,7 +154,7 @@ def bench_feeds(args: argparse.Namespace) -> dict:
                 if all_first_polled is None and len(polled) >= args.feeds:
                     all_first_polled = time.time()
             time.sleep(0.1)
-        code, shutdown = stop(daemon)
+        code, shutdown = stop(daemon, timeout=30)
         web.terminate()
         web.wait(10)
         err.close()
@@ -185,17 +187,6 @@ def bench_feeds(args: argparse.Namespace) -> dict:
             shutil.rmtree(tmp, ignore_errors=True)
         else:
             print(f"kept {tmp}", file=sys.stderr)
-
-
-def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> tuple[int, float]:
-    start = time.monotonic()
-    proc.send_signal(sig)
-    try:
-        code = proc.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        code = proc.wait()
-    return code, time.monotonic() - start
 
 
 # ---------------------------------------------------------------- crash bench
@@ -238,7 +229,7 @@ def bench_crash(args: argparse.Namespace) -> dict:
         proc = start_daemon(sites_file, db, out)
         took = wait_for(converged, timeout=90)
         time.sleep(INTERVAL)
-        code, shutdown = stop(proc)
+        code, shutdown = stop(proc, timeout=30)
         raw = out.read_bytes()
         torn = 0
         records = []

@@ -20,7 +20,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -282,9 +282,14 @@ class Store:
     def record_outcome(self, *, site: str | None, url: str, page_keys: Iterable[str], outcome: str,
                        detail: str | None = None, http_status: int | None = None,
                        entry_keys: Iterable[str] = (), entry_updated: str | None = None,
-                       feed_url: str | None = None, retry_at: float | None = None,
+                       feed_url: str | None = None,
+                       retry_at: float | Callable[[int], float | None] | None = None,
                        entry: dict[str, Any] | None = None, article_id: str | None = None) -> int:
-        """Record what happened to a page; returns the page's attempt count."""
+        """Record what happened to a page, in one transaction; returns the page's attempt count.
+
+        ``retry_at`` is when the page is due again (None: not retried), or a function of the
+        attempt count that says so (backoff), so outcome and schedule are written together.
+        """
         now = time.time()
         page_keys = list(dict.fromkeys(page_keys))
         with self.transaction():
@@ -292,6 +297,8 @@ class Store:
             for key in page_keys:
                 row = self.db.execute("SELECT attempts FROM pages WHERE key=?", (key,)).fetchone()
                 attempts = max(attempts, (row["attempts"] if row else 0) + 1)
+            if callable(retry_at):
+                retry_at = retry_at(attempts)
             for key in page_keys:
                 self.db.execute(
                     "INSERT INTO pages(key, site, url, outcome, detail, http_status, article_id, attempts, "

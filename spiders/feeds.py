@@ -426,19 +426,20 @@ class FeedSpider(scrapy.Spider):
             self.count(meta["site"], "errors")
         logger.info("page %s: %s (%s)", url, outcome, detail)
         entry = meta.get("entry") or {}
-        attempts = self.store.record_outcome(
+        self.store.record_outcome(
             site=meta["site"], url=url, page_keys=keys, outcome=outcome, detail=detail, http_status=status,
             entry_keys=meta.get("entry_keys", []), entry_updated=entry.get("stamp"), feed_url=meta.get("feed_url"),
-            entry=entry or None)
-        if retry and attempts < PAGE_MAX_ATTEMPTS:
-            retry_at = time.time() + PAGE_RETRY_BASE * (2 ** (attempts - 1))
-            if self.fixed_interval is not None:
-                retry_at = time.time() + self.fixed_interval
-            if detail and BUDGET_SPENT in detail:
-                retry_at = time.time()  # never sent: due again in the next crawl or cycle
-            with self.store.transaction() as db:
-                db.executemany("UPDATE pages SET retry_at=? WHERE key=?", [(retry_at, k) for k in keys])
+            entry=entry or None, retry_at=(lambda attempts: self.retry_time(attempts, detail)) if retry else None)
 
+    def retry_time(self, attempts: int, detail: str | None) -> float | None:
+        """When a failed page is due again after ``attempts`` tries (None: give up)."""
+        if attempts >= PAGE_MAX_ATTEMPTS:
+            return None
+        if detail and BUDGET_SPENT in detail:
+            return time.time()  # never sent: due again in the next crawl or cycle
+        if self.fixed_interval is not None:
+            return time.time() + self.fixed_interval
+        return time.time() + PAGE_RETRY_BASE * (2 ** (attempts - 1))
 
 def _entry_args(text: str) -> dict[str, Any]:
     import json

@@ -99,10 +99,6 @@ class AddressPolicy:
                 # Stricter, never looser: a bad entry allows nothing.
                 logger.error("allow_networks: %r is not a network (CIDR) and is ignored", net)
 
-    @classmethod
-    def from_urls(cls, urls: Iterable[str], networks: Iterable[str] = ()) -> "AddressPolicy":
-        return cls((urlsplit(u).hostname or "" for u in urls), networks)
-
     def allow_host(self, host: str) -> None:
         host = (host or "").lower().rstrip(".").strip("[]")
         if not host:
