@@ -5,32 +5,16 @@ index pages, and pages without a title or with too little text to be an article.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from scrapy.exceptions import DropItem
+
+from crawler.text import word_count
 
 #: Fewer words than this in the body: not an article (a teaser, a landing page, an error page).
 MIN_BODY_WORDS = 40
 #: More characters than this: not an article but a dump (a 5 MB one-line page, a data file).
 MAX_BODY_CHARS = 400_000
-_WORD = re.compile(r"\w+")
-#: Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
-#: Myanmar): there a "word" of \w+ is a whole clause, so characters are counted instead.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
-#: Characters of such scripts that carry about as much as one English word.
-CHARS_PER_WORD = 2
-
-
-def word_count(text: str) -> int:
-    """Words of ``text``; in unspaced scripts, characters / CHARS_PER_WORD."""
-    unspaced = len(_UNSPACED.findall(text))
-    if not unspaced:
-        return len(_WORD.findall(text))
-    spaced = _UNSPACED.sub(" ", text)
-    return len(_WORD.findall(spaced)) + unspaced // CHARS_PER_WORD
-
-
 #: Page kinds that are text news: an article, or a live blog (a story told in timed updates).
 ARTICLE_KINDS = frozenset({"article", "live"})
 

@@ -1,0 +1,25 @@
+"""Text measures shared by extraction, validation and clustering (a leaf module: stdlib only)."""
+from __future__ import annotations
+
+import re
+
+WORD = re.compile(r"\w+")
+#: Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
+#: Myanmar): there a "word" of \w+ is a whole clause, so characters are counted instead.
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
+#: Characters of such scripts that carry about as much as one English word.
+CHARS_PER_WORD = 2
+
+
+def words(text: str) -> list[str]:
+    """The \\w+ tokens of ``text``."""
+    return WORD.findall(text or "")
+
+
+def word_count(text: str) -> int:
+    """Words of ``text``; in unspaced scripts, characters / CHARS_PER_WORD."""
+    unspaced = len(_UNSPACED.findall(text))
+    if not unspaced:
+        return len(WORD.findall(text))
+    spaced = _UNSPACED.sub(" ", text)
+    return len(WORD.findall(spaced)) + unspaced // CHARS_PER_WORD
