@@ -122,16 +122,15 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_crawl(args: argparse.Namespace, app) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
-    store = Store(db)
+    store = Store(db, writer=True)  # the writer lock is taken before any migration
     started = time.time()
     try:
-        store.lock()
         result = run_once(app, sites, store, force=args.force, out=args.out,
                           progress=not args.no_progress and sys.stderr.isatty())
         errors: dict[str, str] = {}
         for feed in store.feeds(s.id for s in sites):
-            if feed["last_status"] == "error" and (feed["last_poll_at"] or 0) >= started and feed["last_error"]:
-                errors.setdefault(feed["site"], feed["last_error"])
+            if feed.last_status == "error" and (feed.last_poll_at or 0) >= started and feed.last_error:
+                errors.setdefault(feed.site, feed.last_error)
     finally:
         store.close()
     print_summary(result, sites, errors)
@@ -143,19 +142,19 @@ def cmd_crawl(args: argparse.Namespace, app) -> int:
 def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: Path | None = None,
              progress: bool = False):
     """Run one cycle over every feed of ``sites`` on a fresh asyncio reactor."""
+    from scrapy.utils.defer import deferred_from_coro
     from twisted.internet.task import react
 
     from crawler.runner import install_asyncio_reactor, make_runner, run_cycle
-    from scrapy.utils.defer import deferred_from_coro
 
     install_asyncio_reactor()
     holder: dict[str, Any] = {}
 
     async def cycle() -> None:
-        runner = make_runner(app)
+        runner = make_runner(app, store=store.path, sites=sites)
         status = _progress(progress)
         try:
-            holder["result"] = await run_cycle(runner, app, sites, store, force=force, all_feeds=True, out=out)
+            holder["result"] = await run_cycle(runner, store, force=force, all_feeds=True, out=out)
         finally:
             if status:
                 status.stop()
