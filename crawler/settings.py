@@ -31,8 +31,9 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 #: Giving up after the retries is an expected, recorded outcome (http-error-after-retries,
-#: timeout, connection-error), not an error of the crawler.
-RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+#: timeout, connection-error), not an error of the crawler: the crawl summary says it per site,
+#: ``-v`` and ``--log-json`` show each one.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 #: Retried within a crawl: connection failures and resets. Not retried within a crawl: timeouts
 #: (a tarpit would cost three full deadlines) and unresolvable names (no network); those pages
 #: are recorded and retried by the next crawl or daemon cycle.

@@ -78,7 +78,7 @@ class AddressGuardMiddleware:
     # ------------------------------------------------------------ checks
     def deny(self, request: Request, why: str, reason: str) -> OutcomeIgnored:
         self.stats.inc_value(f"defwatch/address/denied_{why}")
-        logger.warning("refused %s: %s", request.url, reason)
+        logger.info("refused %s: %s", request.url, reason)
         return OutcomeIgnored("address-denied", f"refused {request.url}: {reason}")
 
     async def process_request(self, request: Request, spider: Any = None) -> None:

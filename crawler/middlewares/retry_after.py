@@ -178,7 +178,7 @@ class RetryAfterMiddleware:
                 key = self.slot_key(request)
                 if delay > self.max_wait:
                     self.stats.inc_value("defwatch/retry_after/gave_up")
-                    logger.warning("%s answered %d with Retry-After %.0f s (more than %.0f s): its requests "
+                    logger.info("%s answered %d with Retry-After %.0f s (more than %.0f s): its requests "
                                    "are deferred to a later crawl", key, response.status, delay, self.max_wait)
                     self.gave_up[key] = delay
                     self.reasons[key] = f"HTTP {response.status} Retry-After"
