@@ -48,6 +48,8 @@ FINAL_FAILURES = ("robots-denied", "address-denied", "ignored")
 
 class FeedSpider(scrapy.Spider):
     name = "feeds"
+    #: Opened from ``DEFWATCH_STORE`` in ``from_crawler``, closed in ``closed``.
+    store: Store
 
     def __init__(self, *, force: bool = False, all_feeds: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
