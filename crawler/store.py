@@ -254,9 +254,6 @@ class Store:
         else:
             self.db.execute("COMMIT")
 
-    def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
-
     # ------------------------------------------------------------ feeds
     def ensure_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
         """Register (site, url) feeds; known feeds keep their state."""
@@ -406,10 +403,6 @@ class Store:
             if site in sites and outcome in RETRY_OUTCOMES:
                 return True
         return False
-
-    def log_outcome(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None = None) -> None:
-        with self.transaction():
-            self._log(site, url, kind, outcome, detail, time.time())
 
     def _log(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None, now: float) -> None:
         cur = self.db.execute("INSERT INTO outcomes(ts, site, url, kind, outcome, detail) VALUES (?,?,?,?,?,?)",
