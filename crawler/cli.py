@@ -253,11 +253,12 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
 # ---------------------------------------------------------------- export
 
 def cmd_export(args: argparse.Namespace, app) -> int:
-    from crawler.export import export_range, parse_when
+    from crawler.dates import parse_iso_arg
+    from crawler.export import export_range
 
     for flag in ("since", "until"):
         try:
-            parse_when(getattr(args, flag))
+            parse_iso_arg(getattr(args, flag))
         except ValueError:
             print(f"defwatch export: --{flag}: not an ISO 8601 date or time: {getattr(args, flag)!r}", file=sys.stderr)
             return EXIT_USAGE
