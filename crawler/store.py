@@ -26,13 +26,22 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
-from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
+from crawler.state import (
+    FINAL_OUTCOMES,
+    PAGE_MAX_ATTEMPTS,
+    RETRY_OUTCOMES,
+    EntryState,
+    FeedState,
+    PageState,
+    field_names,
+    from_row,
+)
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
@@ -279,7 +288,7 @@ class Store:
 
     def record_poll(self, state: FeedState, detail: str | None = None) -> None:
         """Write a feed's state after a poll (``crawler.decisions.plan_poll``) and log its result."""
-        values = {k: v for k, v in asdict(state).items() if k not in ("url", "site")}
+        values = {k: getattr(state, k) for k in field_names(FeedState) if k not in ("url", "site")}
         cols = ", ".join(f"{k}=?" for k in values)
         with self.transaction():
             self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), state.url))
