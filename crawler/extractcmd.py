@@ -19,7 +19,7 @@ OUTPUT_FIELDS = ("url", "title", "authors", "published", "updated", "lang", "tag
 
 
 def extract_record(html: bytes | str, url: str, site: Site | None = None) -> dict[str, Any]:
-    from pipelines.article import extract_page
+    from crawler.extraction import extract_page
 
     stats: Counter[str] = Counter()
     ex = extract_page(html, url, site=site, stats=stats)

@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.exceptions import DropItem
 
 from crawler.items import FeedEntry
-from pipelines.article import ExtractError, extract_page
+from crawler.extraction import ExtractError, extract_page
 
 
 #: More markup than this, once scripts, styles, comments and SVG are set aside, is not an article

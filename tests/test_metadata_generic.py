@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.article import extract_page
+from crawler.extraction import extract_page
 
 URL = "https://news.example.org/2024/10/22/story/"
 PARAS = "".join(
@@ -274,7 +274,7 @@ COMMON_DATES = [
 def test_common_date_formats_do_not_need_dateparser(text: str, iso: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import dateparser
 
-    from spiders.extract import _parse_human, parse_when
+    from crawler.extraction.dates import _parse_human, parse_when
 
     _parse_human.cache_clear()
     monkeypatch.setattr(dateparser, "parse", lambda *a, **k: pytest.fail(f"dateparser called for {a[0]!r}"))
@@ -445,7 +445,7 @@ def test_archive_with_long_excerpts_is_index(url: str) -> None:
     ("By Staff Sgt. Marta Lindqvist, Army Public Affairs", ["Marta Lindqvist"]),
 ])
 def test_cjk_titles_and_newsroom_bylines(byline: str, authors: list[str]) -> None:
-    from spiders.extract import clean_author
+    from crawler.extraction.authors import clean_author
     assert clean_author(byline) == authors
 
 

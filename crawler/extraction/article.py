@@ -1,32 +1,36 @@
-"""The public extraction API: one HTML page in, one ``Extracted`` record out.
+"""One HTML page in, one ``Extracted`` record out: the fields, and the body chosen among several voices.
 
-    extract_page(html, url, site=site, entry=entry, stats=crawler.stats_counter) -> Extracted
-
-Page-wide analysis (metadata, main-content choice) is lxml work in ``spiders/extract.py``; the
-small content fragment is cleaned with beautifulsoup4 and the boilerplate vocabulary in
-``pipelines/clean.py``. Several voices decide the body: the site's selector, the scored content
-element, JSON-LD ``articleBody`` when it is complete, and trafilatura only as a fallback when
-our own signals are weak. ``ExtractError`` is the only exception raised, for pages that cannot
-be read at all.
+Voices for the body: the site's selector or the scored content element, JSON-LD ``articleBody``
+when the markup body covers little of it, and trafilatura as a fallback when our own body is weak.
+Whichever wins, its blocks have passed the same cleaner (``clean.py``), and a last sweep checks
+the final body against the vocabulary's text rules. ``ExtractError`` is the only exception raised,
+for pages that cannot be read at all.
 """
 from __future__ import annotations
 
 import copy
 import re
 from collections import Counter
-from typing import Any
+from typing import Any, Mapping
 
+from crawler.extraction.authors import ROLE_WORDS, extract_authors
+from crawler.extraction.clean import clean_blocks, clean_text_body, sweep
+from crawler.extraction.content import find_content, fragment, ld_article_body
+from crawler.extraction.dates import extract_dates
+from crawler.extraction.kind import detect_kind
+from crawler.extraction.lang import extract_lang
+from crawler.extraction.meta import extract_description, extract_image, extract_tags
+from crawler.extraction.page import Page, PageError, declared_canonical
+from crawler.extraction.sequence import Block
+from crawler.extraction.title import extract_title
+from crawler.extraction.vocabulary import Rules, load_rules
 from crawler.items import Extracted, FeedEntry
-from pipelines.clean import Block, clean_blocks, load_rules, match_text_rule
-from spiders.extract import (ROLE_WORDS, Page, PageError, canonical_url, detect_kind, detect_lang, extract_authors,
-                             extract_dates, extract_description, extract_image, extract_lang, extract_tags,
-                             extract_title, find_content, fragment_html, ld_article_body)
+from crawler.text import word_count, words
 
 #: Below this many words, our own body is "weak" and trafilatura is asked too.
 WEAK_BODY_WORDS = 60
 #: JSON-LD articleBody replaces the DOM body when the DOM body covers less of it than this.
 LD_COVERAGE = 0.7
-_WORD = re.compile(r"\w+")
 #: The headline repeated at the top of the content (a kicker or "BREAKING:" prefix added) is dropped
 #: from the first blocks when it shares this share of its words with the title.
 TITLE_ECHO_BLOCKS, TITLE_ECHO_SHARE = 3, 0.85
@@ -37,11 +41,12 @@ class ExtractError(ValueError):
 
 
 def extract_page(html: bytes | str, url: str, *, site: Any = None, entry: FeedEntry | None = None,
-                 stats: Counter | None = None) -> Extracted:
-    """Fields of one fetched page. ``url`` is the final URL after redirects."""
+                 stats: Counter | None = None, headers: Mapping[Any, Any] | None = None) -> Extracted:
+    """Fields of one fetched page. ``url`` is the final URL after redirects; ``headers`` the HTTP
+    response headers when known (their Content-Type charset decodes the bytes)."""
     stats = stats if stats is not None else Counter()
     try:
-        page = Page.parse(html, url)
+        page = Page.parse(html, url, _content_type(headers))
     except PageError as exc:
         stats["extract/unreadable"] += 1
         raise ExtractError(str(exc)) from None
@@ -55,45 +60,83 @@ def extract_page(html: bytes | str, url: str, *, site: Any = None, entry: FeedEn
         raise ExtractError(f"page too deep or too large: {exc}") from None
 
 
+def _content_type(headers: Mapping[Any, Any] | None) -> str | None:
+    """The Content-Type header, whatever the mapping's key case and value type (Scrapy gives bytes)."""
+    if not headers:
+        return None
+    for key, value in headers.items():
+        name = key.decode("latin-1") if isinstance(key, bytes) else str(key)
+        if name.lower() == "content-type":
+            if isinstance(value, (list, tuple)):
+                value = value[0] if value else None
+            if isinstance(value, bytes):
+                value = value.decode("latin-1")
+            return value
+    return None
+
+
 def _extract(page: Page, url: str, site: Any, entry: FeedEntry | None, stats: Counter) -> Extracted:
     title = extract_title(page, site) or (entry.title if entry is not None else None)
-    canonical = canonical_url(page)
     authors = extract_authors(page, site, entry)
     content = find_content(page, site)
     rules = load_rules(site=site)
-    blocks: list[Block] = []
-    if content is not None:
-        blocks = clean_blocks(fragment_html(content.elements, stats), rules, stats, drop_texts=[title or ""])
-        blocks = [b for i, b in enumerate(blocks)
-                  if not _is_byline(b.text, authors, stats) and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, stats))]
-        stats[f"extract/content/{content.how}"] += 1
+    blocks, hits, how = _choose_body(page, content, rules, title, authors, stats)
+    blocks = sweep(blocks, rules, hits)
+    stats.update(hits)
+    stats[f"extract/body/{how}"] += 1
     body = "\n\n".join(b.text for b in blocks)
-
-    ld_body = ld_article_body(page)
-    if ld_body and len(ld_body) > 200 and _coverage(ld_body, body) < LD_COVERAGE:
-        ld_blocks = [b for b in _split_paragraphs(ld_body) if match_text_rule(Block(b), rules) is None]
-        candidate = "\n\n".join(ld_blocks)
-        if len(_WORD.findall(candidate)) > len(_WORD.findall(body)) * 0.8:
-            body = candidate
-            stats["extract/jsonld_body"] += 1
-
-    if len(_WORD.findall(body)) < WEAK_BODY_WORDS:
-        fallback = _trafilatura_body(page, stats)
-        if fallback and len(_WORD.findall(fallback)) > max(WEAK_BODY_WORDS, 2 * len(_WORD.findall(body))):
-            body = fallback
-            stats["extract/fallback"] += 1
-
-    lang = extract_lang(page, body, site, content.elements if content else None)
+    elements = content.elements if content else None
+    lang = extract_lang(page, body, site, elements)
     published, updated = extract_dates(page, site, entry, lang)
     tags = extract_tags(page, site)
     if not tags and entry is not None and entry.tags:
         tags = list(entry.tags)
-    kind = detect_kind(page, url, title, body, content.elements if content else None)
+    kind = detect_kind(page, url, title, body, elements)
     stats[f"extract/kind/{kind}"] += 1
     return Extracted(
-        url=canonical, title=title, authors=authors, published=published, updated=updated, lang=lang,
-        tags=tags, body=body, kind=kind, description=extract_description(page), image=extract_image(page),
+        url=declared_canonical(page), title=title, authors=authors, published=published, updated=updated,
+        lang=lang, tags=tags, body=body, kind=kind, description=extract_description(page),
+        image=extract_image(page),
     )
+
+
+def _choose_body(page: Page, content: Any, rules: Rules, title: str | None, authors: list[str],
+                 stats: Counter) -> tuple[list[Block], Counter, str]:
+    """The body's cleaned blocks, the rules that fired on them, and which voice chose them."""
+    drop = [title or ""]
+
+    def finish(found: list[Block], hits: Counter) -> list[Block]:
+        return [b for i, b in enumerate(found)
+                if not _is_byline(b.text, authors, hits) and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, hits))]
+
+    hits: Counter = Counter()
+    blocks: list[Block] = []
+    how = "none"
+    if content is not None:
+        blocks = finish(clean_blocks(fragment(content.elements, hits), rules, hits, drop_texts=drop), hits)
+        how = content.how
+        stats[f"extract/content/{content.how}"] += 1
+    body = _text(blocks)
+
+    ld_body = ld_article_body(page)
+    if ld_body and len(ld_body) > 200 and _coverage(ld_body, body) < LD_COVERAGE:
+        ld_hits: Counter = Counter()
+        ld_blocks = finish(clean_text_body(ld_body, rules, ld_hits, drop), ld_hits)
+        if word_count(_text(ld_blocks)) > word_count(body) * 0.8:
+            blocks, hits, how, body = ld_blocks, ld_hits, "jsonld", _text(ld_blocks)
+            stats["extract/jsonld_body"] += 1
+
+    if word_count(body) < WEAK_BODY_WORDS:
+        fallback = _trafilatura_body(page, stats)
+        if fallback and word_count(fallback) > max(WEAK_BODY_WORDS, 2 * word_count(body)):
+            fb_hits: Counter = Counter()
+            blocks, hits, how = finish(clean_text_body(fallback, rules, fb_hits, drop), fb_hits), fb_hits, "fallback"
+            stats["extract/fallback"] += 1
+    return blocks, hits, how
+
+
+def _text(blocks: list[Block]) -> str:
+    return "\n\n".join(b.text for b in blocks)
 
 
 _BYLINE_WORDS = re.compile(r"\b(?:written|posted|reported|story|text|words|photos?|and|by|par|por|von|di|with|"
@@ -121,7 +164,7 @@ def _echoes(text: str, title: str | None, stats: Counter) -> bool:
     """A block that is the headline again, perhaps with a kicker ("BREAKING NEWS: ...")."""
     if not title or len(text) > 2 * len(title) + 40:
         return False
-    a, b = set(_WORD.findall(text.lower())), set(_WORD.findall(title.lower()))
+    a, b = set(words(text.lower())), set(words(title.lower()))
     if not a or not b or len(a & b) < TITLE_ECHO_SHARE * len(b) or len(a & b) < TITLE_ECHO_SHARE * len(a) - 2:
         return False
     stats["boilerplate/title"] += 1
@@ -129,21 +172,16 @@ def _echoes(text: str, title: str | None, stats: Counter) -> bool:
 
 
 def _coverage(reference: str, text: str) -> float:
-    ref = _WORD.findall(reference.lower())
+    ref = words(reference.lower())
     if not ref:
         return 1.0
-    have = Counter(_WORD.findall(text.lower()))
+    have = Counter(words(text.lower()))
     hit = 0
     for w in ref:
         if have[w] > 0:
             have[w] -= 1
             hit += 1
     return hit / len(ref)
-
-
-def _split_paragraphs(text: str) -> list[str]:
-    parts = re.split(r"\s*\n\s*\n\s*|\s*\n\s*", text)
-    return [" ".join(p.split()) for p in parts if p.strip()]
 
 
 #: trafilatura is not asked about pages deeper or bigger than this (its recursion is slow there).
