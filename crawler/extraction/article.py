@@ -20,7 +20,7 @@ from crawler.extraction.dates import extract_dates
 from crawler.extraction.kind import detect_kind
 from crawler.extraction.lang import extract_lang
 from crawler.extraction.meta import extract_description, extract_image, extract_tags
-from crawler.extraction.page import Page, PageError, declared_canonical
+from crawler.extraction.page import Page, PageError, declared_canonical, is_hidden
 from crawler.extraction.sequence import Block
 from crawler.extraction.title import extract_title
 from crawler.extraction.vocabulary import Rules, load_rules
@@ -212,8 +212,12 @@ def _trafilatura_body(page: Page, stats: Counter) -> str | None:
         stats["extract/fallback_skipped"] += 1
         return None
     stats["extract/trafilatura_called"] += 1
+    doc = copy.deepcopy(page.doc)
+    for el in [el for el in doc.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body") and is_hidden(el)]:
+        if el.getparent() is not None:
+            el.drop_tree()  # hidden elements are never body, whoever chooses it
     try:
-        text = trafilatura.extract(copy.deepcopy(page.doc), url=page.url,
+        text = trafilatura.extract(doc, url=page.url,
                                    include_comments=False, include_tables=True, favor_precision=True)
     except Exception:  # trafilatura may fail on odd pages; the fallback is then empty
         return None

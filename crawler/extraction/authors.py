@@ -19,7 +19,7 @@ rev rev. fr fr. gen.(ret.) lt.col. lt.gen. maj.gen. brig.gen. rear vice lieutena
 sergeant admiral commander corporal private ensign brigadier marshal chief master staff technical senior first
 command warrant officer petty specialist lance retired
 """.split())
-_NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d{2,}|\b(?:staff|team|desk|editors?|editorial|newsroom|redaction|"
+_NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|desk|editors?|editorial|newsroom|redaction|"
                        r"admin|administrator|agency|agencies|wire|reports?|correspondents?|contributors?|"
                        r"unknown|anonymous|guest|posts?|news|media|press|updated|published|"
                        # newsroom bylines in other languages ("Redacción X", "Redaktion", "Rédaction", "Redakcja")

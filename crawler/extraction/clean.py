@@ -217,8 +217,12 @@ def parse_fragment(html: str) -> Any:
 
 
 def clean_block_list(blocks: Iterable[Block], rules: Rules, stats: Counter | None = None,
-                     drop_texts: Iterable[str] = ()) -> list[Block]:
-    """Blocks after the block text rules and the sequence rules (``drop_texts``: exact blocks to drop)."""
+                     drop_texts: Iterable[str] = (), text_only: bool = False) -> list[Block]:
+    """Blocks after the block text rules and the sequence rules (``drop_texts``: exact blocks to drop).
+
+    ``text_only``: the blocks come from text without markup, so links are unknown; after a
+    "Related" label, headline-like lines are its teasers.
+    """
     drop = {_norm(t) for t in drop_texts if t}
     out = []
     teasers = False  # after a "Related"/"More stories" heading, its linked teasers go too
@@ -226,7 +230,8 @@ def clean_block_list(blocks: Iterable[Block], rules: Rules, stats: Counter | Non
         if drop and _norm(block.text) in drop:
             continue
         if teasers and len(block.text) <= MAX_TEASER and (
-                block.link_density >= LINK_BLOCK_SHARE or block.tag == "li" and block.link_chars > 0):
+                block.link_density >= LINK_BLOCK_SHARE or block.tag == "li" and block.link_chars > 0
+                or text_only and _headline_like(block.text)):
             if stats is not None:
                 stats["boilerplate/related"] += 1
             continue
@@ -258,7 +263,7 @@ def text_blocks(text: str) -> list[Block]:
 def clean_text_body(text: str, rules: Rules, stats: Counter | None = None,
                     drop_texts: Iterable[str] = ()) -> list[Block]:
     """A text-only body (JSON-LD ``articleBody``, the fallback) through the same block and sequence rules."""
-    return clean_block_list(text_blocks(text), rules, stats, drop_texts)
+    return clean_block_list(text_blocks(text), rules, stats, drop_texts, text_only=True)
 
 
 def sweep(blocks: list[Block], rules: Rules, stats: Counter | None = None) -> list[Block]:
@@ -278,6 +283,16 @@ def clean_text(html: str | Any, rules: Rules | None = None, stats: Counter | Non
     """Clean article text: blocks separated by one blank line."""
     rules = rules or load_rules()
     return "\n\n".join(b.text for b in clean_blocks(html, rules, stats, drop_texts))
+
+
+#: A headline has at most this many words and no closing punctuation.
+HEADLINE_WORDS = 16
+_SENTENCE_END = (".", "!", "?", ":", ";", '"', "”", "»", ")")
+
+
+def _headline_like(text: str) -> bool:
+    """A line that reads as a teaser headline, not a sentence of the article."""
+    return len(text.split()) <= HEADLINE_WORDS and not text.rstrip().endswith(_SENTENCE_END)
 
 
 def _norm(text: str) -> str:

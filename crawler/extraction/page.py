@@ -71,6 +71,50 @@ def _utf8_or_cp1252(data: bytes) -> str:
     return "utf-8"
 
 
+#: Nesting kept by ``flatten``: deeper wrapper tags are dropped (their content kept); past the hard
+#: limit every tag is, as libxml2 would otherwise drop the content itself.
+MAX_DEPTH, HARD_MAX_DEPTH = 512, 1500
+#: Tags that only wrap (layout); the others carry structure the body needs (paragraphs, headings, lists).
+_WRAPPERS = frozenset({"div", "span", "section", "font", "center", "main", "aside", "header", "footer", "nav",
+                       "b", "i", "u", "em", "strong", "small", "big", "tbody", "thead", "form", "label", "figure"})
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)(?:\s[^>]*?)?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+
+
+def flatten(text: str, limit: int = MAX_DEPTH) -> str:
+    """The markup with tags nested deeper than ``limit`` removed (their text stays): one pass, no recursion."""
+    out: list[str] = []
+    pos = 0
+    stack: list[tuple[str, bool]] = []  # (tag name, kept?)
+    depth = 0
+    for m in _TAG.finditer(text):
+        closing, name = m.group(1), m.group(2).lower()
+        if name in _VOID or m.group(3):
+            continue
+        if not closing:
+            keep = depth < limit or depth < HARD_MAX_DEPTH and name not in _WRAPPERS
+            stack.append((name, keep))
+            if keep:
+                depth += 1
+                continue
+        else:
+            i = len(stack) - 1
+            while i >= 0 and stack[i][0] != name:
+                i -= 1
+            if i < 0:
+                continue  # a stray end tag: the parser ignores it too
+            keep = stack[i][1]
+            depth -= sum(1 for _, kept in stack[i:] if kept)
+            del stack[i:]
+            if keep:
+                continue
+        out.append(text[pos:m.start()])
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:2048]
     if not sample:
@@ -116,6 +160,9 @@ class Page:
                                       default_doctype=False)
         try:
             doc = lxml_html.document_fromstring(text, parser=parser)
+            if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+                # libxml2 stops at 2,048 levels, and drops everything deeper: the article too.
+                doc = lxml_html.document_fromstring(flatten(text), parser=parser)
         except (etree.ParserError, ValueError, TypeError) as exc:
             raise PageError(f"cannot parse HTML: {exc}") from None
         if doc is None or doc.find("body") is None and doc.find("head") is None:
