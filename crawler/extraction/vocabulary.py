@@ -109,13 +109,16 @@ def _alternation(patterns: Iterable[str], where: str, anchored: bool) -> re.Patt
     patterns = list(patterns)
     if not patterns:
         return None
-    for p in patterns:
-        try:
-            re.compile(p)
-        except re.error as exc:
-            raise RulesError(f"{where}: bad regular expression {p!r}: {exc}") from None
     body = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(f"(?:{body})" if anchored else body, re.IGNORECASE | re.DOTALL)
+    try:
+        return re.compile(f"(?:{body})" if anchored else body, re.IGNORECASE | re.DOTALL)
+    except re.error:
+        for p in patterns:  # only now, to name the culprit: compiling each one costs start-up time
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise RulesError(f"{where}: bad regular expression {p!r}: {exc}") from None
+        raise
 
 
 def _subject_key(tree: Any) -> tuple[str, str]:
