@@ -119,3 +119,20 @@ def test_an_article_under_20000_divs_comes_out_within_300_mb() -> None:
     body, rss_mb = run.stdout.strip().splitlines()
     assert eval(body).split("\n\n") == PARAS  # noqa: S307 (our own repr)
     assert int(rss_mb) < 300
+
+
+# ---------------------------------------------------------------- decoding
+
+RU = ["Флот получит четыре фрегата до конца следующего года, сообщили в министерстве обороны во вторник.",
+      "Первый корабль будет передан флоту весной, а последний пройдёт испытания в северных морях."]
+
+
+@pytest.mark.parametrize("headers", [
+    {"Content-Type": "text/html; charset=windows-1251"},
+    {b"Content-Type": [b"text/html; charset=windows-1251"]},  # as Scrapy's Headers hold them
+])
+def test_the_http_charset_decodes_an_undeclared_page(headers: dict) -> None:
+    html = ("<html><body><article><h1>Флот получит фрегаты</h1>" + "".join(f"<p>{p}</p>" for p in RU)
+            + "</article></body></html>").encode("cp1251")
+    assert extract_page(html, "http://x.test/a", headers=headers).body.split("\n\n") == RU
+    assert extract_page(html, "http://x.test/a").title != "Флот получит фрегаты"  # without it: mojibake

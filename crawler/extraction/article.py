@@ -20,7 +20,8 @@ from crawler.extraction.dates import extract_dates
 from crawler.extraction.kind import detect_kind
 from crawler.extraction.lang import extract_lang
 from crawler.extraction.meta import extract_description, extract_image, extract_tags
-from crawler.extraction.page import Page, PageError, declared_canonical, is_hidden
+from crawler.extraction.page import Page, declared_canonical, is_hidden
+from crawler.extraction.source import PageError
 from crawler.extraction.sequence import Block
 from crawler.extraction.title import extract_title
 from crawler.extraction.vocabulary import Rules, load_rules

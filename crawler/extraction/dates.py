@@ -235,7 +235,6 @@ _VISIBLE_DATE = re.compile(
 
 def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
     """(role, value, element) of <time> and date-classed elements near the article."""
-    scope = content if content is not None else page.body
     for el in page.body.iter("time"):
         value = el.get("datetime") or el.get("content")
         if value and not in_comments(el):

@@ -6,6 +6,7 @@ from collections import Counter
 from typing import Any
 
 from crawler.extraction.page import Page, ld_text, text_len
+from crawler.text import words as text_words
 
 _STOPWORDS = {
     "en": "the and of to in is that for on with as was by it are be this from at have has an not said will which",
@@ -26,7 +27,7 @@ _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items
 
 def detect_lang(text: str) -> str | None:
     """The language whose stopwords cover most of the text's first words; None if unsure."""
-    words = re.findall(r"\w+", text.lower())[:400]
+    words = text_words(text.lower())[:400]
     if len(words) < 8:
         return None
     counts = Counter(words)
@@ -74,7 +75,7 @@ def content_lang(content: Any) -> str | None:
 
 
 def _lang_scores(text: str) -> tuple[int, Counter]:
-    words = re.findall(r"\w+", text.lower())[:400]
+    words = text_words(text.lower())[:400]
     counts = Counter(words)
     return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
 
