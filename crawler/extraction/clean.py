@@ -97,8 +97,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         if name is not None:
             hits.append((el, name, True))
             continue
-        if is_hidden(el):
-            hits.append((el, "structure", True))
+        if is_hidden(el) or el.tag == "time" and _alone(el):
+            hits.append((el, "structure", True))  # hidden, or a time stamp on its own line (live-blog updates)
             continue
         name = _widget_group(el, rules)
         if name is None and class_groups:
@@ -113,6 +113,7 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         return
     total = None
     removed: set[Any] = set()  # dropped elements and everything under them
+    emptied: dict[Any, str] = {}  # containers that lost a widget -> its group
     for el, name, precise in hits:
         if el in removed:
             continue
@@ -121,10 +122,41 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
                 total = max(1, _text_len(root))
             if total > 300 and _text_len(el) > MAX_CLASS_RULE_SHARE * total:
                 continue  # a class rule never takes the article with it
+        parent = el.getparent()
         removed.update(el.iter())
         el.drop_tree()
+        if parent is not None and parent is not root and parent.tag in _CONTAINERS:
+            emptied.setdefault(parent, name)
         if stats is not None:
             stats[f"boilerplate/{name}"] += 1
+    for box, name in emptied.items():
+        if box not in removed and _only_a_title(box):
+            removed.update(box.iter())
+            box.drop_tree()  # the widget's own title, left alone once the widget went ("Key events")
+            if stats is not None:
+                stats[f"boilerplate/{name}"] += 1
+
+
+#: Elements that hold a widget and its title.
+_CONTAINERS = frozenset({"div", "section", "aside", "header", "footer", "nav", "figure", "details"})
+#: A title left alone: this many words at most, no sentence.
+TITLE_WORDS = 6
+
+
+def _only_a_title(box: Any) -> bool:
+    """Whether what is left of a container is a short label, not text of the article."""
+    text = " ".join(box.text_content().split())
+    return 0 < len(text.split()) <= TITLE_WORDS and not text.endswith((".", "!", "?")) and \
+        next(box.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div"), None) is not None
+
+
+def _alone(el: Any) -> bool:
+    """Whether no text sits beside el in its parent (the element is a line of its own)."""
+    if (el.tail or "").strip():
+        return False
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else (el.getparent().text if el.getparent() is not None else None)
+    return not (before or "").strip()
 
 
 def _is_link_list(el: Any) -> bool:
