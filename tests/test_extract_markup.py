@@ -161,3 +161,11 @@ def test_a_widget_title_left_alone_goes_with_its_widget() -> None:
 def test_a_time_inside_a_sentence_stays() -> None:
     html = f'<div><p>The talks on <time datetime="2026-11-02">2 November</time> ended early.</p>{KEEP}</div>'
     assert clean_text(html, load_rules()).startswith("The talks on 2 November ended early.")
+
+
+def test_a_fuzzy_class_rule_spares_text_the_page_marks_as_its_own() -> None:
+    # TYPO3 news: the lead sits in "teaser-text", a class the related group names, but microdata says
+    # it is the article's description.
+    lead = '<div class="teaser-text" itemprop="description"><p>The navy has ordered four frigates.</p></div>'
+    html = f'<div>{lead}<div itemprop="articleBody">{PARA_HTML}</div><div class="teaser-list"><p>Other</p></div></div>'
+    assert clean_text(html, load_rules()).split("\n\n") == ["The navy has ordered four frigates.", *PARAS]

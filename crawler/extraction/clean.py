@@ -118,6 +118,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         if el in removed:
             continue
         if not precise:
+            if (el.get("itemprop") or "").lower() in _OWN_TEXT:
+                continue  # the page marks it as the article's own text ("teaser-text" holding the lead)
             if total is None:
                 total = max(1, _text_len(root))
             if total > 300 and _text_len(el) > MAX_CLASS_RULE_SHARE * total:
@@ -137,6 +139,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
                 stats[f"boilerplate/{name}"] += 1
 
 
+#: Microdata naming the article's own text: a fuzzy class rule never removes such an element.
+_OWN_TEXT = frozenset({"articlebody", "description", "abstract", "text"})
 #: Elements that hold a widget and its title.
 _CONTAINERS = frozenset({"div", "section", "aside", "header", "footer", "nav", "figure", "details"})
 #: A title left alone: this many words at most, no sentence.
