@@ -42,6 +42,9 @@ def norm_space(text: str | None) -> str:
     return " ".join(text.split())
 
 
+_UNSET = object()
+
+
 @dataclass
 class Page:
     """One HTML page, parsed once; every extractor reads from here."""
@@ -52,6 +55,10 @@ class Page:
     ld: list[dict] = field(default_factory=list)    # JSON-LD objects, @graph and lists flattened
     ld_ids: dict[str, dict] = field(default_factory=dict)
     base_url: str = ""
+    _article_ld: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._article_ld = _UNSET
 
     @classmethod
     def parse(cls, html: bytes | str, url: str, content_type: str | None = None) -> "Page":
@@ -97,10 +104,12 @@ class Page:
         return [o for o in self.ld if ld_types(o) & wanted]
 
     def article_ld(self) -> dict | None:
-        found = self.ld_of_type(ARTICLE_TYPES)
-        if found:
-            return max(found, key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", "")))))
-        return None
+        """The JSON-LD object describing the article (the fullest one), chosen once per page."""
+        if self._article_ld is _UNSET:
+            found = self.ld_of_type(ARTICLE_TYPES)
+            self._article_ld = max(found, key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", ""))))) \
+                if found else None
+        return self._article_ld  # type: ignore[return-value]
 
     def resolve(self, obj: Any) -> Any:
         """A JSON-LD ``{"@id": ...}`` reference replaced by the object it names, if present."""
