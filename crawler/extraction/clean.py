@@ -239,12 +239,7 @@ def match_text_rule(block: Block, rules: Rules) -> str | None:
     if not text:
         return "structure"
     linky = block.link_density >= LINK_BLOCK_SHARE
-    for group in rules.groups:
-        if group.text is not None and group.text.fullmatch(text):
-            return group.name
-        if linky and group.link_text is not None and group.link_text.fullmatch(text):
-            return group.name
-    return None
+    return rules.text_group(text, linky)
 
 
 def parse_fragment(html: str) -> Any:
