@@ -169,3 +169,9 @@ def test_a_fuzzy_class_rule_spares_text_the_page_marks_as_its_own() -> None:
     lead = '<div class="teaser-text" itemprop="description"><p>The navy has ordered four frigates.</p></div>'
     html = f'<div>{lead}<div itemprop="articleBody">{PARA_HTML}</div><div class="teaser-list"><p>Other</p></div></div>'
     assert clean_text(html, load_rules()).split("\n\n") == ["The navy has ordered four frigates.", *PARAS]
+
+
+@pytest.mark.parametrize("cls", ["hidden md:block", "d-none d-lg-flex", "hide show-for-medium"])
+def test_hidden_on_phones_only_is_shown(cls: str) -> None:
+    html = f'<html><body><article><h1>Frigates</h1><div class="{cls}">{PARA_HTML}</div></article></body></html>'
+    assert extract_page(html, "http://x.test/a").body.split("\n\n") == PARAS

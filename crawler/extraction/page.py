@@ -265,6 +265,11 @@ def css(doc: Any, selector: str) -> list[Any]:
 #: Class tokens that CMS themes use to hide an element (Bootstrap, WordPress core, Tailwind, Foundation).
 HIDING_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden", "d-none",
                             "is-hidden", "hide", "hidden", "invisible", "screen-reader-only", "element-invisible"})
+#: A class that shows the element again from some screen width on ("hidden md:block" in Tailwind,
+#: "d-none d-lg-flex" in Bootstrap, "hide show-for-medium" in Foundation): hidden on phones only.
+_SHOWN_AT = re.compile(r"^(?:(?:sm|md|lg|xl|2xl):(?:block|flex|inline|inline-block|inline-flex|grid|table|contents)|"
+                       r"d-(?:sm|md|lg|xl|xxl)-(?:block|flex|inline|inline-block|inline-flex|grid|table)|"
+                       r"show-for-(?:medium|large|xlarge)(?:-up)?)$")
 #: Inline styles that hide an element: not displayed, invisible, or pushed off-screen (link spam, SEO text).
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|"
                            r"(?:left|top|text-indent|margin-left)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|em|rem)|"
@@ -279,7 +284,10 @@ def is_hidden(el: Any) -> bool:
     if style and _HIDING_STYLE.search(style) is not None:
         return True
     cls = el.get("class")
-    return bool(cls) and not HIDING_CLASSES.isdisjoint(cls.lower().split())
+    if not cls:
+        return False
+    tokens = cls.lower().split()
+    return not HIDING_CLASSES.isdisjoint(tokens) and not any(_SHOWN_AT.match(t) for t in tokens)
 
 
 # ---------------------------------------------------------------- reader comments
