@@ -34,6 +34,7 @@ _ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
 
 
 def norm_space(text: str | None) -> str:
+    """Text with spaces collapsed and doubly escaped entities decoded."""
     text = text or ""
     if "&" in text and _ENTITY.search(text):  # metadata escaped twice by the CMS ("&#163;", "&amp;")
         text = html_lib.unescape(text)
@@ -62,6 +63,7 @@ class Page:
 
     @classmethod
     def parse(cls, html: bytes | str, url: str, content_type: str | None = None) -> "Page":
+        """Decode, parse and index one page; ``PageError`` if it is not HTML."""
         text = clean_markup(html, content_type)
         parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
                                       default_doctype=False)
@@ -86,10 +88,12 @@ class Page:
 
     @property
     def body(self) -> Any:
+        """The <body> element (the whole document when it has none)."""
         body = self.doc.find("body")
         return body if body is not None else self.doc
 
     def first_meta(self, *names: str) -> str | None:
+        """The first non-empty value of the named meta tags."""
         for name in names:
             for value in self.meta.get(name, ()):
                 if value.strip():
@@ -97,9 +101,11 @@ class Page:
         return None
 
     def all_meta(self, *names: str) -> list[str]:
+        """Every non-empty value of the named meta tags."""
         return [v.strip() for n in names for v in self.meta.get(n, ()) if v.strip()]
 
     def ld_of_type(self, types: Iterable[str]) -> list[dict]:
+        """JSON-LD objects of any of the given types."""
         wanted = {t.lower() for t in types}
         return [o for o in self.ld if ld_types(o) & wanted]
 
@@ -132,6 +138,7 @@ def _collect_meta(doc: Any) -> dict[str, list[str]]:
 
 
 def ld_types(obj: dict) -> set[str]:
+    """The lower-cased schema.org types of a JSON-LD object."""
     t = obj.get("@type")
     if isinstance(t, str):
         return {t.lower().rsplit("/", 1)[-1]}
@@ -234,6 +241,7 @@ def class_id(el: Any) -> str:
 
 
 def ld_text(value: Any) -> str | None:
+    """The text of a JSON-LD value (a string, the first of a list, a name or @value)."""
     if isinstance(value, str):
         return norm_space(value) or None
     if isinstance(value, list) and value:
@@ -253,6 +261,7 @@ def compiled(selector: str) -> CSSSelector | None:
 
 
 def css(doc: Any, selector: str) -> list[Any]:
+    """Elements matching a CSS selector (compiled once); none for a bad selector."""
     sel = compiled(selector)
     if sel is None:
         return []

@@ -99,6 +99,7 @@ class Rules:
         return found
 
     def names(self) -> list[str]:
+        """The group names, in order."""
         return [g.name for g in self.groups]
 
     def class_group(self, key: str) -> str | None:
@@ -213,6 +214,7 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
 
 
 def rules_from_dict(data: dict[str, Any]) -> Rules:
+    """Compile a parsed vocabulary (``{group: table}``)."""
     return Rules(tuple(compile_group(name, table) for name, table in data.items() if isinstance(table, dict)))
 
 
