@@ -1,6 +1,6 @@
 """ExtractPipeline: ``FetchedPage`` -> ``ExtractedPage`` (metadata, main content, clean body).
 
-The work is done by the pure ``pipelines.article.extract_page``; this component only wires it to
+The work is done by the pure ``crawler.extraction.extract_page``; this component only wires it to
 Scrapy: it passes the site and feed entry, counts boilerplate hits as stats, and drops a page
 that cannot be read.
 """
@@ -13,8 +13,8 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.extraction import ExtractError, extract_page
 from crawler.items import ExtractedPage, FetchedPage
-from pipelines.article import ExtractError, extract_page
 from pipelines.outcome import PageOutcome
 
 #: More markup than this, once scripts, styles, comments and SVG are set aside, is not an article
@@ -52,7 +52,8 @@ class ExtractPipeline:
             raise PageOutcome("too-large", f"{size} bytes of markup besides scripts and styles; not an article page")
         stats: Counter[str] = Counter()
         try:
-            extracted = extract_page(item.body, item.url, site=self.sites[item.site], entry=item.entry, stats=stats)
+            extracted = extract_page(item.body, item.url, site=self.sites[item.site], entry=item.entry, stats=stats,
+                                     headers={"Content-Type": item.content_type})
         except ExtractError as exc:
             raise PageOutcome("parse-error", str(exc), retry=True) from None
         finally:

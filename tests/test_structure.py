@@ -13,9 +13,6 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGES = ("crawler", "spiders", "pipelines")
-#: The extraction library, being moved to crawler/extraction/ by issue 8: it keeps its size and
-#: its spiders <-> pipelines imports until then.
-EXTRACTION = {"spiders/extract.py", "pipelines/clean.py", "pipelines/article.py", "crawler/extractcmd.py"}
 #: The leaf core: standard library and other leaf modules only.
 LEAF = {"crawler/config.py", "crawler/items.py", "crawler/urls.py", "crawler/store.py", "crawler/export.py",
         "crawler/schedule.py", "crawler/text.py", "crawler/decisions.py", "crawler/state.py",
@@ -52,12 +49,12 @@ def imports(path: Path, *, top_level_only: bool = False) -> set[str]:
     return out
 
 
-@pytest.mark.parametrize("rel", sorted(set(modules()) - EXTRACTION))
+@pytest.mark.parametrize("rel", sorted(modules()))
 def test_no_module_over_600_lines(rel):
     assert len(modules()[rel].read_text().splitlines()) <= MAX_LINES
 
 
-@pytest.mark.parametrize("rel", sorted(set(modules()) - EXTRACTION))
+@pytest.mark.parametrize("rel", sorted(modules()))
 def test_spiders_and_pipelines_do_not_import_each_other(rel):
     other = {"spiders": "pipelines", "pipelines": "spiders"}.get(rel.split("/")[0])
     if other:
