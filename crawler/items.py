@@ -60,6 +60,7 @@ ARTICLE_FIELDS: dict[str, str] = {
     "version": "1 for the first version; +1 each time the article's text or dates change.",
     "description": "Standfirst / meta description when the page has one; null otherwise.",
     "feed_url": "The feed the article was found in (null when found otherwise).",
+    "found_via": "How the article was found: 'feed', 'sitemap' or 'archive' (a feed's archive pages).",
     "content_hash": "SHA-256 (first 16 hex digits) of title and body; changes make a new version.",
 }
 

@@ -74,3 +74,18 @@ def make_runner(app: AppConfig, **overrides: Any):
     from crawler.settings import build_settings
 
     return AsyncCrawlerRunner(Settings(build_settings(app, **overrides)))
+
+
+async def run_backfill(runner, app: AppConfig, sites: list[Site], store: Store, *, windows: dict,
+                       mode: str = "backfill", run_key: str, summary: dict[str, dict[str, int]] | None = None
+                       ) -> dict[str, dict[str, int]]:
+    """Walk the sitemaps (or, in ``backfill`` mode, the feed archives) of ``sites`` for their
+    ``windows`` (site id -> ``crawler.backfill.Window``) and store the articles found; return
+    the per-site summary (sitemaps, candidates, in_window, fetched, new, errors, ...)."""
+    from spiders.sitemaps import BackfillSpider
+
+    summary = summary if summary is not None else {}
+    crawler = runner.create_crawler(BackfillSpider)
+    await runner.crawl(crawler, sites=sites, store=store, app=app, windows=windows, mode=mode, run_key=run_key,
+                       summary=summary)
+    return summary

@@ -53,6 +53,7 @@ DEFAULT_REQUEST_HEADERS = {
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.window.WindowPipeline": 250,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.dedupe.DedupePipeline": 400,
     "pipelines.store.StorePipeline": 500,

@@ -119,6 +119,60 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
+    # 3 (issue 9): backfill runs and their sitemaps and candidates (resumable), feed marks and
+    # gaps (gap recovery), poll start times (the daemon's measured cadence)
+    """
+    CREATE TABLE backfill_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL,
+        mode TEXT NOT NULL,
+        started_at REAL NOT NULL,
+        finished_at REAL
+    );
+    CREATE INDEX backfill_runs_key ON backfill_runs(key, finished_at);
+    CREATE TABLE sitemaps (
+        run_id INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        site TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        depth INTEGER NOT NULL DEFAULT 0,
+        lastmod TEXT,
+        state TEXT NOT NULL,
+        detail TEXT,
+        walked_at REAL,
+        PRIMARY KEY (run_id, url)
+    );
+    CREATE TABLE candidates (
+        run_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        site TEXT NOT NULL,
+        url TEXT NOT NULL,
+        published TEXT,
+        via TEXT NOT NULL,
+        state TEXT NOT NULL,
+        PRIMARY KEY (run_id, key)
+    );
+    CREATE TABLE feed_marks (
+        feed_url TEXT PRIMARY KEY,
+        site TEXT NOT NULL,
+        newest_published REAL,
+        marked_at REAL NOT NULL
+    );
+    CREATE TABLE gaps (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site TEXT NOT NULL,
+        feed_url TEXT,
+        since REAL NOT NULL,
+        detected_at REAL NOT NULL,
+        recovered_at REAL,
+        recovered INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE poll_starts (
+        feed_url TEXT NOT NULL,
+        started_at REAL NOT NULL
+    );
+    CREATE INDEX poll_starts_feed ON poll_starts(feed_url, started_at);
+    """,
 ]
 
 #: Outcomes after which a page is not fetched again by a normal poll.
@@ -452,3 +506,129 @@ class Store:
 
     def articles_per_site(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute("SELECT site, count(*) FROM articles GROUP BY site")}
+
+    # ------------------------------------------------------------ backfill, gaps, cadence (issue 9)
+    def backfill_run(self, key: str, mode: str) -> tuple[int, bool]:
+        """The unfinished run with this key (resumed: True), or a new one."""
+        with self.transaction():
+            row = self.db.execute("SELECT id FROM backfill_runs WHERE key=? AND finished_at IS NULL "
+                                  "ORDER BY id DESC LIMIT 1", (key,)).fetchone()
+            if row:
+                return row["id"], True
+            cur = self.db.execute("INSERT INTO backfill_runs(key, mode, started_at) VALUES (?,?,?)",
+                                  (key, mode, time.time()))
+            return int(cur.lastrowid), False
+
+    def finish_backfill_run(self, run_id: int) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE backfill_runs SET finished_at=? WHERE id=?", (time.time(), run_id))
+
+    def add_sitemaps(self, run_id: int, rows: Iterable[tuple[str, str, str, int, str | None]]) -> list[dict[str, Any]]:
+        """Queue (url, site, kind, depth, lastmod) documents of a run; return the newly queued ones."""
+        with self.transaction():
+            return self._add_sitemaps(run_id, rows)
+
+    def _add_sitemaps(self, run_id: int, rows: Iterable[tuple[str, str, str, int, str | None]]) -> list[dict[str, Any]]:
+        added = []
+        for url, site, kind, depth, lastmod in rows:
+            cur = self.db.execute("INSERT OR IGNORE INTO sitemaps(run_id, url, site, kind, depth, lastmod, state) "
+                                  "VALUES (?,?,?,?,?,?, 'pending')", (run_id, url, site, kind, depth, lastmod))
+            if cur.rowcount:
+                added.append({"url": url, "site": site, "kind": kind, "depth": depth, "lastmod": lastmod})
+        return added
+
+    def sitemap_docs(self, run_id: int, *, state: str | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT * FROM sitemaps WHERE run_id=?", [run_id]
+        if state:
+            sql += " AND state=?"
+            params.append(state)
+        return [dict(r) for r in self.db.execute(sql + " ORDER BY rowid", params)]
+
+    def walked(self, run_id: int, url: str, state: str, detail: str | None = None, *,
+               children: Iterable[tuple[str, str, str, int, str | None]] = (),
+               candidates: Iterable[tuple[str, str, str, str | None, str, str]] = ()) -> tuple[list[dict], list[dict]]:
+        """Record a walked document with what it led to, in one transaction.
+
+        ``candidates`` are (key, site, url, date, via, state). Returns the newly queued child
+        documents and the newly added candidates (a URL seen in two sitemaps counts once).
+        """
+        with self.transaction():
+            kids = self._add_sitemaps(run_id, children)
+            added = []
+            for key, site, url, published, via, cstate in candidates:
+                cur = self.db.execute("INSERT OR IGNORE INTO candidates(run_id, key, site, url, published, via, state) "
+                                      "VALUES (?,?,?,?,?,?,?)", (run_id, key, site, url, published, via, cstate))
+                if cur.rowcount:
+                    added.append({"key": key, "site": site, "url": url, "published": published, "via": via,
+                                  "state": cstate})
+            self.db.execute("UPDATE sitemaps SET state=?, detail=?, walked_at=? WHERE run_id=? AND url=?",
+                            (state, detail, time.time(), run_id, url))
+        return kids, added
+
+    def run_candidates(self, run_id: int, states: Iterable[str] = ("due", "undated")) -> list[dict[str, Any]]:
+        wanted = list(states)
+        sql = "SELECT * FROM candidates WHERE run_id=? AND state IN (%s) ORDER BY rowid" % ",".join("?" * len(wanted))
+        return [dict(r) for r in self.db.execute(sql, (run_id, *wanted))]
+
+    def run_counts(self, run_id: int) -> dict[str, dict[str, int]]:
+        """Per site: sitemaps walked and candidates by state, for the backfill summary."""
+        out: dict[str, dict[str, int]] = {}
+        for site, kind, state, n in self.db.execute(
+                "SELECT site, kind, state, count(*) FROM sitemaps WHERE run_id=? GROUP BY site, kind, state", (run_id,)):
+            if state == "walked":
+                out.setdefault(site, {}).setdefault(f"{kind}_walked", 0)
+                out[site][f"{kind}_walked"] += n
+        for site, state, n in self.db.execute(
+                "SELECT site, state, count(*) FROM candidates WHERE run_id=? GROUP BY site, state", (run_id,)):
+            out.setdefault(site, {})[f"candidates_{state}"] = n
+        return out
+
+    def feed_mark(self, feed_url: str) -> dict[str, Any] | None:
+        """The newest publication time seen in a feed by earlier polls (None: never read)."""
+        row = self.db.execute("SELECT * FROM feed_marks WHERE feed_url=?", (feed_url,)).fetchone()
+        return dict(row) if row else None
+
+    def mark_feed(self, feed_url: str, site: str, newest: float | None) -> None:
+        with self.transaction():
+            self.db.execute(
+                "INSERT INTO feed_marks(feed_url, site, newest_published, marked_at) VALUES (?,?,?,?) "
+                "ON CONFLICT(feed_url) DO UPDATE SET marked_at=excluded.marked_at, newest_published="
+                "CASE WHEN feed_marks.newest_published IS NULL THEN excluded.newest_published "
+                "WHEN excluded.newest_published IS NULL THEN feed_marks.newest_published "
+                "ELSE MAX(feed_marks.newest_published, excluded.newest_published) END",
+                (feed_url, site, newest, time.time()))
+
+    def add_gap(self, site: str, feed_url: str | None, since: float) -> int:
+        with self.transaction():
+            cur = self.db.execute("INSERT INTO gaps(site, feed_url, since, detected_at) VALUES (?,?,?,?)",
+                                  (site, feed_url, since, time.time()))
+            return int(cur.lastrowid)
+
+    def open_gaps(self, sites: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Gaps not yet recovered (also those a killed cycle left behind)."""
+        wanted = set(sites) if sites is not None else None
+        return [dict(r) for r in self.db.execute("SELECT * FROM gaps WHERE recovered_at IS NULL ORDER BY id")
+                if wanted is None or r["site"] in wanted]
+
+    def close_gaps(self, ids: Iterable[int], recovered: dict[int, int]) -> None:
+        with self.transaction():
+            for gid in ids:
+                self.db.execute("UPDATE gaps SET recovered_at=?, recovered=? WHERE id=?",
+                                (time.time(), recovered.get(gid, 0), gid))
+
+    def gap_counts(self) -> dict[str, dict[str, int]]:
+        """Per site: gaps detected and articles recovered."""
+        return {r[0]: {"gaps": r[1], "recovered": r[2] or 0} for r in self.db.execute(
+            "SELECT site, count(*), sum(recovered) FROM gaps GROUP BY site")}
+
+    def note_poll_start(self, feed_url: str, started_at: float, keep: int = 50) -> None:
+        with self.transaction():
+            self.db.execute("INSERT INTO poll_starts(feed_url, started_at) VALUES (?,?)", (feed_url, started_at))
+            self.db.execute("DELETE FROM poll_starts WHERE feed_url=? AND started_at < (SELECT min(started_at) FROM "
+                            "(SELECT started_at FROM poll_starts WHERE feed_url=? ORDER BY started_at DESC LIMIT ?))",
+                            (feed_url, feed_url, keep))
+
+    def poll_starts(self, feed_url: str, last: int = 20) -> list[float]:
+        rows = self.db.execute("SELECT started_at FROM poll_starts WHERE feed_url=? ORDER BY started_at DESC LIMIT ?",
+                               (feed_url, last)).fetchall()
+        return sorted(r[0] for r in rows)
