@@ -196,13 +196,15 @@ def print_summary(result, sites: list[Site], errors: dict[str, str] | None = Non
 
     table = Table(title="defwatch crawl", show_lines=False)
     errors = errors or {}
-    for col in ("site", "feeds polled", "feed errors", "new", "updated", "page errors", "last error"):
+    for col in ("site", "feeds polled", "feed errors", "new", "updated", "gaps", "recovered", "page errors",
+                "last error"):
         table.add_column(col, justify="left" if col in ("site", "last error") else "right",
                          overflow="fold" if col == "last error" else "ellipsis")
     for site in sites:
         s = result.summary.get(site.id, {})
         table.add_row(site.id, str(s.get("feeds", 0)), str(s.get("feed_errors", 0)), str(s.get("new", 0)),
-                      str(s.get("updated", 0)), str(s.get("errors", 0)), (errors.get(site.id) or "")[:80])
+                      str(s.get("updated", 0)), str(s.get("gaps", 0)), str(s.get("recovered", 0)),
+                      str(s.get("errors", 0)), (errors.get(site.id) or "")[:80])
     console = Console(stderr=False, width=160)
     console.print(table)
     console.print(f"feeds polled {result.feeds_polled}, failed {result.feeds_failed}; "

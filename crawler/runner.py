@@ -62,6 +62,7 @@ async def run_cycle(runner, app: AppConfig, sites: list[Site], store: Store, *, 
     await runner.crawl(crawler, sites=sites, store=store, app=app, force=force, all_feeds=all_feeds, interval=interval,
                        summary=result.summary)
     result.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+    await recover_gaps(runner, app, sites, store, result.summary)
     if out is not None:
         result.exported = append_pending(store, out)
     return result
@@ -89,3 +90,37 @@ async def run_backfill(runner, app: AppConfig, sites: list[Site], store: Store, 
     await runner.crawl(crawler, sites=sites, store=store, app=app, windows=windows, mode=mode, run_key=run_key,
                        summary=summary)
     return summary
+
+
+async def recover_gaps(runner, app: AppConfig, sites: list[Site], store: Store,
+                       summary: dict[str, dict[str, int]]) -> None:
+    """Close the open feed gaps of ``sites`` from their sitemaps (never the archive).
+
+    The window of a site runs from the newest entry its feeds showed before the gap to now, so
+    no article older than the previous poll's newest entry is fetched. ``summary`` gets
+    ``gaps`` and ``recovered`` (articles stored by the recovery) per site.
+    """
+    from datetime import datetime, timezone
+
+    from crawler.backfill import Window
+
+    open_gaps = store.open_gaps(s.id for s in sites)
+    if not open_gaps:
+        return
+    since: dict[str, float] = {}
+    for gap in open_gaps:
+        since[gap["site"]] = min(since.get(gap["site"], gap["since"]), gap["since"])
+    targets = [s for s in sites if s.id in since]
+    windows = {sid: Window(datetime.fromtimestamp(t, timezone.utc)) for sid, t in since.items()}
+    key = "recover|" + ",".join(f"{g['id']}" for g in open_gaps)
+    found: dict[str, dict[str, int]] = {}
+    await run_backfill(runner, app, targets, store, windows=windows, mode="recover", run_key=key, summary=found)
+    per_site = {sid: found.get(sid, {}).get("new", 0) for sid in since}
+    recovered: dict[int, int] = {}
+    for gap in open_gaps:  # a site's recovered articles are credited to its first open gap
+        recovered[gap["id"]] = per_site.pop(gap["site"], 0)
+    store.close_gaps([g["id"] for g in open_gaps], recovered)
+    for gap in open_gaps:
+        s = summary.setdefault(gap["site"], {})
+        s["gaps"] = s.get("gaps", 0) + 1
+        s["recovered"] = s.get("recovered", 0) + recovered[gap["id"]]

@@ -31,6 +31,7 @@ from crawler.schedule import WEEK, cache_hint, entries_per_week, next_interval, 
 from crawler.store import RETRY_OUTCOMES, Store
 from crawler.urls import canonical_url, url_key
 from spiders.feedparse import FeedError, parse_feed
+from spiders import gaps
 
 logger = logging.getLogger(__name__)
 
@@ -125,6 +126,7 @@ class FeedSpider(scrapy.Spider):
         self.fixed_interval = interval
         self.summary = summary if summary is not None else {}
         self.scheduled: set[str] = set()
+        self.cycle_started = time.time()  # --interval counts from poll start to poll start (issue 9)
         for site in sites:
             self.summary.setdefault(site.id, {"feeds": 0, "feed_errors": 0, "new": 0, "updated": 0, "errors": 0})
 
@@ -181,6 +183,7 @@ class FeedSpider(scrapy.Spider):
         site = self.sites[meta["site"]]
         feed_url = meta["feed_url"]
         self.count(site.id, "feeds")
+        gaps.note_poll_start(self.store, feed_url, response)
         state = self.store.feed(feed_url) or {}
         headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         if response.status == 304:
@@ -213,6 +216,7 @@ class FeedSpider(scrapy.Spider):
                            feed_url, parsed.bozo, len(parsed.entries))
         cap = site.poll.max_new_entries or self.app.max_new_entries
         new = 0
+        fresh = gaps.unseen(self.store, entry_keys, site, parsed.entries)
         for entry in parsed.entries:
             try:
                 request = self.entry_request(site, entry)
@@ -229,6 +233,8 @@ class FeedSpider(scrapy.Spider):
             yield request
         if new:
             self.stat("entries/new", new)
+        if gaps.watch(self.store, site, feed_url, parsed.entries, fresh) is not None:
+            self.stat("feeds/gap")
         hint = max(filter(None, [parsed.ttl_seconds, cache_hint(headers)]), default=None)
         self.finish_feed(site, feed_url, "200", headers=headers, new_items=new, hint=hint, entries=parsed.entries,
                          error=f"bozo: {parsed.bozo}" if parsed.bozo else None, **validators)
@@ -237,6 +243,7 @@ class FeedSpider(scrapy.Spider):
         meta = failure.request.meta["dw"]
         outcome, detail = classify_failure(failure)
         self.count(meta["site"], "feeds")
+        gaps.note_poll_start(self.store, meta["feed_url"], None)
         self.stat(f"feeds/error/{outcome}")
         logger.warning("feed %s: %s", meta["feed_url"], detail)
         self.finish_feed(self.sites[meta["site"]], meta["feed_url"], "error", error=f"{outcome}: {detail}")
@@ -283,7 +290,8 @@ class FeedSpider(scrapy.Spider):
                 interval = min(interval, site.poll.min_interval or self.app.min_interval)
         values: dict[str, Any] = {
             "last_poll_at": now, "last_status": result, "last_error": error, "failures": failures,
-            "next_poll_at": now + interval, "interval": interval, "min_interval_hint": kept_hint,
+            "next_poll_at": (self.cycle_started if self.fixed_interval is not None else now) + interval,
+            "interval": interval, "min_interval_hint": kept_hint,
             "polls": state.get("polls", 0) + 1,
         }
         if new_items:
