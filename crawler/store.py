@@ -555,11 +555,11 @@ class Store:
         with self.transaction():
             kids = self._add_sitemaps(run_id, children)
             added = []
-            for key, site, url, published, via, cstate in candidates:
+            for key, site, page_url, published, via, cstate in candidates:
                 cur = self.db.execute("INSERT OR IGNORE INTO candidates(run_id, key, site, url, published, via, state) "
-                                      "VALUES (?,?,?,?,?,?,?)", (run_id, key, site, url, published, via, cstate))
+                                      "VALUES (?,?,?,?,?,?,?)", (run_id, key, site, page_url, published, via, cstate))
                 if cur.rowcount:
-                    added.append({"key": key, "site": site, "url": url, "published": published, "via": via,
+                    added.append({"key": key, "site": site, "url": page_url, "published": published, "via": via,
                                   "state": cstate})
             self.db.execute("UPDATE sitemaps SET state=?, detail=?, walked_at=? WHERE run_id=? AND url=?",
                             (state, detail, time.time(), run_id, url))
