@@ -6,6 +6,7 @@ live output when there is one.
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from crawler.store import Store
 
 ASYNCIO_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
 logger = logging.getLogger(__name__)
+#: How often a cycle with a live output appends what it has stored so far.
+FLUSH_SECONDS = 0.5
 
 
 def install_asyncio_reactor() -> None:
@@ -59,13 +62,29 @@ async def run_cycle(runner, app: AppConfig, sites: list[Site], store: Store, *, 
 
     result = CycleResult()
     crawler = runner.create_crawler(FeedSpider)
-    await runner.crawl(crawler, sites=sites, store=store, app=app, force=force, all_feeds=all_feeds, interval=interval,
-                       summary=result.summary)
-    result.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
-    await recover_gaps(runner, app, sites, store, result.summary)
+    # Records reach the live output while the cycle runs, not when its slowest host is done: on
+    # a Crawl-delay site the last page of a cycle comes seconds after the first (issue 9).
+    flusher = asyncio.ensure_future(_flush_while_crawling(store, out, result)) if out is not None else None
+    try:
+        await runner.crawl(crawler, sites=sites, store=store, app=app, force=force, all_feeds=all_feeds,
+                           interval=interval, summary=result.summary)
+        result.stats = dict(crawler.stats.get_stats()) if crawler.stats else {}
+        await recover_gaps(runner, app, sites, store, result.summary)
+    finally:
+        if flusher is not None:
+            flusher.cancel()
     if out is not None:
-        result.exported = append_pending(store, out)
+        result.exported += append_pending(store, out)
     return result
+
+
+async def _flush_while_crawling(store: Store, out: Path, result: CycleResult) -> None:
+    """Append stored records to ``out`` every ``FLUSH_SECONDS`` until cancelled."""
+    from crawler.export import append_pending
+
+    while True:
+        await asyncio.sleep(FLUSH_SECONDS)
+        result.exported += append_pending(store, out)
 
 
 def make_runner(app: AppConfig, **overrides: Any):

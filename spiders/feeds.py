@@ -295,7 +295,7 @@ class FeedSpider(scrapy.Spider):
                 interval = min(interval, site.poll.min_interval or self.app.min_interval)
         values: dict[str, Any] = {
             "last_poll_at": now, "last_status": result, "last_error": error, "failures": failures,
-            "next_poll_at": (self.cycle_started if self.fixed_interval is not None else now) + interval,
+            "next_poll_at": self.poll_base(state, interval, now) + interval,
             "interval": interval, "min_interval_hint": kept_hint,
             "polls": state.get("polls", 0) + 1,
         }
@@ -316,6 +316,15 @@ class FeedSpider(scrapy.Spider):
             values.update(fresh)
         self.store.update_feed(feed_url, **values)
         self.store.log_outcome(site.id, feed_url, "feed", result, error)
+
+    def poll_base(self, state: dict[str, Any], interval: float, now: float) -> float:
+        """What the next poll is counted from: with ``--interval``, the time this poll was due when
+        the cycle started on time (a fixed grid of poll starts, no drift), else the cycle's start;
+        adaptive polling counts from now."""
+        if self.fixed_interval is None:
+            return now
+        due = state.get("next_poll_at") or 0.0
+        return due if 0.0 <= self.cycle_started - due < interval else self.cycle_started
 
     @property
     def _deferred_validators(self) -> dict[str, dict[str, Any]]:
