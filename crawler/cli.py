@@ -1,4 +1,4 @@
-"""The ``defwatch`` command line: crawl | daemon | export | extract | status | schema.
+"""The ``defwatch`` command line: crawl | daemon | backfill | export | extract | status | schema.
 
 Exit codes (also in the README):
   0  success
@@ -75,6 +75,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub.add_parser("schema", help="print the JSON Schema of an exported record")
+
+    p = sub.add_parser("backfill", help="collect every article published in a window, from sitemaps or feed archives")
+    common(p)
+    p.add_argument("--since", required=True, help="first day or time of the window (ISO 8601, inclusive)")
+    p.add_argument("--until", help="end of the window (ISO 8601, exclusive; default: now)")
+    p.add_argument("--out", type=Path, help="write the stored records published in the window to this JSONL file")
+    p.add_argument("--no-progress", action="store_true", help="no progress display")
     return parser
 
 
@@ -225,14 +232,16 @@ def print_summary(result, sites: list[Site], errors: dict[str, str] | None = Non
 
     table = Table(title="defwatch crawl", show_lines=False)
     errors = errors or {}
-    for col in ("site", "feeds polled", "feed errors", "new", "updated", "page errors", "last error"):
+    for col in ("site", "feeds polled", "feed errors", "new", "updated", "gaps", "recovered", "page errors",
+                "last error"):
         # The error is a short phrase (crawler/humane.py): wrapped at spaces, never cut.
         table.add_column(col, justify="left" if col in ("site", "last error") else "right",
                          overflow="fold" if col == "last error" else "ellipsis")
     for site in sites:
         s = result.summary.get(site.id, {})
         table.add_row(site.id, str(s.get("feeds", 0)), str(s.get("feed_errors", 0)), str(s.get("new", 0)),
-                      str(s.get("updated", 0)), str(s.get("errors", 0)), errors.get(site.id) or "")
+                      str(s.get("updated", 0)), str(s.get("gaps", 0)), str(s.get("recovered", 0)),
+                      str(s.get("errors", 0)), errors.get(site.id) or "")
     console = Console(stderr=False, width=160)
     console.print(table)
     console.print(f"feeds polled {result.feeds_polled}, failed {result.feeds_failed}; "
@@ -314,7 +323,32 @@ def cmd_schema(args: argparse.Namespace, app) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
+# ---------------------------------------------------------------- backfill
+
+def cmd_backfill(args: argparse.Namespace, app) -> int:
+    from crawler.backfill import Window, parse_when
+    from crawler.backfillcmd import backfill_once, print_summary, write_window
+
+    try:
+        window = Window(parse_when(args.since), parse_when(args.until) if args.until else None)
+    except ValueError as exc:
+        print(f"defwatch backfill: --since/--until: not an ISO 8601 date or time ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    if window.until is not None and window.until <= window.since:
+        print("defwatch backfill: --until must be after --since", file=sys.stderr)
+        return EXIT_USAGE
+    sites = select_sites(load_sites(args.sites), args.site, args.sites)
+    store = Store(args.db or default_db_path(), writer=True)  # the writer lock is taken before any migration
+    try:
+        summary = backfill_once(app, sites, store, window, progress=not args.no_progress and sys.stderr.isatty())
+        written = write_window(store, args.out, window, sites) if args.out else 0
+    finally:
+        store.close()
+    print_summary(summary, sites, args.out, written)
+    return EXIT_OK
+
+
+COMMANDS = {"backfill": cmd_backfill, "crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
             "status": cmd_status, "schema": cmd_schema}
 
 if __name__ == "__main__":

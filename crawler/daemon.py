@@ -136,6 +136,8 @@ def summarize(cycle: int, result: CycleResult, duration: float) -> dict[str, Any
         "updated": result.updated,
         "pages": stats.get("defwatch/pages/scheduled", 0),
         "page_errors": sum(s.get("errors", 0) for s in result.summary.values()),
+        "gaps": result.total("gaps"),
+        "recovered": result.total("recovered"),
         "exported": result.exported,
         "duration": round(duration, 3),
     }
@@ -166,6 +168,7 @@ class Daemon:
     current: asyncio.Task | None = None
     feed_urls: set[str] = field(default_factory=set)
     site_ids: set[str] = field(default_factory=set)
+    tick_s: float = DEFAULT_TICK
 
     def __post_init__(self) -> None:
         self.feed_urls = {url for site in self.sites for url in site.feeds}
@@ -177,14 +180,28 @@ class Daemon:
         """Whether a configured feed is due or a failed page's retry time has come."""
         return self.store.anything_due(self.feed_urls, self.site_ids, now)
 
+    def next_due(self, horizon: float) -> float | None:
+        """The earliest time, up to ``horizon``, at which a feed or a page retry is due (None: none)."""
+        return self.store.next_due(self.feed_urls, self.site_ids, horizon)
+
     def output(self) -> Path:
         return self.out if self.out is not None else dated_output(self.data_dir)
 
     # ------------------------------------------------------------ the tick job
     async def tick(self) -> None:
         """Run one cycle over the due feeds, if any; log one summary line."""
-        if self.stopping or not self.due(time.time()):
+        if self.stopping:
             return
+        # Start the cycle when the first feed is due, not at the next tick: ``--interval S``
+        # is S seconds between poll starts, with no tick rounding added to every period.
+        now = time.time()
+        due_at = self.next_due(now + self.tick_s)
+        if due_at is None:
+            return
+        if due_at > now:
+            await asyncio.sleep(due_at - now)
+            if self.stopping:
+                return
         from crawler.runner import run_cycle
 
         self.cycles += 1
@@ -288,7 +305,7 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
     async def main(reactor: Any) -> None:
         runner = make_runner(app, store=store.path, sites=sites, interval=interval)
         daemon = Daemon(app, sites, store, runner, out=out.resolve() if out else None, interval=interval,
-                        data_dir=data)
+                        data_dir=data, tick_s=tick)
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
         scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from crawler.dates import iso_timestamp
 from crawler.items import Article, FeedEntry
 from crawler.schedule import cache_hint, next_interval
 from crawler.state import PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState
@@ -28,17 +29,22 @@ HANDLED_OUTCOMES = SETTLED_OUTCOMES | {"stored", "duplicate"}
 
 # ---------------------------------------------------------------- entries
 
-def stamp_moved(known: EntryState, entry: FeedEntry) -> bool:
+def stamp_moved(known: EntryState, entry: FeedEntry, fetched_at: float | None = None) -> bool:
     """Whether a known entry changed since it was handled: its dates or content moved.
 
     The same post in a second feed (a category feed with excerpts instead of full text) only
     counts as changed when its dates move; content is compared within the feed that recorded it.
+    A second feed without dates (RSS 0.92) never says the post changed, and neither does a
+    date the page was already fetched after (``fetched_at``): one change, one fetch (issue 9).
     """
     if entry.stamp is None or known.updated in (None, entry.stamp):
         return False
     assert known.updated is not None
     if known.feed_url and known.feed_url != entry.feed_url:
-        return known.updated.split("|", 1)[0] != entry.stamp.split("|", 1)[0]
+        date = entry.stamp.split("|", 1)[0]
+        if not date or (fetched_at is not None and (iso_timestamp(date) or float("inf")) <= fetched_at):
+            return False
+        return known.updated.split("|", 1)[0] != date
     return True
 
 
@@ -74,7 +80,7 @@ def decide_entry(known: EntryState | None, page: PageState | None, entry: FeedEn
     if page and page.outcome == "gone" and page.attempts < GONE_MAX_ATTEMPTS and not retry_pending(page, now):
         return Decision("fetch", page_key, stat="gone_recheck")
     if known is not None:
-        if not force and not stamp_moved(known, entry):
+        if not force and not stamp_moved(known, entry, page.fetched_at if page else None):
             # Already handled; remember any new identity (a changed GUID, a second feed).
             return Decision("remember", page_key, stamp=known.updated, stat="known")
         if page and page.outcome in SETTLED_OUTCOMES:
@@ -143,8 +149,18 @@ class PollPlan:
     deferred: Mapping[str, str | None] = field(default_factory=dict)
 
 
+def poll_base(state: FeedState, interval: float, now: float, bounds: PollBounds, cycle_started: float | None) -> float:
+    """What the next poll is counted from: with ``--interval``, the time this poll was due when
+    the cycle started on time (a fixed grid of poll starts, no drift), else the cycle's start;
+    adaptive polling counts from now (issue 9)."""
+    if bounds.fixed_interval is None or cycle_started is None:
+        return now
+    due = state.next_poll_at or 0.0
+    return due if 0.0 <= cycle_started - due < interval else cycle_started
+
+
 def plan_poll(state: FeedState, result: PollResult, now: float, bounds: PollBounds, *,
-              rng: random.Random | None = None) -> PollPlan:
+              rng: random.Random | None = None, cycle_started: float | None = None) -> PollPlan:
     """The feed's next state after ``result``: its schedule (see ``crawler.schedule``) and validators.
 
     A 304 or an unchanged body reuses the stored <ttl> hint. Validators of a poll that found new
@@ -180,7 +196,7 @@ def plan_poll(state: FeedState, result: PollResult, now: float, bounds: PollBoun
                                    ("body_hash", result.body_hash)) if v is not None}
     new_state = replace(
         state, last_poll_at=now, last_status=result.status, last_error=result.error, failures=failures,
-        next_poll_at=now + interval, interval=interval, min_interval_hint=kept_hint, polls=state.polls + 1)
+        next_poll_at=poll_base(state, interval, now, bounds, cycle_started) + interval, interval=interval, min_interval_hint=kept_hint, polls=state.polls + 1)
     if result.new_items:
         new_state = replace(new_state, last_new_at=now, items_total=state.items_total + result.new_items)
     deferred: dict[str, str | None] = {}

@@ -71,6 +71,12 @@ class PageTarget:
     entry: FeedEntry | None = None
     feed_url: str | None = None
     refetch: bool = False
+    #: How the page was found: "feed", "sitemap" or "archive" (the record's ``found_via``).
+    found_via: str = "feed"
+    #: A backfill's window ``(since, until)`` in ISO 8601 (``pipelines/window.py``); None: any date.
+    window: tuple[str, str | None] | None = None
+    #: The date the sitemap gave the page, when its own date is unknown.
+    sitemap_date: str | None = None
 
     @property
     def entry_keys(self) -> list[str]:
@@ -91,6 +97,10 @@ class FetchedPage:
     feed_url: str | None
     refetch: bool = False
     http_status: int = 200
+    #: As ``PageTarget``: how the page was found, a backfill's window and the sitemap's date.
+    found_via: str = "feed"
+    window: tuple[str, str | None] | None = None
+    sitemap_date: str | None = None
 
     @property
     def entry_keys(self) -> list[str]:
@@ -177,6 +187,8 @@ class Article:
     """The feed the article was found in (null when found otherwise)."""
     content_hash: str = ""
     """First 16 hex digits of the SHA-256 of title, body, published and updated (not the fetch time); a change makes a new version."""
+    found_via: str = "feed"
+    """How the article was found: 'feed', 'sitemap' or 'archive' (a feed's archive pages)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -65,6 +65,7 @@ ITEM_PIPELINES = {
     "pipelines.outcome.OutcomePipeline": 50,
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.window.WindowPipeline": 250,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.dedupe.DedupePipeline": 400,
     "pipelines.store.StorePipeline": 500,

@@ -85,3 +85,58 @@ class EntryState:
     updated: str | None = None
     feed_url: str | None = None
     seen_at: float = 0.0
+
+
+# ---------------------------------------------------------------- backfill, gaps (issue 9)
+
+@dataclass(frozen=True)
+class SitemapDoc:
+    """A document a backfill run walks (table ``sitemaps``): robots.txt, a sitemap or an archive page."""
+
+    url: str
+    site: str
+    #: "robots", "sitemap" or "archive".
+    kind: str
+    depth: int = 0
+    lastmod: str | None = None
+    #: "pending", "walked", "missing" or "error".
+    state: str = "pending"
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An article URL a backfill run found (table ``candidates``), decided before any fetch."""
+
+    key: str
+    site: str
+    url: str
+    #: The date the sitemap or archive gave (ISO 8601), if any.
+    published: str | None
+    #: "sitemap" or "archive": becomes the record's ``found_via``.
+    via: str
+    #: "due" (fetch), "undated" (fetch; the extracted date decides) or "out" (outside the window).
+    state: str
+
+
+@dataclass(frozen=True)
+class FeedMark:
+    """The newest publication time a feed showed in earlier polls (table ``feed_marks``)."""
+
+    feed_url: str
+    site: str
+    newest_published: float | None
+    marked_at: float
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A poll that may have missed posts (table ``gaps``); recovered from sitemaps since ``since``."""
+
+    id: int
+    site: str
+    feed_url: str | None
+    since: float
+    detected_at: float
+    recovered_at: float | None = None
+    recovered: int = 0

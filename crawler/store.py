@@ -8,7 +8,8 @@ A leaf module (standard library only). Tables:
 * ``articles`` the latest version of each article (record JSON) + ``exported_version``;
 * ``versions`` every version of every article;
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
-* ``outputs``  the committed size of each live JSONL output (crash-safe appends).
+* ``outputs``  the committed size of each live JSONL output (crash-safe appends);
+* backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9).
 
 The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
 takes the writer lock first, so two writers never race in a migration). Each article is written
@@ -33,6 +34,7 @@ from typing import IO, Any
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
+from crawler.store_backfill import MIGRATION_V3, BackfillStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
@@ -130,6 +132,9 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
+    # 3 (issue 9): backfill runs, their sitemaps and candidates (resumable), feed marks and gaps
+    # (gap recovery), poll start times (the daemon's measured cadence)
+    MIGRATION_V3,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -149,7 +154,7 @@ class PendingExport:
     article: Article
 
 
-class Store:
+class Store(BackfillStore):
     """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
 
     ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations

@@ -40,6 +40,20 @@ def test_second_feed_with_other_content_is_not_a_change():
     assert not stamp_moved(known(updated=None, feed_url=None), entry())
 
 
+def test_one_change_one_fetch_across_feeds():
+    """Issue 9: an undated second feed never marks a post changed, and a date the page was
+    fetched after does not bring it back."""
+    category = "https://ex.com/category/army/feed/"
+    assert not stamp_moved(known(), entry(feed=category, stamp="|cccc"))   # RSS 0.92: no date
+    moved = entry(feed=category, stamp="2024-10-03T10:00:00+00:00|cccc")
+    fetched_after = 1_727_949_600.0 + 60  # 2024-10-03T10:01:00Z
+    assert not stamp_moved(known(), moved, fetched_after)
+    assert stamp_moved(known(), moved, fetched_after - 3600)
+    stored = PageState(key="ex.com/post", site="ex", url="https://ex.com/post/", outcome="stored", attempts=1,
+                       fetched_at=fetched_after)
+    assert decide_entry(known(), stored, moved, NOW, link_key="ex.com/post").action == "remember"
+
+
 def decide(k, p, e=None, force=False):
     return decide_entry(k, p, e or entry(), NOW, link_key="ex.com/post", force=force)
 

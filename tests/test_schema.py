@@ -10,7 +10,7 @@ from crawler.items import ARTICLE_FIELDS, Article, article_json_schema
 from pipelines.normalize import content_hash
 
 README_FIELDS = ("id", "url", "site", "title", "authors", "published", "updated", "lang", "tags", "body",
-                 "fetched_at", "version", "description", "feed_url", "content_hash")
+                 "fetched_at", "version", "description", "feed_url", "content_hash", "found_via")
 
 
 def sample() -> Article:
