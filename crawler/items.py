@@ -61,6 +61,11 @@ ARTICLE_FIELDS: dict[str, str] = {
     "description": "Standfirst / meta description when the page has one; null otherwise.",
     "feed_url": "The feed the article was found in (null when found otherwise).",
     "content_hash": "SHA-256 (first 16 hex digits) of title and body; changes make a new version.",
+    "story": "Story id: the id of the first stored record of the event this article reports; never changes silently.",
+    "story_first_url": "URL of the story's first reporter (its earliest published article).",
+    "story_first_site": "Site id of the story's first reporter.",
+    "story_first_published": "Publication time of the story's first reporter, ISO 8601; null when unknown.",
+    "story_size": "Number of articles in the story when this record was written (1: no other outlet yet).",
 }
 
 
@@ -71,9 +76,9 @@ def article_json_schema() -> dict[str, Any]:
     for name, doc in ARTICLE_FIELDS.items():
         if name in ("authors", "tags"):
             spec: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
-        elif name == "version":
+        elif name in ("version", "story_size"):
             spec = {"type": "integer", "minimum": 1}
-        elif name in ("published", "updated", "description", "feed_url", "lang", "title"):
+        elif name in ("published", "updated", "description", "feed_url", "lang", "title", "story_first_published"):
             spec = dict(nullable_str)
         else:
             spec = {"type": "string"}

@@ -119,6 +119,44 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
+    "-- v3: reserved (issue 9)",
+    # 4: story clusters (issue 10; crawler/stories/index.py says what each table holds)
+    """
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        first_article TEXT,
+        first_url TEXT,
+        first_site TEXT,
+        first_published TEXT,
+        first_ts REAL,
+        size INTEGER NOT NULL DEFAULT 0,
+        last_ts REAL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX stories_last ON stories(last_ts);
+    CREATE TABLE story_articles (
+        rid INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL UNIQUE,
+        story TEXT NOT NULL,
+        ts REAL NOT NULL,
+        sig BLOB NOT NULL,
+        facts TEXT NOT NULL,
+        url TEXT,
+        site TEXT,
+        published TEXT
+    );
+    CREATE INDEX story_articles_story ON story_articles(story, ts);
+    CREATE TABLE story_keys (key INTEGER NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (key, rid)) WITHOUT ROWID;
+    CREATE TABLE story_facts (fact INTEGER NOT NULL, ts REAL NOT NULL, rid INTEGER NOT NULL,
+                              PRIMARY KEY (fact, ts, rid)) WITHOUT ROWID;
+    CREATE TABLE story_df (fact INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+    CREATE TABLE story_merges (
+        merged TEXT PRIMARY KEY,
+        into_story TEXT NOT NULL,
+        at REAL NOT NULL,
+        by_article TEXT
+    );
+    """,
 ]
 
 #: Outcomes after which a page is not fetched again by a normal poll.
@@ -363,6 +401,7 @@ class Store:
                     record["published"] = record.get("published") or previous.get("published")
                     if not record.get("updated"):
                         record["updated"] = record["fetched_at"]
+                record.update(self._join_story(record))  # issue 10: in the article's transaction
                 text = json.dumps(record, ensure_ascii=False, sort_keys=False)
                 self.db.execute(
                     "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
@@ -452,3 +491,72 @@ class Store:
 
     def articles_per_site(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute("SELECT site, count(*) FROM articles GROUP BY site")}
+
+    # ------------------------------------------------------------ stories (issue 10)
+    def _join_story(self, record: dict[str, Any]) -> dict[str, Any]:
+        """Place a record being saved in its story; return its story fields.
+
+        Runs inside ``save_article``'s transaction. The other members' records are brought up to
+        date: a new first reporter or a merge gives each a new version (so it is exported
+        again); a new size alone is written in place.
+        """
+        from crawler.stories.index import StoryIndex
+
+        index = StoryIndex(self.db)
+        placement = index.place(record)
+        fields = index.fields(placement.story)
+        self._sync_story_records(index, placement.story, fields, skip=record["id"])
+        return fields
+
+    def _sync_story_records(self, index: Any, story: str, fields: dict[str, Any], *, skip: str) -> None:
+        for aid in index.members(story):
+            if aid == skip:
+                continue
+            row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (aid,)).fetchone()
+            if row is None:
+                continue
+            record = json.loads(row[1])
+            if all(record.get(k) == v for k, v in fields.items()):
+                continue
+            moved = any(record.get(k) != v for k, v in fields.items() if k != "story_size")
+            version = row[0] + 1 if moved else row[0]
+            record.update(fields, version=version)
+            text = json.dumps(record, ensure_ascii=False)
+            self.db.execute("UPDATE articles SET version=?, record=? WHERE id=?", (version, text, aid))
+            if moved:
+                self.db.execute("INSERT OR REPLACE INTO versions(article_id, version, fetched_at, record) "
+                                "VALUES (?,?,?,?)", (aid, version, record["fetched_at"], text))
+
+    def stories(self, *, since: str | None = None, sites: Iterable[str] | None = None) -> list[dict[str, Any]]:
+        """Live stories, newest first, each with its members (id, url, site, published)."""
+        if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name='stories'").fetchone():
+            return []  # a store older than v4, opened read-only
+        sql = "SELECT * FROM stories"
+        params: list[Any] = []
+        if since:
+            from datetime import datetime, timezone
+
+            dt = datetime.fromisoformat(since.replace("Z", "+00:00"))
+            sql += " WHERE last_ts >= ?"
+            params.append((dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp())
+        sql += " ORDER BY last_ts DESC, id"
+        wanted = set(sites or ())
+        out = []
+        for row in self.db.execute(sql, params).fetchall():
+            members = [dict(m) for m in self.db.execute(
+                "SELECT article_id AS id, url, site, published FROM story_articles WHERE story=? ORDER BY ts, rid",
+                (row["id"],))]
+            if wanted and not wanted & {m["site"] for m in members}:
+                continue
+            merged = [r[0] for r in self.db.execute("SELECT merged FROM story_merges WHERE into_story=? ORDER BY at",
+                                                    (row["id"],))]
+            out.append({**dict(row), "members": members, "merged": merged})
+        return out
+
+    def story_counts(self) -> dict[str, int]:
+        q = self.db.execute
+        if not q("SELECT 1 FROM sqlite_master WHERE name='stories'").fetchone():
+            return {"stories": 0, "multi_outlet_stories": 0, "story_merges": 0}  # a store older than v4, read-only
+        return {"stories": q("SELECT count(*) FROM stories").fetchone()[0],
+                "multi_outlet_stories": q("SELECT count(*) FROM stories WHERE size > 1").fetchone()[0],
+                "story_merges": q("SELECT count(*) FROM story_merges").fetchone()[0]}
