@@ -29,7 +29,7 @@ from crawler.stories.signals import fold
 
 # Thousands groups of exactly three digits after "," "." or a (narrow) space; anything else
 # after "," or "." is a decimal part ("1,6" in French, "1.6" in English).
-_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:(?:[,.]|[ \u00a0\u202f])\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![.,]?\d)")
+_NUMBER = re.compile(r"(?<![\w.,])(?<![a-z]-)(\d{1,3}(?:(?:[,.]|[ \u00a0\u202f])\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![.,]?\d)")
 
 _SCALES = [
     (r"(?:mil\s+millones|milliards?|milliarden?|mrd\.?|md|billions?|bn|bln|b)", 1e9),

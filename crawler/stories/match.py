@@ -37,6 +37,7 @@ NEAR = 0.5
 REWRITE = 0.2
 REWRITE_FACTS = 3.0
 SHARED_FACTS = 5.0
+SHARED_SHARE = 0.6
 LEAD_WORDS = 60
 #: Stories open within this window: an article is compared with stored articles at most
 #: this far from it in time (published, or fetched when the page gives no date).
@@ -96,7 +97,7 @@ def profile(record: dict) -> Profile:
     body = record.get("body") or ""
     text = f"{title}.\n\n{body}"
     lead_text = title + ".\n\n" + " ".join(body.split()[:LEAD_WORDS])
-    lead = frozenset(f for f in place_facts(lead_text))
+    lead = frozenset(place_facts(lead_text) | {f for f in date_facts(lead_text)})
     return Profile(sig=signature(f"{title} {body}"), facts=frozenset(extract_facts(text)), lead=lead,
                    ts=record_time(record))
 
@@ -138,8 +139,11 @@ def conflict(a: Profile, b: Profile) -> str | None:
     for dim in da.keys() & db.keys():
         if not _agree(dim, da[dim], db[dim]):
             return dim
-    if a.lead and b.lead and a.lead - b.lead and b.lead - a.lead:
-        return "place"
+    for name, kinds in (("lead-date", ("date", "wd")), ("place", ("pl",))):
+        la = {f for f in a.lead if kind(f) in kinds}
+        lb = {f for f in b.lead if kind(f) in kinds}
+        if la and lb and la - lb and lb - la and (name == "place" or not la & lb):
+            return name
     return None
 
 
@@ -148,6 +152,10 @@ def idf(df: int, n: int) -> float:
     if n <= 1 or df <= 1:
         return 1.0
     return max(0.05, math.log(1 + n / df) / math.log(1 + n))
+
+
+def _worth(facts: Iterable[str], weight: Callable[[str], float]) -> float:
+    return sum(weight(f) for f in facts)
 
 
 def decide(a: Profile, b: Profile, weight: Callable[[str], float]) -> Verdict:
@@ -166,5 +174,9 @@ def decide(a: Profile, b: Profile, weight: Callable[[str], float]) -> Verdict:
         return Verdict(True, "rewrite", j, worth)
     kinds = {kind(f) for f in shared}
     if worth >= SHARED_FACTS and kinds & NAME_KINDS and kinds & NUMBER_KINDS:
-        return Verdict(True, "shared-facts", j, worth)
+        # Share of the poorer side's facts that the other also holds: a rewrite keeps most
+        # of them; another event on the same topic (same programme, same minister) far fewer.
+        smaller = min(_worth(a.facts, weight), _worth(b.facts, weight))
+        if smaller and worth / smaller >= SHARED_SHARE:
+            return Verdict(True, "shared-facts", j, worth)
     return Verdict(False, "weak", j, worth)
