@@ -22,6 +22,7 @@ import argparse
 import itertools
 import json
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -136,7 +137,7 @@ def score(records: list[dict], truth: dict[str, dict], meta: dict, host_site: di
     }
 
 
-def run(web: Path, exe: str, epochs: list[int], timeout: float) -> tuple[list[dict], dict[str, str]]:
+def run(web: Path, exe: list[str], epochs: list[int], timeout: float) -> tuple[list[dict], dict[str, str]]:
     import mockweb
 
     handle = mockweb.start(str(web), port=0)
@@ -147,11 +148,11 @@ def run(web: Path, exe: str, epochs: list[int], timeout: float) -> tuple[list[di
             write_sites(sites, web, handle.sites)
             for e in epochs:
                 handle.set_epoch(e)
-                run = subprocess.run([exe, "crawl", "--sites", str(sites), "--db", str(db)], capture_output=True,
+                run = subprocess.run([*exe, "crawl", "--sites", str(sites), "--db", str(db)], capture_output=True,
                                      text=True, timeout=timeout)
                 if run.returncode != 0:
                     raise SystemExit(f"defwatch crawl failed at epoch {e} (exit {run.returncode}):\n{run.stderr[-3000:]}")
-            run = subprocess.run([exe, "export", "--db", str(db), "--out", str(out)], capture_output=True, text=True,
+            run = subprocess.run([*exe, "export", "--db", str(db), "--out", str(out)], capture_output=True, text=True,
                                  timeout=timeout)
             if run.returncode != 0:
                 raise SystemExit(f"defwatch export failed (exit {run.returncode}):\n{run.stderr[-3000:]}")
@@ -177,14 +178,14 @@ def check(metrics: dict, requires: list[str]) -> list[str]:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--web", type=Path, required=True, help="story web root (with stories.json)")
-    ap.add_argument("--exe", default=str(REPO / ".venv" / "bin" / "defwatch"), help="the defwatch command")
+    ap.add_argument("--exe", default=str(REPO / ".venv" / "bin" / "defwatch"), help="the defwatch command (split like a shell would)")
     ap.add_argument("--epochs", default="0,1,2")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--json", help="also write the figures to this file")
     ap.add_argument("--require", action="append", default=[])
     args = ap.parse_args()
     truth, meta = load_truth(args.web)
-    records, host_site = run(args.web, args.exe, [int(e) for e in args.epochs.split(",")], args.timeout)
+    records, host_site = run(args.web, shlex.split(args.exe), [int(e) for e in args.epochs.split(",")], args.timeout)
     metrics = score(records, truth, meta, host_site)
     for k, v in metrics.items():
         if k.startswith("_"):

@@ -88,9 +88,8 @@ class StoryIndex:
         joinable = [s for s in stories if s not in vetoed]
         if not joinable:
             self.db.execute("INSERT INTO stories(id, created_at, size) VALUES (?,?,0)", (aid, time.time()))
-            rid = self._index(None, aid, aid, record, p)
+            self._index(None, aid, aid, record, p)
             self._refresh(aid)
-            del rid
             return Placement(aid, joined=False)
         target, *others = self._oldest(joinable)
         for other in others:
