@@ -107,10 +107,74 @@ PLACES: dict[str, str] = {
     "crimea": r"crimea|crimee|krim",
     "donbas": r"donbas|donbass|donetsk|donezk|luhansk|lugansk",
 }
-_PLACE_ALTS = sorted(((alt, code) for code, alts in PLACES.items() for alt in alts.split("|")),
-                     key=lambda p: -len(p[0]))
-_PLACE_RE = re.compile(r"(?<![\w-])(" + "|".join(alt for alt, _ in _PLACE_ALTS) + r")(?![\w-])")
-_PLACE_EXACT = [(re.compile(alt), code) for alt, code in _PLACE_ALTS]
+
+
+def _variants(alt: str) -> list[str]:
+    """Spell out the table's few regex forms: ``[oa]``, ``s?``, ``(?:ta)?``; keep a trailing ``\\w*``."""
+    m = re.search(r"\[(\w+)\]|(\w)\?|\(\?:(\w+)\)\?", alt)
+    if not m:
+        return [fold(alt)]
+    head, tail = alt[:m.start()], alt[m.end():]
+    if m.group(1):
+        options = list(m.group(1))
+    elif m.group(2):
+        options = [m.group(2), ""]
+    else:
+        options = [m.group(3), ""]
+    return [v for o in options for v in _variants(head + o + tail)]
+
+
+# Names are looked up word by word: exact, or by stem for the table's "\w*" endings; a
+# phrase ("north korea", "mer noire") is tried first where its first word appears.
+_PLACE_WORD: dict[str, str] = {}
+_PLACE_STEM: dict[str, str] = {}
+_PHRASES: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+for _code, _alts in PLACES.items():
+    for _alt in _alts.split("|"):
+        for _v in _variants(_alt):
+            _words = tuple(_v.split())
+            if len(_words) > 1:
+                _PHRASES.setdefault(_words[0].removesuffix("\\w*"), []).append((_words, _code))
+            elif _v.endswith("\\w*"):
+                _PLACE_STEM[_v[:-3]] = _code
+            else:
+                _PLACE_WORD[_v] = _code
+for _list in _PHRASES.values():
+    _list.sort(key=lambda p: -len(p[0]))
+_STEM_LENGTHS = sorted({len(k) for k in _PLACE_STEM}, reverse=True)
+_WORD_RE = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def _word_is(word: str, pattern: str) -> bool:
+    return word.startswith(pattern[:-3]) if pattern.endswith("\\w*") else word == pattern
+
+
+_PHRASE_STEMS = tuple(k for k, v in _PHRASES.items() if any(p[0].endswith("\\w*") for p, _ in v))
+_STEMS = tuple(_PLACE_STEM)
+
+
+def _phrase_at(words: list[str], i: int) -> tuple[int, str] | None:
+    """The longest table phrase starting at ``words[i]``: (its length, its place)."""
+    w = words[i]
+    options = _PHRASES.get(w)
+    if options is None and w.startswith(_PHRASE_STEMS):
+        options = next(_PHRASES[k] for k in _PHRASE_STEMS if w.startswith(k))
+    for phrase, code in options or ():
+        n = len(phrase)
+        if i + n <= len(words) and all(_word_is(words[i + k], phrase[k]) for k in range(n)):
+            return n, code
+    return None
+
+
+@lru_cache(maxsize=1 << 16)
+def place_code(word: str) -> str | None:
+    """The place a folded word names ("polonais" -> "pl"), or None."""
+    code = _PLACE_WORD.get(word)
+    if code is None and word.startswith(_STEMS):
+        for n in _STEM_LENGTHS:
+            if len(word) >= n and word[:n] in _PLACE_STEM:
+                return _PLACE_STEM[word[:n]]
+    return code
 # Case-sensitive abbreviations of places: "US" must not be the pronoun "us".
 _PLACE_ABBR = {"US": "us", "U.S.": "us", "USA": "us", "EE.UU.": "us", "EEUU": "us", "UK": "gb", "U.K.": "gb",
                "UAE": "ae", "EAU": "ae", "DPRK": "kp", "ROK": "kr", "PRC": "cn", "RPC": "cn", "KSA": "sa"}
@@ -145,14 +209,19 @@ monday tuesday wednesday thursday friday saturday sunday today yesterday tomorro
 def place_facts(text: str) -> set[str]:
     """Countries and capitals named in the text, as ``pl:<code>``."""
     found = {f"pl:{_PLACE_ABBR[m.group(1)]}" for m in _ABBR_RE.finditer(text)}
-    for m in _PLACE_RE.finditer(fold(text)):
-        found.add(f"pl:{_place_code(m.group(1))}")
+    words = _WORD_RE.findall(fold(text))
+    unique = set(words)
+    found.update(f"pl:{_PLACE_WORD[w]}" for w in unique & _PLACE_WORD.keys())
+    found.update(f"pl:{place_code(w)}" for w in unique if w.startswith(_STEMS))
+    firsts = unique & _PHRASES.keys()
+    firsts.update(w for w in unique if w.startswith(_PHRASE_STEMS))
+    if firsts:
+        for i, w in enumerate(words):
+            if w in firsts:
+                hit = _phrase_at(words, i)
+                if hit:
+                    found.add(f"pl:{hit[1]}")
     return found
-
-
-@lru_cache(maxsize=4096)
-def _place_code(name: str) -> str:
-    return next(code for rx, code in _PLACE_EXACT if rx.fullmatch(name))
 
 
 def name_facts(text: str) -> set[str]:
@@ -194,5 +263,5 @@ def name_facts(text: str) -> set[str]:
             facts.add("nm:" + key)
         previous = key
     # A place is a place, not a name: keep its pl: key only.
-    facts = {f for f in facts if not (f.startswith("nm:") and _PLACE_RE.fullmatch(f[3:]))}
+    facts = {f for f in facts if not (f.startswith("nm:") and place_code(f[3:]))}
     return facts | place_facts(text)

@@ -13,7 +13,39 @@ import unicodedata
 from functools import lru_cache
 
 import numpy as np
-from datasketch import MinHash
+
+
+def _import_minhash():
+    """datasketch's MinHash, without running the package's ``__init__``.
+
+    That ``__init__`` imports every sketch datasketch has, and its LSH tuning imports SciPy:
+    0.35 s of CPU in every process, a third of a small crawl, for code we do not use. The
+    submodule is imported under a stand-in parent that is removed at once, so a later
+    ``import datasketch`` anywhere gets the whole package (and this same MinHash class).
+    """
+    import importlib.util
+    import sys
+    import types
+
+    if "datasketch" not in sys.modules:
+        spec = importlib.util.find_spec("datasketch")
+        if spec is not None and spec.submodule_search_locations:
+            stub = types.ModuleType("datasketch")
+            stub.__path__ = list(spec.submodule_search_locations)
+            sys.modules["datasketch"] = stub
+            try:
+                from datasketch.minhash import MinHash as cls
+                return cls
+            except ImportError:
+                pass
+            finally:
+                if sys.modules.get("datasketch") is stub:
+                    del sys.modules["datasketch"]
+    from datasketch import MinHash as cls
+    return cls
+
+
+MinHash = _import_minhash()
 
 #: 64 permutations: a Jaccard estimate within ~0.06, 256 bytes a signature (uint32 values).
 NUM_PERM = 64
@@ -27,10 +59,20 @@ SHINGLE = 3
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+# Letters that NFKD does not decompose into a base letter and an accent.
+_MARKS = re.compile("[\u0300-\u036f]")  # the combining accents of Latin scripts
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "’": "'"})
+_RARE = re.compile("[łøđæœı’]")
+
+
 def fold(text: str) -> str:
-    """Lowercase, without accents: "Ministère" and "ministere" are the same key."""
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch))
+    """Lowercase, without accents: "Ministère" and "ministere", "Łask" and "lask" are the same key."""
+    low = text.casefold()
+    if low.isascii():
+        return low
+    if _RARE.search(low):
+        low = low.translate(_LETTERS)
+    return _MARKS.sub("", unicodedata.normalize("NFKD", low))
 
 
 def words(text: str) -> list[str]:
@@ -51,15 +93,22 @@ def _hash32(data: bytes) -> int:
 
 
 @lru_cache(maxsize=1)
-def _template() -> MinHash:
-    # Built once: a MinHash draws its permutations from a seeded RNG on every construction.
-    return MinHash(num_perm=NUM_PERM, seed=1)
+def _permutations() -> np.ndarray:
+    """datasketch's affine32 permutations (odd ``a``, any ``b``), drawn from BLAKE2b, not numpy's RNG.
+
+    Signatures are stored, so the permutations must never change: a hash of fixed labels is
+    stable across numpy and datasketch versions (and spares importing numpy.random, 25 ms).
+    """
+    words = [int.from_bytes(hashlib.blake2b(f"defwatch-minhash-{i}".encode(), digest_size=8).digest(), "little")
+             for i in range(NUM_PERM)]
+    a = np.array([(w & 0xFFFFFFFF) | 1 for w in words], dtype=np.uint32)
+    b = np.array([w >> 32 for w in words], dtype=np.uint32)
+    return np.array([a, b])
 
 
 def signature(text: str) -> np.ndarray:
     """MinHash signature (``NUM_PERM`` uint32 values) of the text's shingles."""
-    t = _template()
-    m = MinHash(num_perm=NUM_PERM, hashfunc=_hash32, permutations=t.permutations, scheme=t.scheme)
+    m = MinHash(num_perm=NUM_PERM, hashfunc=_hash32, permutations=_permutations(), scheme="affine32")
     sh = shingles(text)
     if sh:
         m.update_batch(sh)
