@@ -28,7 +28,10 @@ def test_money_is_one_fact_in_every_language(text):
                                         ("flog 1.100 Kilometer", "km:1100"), ("about 680 miles", "km:1090"),
                                         ("155mm shells", "mm:155"), ("155 mm", "mm:155"), ("60 tonnes", "t:60"),
                                         ("180 tanks", "num:180"), ("180 chars", "num:180"), ("in 2024", "year:2024"),
-                                        ("€180m plant", "money:eur:1.8e+08"), ("15 %", "pct:15")])
+                                        ("€180m plant", "money:eur:1.8e+08"), ("15 %", "pct:15"),
+                                        ("340 millions d'euros", "money:eur:3.4e+08"), ("340 M€", "money:eur:3.4e+08"),
+                                        ("SEK 6.2bn", "money:kr:6.2e+09"),
+                                        ("6,2 milliards de couronnes suédoises", "money:kr:6.2e+09")])
 def test_units(text, fact):
     assert fact in number_facts(text)
 

@@ -58,11 +58,11 @@ _UNITS = [
     (r"(?:tonnes?|tons?|tonnen|toneladas|t)", "t", 1.0),
     (r"(?:%|percent|per\s+cent|pour\s+cent|prozent|por\s+ciento)", "pct", 1.0),
 ]
-_SCALE_RE = [(re.compile(p + r"(?![\w$€£])"), v) for p, v in _SCALES]
+_SCALE_RE = [(re.compile(p + r"(?!\w)"), v) for p, v in _SCALES]
 _CUR_RE = [(re.compile(p + r"(?![a-z])"), c) for p, c in _CURRENCIES]
 _UNIT_RE = [(re.compile(p + r"(?![a-z])"), u, f) for p, u, f in _UNITS]
-_PREFIX_CUR = re.compile(r"(us\s?\$|a\$|c\$|\$|€|£|₩|¥|₹|usd|eur|gbp|pln|krw)\s?$")
-_JOIN = re.compile(r"^[\s\u00a0\u202f-]*(?:(?:de|d'|of)\s+)?")
+_PREFIX_CUR = re.compile(r"(us\s?\$|a\$|c\$|\$|€|£|₩|¥|₹|usd|eur|gbp|pln|krw|jpy|inr|aud|cad|sek|nok|dkk|chf)\s?$")
+_JOIN = re.compile(r"^[\s\u00a0\u202f-]*(?:de\s+|d['’]\s*|of\s+)?")
 
 MONTHS = {
     1: "january jan janvier janv januar jänner janner enero ene",
