@@ -44,3 +44,13 @@ def rec(aid: str, sample: tuple[str, str], published: str, site: str = "ex", lan
     return {"id": aid, "url": f"https://{site}.example/{aid}", "site": site, "title": title, "authors": [],
             "published": published, "updated": None, "lang": lang, "tags": [], "body": body,
             "fetched_at": "2024-03-15T00:00:00+00:00", "version": 1, "content_hash": f"h-{aid}-{hash(body)}"}
+HIMARS_PL_DE = ("USA genehmigen Verkauf von 18 HIMARS an Polen für 1,6 Milliarden Dollar",
+                "Das US-Außenministerium hat am Dienstag, 12. März, den möglichen Verkauf von 18 Raketenwerfern "
+                "M142 HIMARS samt Ausrüstung an Polen genehmigt. Die geschätzten Kosten liegen bei 1,6 Milliarden "
+                "US-Dollar, teilte die Defense Security Cooperation Agency (DSCA) mit. Hauptauftragnehmer ist "
+                "Lockheed Martin in Grand Prairie, Texas. Warschau baut seine Raketenartillerie seit 2022 aus.")
+HIMARS_PL_ES = ("EE.UU. aprueba la venta de 18 HIMARS a Polonia por 1.600 millones de dólares",
+                "El Departamento de Estado de Estados Unidos aprobó el martes 12 de marzo la posible venta a Polonia "
+                "de 18 lanzacohetes M142 HIMARS y equipos asociados, con un coste estimado de 1.600 millones de "
+                "dólares, según la Defense Security Cooperation Agency (DSCA). Lockheed Martin, de Grand Prairie "
+                "(Texas), será el contratista principal. Varsovia amplía su artillería de cohetes desde 2022.")

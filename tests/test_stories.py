@@ -7,8 +7,8 @@ from crawler.stories.facts import date_facts, number_facts, parse_number
 from crawler.stories.match import KIND_WEIGHT, conflict, decide, kind, profile
 from crawler.stories.names import name_facts, place_facts
 from crawler.stories.signals import band_keys, jaccard, signature
-from stories_samples import (HIMARS_PL, HIMARS_PL_COPY, HIMARS_PL_FR, HIMARS_RO, NK_FRI, NK_TUE, UNRELATED,
-                                   rec)
+from stories_samples import (HIMARS_PL, HIMARS_PL_COPY, HIMARS_PL_DE, HIMARS_PL_ES, HIMARS_PL_FR, HIMARS_RO, NK_FRI,
+                             NK_TUE, UNRELATED, rec)
 
 
 @pytest.mark.parametrize("text, value", [("1,100", 1100), ("1.100", 1100), ("1 100", 1100), ("1\u202f100", 1100),
@@ -78,6 +78,13 @@ def test_copy_and_translation_are_one_event():
     assert decide(_p(HIMARS_PL), _p(HIMARS_PL_COPY), _weight).reason == "near-copy"
     french = decide(_p(HIMARS_PL), _p(HIMARS_PL_FR), _weight)
     assert french.same and french.jaccard < 0.1  # shares names and numbers, not text
+
+
+@pytest.mark.parametrize("version", [HIMARS_PL_FR, HIMARS_PL_DE, HIMARS_PL_ES], ids=["fr", "de", "es"])
+def test_translations_match_the_original_and_not_its_lookalike(version):
+    other = _p(version, "2024-03-12T20:00:00+00:00")
+    assert decide(_p(HIMARS_PL), other, _weight).same
+    assert not decide(_p(HIMARS_RO, "2024-03-14T10:00:00+00:00"), other, _weight).same
 
 
 def test_lookalikes_never_merge_even_with_similar_text():

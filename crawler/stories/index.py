@@ -20,9 +20,10 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from crawler.stories.match import KIND_WEIGHT, WINDOW_DAYS, Profile, decide, idf, kind, profile
+from crawler.stories.match import KIND_WEIGHT, WINDOW_DAYS, Profile, Verdict, decide, idf, kind, profile
 from crawler.stories.signals import band_keys, fact_key, from_blob, to_blob
 
 #: Kinds worth an inverted-index posting: specific enough to find a rewrite by.
@@ -98,7 +99,8 @@ class StoryIndex:
         self._refresh(target)
         return Placement(target, joined=True, merged=others, reasons={s: ",".join(stories[s]) for s in joinable})
 
-    def _judge(self, p: Profile) -> list[tuple[str, object]]:
+    def _judge(self, p: Profile) -> list[tuple[str, Verdict]]:
+        """The verdict on each candidate in the window, with the candidate's story."""
         window = WINDOW_DAYS * 86400
         lo, hi = p.ts - window, p.ts + window
         cand: dict[int, int] = {}
@@ -132,7 +134,8 @@ class StoryIndex:
             out.append((story, decide(p, other, weight)))
         return out
 
-    def _weights(self, p: Profile):
+    def _weights(self, p: Profile) -> Callable[[str], float]:
+        """A fact's worth: its kind's weight times its rarity among the stored articles."""
         facts = list(p.facts)
         keys = {fact_key(f): f for f in facts}
         df: dict[str, int] = {}
