@@ -528,30 +528,32 @@ class Store:
                                 "VALUES (?,?,?,?)", (aid, version, record["fetched_at"], text))
 
     def stories(self, *, since: str | None = None, sites: Iterable[str] | None = None) -> list[dict[str, Any]]:
-        """Live stories, newest first, each with its members (id, url, site, published)."""
+        """Live stories, newest first (by their latest article), each with its members and merges."""
         if not self.db.execute("SELECT 1 FROM sqlite_master WHERE name='stories'").fetchone():
             return []  # a store older than v4, opened read-only
-        sql = "SELECT * FROM stories"
+        sql = ("SELECT s.*, a.article_id, a.url AS a_url, a.site AS a_site, a.published AS a_published "
+               "FROM stories s JOIN story_articles a ON a.story = s.id")
         params: list[Any] = []
         if since:
             from datetime import datetime, timezone
 
             dt = datetime.fromisoformat(since.replace("Z", "+00:00"))
-            sql += " WHERE last_ts >= ?"
+            sql += " WHERE s.last_ts >= ?"
             params.append((dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp())
-        sql += " ORDER BY last_ts DESC, id"
+        sql += " ORDER BY s.last_ts DESC, s.id, a.ts, a.rid"
+        merged: dict[str, list[str]] = {}
+        for m, into in self.db.execute("SELECT merged, into_story FROM story_merges ORDER BY at"):
+            merged.setdefault(into, []).append(m)
+        out: list[dict[str, Any]] = []
+        for row in self.db.execute(sql, params):
+            if not out or out[-1]["id"] != row["id"]:
+                story = {k: row[k] for k in ("id", "first_article", "first_url", "first_site", "first_published",
+                                             "first_ts", "size", "last_ts", "created_at")}
+                out.append({**story, "members": [], "merged": merged.get(row["id"], [])})
+            out[-1]["members"].append({"id": row["article_id"], "url": row["a_url"], "site": row["a_site"],
+                                       "published": row["a_published"]})
         wanted = set(sites or ())
-        out = []
-        for row in self.db.execute(sql, params).fetchall():
-            members = [dict(m) for m in self.db.execute(
-                "SELECT article_id AS id, url, site, published FROM story_articles WHERE story=? ORDER BY ts, rid",
-                (row["id"],))]
-            if wanted and not wanted & {m["site"] for m in members}:
-                continue
-            merged = [r[0] for r in self.db.execute("SELECT merged FROM story_merges WHERE into_story=? ORDER BY at",
-                                                    (row["id"],))]
-            out.append({**dict(row), "members": members, "merged": merged})
-        return out
+        return [s for s in out if not wanted or wanted & {m["site"] for m in s["members"]}]
 
     def story_counts(self) -> dict[str, int]:
         q = self.db.execute

@@ -18,6 +18,7 @@ connection inside the caller's transaction (the article's own).
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import time
 from collections.abc import Callable
@@ -25,6 +26,8 @@ from dataclasses import dataclass, field
 
 from crawler.stories.match import KIND_WEIGHT, WINDOW_DAYS, Profile, Verdict, decide, idf, kind, profile
 from crawler.stories.signals import band_keys, fact_key, from_blob, to_blob
+
+logger = logging.getLogger("defwatch.stories")
 
 #: Kinds worth an inverted-index posting: specific enough to find a rewrite by.
 INDEXED_KINDS = ("id", "nm2", "money", "km", "nmi", "ac", "t", "mm", "date", "nm", "num")
@@ -43,7 +46,6 @@ class Placement:
     story: str
     joined: bool
     merged: list[str] = field(default_factory=list)
-    reasons: dict[str, str] = field(default_factory=dict)
 
 
 def _postings(p: Profile) -> list[str]:
@@ -95,9 +97,11 @@ class StoryIndex:
         target, *others = self._oldest(joinable)
         for other in others:
             self._merge(other, into=target, by=aid)
+        logger.debug("article %s joins story %s (%s)%s", aid, target, ",".join(stories[target]),
+                     f"; merged {', '.join(others)}" if others else "")
         self._index(None, aid, target, record, p)
         self._refresh(target)
-        return Placement(target, joined=True, merged=others, reasons={s: ",".join(stories[s]) for s in joinable})
+        return Placement(target, joined=True, merged=others)
 
     def _judge(self, p: Profile) -> list[tuple[str, Verdict]]:
         """The verdict on each candidate in the window, with the candidate's story."""

@@ -250,8 +250,7 @@ def name_facts(text: str) -> set[str]:
             previous = None
             continue
         key = fold(token).replace("’", "'")
-        if key.endswith("'s"):
-            key = key[:-2]
+        key = key.removesuffix("'s").rstrip("'")
         if key in _STOP or key in _MONTH or key in _WEEKDAY or len(key) < 3:
             previous = None
             continue
