@@ -35,6 +35,8 @@ INDEXED_KINDS = ("id", "nm2", "money", "km", "nmi", "ac", "t", "mm", "date", "nm
 MAX_POSTINGS = 40
 #: A fact held by more stored articles than this within the window is not rare: not followed.
 POSTINGS_CAP = 40
+#: At most this many of an article's facts are looked up in the inverted index (the rarest).
+MAX_QUERIES = 24
 #: At most this many fact candidates (by facts shared) are scored, on top of the LSH ones.
 MAX_CANDIDATES = 30
 
@@ -112,8 +114,12 @@ class StoryIndex:
         for (rid,) in self.db.execute(
                 f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({','.join('?' * len(keys))})", keys):
             cand[rid] = 1000  # an LSH hit is always scored
+        df: dict[str, int] = {}
+        self._df(p.facts, df)
         shared: dict[int, int] = {}
-        for fact in _postings(p):
+        # Only facts some stored article holds can find one; the rarest are asked first.
+        held = sorted((f for f in _postings(p) if df.get(f)), key=lambda f: (df[f], f))
+        for fact in held[:MAX_QUERIES]:
             rids = [r for (r,) in self.db.execute(
                 "SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? LIMIT ?",
                 (fact_key(fact), lo, hi, POSTINGS_CAP + 1))]
@@ -128,30 +134,33 @@ class StoryIndex:
         rows = self.db.execute(
             f"SELECT rid, story, ts, sig, facts FROM story_articles WHERE rid IN ({','.join('?' * len(cand))})",
             list(cand)).fetchall()
-        weight = self._weights(p)
-        out = []
+        others = []
         for rid, story, ts, sig, facts in rows:
-            if abs(ts - p.ts) > window:
-                continue
-            f, lead = json.loads(facts)
-            other = Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)
-            out.append((story, decide(p, other, weight)))
-        return out
+            if abs(ts - p.ts) <= window:
+                f, lead = json.loads(facts)
+                others.append((story, Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)))
+        self._df(set().union(*(o.facts for _, o in others)) if others else set(), df)
+        weight = self._weight(df)
+        return [(story, decide(p, other, weight)) for story, other in others]
 
-    def _weights(self, p: Profile) -> Callable[[str], float]:
-        """A fact's worth: its kind's weight times its rarity among the stored articles."""
-        facts = list(p.facts)
-        keys = {fact_key(f): f for f in facts}
-        df: dict[str, int] = {}
-        for i in range(0, len(facts), 500):
-            chunk = list(keys)[i:i + 500]
+    def _df(self, facts: set[str] | frozenset[str], df: dict[str, int]) -> None:
+        """Add to ``df`` how many stored articles hold each of ``facts`` not in it yet."""
+        keys = {fact_key(f): f for f in facts if f not in df}
+        todo = list(keys)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
             for k, n in self.db.execute(f"SELECT fact, n FROM story_df WHERE fact IN ({','.join('?' * len(chunk))})",
                                         chunk):
                 df[keys[k]] = n
+        for f in keys.values():
+            df.setdefault(f, 0)
+
+    def _weight(self, df: dict[str, int]) -> Callable[[str], float]:
+        """A fact's worth: its kind's weight times its rarity among the stored articles."""
         total = self.db.execute("SELECT coalesce(max(rid), 0) FROM story_articles").fetchone()[0]
 
         def weight(f: str) -> float:
-            return KIND_WEIGHT.get(kind(f), 0.5) * idf(df.get(f, 1), total)
+            return KIND_WEIGHT.get(kind(f), 0.5) * idf(max(df.get(f, 0), 1), total)
         return weight
 
     def _oldest(self, stories: list[str]) -> list[str]:
