@@ -1,4 +1,4 @@
-"""The ``defwatch`` command line: crawl | daemon | backfill | export | extract | status | schema.
+"""The ``defwatch`` command line: crawl | daemon | backfill | export | extract | status | schema | stories.
 
 Exit codes (also in the README):
   0  success
@@ -62,6 +62,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only articles published at or after this ISO date/time")
     p.add_argument("--until", help="only articles published before this ISO date/time")
     p.add_argument("--site", action="append", default=[], metavar="ID", help="only these site ids (repeatable)")
+    p.add_argument("--stories", action="store_true", help="one line per story (its records' ids and URLs) instead")
+
+    p = sub.add_parser("stories", help="stories (one event, many outlets): outlets, first reporter, times; newest first")
+    common(p, sites=False)
+    p.add_argument("--since", help="only stories with an article at or after this ISO date/time")
+    p.add_argument("--site", action="append", default=[], metavar="ID", help="only stories with an article of this site")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = sub.add_parser("extract", help="extract one page (FILE or URL), or JSONL pages from stdin with --jsonl")
     p.add_argument("source", nargs="?", help="an HTML file or an http(s) URL")
@@ -271,6 +278,8 @@ def cmd_export(args: argparse.Namespace, app) -> int:
             print(f"defwatch export: --{flag}: not an ISO 8601 date or time: {getattr(args, flag)!r}", file=sys.stderr)
             return EXIT_USAGE
     store = Store(args.db or default_db_path(), readonly=True)
+    if args.stories:
+        return _export_stories(args, store)
     try:
         n = export_range(store, args.out, since=args.since, until=args.until, sites=args.site or None)
     except OSError as exc:
@@ -282,6 +291,40 @@ def cmd_export(args: argparse.Namespace, app) -> int:
     if args.out != "-":
         print(f"exported {n} articles to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- stories (issue 10)
+
+def _export_stories(args: argparse.Namespace, store: Store) -> int:
+    from crawler.stories.report import export_stories
+
+    try:
+        n = export_stories(store, args.out, since=args.since, sites=args.site or None)
+    except OSError as exc:
+        print(f"defwatch export: cannot write {args.out}: {exc.strerror or exc} (previous file left intact)",
+              file=sys.stderr)
+        return EXIT_NOTHING
+    finally:
+        store.close()
+    if args.out != "-":
+        print(f"exported {n} stories to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace, app) -> int:
+    from crawler.export import parse_when
+    from crawler.stories.report import show_stories
+
+    try:
+        parse_when(args.since)
+    except ValueError:
+        print(f"defwatch stories: --since: not an ISO 8601 date or time: {args.since!r}", file=sys.stderr)
+        return EXIT_USAGE
+    store = Store(args.db or default_db_path(), readonly=True)
+    try:
+        return show_stories(store, since=args.since, sites=args.site or None, as_json=args.json)
+    finally:
+        store.close()
 
 
 # ---------------------------------------------------------------- extract
@@ -349,7 +392,7 @@ def cmd_backfill(args: argparse.Namespace, app) -> int:
 
 
 COMMANDS = {"backfill": cmd_backfill, "crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
-            "status": cmd_status, "schema": cmd_schema}
+            "status": cmd_status, "schema": cmd_schema, "stories": cmd_stories}
 
 if __name__ == "__main__":
     sys.exit(main())

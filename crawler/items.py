@@ -189,6 +189,16 @@ class Article:
     """First 16 hex digits of the SHA-256 of title, body, published and updated (not the fetch time); a change makes a new version."""
     found_via: str = "feed"
     """How the article was found: 'feed', 'sitemap' or 'archive' (a feed's archive pages)."""
+    story: str | None = None
+    """Story id: the id of the first stored record of the event this article reports; never changes silently (null only in records stored before stories existed)."""
+    story_first_url: str | None = None
+    """URL of the story's first reporter (its earliest published article)."""
+    story_first_site: str | None = None
+    """Site id of the story's first reporter."""
+    story_first_published: str | None = None
+    """Publication time of the story's first reporter, ISO 8601; null when unknown."""
+    story_size: int = 0
+    """Number of articles in the story when this record was written (1: no other outlet yet; 0 only before stories existed)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -140,3 +140,32 @@ class Gap:
     detected_at: float
     recovered_at: float | None = None
     recovered: int = 0
+
+
+# ---------------------------------------------------------------- stories (issue 10)
+
+@dataclass(frozen=True)
+class StoryMember:
+    """One article of a story (table ``story_articles``)."""
+
+    id: str
+    url: str | None
+    site: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
+class Story:
+    """A live story (table ``stories``): its first reporter, size, members and the stories merged into it."""
+
+    id: str
+    first_article: str | None
+    first_url: str | None
+    first_site: str | None
+    first_published: str | None
+    first_ts: float | None
+    size: int
+    last_ts: float | None
+    created_at: float
+    members: tuple[StoryMember, ...] = ()
+    merged: tuple[str, ...] = ()

@@ -66,7 +66,8 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
 def show_status(store: Store, *, as_json: bool = False) -> int:
     rows = feed_rows(store)
     summary = {"counts": store.counts(), "page_outcomes": store.page_outcomes(),
-               "articles_per_site": store.articles_per_site(), "gaps": gap_rows(store)}
+               "articles_per_site": store.articles_per_site(), "gaps": gap_rows(store),
+               "stories": store.story_counts()}
     if as_json:
         print(json.dumps({"feeds": rows, **summary}, indent=2))
         return 0
@@ -87,6 +88,8 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
     console = Console(file=sys.stdout)
     console.print(table)
     console.print("articles: {articles}, versions: {versions}, pages: {pages}".format(**summary["counts"]))
+    console.print("stories: {stories} ({multi_outlet_stories} with more than one article, "
+                  "{story_merges} merged)".format(**summary["stories"]))
     if summary["page_outcomes"]:
         console.print("page outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["page_outcomes"].items())))
     if summary["gaps"]:

@@ -9,7 +9,8 @@ A leaf module (standard library only). Tables:
 * ``versions`` every version of every article;
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
 * ``outputs``  the committed size of each live JSONL output (crash-safe appends);
-* backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9).
+* backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
+* story clusters: ``crawler/store_stories.py`` (issue 10).
 
 The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
 takes the writer lock first, so two writers never race in a migration). Each article is written
@@ -35,6 +36,7 @@ from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
+from crawler.store_stories import MIGRATION_V4, StoriesStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
@@ -135,6 +137,8 @@ MIGRATIONS: list[str] = [
     # 3 (issue 9): backfill runs, their sitemaps and candidates (resumable), feed marks and gaps
     # (gap recovery), poll start times (the daemon's measured cadence)
     MIGRATION_V3,
+    # 4 (issue 10): story clusters (crawler/store_stories.py says what each table holds)
+    MIGRATION_V4,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -154,7 +158,7 @@ class PendingExport:
     article: Article
 
 
-class Store(BackfillStore):
+class Store(BackfillStore, StoriesStore):
     """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
 
     ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations
@@ -439,6 +443,7 @@ class Store(BackfillStore):
             row = self.db.execute("SELECT record FROM articles WHERE id=?", (record.id,)).fetchone()
             action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
             if action != "unchanged":
+                stored = self._join_story(stored)  # issue 10: in the article's transaction
                 text = stored.to_json()
                 self.db.execute(
                     "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
