@@ -1,4 +1,4 @@
-"""The ``defwatch`` command line: crawl | daemon | export | extract | status | schema.
+"""The ``defwatch`` command line: crawl | daemon | export | extract | status | schema | watch | alerts.
 
 Exit codes (also in the README):
   0  success
@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="also append the new and updated records to this JSONL file")
     p.add_argument("--force", action="store_true", help="refetch pages even when the store knows them")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
+    watchlists_flag(p)
 
     p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
     common(p)
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", type=float, default=None,
                    help="seconds between scheduler ticks (default: min(--interval, 1))")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
+    watchlists_flag(p)
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")
     common(p, sites=False)
@@ -72,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub.add_parser("schema", help="print the JSON Schema of an exported record")
+    add_alert_commands(sub, common)
     return parser
 
 
@@ -121,13 +124,17 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_crawl(args: argparse.Namespace, app) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
+    watch = load_watch(args.watchlists)
     db = args.db or default_db_path()
     store = Store(db)
     started = time.time()
     try:
         store.lock()
+        hook = install_alerts(store, watch)
         result = run_once(app, sites, store, force=args.force, out=args.out,
-                          progress=not args.no_progress and sys.stderr.isatty())
+                          progress=not args.no_progress and sys.stderr.isatty(), watch=watch)
+        if hook is not None:
+            print_alert_summary(store, hook, result)
         errors: dict[str, str] = {}
         for feed in store.feeds(s.id for s in sites):
             if feed["last_status"] == "error" and (feed["last_poll_at"] or 0) >= started and feed["last_error"]:
@@ -141,7 +148,7 @@ def cmd_crawl(args: argparse.Namespace, app) -> int:
 
 
 def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: Path | None = None,
-             progress: bool = False):
+             progress: bool = False, watch=None):
     """Run one cycle over every feed of ``sites`` on a fresh asyncio reactor."""
     from twisted.internet.task import react
 
@@ -156,6 +163,11 @@ def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: 
         status = _progress(progress)
         try:
             holder["result"] = await run_cycle(runner, app, sites, store, force=force, all_feeds=True, out=out)
+            if watch is not None and watch.sinks:
+                from crawler.sinks import deliver
+
+                # After the crawl, within a budget: a sink that is down costs seconds, never the crawl.
+                holder["result"].alerts_delivered = await deliver(store, watch.sinks, budget=CRAWL_DELIVERY_BUDGET)
         finally:
             if status:
                 status.stop()
@@ -210,7 +222,9 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
 
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
-    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json)
+    watch = load_watch(args.watchlists)
+    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json,
+                 watch=watch)
 
 
 # ---------------------------------------------------------------- export
@@ -277,8 +291,126 @@ def cmd_schema(args: argparse.Namespace, app) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- watchlists and alerts (issue 11)
+
+#: Seconds a one-off crawl spends delivering alerts after its cycle (the rest wait in the store).
+CRAWL_DELIVERY_BUDGET = 15.0
+
+
+def watchlists_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--watchlists", type=Path, default=None, metavar="FILE",
+                   help="watchlists and alert sinks (TOML; default: $XDG_CONFIG_HOME/defwatch/watchlists.toml "
+                        "when present)")
+
+
+def add_alert_commands(sub, common) -> None:
+    p = sub.add_parser("watch", help="watchlist tools: `watch test FILE` dry-runs a watchlists file")
+    wsub = p.add_subparsers(dest="watch_command", required=True, metavar="ACTION")
+    t = wsub.add_parser("test", help="print what FILE would alert on among the stored articles")
+    t.add_argument("file", type=Path, help="a watchlists file")
+    common(t, sites=False)
+    t.add_argument("--since", help="only articles published at or after this ISO date/time")
+    t.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+
+    p = sub.add_parser("alerts", help="list past alerts, or a digest to paste into a report")
+    common(p, sites=False)
+    p.add_argument("--since", help="only alerts raised at or after this ISO date/time")
+    p.add_argument("--watchlist", metavar="ID", help="only this watchlist's alerts")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    watchlists_flag(p)
+
+
+def load_watch(path: Path | None):
+    """The watchlists of ``--watchlists`` (or the default file when present); None without any."""
+    from crawler.watchlists import default_watchlists_path, load_watchlists
+
+    path = path or default_watchlists_path()
+    return load_watchlists(path) if path is not None else None
+
+
+def install_alerts(store: Store, watch):
+    if watch is None:
+        return None
+    from crawler.alerts import AlertHook
+
+    hook = AlertHook(watch)
+    hook.install(store)
+    return hook
+
+
+def print_alert_summary(store: Store, hook, result) -> None:
+    delivered = getattr(result, "alerts_delivered", {}) or {}
+    queues = {q["sink"]: q["pending"] for q in store.delivery_queues()}
+    parts = [f"{key} delivered {n}" + (f", {queues[key]} waiting" if queues.get(key) else "")
+             for key, n in delivered.items()]
+    print(f"alerts raised {hook.created}" + ("; " + "; ".join(parts) if parts else ""))
+
+
+def _check_since(command: str, value: str | None) -> bool:
+    from crawler.export import parse_when
+
+    try:
+        parse_when(value)
+    except ValueError:
+        print(f"defwatch {command}: --since: not an ISO 8601 date or time: {value!r}", file=sys.stderr)
+        return False
+    return True
+
+
+def _print_alerts(alerts: list[dict[str, Any]], fmt: str, names: dict[str, str]) -> None:
+    from crawler.alerts import format_json, format_markdown, format_text
+
+    if fmt == "json":
+        sys.stdout.write(format_json(alerts))
+    elif fmt == "markdown":
+        sys.stdout.write(format_markdown(alerts, names))
+    elif alerts:
+        print(format_text(alerts))
+
+
+def cmd_watch(args: argparse.Namespace, app) -> int:
+    from crawler.alerts import dry_run
+    from crawler.export import parse_when, select
+    from crawler.watchlists import load_watchlists
+
+    watch = load_watchlists(args.file)
+    if not _check_since("watch test", args.since):
+        return EXIT_USAGE
+    store = Store(args.db or default_db_path(), readonly=True)
+    try:
+        records = list(select(store.latest_records(), parse_when(args.since), None))
+    finally:
+        store.close()
+    alerts = dry_run(watch, records)
+    _print_alerts(alerts, args.format, {w.id: w.name for w in watch.watchlists})
+    stories = len({(a["watchlist"], a["story"]) for a in alerts})
+    print(f"{len(records)} articles, {len(alerts)} alerts ({stories} new, "
+          f"{len(alerts) - stories} also-reported) over {len(watch.watchlists)} watchlists", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_alerts(args: argparse.Namespace, app) -> int:
+    from crawler.export import parse_when
+
+    if not _check_since("alerts", args.since):
+        return EXIT_USAGE
+    watch = load_watch(args.watchlists)
+    names = {w.id: w.name for w in watch.watchlists} if watch else {}
+    since = parse_when(args.since)
+    store = Store(args.db or default_db_path(), readonly=True)
+    try:
+        alerts = store.alerts(since=since.timestamp() if since else None, watchlist=args.watchlist) \
+            if store.has_alerts_table() else []
+    finally:
+        store.close()
+    _print_alerts(alerts, args.format, names)
+    if args.format == "text":
+        print(f"{len(alerts)} alerts", file=sys.stderr)
+    return EXIT_OK
+
+
 COMMANDS = {"crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
-            "status": cmd_status, "schema": cmd_schema}
+            "status": cmd_status, "schema": cmd_schema, "watch": cmd_watch, "alerts": cmd_alerts}
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -58,6 +58,7 @@ from crawler.store import RETRY_OUTCOMES, Store, StoreLocked
 
 if TYPE_CHECKING:
     from crawler.runner import CycleResult
+    from crawler.watchlists import WatchConfig
 
 logger = logging.getLogger(__name__)
 
@@ -260,7 +261,7 @@ def heal_outputs(store: Store) -> None:
 
 
 def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = None, interval: float | None = None,
-          tick: float | None = None, log_json: bool = False) -> int:
+          tick: float | None = None, log_json: bool = False, watch: WatchConfig | None = None) -> int:
     """Run the daemon until SIGTERM/SIGINT; return the process exit code."""
     if log_json:
         use_json_logs()
@@ -282,13 +283,13 @@ def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = Non
             return EXIT_LOCKED
         heal_outputs(store)
         return _run_reactor(app, sites, store, out=out, interval=interval, tick=tick_seconds(interval, tick),
-                            data=data_dir(db))
+                            data=data_dir(db), watch=watch)
     finally:
         store.close()
 
 
 def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path | None, interval: float | None,
-                 tick: float, data: Path) -> int:
+                 tick: float, data: Path, watch: WatchConfig | None = None) -> int:
     # The reactor must be installed before anything imports twisted.internet.reactor.
     from crawler.runner import install_asyncio_reactor, make_runner
 
@@ -305,6 +306,8 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
         scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
         scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,
                           misfire_grace_time=None, next_run_time=datetime.now(timezone.utc))
+        if watch is not None:
+            add_alert_jobs(scheduler, daemon, watch, tick)
         stopped = asyncio.Event()
 
         async def shutdown() -> None:
@@ -329,3 +332,30 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
         return code
     return EXIT_OK
 
+
+
+# ---------------------------------------------------------------- alerts (issue 11)
+
+#: Seconds one round of alert deliveries may take (each call is also bounded by its sink's timeout).
+DELIVERY_BUDGET = 10.0
+
+
+def add_alert_jobs(scheduler: Any, daemon: Daemon, watch: WatchConfig, tick: float) -> None:
+    """Raise alerts as articles are stored; deliver them in a job of their own.
+
+    The delivery job is a separate task on the loop, beside the tick: a sink that is down or
+    slow delays its own queue, never a crawl cycle.
+    """
+    from crawler.alerts import AlertHook
+    from crawler.sinks import deliver
+
+    AlertHook(watch).install(daemon.store)
+    if not watch.sinks:
+        return
+
+    async def deliver_alerts() -> None:
+        if not daemon.stopping:
+            await deliver(daemon.store, watch.sinks, budget=DELIVERY_BUDGET)
+
+    scheduler.add_job(deliver_alerts, "interval", seconds=tick, id="deliver", max_instances=1, coalesce=True,
+                      misfire_grace_time=None, next_run_time=datetime.now(timezone.utc))

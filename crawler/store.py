@@ -8,7 +8,8 @@ A leaf module (standard library only). Tables:
 * ``articles`` the latest version of each article (record JSON) + ``exported_version``;
 * ``versions`` every version of every article;
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
-* ``outputs``  the committed size of each live JSONL output (crash-safe appends).
+* ``outputs``  the committed size of each live JSONL output (crash-safe appends);
+* ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11).
 
 The schema is versioned with ``PRAGMA user_version`` and migrated forward at open. Each article
 is written in one transaction, so a reader never sees half of one.
@@ -119,6 +120,35 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
+    "-- v3: reserved (issue 9)",
+    "-- v4: reserved (issue 10)",
+    # 5: watchlist alerts (issue 11) and one delivery queue per sink
+    """
+    CREATE TABLE alerts (
+        alert_id TEXT PRIMARY KEY,
+        watchlist TEXT NOT NULL,
+        article_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        story TEXT NOT NULL,
+        event TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        alert TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX alerts_one_new ON alerts(watchlist, story) WHERE event = 'new';
+    CREATE INDEX alerts_article ON alerts(watchlist, article_id);
+    CREATE INDEX alerts_created ON alerts(created_at);
+    CREATE TABLE deliveries (
+        sink TEXT NOT NULL,
+        alert_id TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_at REAL NOT NULL DEFAULT 0,
+        delivered_at REAL,
+        last_error TEXT,
+        PRIMARY KEY (sink, alert_id)
+    );
+    CREATE INDEX deliveries_pending ON deliveries(sink, delivered_at, created_at);
+    """,
 ]
 
 #: Outcomes after which a page is not fetched again by a normal poll.
@@ -140,6 +170,9 @@ class Store:
     def __init__(self, path: Path | str, *, readonly: bool = False):
         self.path = Path(path)
         self._lock_fh = None
+        #: Called as ``on_article(store, article_id, action, version)`` inside save_article's
+        #: transaction for each new or changed article (see crawler.alerts.AlertHook).
+        self.on_article: Callable[[Store, str, str, int], None] | None = None
         if readonly:
             if not self.path.exists():
                 raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
@@ -384,6 +417,10 @@ class Store:
                 self._remember_entries(record["site"], entry_keys, page_keys[0], entry_updated, feed_url, now)
             self._log(record["site"], record["url"], "page", "stored" if action != "unchanged" else "unchanged",
                       f"{action} v{version}", now)
+            if self.on_article is not None and action != "unchanged":
+                # Alerts (issue 11) commit with the article, or not at all. Keep this last in the
+                # transaction: the hook reads the stored record (and so its story).
+                self.on_article(self, aid, action, version)
         return action, version
 
     def latest_records(self, *, since: str | None = None, until: str | None = None,
@@ -452,3 +489,93 @@ class Store:
 
     def articles_per_site(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute("SELECT site, count(*) FROM articles GROUP BY site")}
+
+
+    # ------------------------------------------------------------ alerts (issue 11)
+    def has_alerts_table(self) -> bool:
+        """Whether the schema has the alert tables (a read-only store may predate v5)."""
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alerts'").fetchone() is not None
+
+    def alert_events(self, watchlist: str, article_id: str, story: str) -> tuple[bool, bool]:
+        """Whether (watchlist, article) has alerted before, and whether (watchlist, story) has a ``new``."""
+        seen = self.db.execute("SELECT 1 FROM alerts WHERE watchlist=? AND article_id=? LIMIT 1",
+                               (watchlist, article_id)).fetchone() is not None
+        new = self.db.execute("SELECT 1 FROM alerts WHERE watchlist=? AND story=? AND event='new' LIMIT 1",
+                              (watchlist, story)).fetchone() is not None
+        return seen, new
+
+    def add_alert(self, alert: dict[str, Any], version: int, sinks: Iterable[str], now: float) -> bool:
+        """Insert one alert and queue it for ``sinks`` (the caller holds a transaction).
+
+        Returns False when the alert is already there (same id, or a second ``new`` of a story).
+        """
+        cur = self.db.execute(
+            "INSERT OR IGNORE INTO alerts(alert_id, watchlist, article_id, version, story, event, created_at, alert) "
+            "VALUES (?,?,?,?,?,?,?,?)",
+            (alert["alert_id"], alert["watchlist"], alert["article_id"], version, alert["story"], alert["event"], now,
+             json.dumps(alert, ensure_ascii=False)))
+        if cur.rowcount == 0:
+            return False
+        self.db.executemany("INSERT OR IGNORE INTO deliveries(sink, alert_id, created_at) VALUES (?,?,?)",
+                            [(sink, alert["alert_id"], now) for sink in sinks])
+        return True
+
+    def alerts(self, *, since: float | None = None, watchlist: str | None = None) -> list[dict[str, Any]]:
+        """Stored alerts, oldest first."""
+        sql, params = "SELECT alert, created_at FROM alerts WHERE created_at >= ?", [since or 0.0]
+        if watchlist:
+            sql += " AND watchlist = ?"
+            params.append(watchlist)
+        rows = self.db.execute(sql + " ORDER BY created_at, rowid", params)
+        return [{**json.loads(r["alert"]), "created_at": r["created_at"]} for r in rows]
+
+    def pending_deliveries(self, sink: str, limit: int = 500) -> list[dict[str, Any]]:
+        """The undelivered alerts of ``sink``, oldest first, with their attempt counts."""
+        rows = self.db.execute(
+            "SELECT d.alert_id, d.attempts, d.next_at, a.alert FROM deliveries d JOIN alerts a USING (alert_id) "
+            "WHERE d.sink=? AND d.delivered_at IS NULL ORDER BY d.created_at, a.rowid LIMIT ?", (sink, limit))
+        return [{"alert_id": r["alert_id"], "attempts": r["attempts"], "next_at": r["next_at"],
+                 "alert": json.loads(r["alert"])} for r in rows]
+
+    def mark_delivered(self, sink: str, alert_ids: Iterable[str], *, output: str | None = None,
+                       size: int | None = None, error: str | None = None) -> None:
+        """Mark deliveries done and, in the same transaction, commit a jsonl sink's new size.
+
+        ``error`` marks them set aside instead (the receiver refused them for good).
+        """
+        now = time.time()
+        with self.transaction():
+            self.db.executemany("UPDATE deliveries SET delivered_at=?, last_error=? WHERE sink=? AND alert_id=?",
+                                [(now, error, sink, a) for a in alert_ids])
+            if output is not None and size is not None:
+                self.db.execute("INSERT INTO outputs(path, size) VALUES (?, ?) "
+                                "ON CONFLICT(path) DO UPDATE SET size=excluded.size", (output, size))
+
+    def delivery_failed(self, sink: str, alert_id: str, error: str, next_at: float) -> int:
+        """Count a failed attempt and set when to try again; returns the attempt count."""
+        with self.transaction():
+            self.db.execute("UPDATE deliveries SET attempts=attempts+1, next_at=?, last_error=? WHERE sink=? AND alert_id=?",
+                            (next_at, error[:500], sink, alert_id))
+            row = self.db.execute("SELECT attempts FROM deliveries WHERE sink=? AND alert_id=?", (sink, alert_id)).fetchone()
+        return row["attempts"] if row else 0
+
+    def delivery_queues(self) -> list[dict[str, Any]]:
+        """Per sink: undelivered alerts, the oldest one, delivered count and the last error."""
+        if not self.has_alerts_table():
+            return []
+        out = []
+        for r in self.db.execute(
+                "SELECT sink, sum(delivered_at IS NULL) AS pending, sum(delivered_at IS NOT NULL) AS delivered, "
+                "sum(delivered_at IS NOT NULL AND last_error IS NOT NULL) AS rejected, "
+                "min(CASE WHEN delivered_at IS NULL THEN created_at END) AS oldest FROM deliveries GROUP BY sink "
+                "ORDER BY sink"):
+            head = self.db.execute(
+                "SELECT alert_id, attempts, last_error, next_at FROM deliveries WHERE sink=? AND delivered_at IS NULL "
+                "ORDER BY created_at, rowid LIMIT 1", (r["sink"],)).fetchone()
+            out.append({"sink": r["sink"], "pending": r["pending"], "delivered": r["delivered"] - r["rejected"],
+                        "rejected": r["rejected"], "oldest": r["oldest"],
+                        "oldest_alert_id": head["alert_id"] if head else None,
+                        "attempts": head["attempts"] if head else 0,
+                        "last_error": head["last_error"] if head else None,
+                        "next_attempt": head["next_at"] if head else None})
+        return out
