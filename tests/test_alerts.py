@@ -1,0 +1,246 @@
+"""Alerts in the store (events, ids, one transaction with the article) and the sinks, against a
+real HTTP receiver on 127.0.0.1 (503, refused connections, hangs) and a real JSONL file."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from alerts_receiver import Receiver
+from crawler.alerts import AlertHook, alert_id, dry_run
+from crawler.sinks import deliver, deliver_jsonl
+from crawler.store import Store
+from crawler.watchlists import Sink, WatchConfig, Watchlist
+
+K2 = Watchlist(id="k2", name="K2 tanks", terms=("K2", "Black Panther"), exclude=("K2 mountain",))
+LASERS = Watchlist(id="lasers", name="Lasers", terms=("laser",), all=("drone",))
+
+
+def record(aid: str, title: str, body: str = "", story: str | None = None, **kw) -> dict:
+    rec = {"id": aid, "url": f"https://ex.com/{aid}", "site": "ex", "title": title, "body": body,
+           "content_hash": str(hash((title, body))), "fetched_at": "2024-10-24T10:00:00+00:00",
+           "published": "2024-10-24T09:00:00+00:00", "lang": "en", **kw}
+    if story:
+        rec["story"] = story
+    return rec
+
+
+@pytest.fixture
+def sinks(tmp_path) -> tuple[Sink, ...]:
+    return (Sink("jsonl", str(tmp_path / "alerts.jsonl")), Sink("jsonl", str(tmp_path / "new.jsonl"), events=("new",)))
+
+
+@pytest.fixture
+def store(tmp_path, sinks):
+    s = Store(tmp_path / "db.sqlite3")
+    AlertHook(WatchConfig(tmp_path / "wl.toml", (K2, LASERS), sinks)).install(s)
+    yield s
+    s.close()
+
+
+def events(store: Store) -> list[tuple[str, str, str]]:
+    return [(a["watchlist"], a["article_id"], a["event"]) for a in store.alerts()]
+
+
+def test_new_also_reported_updated_per_story(store):
+    store.save_article(record("a1", "Poland gets K2 tanks", story="s1"), page_keys=["a1"])
+    store.save_article(record("a2", "K2 deliveries to Poland", story="s1"), page_keys=["a2"])
+    store.save_article(record("a3", "More Black Panther tanks", story="s1"), page_keys=["a3"])
+    store.save_article(record("a4", "An unrelated story"), page_keys=["a4"])
+    store.save_article(record("a1", "Poland gets K2 tanks", story="s1"), page_keys=["a1"])             # unchanged
+    store.save_article(record("a2", "K2 deliveries to Poland (edited)", story="s1"), page_keys=["a2"])  # edited
+    store.save_article(record("a3", "A story about something else", story="s1"), page_keys=["a3"])     # no longer matches
+    store.save_article(record("a5", "Korea's K2 exports", story="a5"), page_keys=["a5"])              # another story
+    assert events(store) == [("k2", "a1", "new"), ("k2", "a2", "also-reported"), ("k2", "a3", "also-reported"),
+                             ("k2", "a2", "updated"), ("k2", "a5", "new")]
+
+
+def test_without_stories_each_record_is_its_own_story(store):
+    store.save_article(record("a1", "K2 tanks"), page_keys=["a1"])
+    store.save_article(record("a2", "K2 tanks"), page_keys=["a2"])
+    assert events(store) == [("k2", "a1", "new"), ("k2", "a2", "new")]
+    assert [a["story"] for a in store.alerts()] == ["a1", "a2"]
+
+
+def test_an_edit_that_starts_to_match_is_a_first_alert(store):
+    store.save_article(record("a1", "Tanks for Poland", story="s1"), page_keys=["a1"])
+    store.save_article(record("a1", "K2 tanks for Poland", story="s1"), page_keys=["a1"])
+    assert events(store) == [("k2", "a1", "new")]
+    assert store.alerts()[0]["alert_id"] == alert_id("k2", "a1", 2, "new")
+
+
+def test_all_and_exclude_rule_out_look_alikes(store):
+    store.save_article(record("a1", "Climbers return from K2 mountain"), page_keys=["a1"])
+    store.save_article(record("a2", "Army wants lasers", body="A laser weapon for ships."), page_keys=["a2"])
+    store.save_article(record("a3", "Army wants lasers", body="A laser against every drone."), page_keys=["a3"])
+    assert events(store) == [("lasers", "a3", "new")]
+
+
+def test_alert_fields_and_sink_subscriptions(store, sinks):
+    store.save_article(record("a1", "K2 tanks", body="Poland signs for 180 K2 tanks.", story="s1"), page_keys=["a1"])
+    store.save_article(record("a2", "K2 tanks again", story="s1"), page_keys=["a2"])
+    alert = store.alerts()[0]
+    assert set(alert) == {"alert_id", "watchlist", "article_id", "url", "site", "title", "published", "matched",
+                          "snippet", "story", "event", "created_at"}
+    assert alert["matched"] == ["K2"] and alert["snippet"] == "K2 tanks" and alert["story"] == "s1"
+    assert alert["alert_id"] == alert_id("k2", "a1", 1, "new")
+    everything, only_new = sinks
+    assert [p["alert"]["event"] for p in store.pending_deliveries(everything.key)] == ["new", "also-reported"]
+    assert [p["alert"]["event"] for p in store.pending_deliveries(only_new.key)] == ["new"]
+
+
+def test_one_new_per_story_is_enforced_by_the_schema(store):
+    store.save_article(record("a1", "K2 tanks", story="s1"), page_keys=["a1"])
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.execute("INSERT INTO alerts(alert_id, watchlist, article_id, version, story, event, created_at, alert) "
+                         "VALUES ('x', 'k2', 'a9', 1, 's1', 'new', 0, '{}')")
+
+
+def test_alerts_commit_with_the_article_or_not_at_all(tmp_path):
+    store = Store(tmp_path / "db.sqlite3")
+
+    def broken(*args):
+        raise RuntimeError("crash in the middle of the transaction")
+
+    store.on_article = broken
+    with pytest.raises(RuntimeError):
+        store.save_article(record("a1", "K2 tanks"), page_keys=["a1"])
+    assert store.article("a1") is None and store.page("a1") is None
+    store.close()
+
+
+def test_dry_run_takes_records_in_publication_order():
+    cfg = WatchConfig(Path("wl.toml"), (K2,))
+    recs = [record("late", "K2 tanks", story="s", published="2024-10-25T00:00:00+00:00"),
+            record("early", "K2 tanks", story="s", published="2024-10-24T00:00:00+00:00"),
+            record("other", "Nothing here")]
+    assert [(a["article_id"], a["event"]) for a in dry_run(cfg, recs)] == [("early", "new"), ("late", "also-reported")]
+
+
+# ---------------------------------------------------------------- jsonl sink
+
+def test_jsonl_sink_cuts_what_a_crash_left_and_appends_each_alert_once(store, sinks):
+    sink = sinks[0]
+    store.save_article(record("a1", "K2 tanks", story="s1"), page_keys=["a1"])
+    assert deliver_jsonl(store, sink) == 1
+    store.save_article(record("a2", "K2 tanks", story="s1"), page_keys=["a2"])
+    # A run wrote a2's alert and a torn line, then died before marking them delivered.
+    with open(sink.target, "a") as fh:
+        fh.write(json.dumps(store.pending_deliveries(sink.key)[0]["alert"]) + "\n{\"alert_id\": \"to")
+    assert deliver_jsonl(store, sink) == 1
+    assert deliver_jsonl(store, sink) == 0
+    lines = [json.loads(line) for line in Path(sink.target).read_text().splitlines()]
+    assert [(a["article_id"], a["event"]) for a in lines] == [("a1", "new"), ("a2", "also-reported")]
+    assert store.output_size(sink.target) == Path(sink.target).stat().st_size
+
+
+# ---------------------------------------------------------------- webhook sink, real receiver
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.stop()
+
+
+def webhook_store(tmp_path, receiver, **sink_kw) -> tuple[Store, Sink]:
+    sink = Sink("webhook", receiver.url, **sink_kw)
+    store = Store(tmp_path / "hook.sqlite3")
+    AlertHook(WatchConfig(tmp_path / "wl.toml", (K2,), (sink,))).install(store)
+    return store, sink
+
+
+def test_webhook_posts_each_alert_with_its_idempotency_key(tmp_path, receiver):
+    store, sink = webhook_store(tmp_path, receiver)
+    for i in range(3):
+        store.save_article(record(f"a{i}", "K2 tanks", story="s1"), page_keys=[f"a{i}"])
+    assert asyncio.run(deliver(store, [sink], budget=10)) == {sink.key: 3}
+    assert [k for k, _ in receiver.posts] == [a["alert_id"] for a in store.alerts()]
+    assert [a["event"] for _, a in receiver.posts] == ["new", "also-reported", "also-reported"]
+    assert asyncio.run(deliver(store, [sink], budget=10)) == {sink.key: 0}
+    assert len(receiver.posts) == 3
+    store.close()
+
+
+def test_webhook_503_then_refused_then_back_loses_nothing(tmp_path, receiver):
+    store, sink = webhook_store(tmp_path, receiver, max_backoff=0.2)
+    store.save_article(record("a0", "K2 tanks", story="s1"), page_keys=["a0"])
+    receiver.mode = "503"
+    assert asyncio.run(deliver(store, [sink], budget=5)) == {sink.key: 0}
+    assert receiver.refused_503 == 1                      # a down sink is asked once per round
+    (queue,) = store.delivery_queues()
+    assert queue["pending"] == 1 and queue["last_error"] == "HTTP 503" and queue["attempts"] == 1
+    receiver.down()
+    store.save_article(record("a1", "K2 tanks", story="s1"), page_keys=["a1"])
+    time.sleep(0.3)
+    assert asyncio.run(deliver(store, [sink], budget=5)) == {sink.key: 0}
+    (queue,) = store.delivery_queues()
+    assert queue["pending"] == 2 and queue["last_error"].startswith("connection-error")
+    # The store is reopened (a restart): the queue is still there.
+    store.close()
+    store, sink = webhook_store(tmp_path, receiver, max_backoff=0.2)
+    receiver.mode = "ok"
+    receiver.up()
+    time.sleep(0.3)
+    assert asyncio.run(deliver(store, [sink], budget=5)) == {sink.key: 2}
+    assert [(a["article_id"], a["event"]) for a in receiver.alerts()] == [("a0", "new"), ("a1", "also-reported")]
+    (queue,) = store.delivery_queues()
+    assert queue["pending"] == 0 and queue["delivered"] == 2
+    store.close()
+
+
+def test_webhook_backs_off_exponentially(tmp_path, receiver):
+    store, sink = webhook_store(tmp_path, receiver, max_backoff=1000)
+    store.save_article(record("a0", "K2 tanks"), page_keys=["a0"])
+    receiver.mode = "503"
+    waits = []
+    for _ in range(4):
+        store.db.execute("UPDATE deliveries SET next_at=0")  # due now; the failure sets the next wait
+        before = time.time()
+        asyncio.run(deliver(store, [sink], budget=5))
+        waits.append(round(store.db.execute("SELECT next_at FROM deliveries").fetchone()[0] - before))
+    assert waits == [1, 2, 4, 8]
+    store.close()
+
+
+def test_hanging_webhook_is_bounded_by_timeout_and_budget(tmp_path, receiver):
+    store, sink = webhook_store(tmp_path, receiver, timeout=0.5)
+    store.save_article(record("a0", "K2 tanks"), page_keys=["a0"])
+    receiver.mode = "hang"
+    receiver.hang_seconds = 5
+    started = time.monotonic()
+    assert asyncio.run(deliver(store, [sink], budget=2)) == {sink.key: 0}
+    assert time.monotonic() - started < 2.5
+    assert store.delivery_queues()[0]["last_error"].startswith(("timeout", "connection-error"))
+    store.close()
+
+
+def test_refused_alert_is_set_aside_after_repeated_4xx(tmp_path, receiver):
+    store, sink = webhook_store(tmp_path, receiver, max_backoff=0.01)
+    store.save_article(record("a0", "K2 tanks"), page_keys=["a0"])
+    store.save_article(record("a1", "K2 tanks"), page_keys=["a1"])
+    receiver.mode = "ok"
+    # The receiver refuses a0 for good (400); a1 must still get through.
+    original = receiver._server.RequestHandlerClass.do_POST
+
+    def refuse_a0(handler):
+        if handler.headers["Idempotency-Key"] == alert_id("k2", "a0", 1, "new"):
+            handler.rfile.read(int(handler.headers["Content-Length"]))
+            handler.send_response(400)
+            handler.send_header("Content-Length", "0")
+            handler.end_headers()
+            return
+        original(handler)
+
+    receiver._server.RequestHandlerClass.do_POST = refuse_a0
+    for _ in range(6):
+        asyncio.run(deliver(store, [sink], budget=5))
+        time.sleep(0.02)
+    assert [a["article_id"] for a in receiver.alerts()] == ["a1"]
+    (queue,) = store.delivery_queues()
+    assert queue["pending"] == 0 and queue["rejected"] == 1 and queue["delivered"] == 1
+    store.close()
