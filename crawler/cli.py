@@ -1,4 +1,4 @@
-"""The ``defwatch`` command line: crawl | daemon | export | extract | status | schema | watch | alerts.
+"""The ``defwatch`` command line: crawl | daemon | export | extract | status | schema.
 
 Exit codes (also in the README):
   0  success
@@ -291,7 +291,11 @@ def cmd_schema(args: argparse.Namespace, app) -> int:
     return EXIT_OK
 
 
-# ---------------------------------------------------------------- watchlists and alerts (issue 11)
+COMMANDS = {"crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
+            "status": cmd_status, "schema": cmd_schema}
+
+
+# ---------------------------------------------------------------- watchlists and alerts (issue 11): watch | alerts
 
 #: Seconds a one-off crawl spends delivering alerts after its cycle (the rest wait in the store).
 CRAWL_DELIVERY_BUDGET = 15.0
@@ -409,8 +413,7 @@ def cmd_alerts(args: argparse.Namespace, app) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
-            "status": cmd_status, "schema": cmd_schema, "watch": cmd_watch, "alerts": cmd_alerts}
+COMMANDS.update({"watch": cmd_watch, "alerts": cmd_alerts})
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -45,7 +45,8 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
 def show_status(store: Store, *, as_json: bool = False) -> int:
     rows = feed_rows(store)
     summary = {"counts": store.counts(), "page_outcomes": store.page_outcomes(),
-               "articles_per_site": store.articles_per_site(), "alerts": alert_summary(store)}
+               "articles_per_site": store.articles_per_site()}
+    summary["alerts"] = alert_summary(store)  # issue 11
     if as_json:
         print(json.dumps({"feeds": rows, **summary}, indent=2))
         return 0

@@ -494,7 +494,7 @@ class Store:
     # ------------------------------------------------------------ alerts (issue 11)
     def has_alerts_table(self) -> bool:
         """Whether the schema has the alert tables (a read-only store may predate v5)."""
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name='alerts'").fetchone() is not None
+        return self._has_table("alerts")
 
     def alert_events(self, watchlist: str, article_id: str, story: str) -> tuple[bool, bool]:
         """Whether (watchlist, article) has alerted before, and whether (watchlist, story) has a ``new``."""
@@ -502,7 +502,15 @@ class Store:
                                (watchlist, article_id)).fetchone() is not None
         new = self.db.execute("SELECT 1 FROM alerts WHERE watchlist=? AND story=? AND event='new' LIMIT 1",
                               (watchlist, story)).fetchone() is not None
+        if not new and self._has_table("story_articles"):
+            # A story that absorbed another (issue 10 merges) keeps the absorbed one's `new`.
+            new = self.db.execute(
+                "SELECT 1 FROM alerts WHERE watchlist=? AND event='new' AND article_id IN "
+                "(SELECT article_id FROM story_articles WHERE story=?) LIMIT 1", (watchlist, story)).fetchone() is not None
         return seen, new
+
+    def _has_table(self, name: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() is not None
 
     def add_alert(self, alert: dict[str, Any], version: int, sinks: Iterable[str], now: float) -> bool:
         """Insert one alert and queue it for ``sinks`` (the caller holds a transaction).
