@@ -44,11 +44,11 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
 
 def show_status(store: Store, *, as_json: bool = False) -> int:
     rows = feed_rows(store)
+    alerts = alert_summary(store)  # issue 11
     summary = {"counts": store.counts(), "page_outcomes": store.page_outcomes(),
                "articles_per_site": store.articles_per_site()}
-    summary["alerts"] = alert_summary(store)  # issue 11
     if as_json:
-        print(json.dumps({"feeds": rows, **summary}, indent=2))
+        print(json.dumps({"feeds": rows, **summary, "alerts": alerts}, indent=2))
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -68,7 +68,7 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
     console.print("articles: {articles}, versions: {versions}, pages: {pages}".format(**summary["counts"]))
     if summary["page_outcomes"]:
         console.print("page outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["page_outcomes"].items())))
-    print_alert_queues(console, summary["alerts"])
+    print_alert_queues(console, alerts)
     failing = [r for r in rows if r["consecutive_failures"]]
     if failing:
         console.print(f"[red]{len(failing)} feed(s) failing:[/red]")
