@@ -47,28 +47,42 @@ _TERM_PART = re.compile(r"(\d+|[^\W\d_]+)|([" + _SEP_CHARS + r"_]+)|(.)", re.S)
 # ---------------------------------------------------------------- folding
 
 def _fold_char(ch: str) -> str:
+    if ch in _QUOTES:
+        return _QUOTES[ch]
     return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
 
 
-def fold(text: str) -> tuple[str, list[int] | None]:
-    """Fold ``text`` for matching; also return, per folded character, its offset in ``text``.
+class _FoldTable(dict):
+    """``str.translate`` table that folds each character once, then from C at dict speed."""
 
-    The offsets are None when folding kept every character in place (ASCII text).
-    """
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
+def fold(text: str) -> str:
+    """Fold ``text`` for matching: NFKD without combining marks, case-folded."""
+    return text.lower() if text.isascii() else text.translate(_FOLD)
+
+
+def _origin(text: str, index: int) -> int:
+    """The offset in ``text`` of the character that folded into position ``index`` of ``fold(text)``."""
     if text.isascii():
-        return text.lower(), None
-    out: list[str] = []
-    where: list[int] = []
+        return index
+    pos = 0
     for i, ch in enumerate(text):
-        folded = ch.lower() if ch.isascii() else _QUOTES.get(ch) or _fold_char(ch)
-        out.append(folded)
-        where.extend([i] * len(folded))
-    return "".join(out), where
+        pos += len(_FOLD[ord(ch)])
+        if pos > index:
+            return i
+    return len(text)
 
 
 def term_pattern(term: str) -> str:
     """The regular expression of one term (matched against folded text)."""
-    folded, _ = fold(term.strip())
+    folded = fold(term.strip())
     parts: list[str] = []
     last_word = False
     for m in _TERM_PART.finditer(folded):
@@ -150,26 +164,34 @@ class Watchlist:
         object.__setattr__(self, "_all", tuple(re.compile(term_pattern(t)) for t in self.all))
         object.__setattr__(self, "_exclude", _alternation(self.exclude))
 
-    def match(self, record: dict[str, Any]) -> Match | None:
-        """The match of ``record`` against this watchlist, or None when it does not alert."""
+    def match(self, record: dict[str, Any], folded: dict[str, str] | None = None) -> Match | None:
+        """The match of ``record`` against this watchlist, or None when it does not alert.
+
+        ``folded`` caches the folded text of each field across watchlists.
+        """
         if self.sites and record.get("site") not in self.sites:
             return None
         if self.langs:
             lang = (record.get("lang") or "").lower()
             if not any(lang == want or lang.startswith(want + "-") for want in self.langs):
                 return None
-        texts = [(raw, *fold(raw)) for raw in _field_texts(record, self.fields)]
-        if self._exclude is not None and any(self._exclude.search(folded) for _, folded, _ in texts):
+        folded = {} if folded is None else folded
+        texts = []
+        for raw in _field_texts(record, self.fields):
+            if raw not in folded:
+                folded[raw] = fold(raw)
+            texts.append((raw, folded[raw]))
+        if self._exclude is not None and any(self._exclude.search(f) for _, f in texts):
             return None
-        if not all(any(p.search(folded) for _, folded, _ in texts) for p in self._all):
+        if not all(any(p.search(f) for _, f in texts) for p in self._all):
             return None
         found: set[int] = set()
         snippet = ""
-        for raw, folded, where in texts:
-            for m in self._any.finditer(folded) if self._any is not None else ():
+        for raw, f in texts:
+            for m in self._any.finditer(f) if self._any is not None else ():
                 found.add(int(m.lastgroup[1:]))
                 if not snippet:
-                    snippet = _snippet(raw, m.start(), m.end(), where)
+                    snippet = _snippet(raw, _origin(raw, m.start()), _origin(raw, m.end() - 1) + 1)
         if not found:
             return None
         return Match(tuple(self.terms[i] for i in sorted(found)), snippet)
@@ -186,8 +208,9 @@ class WatchConfig:
     def matches(self, record: dict[str, Any]) -> list[tuple[Watchlist, Match]]:
         """Every watchlist ``record`` alerts on, with its match."""
         out = []
+        folded: dict[str, str] = {}
         for wl in self.watchlists:
-            m = wl.match(record)
+            m = wl.match(record, folded)
             if m is not None:
                 out.append((wl, m))
         return out
@@ -204,10 +227,8 @@ def _field_texts(record: dict[str, Any], names: tuple[str, ...]) -> list[str]:
     return texts
 
 
-def _snippet(raw: str, start: int, end: int, where: list[int] | None) -> str:
+def _snippet(raw: str, start: int, end: int) -> str:
     """About ``SNIPPET_CHARS`` characters of ``raw`` on each side of a match, cut at spaces."""
-    if where is not None:
-        start, end = where[start], where[end - 1] + 1
     lo, hi = max(0, start - SNIPPET_CHARS), min(len(raw), end + SNIPPET_CHARS)
     if lo > 0:
         space = raw.find(" ", lo, start)
