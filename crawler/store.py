@@ -205,7 +205,8 @@ class Store:
                              f"(v{len(MIGRATIONS)}); upgrade defwatch")
         for number in range(version + 1, len(MIGRATIONS) + 1):
             # One script, one transaction: the schema change and its version number land together.
-            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f";PRAGMA user_version={number};COMMIT;")
+            # The newline ends a migration that is only a "-- reserved" comment before the PRAGMA.
+            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f"\n;PRAGMA user_version={number};COMMIT;")
 
     @property
     def schema_version(self) -> int:

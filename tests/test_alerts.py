@@ -113,6 +113,25 @@ def test_alerts_commit_with_the_article_or_not_at_all(tmp_path):
     store.close()
 
 
+def test_a_v2_store_migrates_through_the_reserved_versions(tmp_path, monkeypatch):
+    import crawler.store as store_module
+
+    db = sqlite3.connect(tmp_path / "old.sqlite3", isolation_level=None)
+    for number, script in enumerate(store_module.MIGRATIONS[:2], 1):
+        db.executescript(f"BEGIN IMMEDIATE;{script};PRAGMA user_version={number};COMMIT;")
+    db.close()
+    # A schema that ends on a reserved (comment-only) step commits that step's number too.
+    monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:3])
+    store = Store(tmp_path / "old.sqlite3")
+    assert store.schema_version == 3 and not store.db.in_transaction
+    store.close()
+    monkeypatch.undo()
+    store = Store(tmp_path / "old.sqlite3")
+    assert store.schema_version == len(store_module.MIGRATIONS) >= 5
+    assert store.has_alerts_table() and not store.db.in_transaction
+    store.close()
+
+
 def test_dry_run_takes_records_in_publication_order():
     cfg = WatchConfig(Path("wl.toml"), (K2,))
     recs = [record("late", "K2 tanks", story="s", published="2024-10-25T00:00:00+00:00"),
