@@ -133,8 +133,7 @@ def cmd_crawl(args: argparse.Namespace, app) -> int:
         hook = install_alerts(store, watch)
         result = run_once(app, sites, store, force=args.force, out=args.out,
                           progress=not args.no_progress and sys.stderr.isatty(), watch=watch)
-        if hook is not None:
-            print_alert_summary(store, hook, result)
+        alert_line = alert_summary_line(store, hook, result) if hook is not None else None
         errors: dict[str, str] = {}
         for feed in store.feeds(s.id for s in sites):
             if feed["last_status"] == "error" and (feed["last_poll_at"] or 0) >= started and feed["last_error"]:
@@ -142,6 +141,8 @@ def cmd_crawl(args: argparse.Namespace, app) -> int:
     finally:
         store.close()
     print_summary(result, sites, errors)
+    if alert_line:
+        print(alert_line)
     if result.feeds_polled and result.feeds_failed == result.feeds_polled:
         return EXIT_NOTHING
     return EXIT_OK
@@ -342,12 +343,13 @@ def install_alerts(store: Store, watch):
     return hook
 
 
-def print_alert_summary(store: Store, hook, result) -> None:
+def alert_summary_line(store: Store, hook, result) -> str:
+    """``alerts raised N; <sink> delivered N, M waiting; ...`` for the crawl summary."""
     delivered = getattr(result, "alerts_delivered", {}) or {}
     queues = {q["sink"]: q["pending"] for q in store.delivery_queues()}
     parts = [f"{key} delivered {n}" + (f", {queues[key]} waiting" if queues.get(key) else "")
              for key, n in delivered.items()]
-    print(f"alerts raised {hook.created}" + ("; " + "; ".join(parts) if parts else ""))
+    return f"alerts raised {hook.created}" + ("; " + "; ".join(parts) if parts else "")
 
 
 def _check_since(command: str, value: str | None) -> bool:

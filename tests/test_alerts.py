@@ -263,3 +263,21 @@ def test_refused_alert_is_set_aside_after_repeated_4xx(tmp_path, receiver):
     (queue,) = store.delivery_queues()
     assert queue["pending"] == 0 and queue["rejected"] == 1 and queue["delivered"] == 1
     store.close()
+
+
+def test_apprise_sink_delivers_through_apprise_and_retries(tmp_path, receiver):
+    # apprise's json:// service POSTs the notification to any URL: here the real receiver.
+    sink = Sink("apprise", f"json://127.0.0.1:{receiver.port}/hook", max_backoff=0.01)
+    store = Store(tmp_path / "apprise.sqlite3")
+    AlertHook(WatchConfig(tmp_path / "wl.toml", (K2,), (sink,))).install(store)
+    store.save_article(record("a0", "K2 tanks for Poland", body="Poland signs for 180 K2 tanks."), page_keys=["a0"])
+    receiver.mode = "503"
+    assert asyncio.run(deliver(store, [sink], budget=10)) == {sink.key: 0}
+    assert receiver.refused_503 >= 1 and store.delivery_queues()[0]["pending"] == 1
+    receiver.mode = "ok"
+    time.sleep(0.05)
+    assert asyncio.run(deliver(store, [sink], budget=10)) == {sink.key: 1}
+    ((_, payload),) = receiver.posts
+    assert "[k2] new: K2 tanks for Poland" in payload["title"]
+    assert "matched: K2" in payload["message"] and "https://ex.com/a0" in payload["message"]
+    store.close()
