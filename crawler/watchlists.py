@@ -33,9 +33,11 @@ SINK_KINDS = ("jsonl", "webhook", "apprise")
 EVENTS = ("new", "also-reported", "updated")
 #: Record fields a watchlist may search (strings, or lists of strings).
 FIELDS = ("title", "body", "description", "tags", "authors", "url")
+#: Other names people give those fields (a feed's summary is the record's description).
+FIELD_ALIASES = {"summary": "description", "text": "body", "tag": "tags", "author": "authors"}
 SNIPPET_CHARS = 80  # on each side of the first match
 
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+_ID = re.compile(r"[a-z0-9][a-z0-9_-]*")  # as site ids
 # Spaces and the hyphens and dashes people type between the parts of a designation.
 _SEP_CHARS = "\\s\\-\u00ad\u2010\u2011\u2012\u2013\u2014\u2212"
 _SEP = f"[{_SEP_CHARS}]*"
@@ -284,7 +286,7 @@ def _watchlist(path: Path, prefix: str, raw: Any) -> Watchlist:
             raise ConfigError(path, prefix + key, "missing required key")
     wl_id = _string(path, prefix + "id", raw["id"])
     if not _ID.fullmatch(wl_id):
-        raise ConfigError(path, prefix + "id", f"{wl_id!r} is not a valid id ([a-z0-9-])")
+        raise ConfigError(path, prefix + "id", f"{wl_id!r} is not a valid id ([a-z0-9_-])")
     values: dict[str, Any] = {"id": wl_id, "name": _string(path, prefix + "name", raw.get("name", wl_id)),
                               "terms": _strings(path, prefix + "terms", raw["terms"], nonempty=True)}
     for key in ("all", "exclude"):
@@ -294,7 +296,8 @@ def _watchlist(path: Path, prefix: str, raw: Any) -> Watchlist:
         if key in raw:
             values[key] = tuple(v.lower() if key == "langs" else v for v in _strings(path, prefix + key, raw[key]))
     if "fields" in raw:
-        names = _strings(path, prefix + "fields", raw["fields"], nonempty=True)
+        names = tuple(dict.fromkeys(FIELD_ALIASES.get(n, n) for n in _strings(path, prefix + "fields", raw["fields"],
+                                                                              nonempty=True)))
         unknown = [n for n in names if n not in FIELDS]
         if unknown:
             raise ConfigError(path, prefix + "fields", f"unknown field {unknown[0]!r} (allowed: {', '.join(FIELDS)})")

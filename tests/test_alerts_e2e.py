@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import sqlite3
 import subprocess
 import time
 from collections import Counter
@@ -224,5 +225,33 @@ def test_daemon_kill_9_loses_no_alert_and_duplicates_no_new(web_dev, web_dev_sit
         news = Counter((a["watchlist"], a["story"]) for a in lines if a["event"] == "new")
         assert max(news.values()) == 1
         assert sorted(triples(web_dev, receiver.alerts())) == sorted(got)   # effects: one per key
+    finally:
+        receiver.stop()
+
+
+def test_a_hanging_webhook_slows_neither_the_daemon_nor_its_stop(web_dev, web_dev_sites, tmp_path):
+    web_dev.reset()
+    receiver = Receiver()
+    receiver.mode, receiver.hang_seconds = "hang", 60
+    try:
+        sites_file = write_sites_file(tmp_path / "sites.toml", web_dev, web_dev_sites)
+        (tmp_path / "wl.toml").write_text(WATCHLISTS.format(url=receiver.url).replace("timeout = 2", "timeout = 30"))
+        out = tmp_path / "out.jsonl"
+        proc = start_daemon(sites_file, tmp_path / "db.sqlite3", out, "--watchlists", tmp_path / "wl.toml")
+        alerts_file = tmp_path / "alerts.jsonl"
+        assert wait_for(lambda: alerts_file.exists() and read_jsonl(alerts_file)[0], timeout=30) is not None
+        # The webhook holds a delivery for 30 s; the crawl goes on: epoch 1's posts are stored and exported.
+        web_dev.set_epoch(1)
+        epoch1 = set(expected_articles(web_dev_sites, [0, 1])) - set(expected_articles(web_dev_sites, [0]))
+        seen = wait_for(lambda: {record_key(web_dev.sites, r) for r in read_jsonl(out)[0]} >= epoch1,
+                        timeout=INTERVAL + 8)
+        code, took = stop(proc)
+        assert seen is not None, "the daemon stalled behind a hanging webhook"
+        assert code == 0 and took < 10
+        assert receiver.alerts() == []   # nothing answered, so nothing counted as delivered ...
+        with sqlite3.connect(tmp_path / "db.sqlite3") as con:
+            pending = con.execute("SELECT count(*) FROM deliveries WHERE sink LIKE 'webhook:%' "
+                                  "AND delivered_at IS NULL").fetchone()[0]
+        assert pending > 0               # ... and every alert waits for it in the store
     finally:
         receiver.stop()

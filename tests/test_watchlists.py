@@ -67,6 +67,7 @@ def test_all_exclude_sites_langs_and_fields():
     assert wl(["K2"], langs=["fr"]).match(rec) is None
     assert wl(["Hyundai"], fields=["title"]).match(rec) is None            # only the listed fields
     assert wl(["Poland"], fields=["tags"]).match(rec).terms == ("Poland",)
+    assert wl(["Hyundai"], fields=["title"]).match({**rec, "description": "Hyundai"}) is None
     assert wl(["K2"], exclude=["K2 tanks"]).match(rec) is None              # an exclude phrase
 
 
@@ -92,7 +93,7 @@ all = []
 exclude = []
 sites = []
 langs = ["en", "fr"]
-fields = ["title", "body"]
+fields = ["title", "body", "summary"]
 
 [[sinks]]
 kind = "jsonl"
@@ -115,6 +116,7 @@ def test_good_file_loads(tmp_path):
     cfg = load_watchlists(path)
     assert [w.id for w in cfg.watchlists] == ["k2"]
     assert cfg.watchlists[0].langs == ("en", "fr")
+    assert cfg.watchlists[0].fields == ("title", "body", "description")   # summary is the record's description
     jsonl, hook, app = cfg.sinks
     assert jsonl.target == str(tmp_path / "alerts.jsonl")     # relative to the watchlists file
     assert hook.events == ("new",) and jsonl.events == ("new", "also-reported", "updated")
@@ -128,7 +130,7 @@ BAD = [
     ('[[watchlists]]\nid = "k2"\n', "watchlists[0].terms", "missing"),
     ('[[watchlists]]\nid = "k2"\nterms = []\n', "watchlists[0].terms", "at least one"),
     ('[[watchlists]]\nid = "k2"\nterms = ["--"]\n', "watchlists[0].terms", "no letter or digit"),
-    ('[[watchlists]]\nid = "k2"\nterms = ["K2"]\nfields = ["summary"]\n', "watchlists[0].fields", "unknown field"),
+    ('[[watchlists]]\nid = "k2"\nterms = ["K2"]\nfields = ["headline"]\n', "watchlists[0].fields", "unknown field"),
     ('[[watchlists]]\nid = "k2"\nterms = ["K2"]\n[[watchlists]]\nid = "k2"\nterms = ["x"]\n', "watchlists[1].id",
      "already used"),
     ('[[watchlists]]\nid = "k2"\nterms = ["K2"]\n[[sinks]]\nkind = "slack"\nurl = "x://y"\n', "sinks[0].kind",
