@@ -103,4 +103,5 @@ def print_alert_queues(console: Any, alerts: dict[str, Any]) -> None:
             line += f"; oldest {q['oldest_alert_id']} since {q['oldest']}, {q['attempts']} attempt(s)"
             if q["last_error"]:
                 line += f", last error: {q['last_error']}; next try {q['next_attempt'] or 'now'}"
-        console.print(line, markup=False, highlight=False, style="red" if q["pending"] and q["attempts"] else None)
+        console.print(line, markup=False, highlight=False, soft_wrap=True,
+                      style="red" if q["pending"] and q["attempts"] else None)
