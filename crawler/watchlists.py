@@ -41,16 +41,20 @@ _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")  # as site ids
 # Spaces and the hyphens and dashes people type between the parts of a designation.
 _SEP_CHARS = "\\s\\-\u00ad\u2010\u2011\u2012\u2013\u2014\u2212"
 _SEP = f"[{_SEP_CHARS}]*"
-# Typographic apostrophes fold to the ASCII one (NFKD leaves them alone).
-_QUOTES = {"\u2019": "'", "\u2018": "'", "\u02bc": "'"}
+# What NFKD leaves alone: typographic apostrophes, letters with a stroke (Łask = Lask, Ørsted,
+# Diyarbakır) and ligatures; invisible characters inside words (soft hyphen, zero-width) vanish.
+_EXTRA_FOLDS = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d",
+                "Đ": "d", "ı": "i", "ħ": "h", "Ħ": "h", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ð": "d",
+                "Ð": "d", "þ": "th", "Þ": "th", "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "",
+                "\u2060": "", "\ufeff": ""}
 _TERM_PART = re.compile(r"(\d+|[^\W\d_]+)|([" + _SEP_CHARS + r"_]+)|(.)", re.S)
 
 
 # ---------------------------------------------------------------- folding
 
 def _fold_char(ch: str) -> str:
-    if ch in _QUOTES:
-        return _QUOTES[ch]
+    if ch in _EXTRA_FOLDS:
+        return _EXTRA_FOLDS[ch]
     return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
 
 

@@ -46,6 +46,10 @@ MATCHES = [
     (["Straße"], "an der STRASSE", ["Straße"]),
     (["NATO", "Baltic"], "nato's Baltic flank", ["NATO", "Baltic"]),
     (["Москва"], "в МОСКВА сегодня", ["Москва"]),
+    (["Lask"], "F-35A land at Łask air base", ["Lask"]),
+    (["Łódź"], "a plant in LODZ", ["Łódź"]),
+    (["Diyarbakir"], "drones over Diyarbakır", ["Diyarbakir"]),
+    (["Rheinmetall"], "Rhein\u00admetall and KNDS", ["Rheinmetall"]),   # a soft hyphen inside the word
 ]
 
 
