@@ -13,8 +13,9 @@ Matching rules (what an analyst means by "this term appears"):
   ``sites`` / ``langs``: only these site ids / languages (``en`` also covers ``en-GB``);
 * ``fields``: the record fields searched, ``title`` and ``body`` by default.
 
-Each watchlist is compiled once into three regular expressions (one alternation per term group,
-one named group per term), so matching a record is three scans per field.
+Each term is compiled once into a regular expression, indexed by the first piece of its first
+word; a field's text is folded once per record and only the terms whose first piece starts one of
+its words are run (see :class:`Terms`).
 """
 from __future__ import annotations
 
@@ -114,12 +115,61 @@ def term_pattern(term: str) -> str:
     return head + body + tail
 
 
-def _alternation(terms: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not terms:
-        return None
-    # Longest first, so that of two terms starting at one place the longer one is reported.
-    order = sorted(range(len(terms)), key=lambda i: -len(terms[i]))
-    return re.compile("|".join(f"(?P<t{i}>{term_pattern(terms[i])})" for i in order))
+_PIECE = re.compile(r"\d+|[^\W\d_]+")
+_WORD_START = re.compile(r"(?<!\w)(?:\d+|[^\W\d_]+)")
+
+
+@dataclass(frozen=True)
+class Text:
+    """One field's text, folded, with the first piece (letters or digits) of each of its words."""
+
+    raw: str
+    folded: str
+    starts: frozenset[str]
+
+    @classmethod
+    def of(cls, raw: str) -> Text:
+        folded = fold(raw)
+        return cls(raw, folded, frozenset(_WORD_START.findall(folded)))
+
+
+class Terms:
+    """A group of terms compiled once: one regular expression per term, indexed by the term's
+    first piece, so that a text only runs the terms whose first word piece it holds (a watchlist
+    of thousands of terms costs about what one costs)."""
+
+    def __init__(self, terms: tuple[str, ...]):
+        self.terms = terms
+        self.patterns = [re.compile(term_pattern(t)) for t in terms]
+        self.by_start: dict[str, list[int]] = {}
+        self.always: list[int] = []
+        for i, term in enumerate(terms):
+            folded = fold(term.strip())
+            first = _PIECE.match(folded)
+            if first:
+                self.by_start.setdefault(first.group(), []).append(i)
+            else:
+                self.always.append(i)  # begins with punctuation: no word start to look up
+        self.starts = frozenset(self.by_start)
+
+    def candidates(self, text: Text) -> list[int]:
+        out = list(self.always)
+        for start in self.starts & text.starts:
+            out.extend(self.by_start[start])
+        return out
+
+    def first(self, text: Text) -> tuple[int, re.Match[str]] | None:
+        """The leftmost match in ``text`` (the longer term on a tie), with its term's index."""
+        best: tuple[int, re.Match[str]] | None = None
+        for i in self.candidates(text):
+            m = self.patterns[i].search(text.folded)
+            if m and (best is None or (m.start(), -len(m.group())) < (best[1].start(), -len(best[1].group()))):
+                best = (i, m)
+        return best
+
+    def found(self, text: Text) -> list[int]:
+        """Every term that matches ``text``."""
+        return [i for i in self.candidates(text) if self.patterns[i].search(text.folded)]
 
 
 # ---------------------------------------------------------------- the data
@@ -161,19 +211,19 @@ class Watchlist:
     sites: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     fields: tuple[str, ...] = ("title", "body")
-    _any: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
-    _all: tuple[re.Pattern[str], ...] = field(default=(), repr=False, compare=False)
-    _exclude: re.Pattern[str] | None = field(default=None, repr=False, compare=False)
+    _any: Terms | None = field(default=None, repr=False, compare=False)
+    _all: tuple[Terms, ...] = field(default=(), repr=False, compare=False)
+    _exclude: Terms | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_any", _alternation(self.terms))
-        object.__setattr__(self, "_all", tuple(re.compile(term_pattern(t)) for t in self.all))
-        object.__setattr__(self, "_exclude", _alternation(self.exclude))
+        object.__setattr__(self, "_any", Terms(self.terms))
+        object.__setattr__(self, "_all", tuple(Terms((t,)) for t in self.all))
+        object.__setattr__(self, "_exclude", Terms(self.exclude))
 
-    def match(self, record: dict[str, Any], folded: dict[str, str] | None = None) -> Match | None:
+    def match(self, record: dict[str, Any], cache: dict[str, Text] | None = None) -> Match | None:
         """The match of ``record`` against this watchlist, or None when it does not alert.
 
-        ``folded`` caches the folded text of each field across watchlists.
+        ``cache`` keeps the folded text of each field across watchlists.
         """
         if self.sites and record.get("site") not in self.sites:
             return None
@@ -181,23 +231,24 @@ class Watchlist:
             lang = (record.get("lang") or "").lower()
             if not any(lang == want or lang.startswith(want + "-") for want in self.langs):
                 return None
-        folded = {} if folded is None else folded
+        cache = {} if cache is None else cache
         texts = []
         for raw in _field_texts(record, self.fields):
-            if raw not in folded:
-                folded[raw] = fold(raw)
-            texts.append((raw, folded[raw]))
-        if self._exclude is not None and any(self._exclude.search(f) for _, f in texts):
+            if raw not in cache:
+                cache[raw] = Text.of(raw)
+            texts.append(cache[raw])
+        if any(self._exclude.found(t) for t in texts):
             return None
-        if not all(any(p.search(f) for _, f in texts) for p in self._all):
+        if not all(any(group.found(t) for t in texts) for group in self._all):
             return None
         found: set[int] = set()
         snippet = ""
-        for raw, f in texts:
-            for m in self._any.finditer(f) if self._any is not None else ():
-                found.add(int(m.lastgroup[1:]))
-                if not snippet:
-                    snippet = _snippet(raw, _origin(raw, m.start()), _origin(raw, m.end() - 1) + 1)
+        for text in texts:
+            found.update(self._any.found(text))
+            if found and not snippet:
+                _, m = self._any.first(text)
+                raw = text.raw
+                snippet = _snippet(raw, _origin(raw, m.start()), _origin(raw, m.end() - 1) + 1)
         if not found:
             return None
         return Match(tuple(self.terms[i] for i in sorted(found)), snippet)
@@ -214,9 +265,9 @@ class WatchConfig:
     def matches(self, record: dict[str, Any]) -> list[tuple[Watchlist, Match]]:
         """Every watchlist ``record`` alerts on, with its match."""
         out = []
-        folded: dict[str, str] = {}
+        cache: dict[str, Text] = {}
         for wl in self.watchlists:
-            m = wl.match(record, folded)
+            m = wl.match(record, cache)
             if m is not None:
                 out.append((wl, m))
         return out

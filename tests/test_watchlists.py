@@ -184,3 +184,14 @@ def test_default_file_from_the_user_config_dir(tmp_path):
     run = run_cli("crawl", "--db", tmp_path / "db.sqlite3", env={"XDG_CONFIG_HOME": str(tmp_path / "conf")},
                   timeout=60)
     assert run.returncode == 2 and "watchlists[0].bogus" in run.stderr
+
+
+def test_only_terms_whose_first_word_piece_occurs_are_run():
+    from crawler.watchlists import Terms, Text
+
+    terms = Terms(("K2", "Black Panther", "$495 million", "Jēkabpils plant", "F-35"))
+    text = Text.of("Poland buys K-2 tanks and F35 jets near JEKABPILS")
+    assert sorted(terms.candidates(text)) == [0, 2, 3, 4]       # "$..." has no word start: always run
+    assert terms.found(text) == [0, 4]
+    i, m = terms.first(text)
+    assert (i, text.folded[m.start():m.end()]) == (0, "k-2")
