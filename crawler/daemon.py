@@ -350,8 +350,12 @@ def add_alert_jobs(scheduler: Any, daemon: Daemon, watch: WatchConfig, tick: flo
     from crawler.sinks import deliver
 
     AlertHook(watch).install(daemon.store)
+    event("alerts", watchlists=len(watch.watchlists), sinks=",".join(s.key for s in watch.sinks) or "-",
+          file=str(watch.path))
     if not watch.sinks:
         return
+    # Deliveries and failed attempts are the daemon's output too (one line per round at most).
+    logging.getLogger("crawler.sinks").setLevel(logging.INFO)
 
     async def deliver_alerts() -> None:
         if not daemon.stopping:

@@ -198,7 +198,7 @@ KILLS = 6
 KILL_SEED = 20261207
 
 
-def test_daemon_kill_9_loses_no_alert_and_duplicates_no_new(web_dev, web_dev_sites, tmp_path):
+def test_daemon_kill_9_and_a_flapping_webhook_lose_no_alert_and_duplicate_no_new(web_dev, web_dev_sites, tmp_path):
     web_dev.reset()
     receiver = Receiver()
     try:
@@ -209,10 +209,19 @@ def test_daemon_kill_9_loses_no_alert_and_duplicates_no_new(web_dev, web_dev_sit
         rng = random.Random(KILL_SEED)
         for i in range(KILLS):
             web_dev.set_epoch(min(2, i * 3 // KILLS))
+            # The receiver flaps too: 200, 503, refused connections.
+            mode = ("ok", "503", "down")[i % 3]
+            if mode == "down":
+                receiver.down()
+            else:
+                receiver.up()
+                receiver.mode = mode
             proc = start_daemon(sites_file, db, out, "--watchlists", tmp_path / "wl.toml")
             time.sleep(rng.uniform(1.0, 4.0))
             proc.kill()
             proc.wait()
+        receiver.up()
+        receiver.mode = "ok"
         want = expected_alerts(web_dev_sites, watch)
 
         def converged() -> bool:
