@@ -149,11 +149,13 @@ def in_thread(fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
 
     def run() -> None:
         try:
-            result = fn(*args)
+            outcome: tuple[Any, BaseException | None] = (fn(*args), None)
         except BaseException as exc:  # handed to the awaiting task
-            loop.call_soon_threadsafe(settle, None, exc)
-        else:
-            loop.call_soon_threadsafe(settle, result, None)
+            outcome = (None, exc)
+        try:
+            loop.call_soon_threadsafe(settle, *outcome)
+        except RuntimeError:
+            pass  # the loop is gone (the process is stopping): nobody waits for this answer
 
     threading.Thread(target=run, name="defwatch-sink", daemon=True).start()
     return future
@@ -168,9 +170,10 @@ async def deliver_remote(store: Store, sink: Sink, deadline: float) -> int:
         if not pending:
             break
         for item in pending:
-            if item["next_at"] > time.time() or time.monotonic() >= deadline:
+            left = deadline - time.monotonic()
+            if item["next_at"] > time.time() or left < min(1.0, sink.timeout):
                 return done  # the sink is backing off (FIFO: its head waits), or the round is over
-            timeout = max(0.1, min(sink.timeout, deadline - time.monotonic()))
+            timeout = min(sink.timeout, left)
             try:
                 await asyncio.wait_for(in_thread(send, sink.target, item["alert"], timeout), timeout + 1.0)
             except (DeliveryError, asyncio.TimeoutError) as exc:
