@@ -7,10 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from crawler.alertstore import AlertStore
 from crawler.store import Store, default_db_path
 
 if TYPE_CHECKING:
-    from crawler.alerts import AlertHook
     from crawler.watchlists import WatchConfig
 
 EXIT_OK, EXIT_USAGE = 0, 2  # as crawler.cli
@@ -50,24 +50,20 @@ def load_watch(path: Path | None) -> WatchConfig | None:
     return load_watchlists(path) if path is not None else None
 
 
-def install_alerts(store: Store, watch: WatchConfig | None) -> AlertHook | None:
-    """Raise alerts in the store's article transactions from now on."""
-    if watch is None:
-        return None
-    from crawler.alerts import AlertHook
-
-    hook = AlertHook(watch)
-    hook.install(store)
-    return hook
+def alert_settings(watch: WatchConfig | None) -> dict[str, Any]:
+    """The Scrapy settings that make the store pipeline raise alerts (the file, not the object:
+    Scrapy deep-copies settings)."""
+    return {"DEFWATCH_WATCHLISTS": str(watch.path) if watch is not None else None}
 
 
-def alert_summary_line(store: Store, hook: AlertHook, result: Any) -> str:
+def alert_summary_line(store: Store, result: Any) -> str:
     """``alerts raised N; <sink> delivered N, M waiting; ...`` for the crawl summary."""
+    raised = sum(v for k, v in result.stats.items() if k.startswith("defwatch/alerts/") and isinstance(v, int))
     delivered = getattr(result, "alerts_delivered", {}) or {}
-    queues = {q["sink"]: q["pending"] for q in store.delivery_queues()}
+    queues = {q["sink"]: q["pending"] for q in AlertStore(store).queues()}
     parts = [f"{key} delivered {n}" + (f", {queues[key]} waiting" if queues.get(key) else "")
              for key, n in delivered.items()]
-    return f"alerts raised {hook.created}" + ("; " + "; ".join(parts) if parts else "")
+    return f"alerts raised {raised}" + ("; " + "; ".join(parts) if parts else "")
 
 
 def _check_since(command: str, value: str | None) -> bool:
@@ -103,7 +99,7 @@ def cmd_watch(args: argparse.Namespace, app: Any) -> int:
         return EXIT_USAGE
     store = Store(args.db or default_db_path(), readonly=True)
     try:
-        records = list(select(store.latest_records(), parse_when(args.since), None))
+        records = [a.to_dict() for a in select(store.latest_records(), parse_when(args.since), None)]
     finally:
         store.close()
     alerts = dry_run(watch, records)
@@ -125,8 +121,9 @@ def cmd_alerts(args: argparse.Namespace, app: Any) -> int:
     since = parse_when(args.since)
     store = Store(args.db or default_db_path(), readonly=True)
     try:
-        alerts = store.alerts(since=since.timestamp() if since else None, watchlist=args.watchlist) \
-            if store.has_alerts_table() else []
+        queue = AlertStore(store)
+        alerts = queue.alerts(since=since.timestamp() if since else None, watchlist=args.watchlist) \
+            if queue.ready() else []
     finally:
         store.close()
     _print_alerts(alerts, args.format, names)

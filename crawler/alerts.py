@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from datetime import datetime, timezone
 from typing import Any
 
+from crawler.alertstore import AlertStore
 from crawler.store import Store
 from crawler.watchlists import Match, WatchConfig, Watchlist
 
@@ -48,32 +49,37 @@ def make_alert(wl: Watchlist, match: Match, record: dict[str, Any], event: str) 
 
 
 class AlertHook:
-    """``Store.on_article``: match a stored article against the watchlists, queue its alerts."""
+    """``Store.on_article``: match a stored article against the watchlists, queue its alerts.
 
-    def __init__(self, config: WatchConfig):
+    ``stats`` (a Scrapy stats collector, optional) counts ``defwatch/alerts/<event>``.
+    """
+
+    def __init__(self, config: WatchConfig, stats: Any = None):
         self.config = config
+        self.stats = stats
         self.created = 0
 
     def install(self, store: Store) -> None:
         store.on_article = self
 
     def __call__(self, store: Store, article_id: str, action: str, version: int) -> None:
-        row = store.article(article_id)
-        if row is None:
+        alerts = AlertStore(store)
+        record = alerts.record(article_id)
+        if record is None:
             return
-        record = json.loads(row["record"])
         now = time.time()
         for wl, match in self.config.matches(record):
-            seen, story_has_new = store.alert_events(wl.id, article_id, story_of(record))
+            seen, story_has_new = alerts.history(wl.id, article_id, story_of(record))
             if action == "updated" and seen:
                 event = "updated"
             else:
                 # First time this article alerts for this watchlist (new, or an edit that now matches).
                 event = "also-reported" if story_has_new else "new"
             alert = make_alert(wl, match, record, event)
-            sinks = [s.key for s in self.config.sinks if event in s.events]
-            if store.add_alert(alert, version, sinks, now):
+            if alerts.add(alert, version, [s.key for s in self.config.sinks if event in s.events], now):
                 self.created += 1
+                if self.stats is not None:
+                    self.stats.inc_value(f"defwatch/alerts/{event}")
 
 
 # ---------------------------------------------------------------- dry run and listing

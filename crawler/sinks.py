@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from crawler.alertstore import AlertStore
 from crawler.export import _ends_cleanly, _last_newline
 from crawler.store import Store
 from crawler.watchlists import Sink
@@ -57,9 +58,10 @@ def deliver_jsonl(store: Store, sink: Sink) -> int:
     """Append every undelivered alert of a jsonl sink to its file; returns how many."""
     path = Path(sink.target)
     path.parent.mkdir(parents=True, exist_ok=True)
+    queue = AlertStore(store)
     total = 0
     while True:
-        pending = store.pending_deliveries(sink.key)
+        pending = queue.pending(sink.key)
         committed = store.output_size(sink.target)
         if not pending and committed is not None:
             # Nothing queued and the file committed: a crash's leftovers always come with
@@ -78,14 +80,14 @@ def deliver_jsonl(store: Store, sink: Sink) -> int:
                 os.fsync(fh.fileno())
             if not pending:
                 if store.output_size(sink.target) is None:
-                    store.mark_delivered(sink.key, [], output=sink.target, size=committed)
+                    queue.delivered(sink.key, [], output=sink.target, size=committed)
                 return total
             data = "".join(json.dumps(p["alert"], ensure_ascii=False) + "\n" for p in pending).encode("utf-8")
             fh.seek(committed)
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        store.mark_delivered(sink.key, [p["alert_id"] for p in pending], output=sink.target, size=committed + len(data))
+        queue.delivered(sink.key, [p["alert_id"] for p in pending], output=sink.target, size=committed + len(data))
         total += len(pending)
 
 
@@ -164,9 +166,10 @@ def in_thread(fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
 async def deliver_remote(store: Store, sink: Sink, deadline: float) -> int:
     """Deliver a webhook or apprise sink's queue, oldest first, until empty, failed or out of time."""
     send = SENDERS[sink.kind]
+    queue = AlertStore(store)
     done = 0
     while time.monotonic() < deadline:
-        pending = store.pending_deliveries(sink.key, limit=50)
+        pending = queue.pending(sink.key, limit=50)
         if not pending:
             break
         for item in pending:
@@ -181,16 +184,16 @@ async def deliver_remote(store: Store, sink: Sink, deadline: float) -> int:
                 retry = getattr(exc, "retry", True)
                 attempts = item["attempts"] + 1
                 if not retry and attempts >= MAX_REJECTS:
-                    store.mark_delivered(sink.key, [item["alert_id"]], error=f"rejected: {error}")
+                    queue.delivered(sink.key, [item["alert_id"]], error=f"rejected: {error}")
                     logger.warning("alert set aside sink=%s alert=%s after %d refusals: %s", sink.key,
                                    item["alert_id"], attempts, error)
                     continue
                 wait = min(sink.max_backoff, BACKOFF_BASE * 2 ** (attempts - 1))
-                store.delivery_failed(sink.key, item["alert_id"], error, time.time() + wait)
+                queue.failed(sink.key, item["alert_id"], error, time.time() + wait)
                 logger.info("alert delivery failed sink=%s alert=%s attempt=%d retry_in=%.1f: %s", sink.key,
                             item["alert_id"], attempts, wait, error)
                 return done
-            store.mark_delivered(sink.key, [item["alert_id"]])
+            queue.delivered(sink.key, [item["alert_id"]])
             done += 1
     return done
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.store import Store
 
 
 def _iso(ts: float | None) -> str | None:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else None
 
 
 def error_kind(status: str | None, error: str | None) -> str | None:
@@ -32,12 +32,12 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
     rows = []
     for f in store.feeds():
         rows.append({
-            "site": f["site"], "url": f["url"], "last_poll": _iso(f["last_poll_at"]), "last_result": f["last_status"],
-            "error_kind": error_kind(f["last_status"], f["last_error"]),
-            "last_error": f["last_error"], "consecutive_failures": f["failures"], "last_new_item": _iso(f["last_new_at"]),
-            "items_total": f["items_total"], "next_poll": _iso(f["next_poll_at"]) if f["last_poll_at"] else None,
-            "interval_s": round(f["interval"], 1) if f["interval"] is not None else None,
-            "polls": f["polls"],
+            "site": f.site, "url": f.url, "last_poll": _iso(f.last_poll_at), "last_result": f.last_status,
+            "error_kind": error_kind(f.last_status, f.last_error),
+            "last_error": f.last_error, "consecutive_failures": f.failures, "last_new_item": _iso(f.last_new_at),
+            "items_total": f.items_total, "next_poll": _iso(f.next_poll_at) if f.last_poll_at else None,
+            "interval_s": round(f.interval, 1) if f.interval is not None else None,
+            "polls": f.polls,
         })
     return rows
 
@@ -83,11 +83,13 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
 
 def alert_summary(store: Store) -> dict[str, Any]:
     """Alerts raised per event, and per sink the queue depth and its oldest undelivered alert."""
-    if not store.has_alerts_table():
+    from crawler.alertstore import AlertStore
+
+    alerts = AlertStore(store)
+    if not alerts.ready():
         return {"total": 0, "by_event": {}, "sinks": []}
-    by_event = {r[0]: r[1] for r in store.db.execute("SELECT event, count(*) FROM alerts GROUP BY event")}
-    sinks = [{**q, "oldest": _iso(q["oldest"]), "next_attempt": _iso(q["next_attempt"])}
-             for q in store.delivery_queues()]
+    by_event = alerts.events()
+    sinks = [{**q, "oldest": _iso(q["oldest"]), "next_attempt": _iso(q["next_attempt"])} for q in alerts.queues()]
     return {"total": sum(by_event.values()), "by_event": by_event, "sinks": sinks}
 
 

@@ -156,7 +156,7 @@ class Terms:
         out = list(self.always)
         for start in self.starts & text.starts:
             out.extend(self.by_start[start])
-        return out
+        return sorted(out)  # term order, whatever the set's
 
     def first(self, text: Text) -> tuple[int, re.Match[str]] | None:
         """The leftmost match in ``text`` (the longer term on a tie), with its term's index."""

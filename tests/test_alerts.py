@@ -12,6 +12,8 @@ import pytest
 
 from alerts_receiver import Receiver
 from crawler.alerts import AlertHook, alert_id, dry_run
+from crawler.alertstore import AlertStore
+from crawler.items import Article
 from crawler.sinks import deliver, deliver_jsonl
 from crawler.store import Store
 from crawler.watchlists import Sink, WatchConfig, Watchlist
@@ -21,12 +23,17 @@ LASERS = Watchlist(id="lasers", name="Lasers", terms=("laser",), all=("drone",))
 
 
 def record(aid: str, title: str, body: str = "", story: str | None = None, **kw) -> dict:
-    rec = {"id": aid, "url": f"https://ex.com/{aid}", "site": "ex", "title": title, "body": body,
-           "content_hash": str(hash((title, body))), "fetched_at": "2024-10-24T10:00:00+00:00",
-           "published": "2024-10-24T09:00:00+00:00", "lang": "en", **kw}
+    rec = {"id": aid, "url": f"https://ex.com/{aid}", "site": "ex", "title": title, "authors": [], "body": body,
+           "content_hash": str(hash((title, body))), "fetched_at": "2024-10-24T10:00:00+00:00", "updated": None,
+           "published": "2024-10-24T09:00:00+00:00", "lang": "en", "tags": [], **kw}
     if story:
         rec["story"] = story
     return rec
+
+
+def save(store: Store, rec: dict) -> tuple[str, int]:
+    """Store ``rec`` through ``save_article`` (its story, if any, is the store's to decide)."""
+    return store.save_article(Article.from_dict(rec), page_keys=[rec["id"]])
 
 
 @pytest.fixture
@@ -64,8 +71,12 @@ def put(store: Store, rec: dict) -> str:
     return action
 
 
+def alerts_of(store: Store) -> list[dict]:
+    return AlertStore(store).alerts()
+
+
 def events(store: Store) -> list[tuple[str, str, str]]:
-    return [(a["watchlist"], a["article_id"], a["event"]) for a in store.alerts()]
+    return [(a["watchlist"], a["article_id"], a["event"]) for a in alerts_of(store)]
 
 
 def test_new_also_reported_updated_per_story(store):
@@ -80,15 +91,15 @@ def test_new_also_reported_updated_per_story(store):
     put(store, record("a2", "K2 deliveries to Poland (edited twice)", story="s1"))
     assert events(store) == [("k2", "a1", "new"), ("k2", "a2", "also-reported"), ("k2", "a3", "also-reported"),
                              ("k2", "a2", "updated"), ("k2", "a5", "new"), ("k2", "a2", "updated")]
-    assert len({a["alert_id"] for a in store.alerts()}) == 6     # one id per (article, version, event)
+    assert len({a["alert_id"] for a in alerts_of(store)}) == 6     # one id per (article, version, event)
 
 
 def test_through_save_article_the_story_is_the_stored_one(store):
-    store.save_article(record("a1", "Poland gets K2 tanks"), page_keys=["a1"])
-    store.save_article(record("a1", "Poland gets K2 tanks"), page_keys=["a1"])           # unchanged: no alert
-    store.save_article(record("a2", "A second K2 contract for Poland"), page_keys=["a2"])
-    stored = {aid: json.loads(store.article(aid)["record"]) for aid in ("a1", "a2")}
-    alerts = store.alerts()
+    save(store, record("a1", "Poland gets K2 tanks"))
+    save(store, record("a1", "Poland gets K2 tanks"))           # unchanged: no alert
+    save(store, record("a2", "A second K2 contract for Poland"))
+    stored = {aid: AlertStore(store).record(aid) for aid in ("a1", "a2")}
+    alerts = alerts_of(store)
     assert [(a["article_id"], a["story"]) for a in alerts] == [(aid, stored[aid].get("story") or aid)
                                                                 for aid in ("a1", "a2")]
     same_story = alerts[0]["story"] == alerts[1]["story"]
@@ -96,35 +107,35 @@ def test_through_save_article_the_story_is_the_stored_one(store):
 
 
 def test_an_edit_that_starts_to_match_is_a_first_alert(store):
-    store.save_article(record("a1", "Tanks for Poland", story="s1"), page_keys=["a1"])
-    store.save_article(record("a1", "K2 tanks for Poland", story="s1"), page_keys=["a1"])
+    save(store, record("a1", "Tanks for Poland", story="s1"))
+    save(store, record("a1", "K2 tanks for Poland", story="s1"))
     assert events(store) == [("k2", "a1", "new")]
-    assert store.alerts()[0]["alert_id"] == alert_id("k2", "a1", 2, "new")
+    assert alerts_of(store)[0]["alert_id"] == alert_id("k2", "a1", 2, "new")
 
 
 def test_all_and_exclude_rule_out_look_alikes(store):
-    store.save_article(record("a1", "Climbers return from K2 mountain"), page_keys=["a1"])
-    store.save_article(record("a2", "Army wants lasers", body="A laser weapon for ships."), page_keys=["a2"])
-    store.save_article(record("a3", "Army wants lasers", body="A laser against every drone."), page_keys=["a3"])
+    save(store, record("a1", "Climbers return from K2 mountain"))
+    save(store, record("a2", "Army wants lasers", body="A laser weapon for ships."))
+    save(store, record("a3", "Army wants lasers", body="A laser against every drone."))
     assert events(store) == [("lasers", "a3", "new")]
 
 
 def test_alert_fields_and_sink_subscriptions(store, sinks):
     put(store, record("a1", "K2 tanks", body="Poland signs for 180 K2 tanks.", story="s1"))
     put(store, record("a2", "K2 tanks again", story="s1"))
-    alert = store.alerts()[0]
+    alert = alerts_of(store)[0]
     assert set(alert) == {"alert_id", "watchlist", "article_id", "url", "site", "title", "published", "matched",
                           "snippet", "story", "event", "created_at"}
     assert alert["matched"] == ["K2"] and alert["snippet"] == "K2 tanks" and alert["story"] == "s1"
     assert alert["alert_id"] == alert_id("k2", "a1", 1, "new")
     everything, only_new = sinks
-    assert [p["alert"]["event"] for p in store.pending_deliveries(everything.key)] == ["new", "also-reported"]
-    assert [p["alert"]["event"] for p in store.pending_deliveries(only_new.key)] == ["new"]
+    assert [p["alert"]["event"] for p in AlertStore(store).pending(everything.key)] == ["new", "also-reported"]
+    assert [p["alert"]["event"] for p in AlertStore(store).pending(only_new.key)] == ["new"]
 
 
 def test_one_new_per_story_is_enforced_by_the_schema(store):
-    store.save_article(record("a1", "K2 tanks"), page_keys=["a1"])
-    story = store.alerts()[0]["story"]
+    save(store, record("a1", "K2 tanks"))
+    story = alerts_of(store)[0]["story"]
     with pytest.raises(sqlite3.IntegrityError):
         store.db.execute("INSERT INTO alerts(alert_id, watchlist, article_id, version, story, event, created_at, alert) "
                          "VALUES ('x', 'k2', 'a9', 1, ?, 'new', 0, '{}')", (story,))
@@ -138,7 +149,7 @@ def test_alerts_commit_with_the_article_or_not_at_all(tmp_path):
 
     store.on_article = broken
     with pytest.raises(RuntimeError):
-        store.save_article(record("a1", "K2 tanks"), page_keys=["a1"])
+        save(store, record("a1", "K2 tanks"))
     assert store.article("a1") is None and store.page("a1") is None
     store.close()
 
@@ -158,7 +169,7 @@ def test_a_v2_store_migrates_through_the_reserved_versions(tmp_path, monkeypatch
     monkeypatch.undo()
     store = Store(tmp_path / "old.sqlite3")
     assert store.schema_version == len(store_module.MIGRATIONS) >= 5
-    assert store.has_alerts_table() and not store.db.in_transaction
+    assert AlertStore(store).ready() and not store.db.in_transaction
     store.close()
 
 
@@ -179,7 +190,7 @@ def test_jsonl_sink_cuts_what_a_crash_left_and_appends_each_alert_once(store, si
     put(store, record("a2", "K2 tanks", story="s1"))
     # A run wrote a2's alert and a torn line, then died before marking them delivered.
     with open(sink.target, "a") as fh:
-        fh.write(json.dumps(store.pending_deliveries(sink.key)[0]["alert"]) + "\n{\"alert_id\": \"to")
+        fh.write(json.dumps(AlertStore(store).pending(sink.key)[0]["alert"]) + "\n{\"alert_id\": \"to")
     assert deliver_jsonl(store, sink) == 1
     assert deliver_jsonl(store, sink) == 0
     lines = [json.loads(line) for line in Path(sink.target).read_text().splitlines()]
@@ -208,7 +219,7 @@ def test_webhook_posts_each_alert_with_its_idempotency_key(tmp_path, receiver):
     for i in range(3):
         put(store, record(f"a{i}", "K2 tanks", story="s1"))
     assert asyncio.run(deliver(store, [sink], budget=10)) == {sink.key: 3}
-    assert [k for k, _ in receiver.posts] == [a["alert_id"] for a in store.alerts()]
+    assert [k for k, _ in receiver.posts] == [a["alert_id"] for a in alerts_of(store)]
     assert [a["event"] for _, a in receiver.posts] == ["new", "also-reported", "also-reported"]
     assert asyncio.run(deliver(store, [sink], budget=10)) == {sink.key: 0}
     assert len(receiver.posts) == 3
@@ -221,13 +232,13 @@ def test_webhook_503_then_refused_then_back_loses_nothing(tmp_path, receiver):
     receiver.mode = "503"
     assert asyncio.run(deliver(store, [sink], budget=5)) == {sink.key: 0}
     assert receiver.refused_503 == 1                      # a down sink is asked once per round
-    (queue,) = store.delivery_queues()
+    (queue,) = AlertStore(store).queues()
     assert queue["pending"] == 1 and queue["last_error"] == "HTTP 503" and queue["attempts"] == 1
     receiver.down()
     put(store, record("a1", "K2 tanks", story="s1"))
     time.sleep(0.3)
     assert asyncio.run(deliver(store, [sink], budget=5)) == {sink.key: 0}
-    (queue,) = store.delivery_queues()
+    (queue,) = AlertStore(store).queues()
     assert queue["pending"] == 2 and queue["last_error"].startswith("connection-error")
     # The store is reopened (a restart): the queue is still there.
     store.close()
@@ -237,14 +248,14 @@ def test_webhook_503_then_refused_then_back_loses_nothing(tmp_path, receiver):
     time.sleep(0.3)
     assert asyncio.run(deliver(store, [sink], budget=5)) == {sink.key: 2}
     assert [(a["article_id"], a["event"]) for a in receiver.alerts()] == [("a0", "new"), ("a1", "also-reported")]
-    (queue,) = store.delivery_queues()
+    (queue,) = AlertStore(store).queues()
     assert queue["pending"] == 0 and queue["delivered"] == 2
     store.close()
 
 
 def test_webhook_backs_off_exponentially(tmp_path, receiver):
     store, sink = webhook_store(tmp_path, receiver, max_backoff=1000)
-    store.save_article(record("a0", "K2 tanks"), page_keys=["a0"])
+    save(store, record("a0", "K2 tanks"))
     receiver.mode = "503"
     waits = []
     for _ in range(4):
@@ -258,20 +269,20 @@ def test_webhook_backs_off_exponentially(tmp_path, receiver):
 
 def test_hanging_webhook_is_bounded_by_timeout_and_budget(tmp_path, receiver):
     store, sink = webhook_store(tmp_path, receiver, timeout=0.5)
-    store.save_article(record("a0", "K2 tanks"), page_keys=["a0"])
+    save(store, record("a0", "K2 tanks"))
     receiver.mode = "hang"
     receiver.hang_seconds = 5
     started = time.monotonic()
     assert asyncio.run(deliver(store, [sink], budget=2)) == {sink.key: 0}
     assert time.monotonic() - started < 2.5
-    assert store.delivery_queues()[0]["last_error"].startswith(("timeout", "connection-error"))
+    assert AlertStore(store).queues()[0]["last_error"].startswith(("timeout", "connection-error"))
     store.close()
 
 
 def test_refused_alert_is_set_aside_after_repeated_4xx(tmp_path, receiver):
     store, sink = webhook_store(tmp_path, receiver, max_backoff=0.01)
-    store.save_article(record("a0", "K2 tanks"), page_keys=["a0"])
-    store.save_article(record("a1", "K2 tanks"), page_keys=["a1"])
+    save(store, record("a0", "K2 tanks"))
+    save(store, record("a1", "K2 tanks"))
     receiver.mode = "ok"
     # The receiver refuses a0 for good (400); a1 must still get through.
     original = receiver._server.RequestHandlerClass.do_POST
@@ -290,7 +301,7 @@ def test_refused_alert_is_set_aside_after_repeated_4xx(tmp_path, receiver):
         asyncio.run(deliver(store, [sink], budget=5))
         time.sleep(0.02)
     assert [a["article_id"] for a in receiver.alerts()] == ["a1"]
-    (queue,) = store.delivery_queues()
+    (queue,) = AlertStore(store).queues()
     assert queue["pending"] == 0 and queue["rejected"] == 1 and queue["delivered"] == 1
     store.close()
 
@@ -300,10 +311,10 @@ def test_apprise_sink_delivers_through_apprise_and_retries(tmp_path, receiver):
     sink = Sink("apprise", f"json://127.0.0.1:{receiver.port}/hook", max_backoff=0.01)
     store = Store(tmp_path / "apprise.sqlite3")
     AlertHook(WatchConfig(tmp_path / "wl.toml", (K2,), (sink,))).install(store)
-    store.save_article(record("a0", "K2 tanks for Poland", body="Poland signs for 180 K2 tanks."), page_keys=["a0"])
+    save(store, record("a0", "K2 tanks for Poland", body="Poland signs for 180 K2 tanks."))
     receiver.mode = "503"
     assert asyncio.run(deliver(store, [sink], budget=10)) == {sink.key: 0}
-    assert receiver.refused_503 >= 1 and store.delivery_queues()[0]["pending"] == 1
+    assert receiver.refused_503 >= 1 and AlertStore(store).queues()[0]["pending"] == 1
     receiver.mode = "ok"
     time.sleep(0.05)
     assert asyncio.run(deliver(store, [sink], budget=10)) == {sink.key: 1}
