@@ -56,6 +56,16 @@ def alert_settings(watch: WatchConfig | None) -> dict[str, Any]:
     return {"DEFWATCH_WATCHLISTS": str(watch.path) if watch is not None else None}
 
 
+async def deliver_after_crawl(store: Store, watch: WatchConfig | None) -> dict[str, int]:
+    """Deliver the queued alerts after a one-off crawl, within ``CRAWL_DELIVERY_BUDGET``: a sink
+    that is down costs seconds, never the crawl; what is not delivered waits in the store."""
+    if watch is None or not watch.sinks:
+        return {}
+    from crawler.sinks import deliver
+
+    return await deliver(store, watch.sinks, budget=CRAWL_DELIVERY_BUDGET)
+
+
 def alert_summary_line(store: Store, result: Any) -> str:
     """``alerts raised N; <sink> delivered N, M waiting; ...`` for the crawl summary."""
     raised = sum(v for k, v in result.stats.items() if k.startswith("defwatch/alerts/") and isinstance(v, int))

@@ -21,7 +21,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.alertstore import AlertStore
@@ -100,7 +100,7 @@ def dry_run(config: WatchConfig, records: Iterable[dict[str, Any]]) -> list[dict
 
 
 def _iso(ts: float | None) -> str:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else ""
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else ""
 
 
 def format_text(alerts: list[dict[str, Any]]) -> str:

@@ -18,8 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.alertcmd import (CRAWL_DELIVERY_BUDGET, add_alert_commands, alert_settings, alert_summary_line,
-                              cmd_alerts, cmd_watch, load_watch, watchlists_flag)
+from crawler import alertcmd  # issue 11: --watchlists, watch test, alerts
 from crawler.config import DEFAULT_SITES, AppConfig, ConfigError, Site, load_app, load_sites
 from crawler.humane import NOTHING_REACHED, Explained, explain
 from crawler.store import Store, StoreError, default_db_path
@@ -48,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="refetch pages even when the store knows them")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line (every failure in full)")
-    watchlists_flag(p)
+    alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
     common(p)
@@ -58,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", type=float, default=None,
                    help="seconds between scheduler ticks (default: min(--interval, 1))")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
-    watchlists_flag(p)
+    alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")
     common(p, sites=False)
@@ -79,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub.add_parser("schema", help="print the JSON Schema of an exported record")
-    add_alert_commands(sub, common)
+    alertcmd.add_alert_commands(sub, common)
     return parser
 
 
@@ -138,7 +137,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
-    watch = load_watch(args.watchlists)
+    watch = alertcmd.load_watch(args.watchlists)
     db = args.db or default_db_path()
     if args.log_json:
         from crawler.daemon import use_json_logs
@@ -151,7 +150,7 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     try:
         result = run_once(app, sites, store, force=args.force, out=args.out,
                           progress=not args.no_progress and sys.stderr.isatty(), watch=watch)
-        alert_line = alert_summary_line(store, result) if watch is not None else None
+        alert_line = alertcmd.alert_summary_line(store, result) if watch is not None else None
         errors: dict[str, str] = {}
         for feed in store.feeds(s.id for s in sites):
             if feed.last_status == "error" and (feed.last_poll_at or 0) >= started and feed.last_error:
@@ -197,15 +196,11 @@ def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: 
     holder: dict[str, Any] = {}
 
     async def cycle() -> None:
-        runner = make_runner(app, store=store.path, sites=sites, **alert_settings(watch))
+        runner = make_runner(app, store=store.path, sites=sites, **alertcmd.alert_settings(watch))
         status = _progress(progress)
         try:
             holder["result"] = await run_cycle(runner, store, force=force, all_feeds=True, out=out)
-            if watch is not None and watch.sinks:
-                from crawler.sinks import deliver
-
-                # After the crawl, within a budget: a sink that is down costs seconds, never the crawl.
-                holder["result"].alerts_delivered = await deliver(store, watch.sinks, budget=CRAWL_DELIVERY_BUDGET)
+            holder["result"].alerts_delivered = await alertcmd.deliver_after_crawl(store, watch)
         finally:
             if status:
                 status.stop()
@@ -261,7 +256,7 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
 
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
-    watch = load_watch(args.watchlists)
+    watch = alertcmd.load_watch(args.watchlists)
     return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json,
                  watch=watch)
 
@@ -332,7 +327,7 @@ def cmd_schema(args: argparse.Namespace, app) -> int:
 
 COMMANDS = {"crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
             "status": cmd_status, "schema": cmd_schema}
-COMMANDS.update({"watch": cmd_watch, "alerts": cmd_alerts})  # issue 11
+COMMANDS.update({"watch": alertcmd.cmd_watch, "alerts": alertcmd.cmd_alerts})  # issue 11
 
 if __name__ == "__main__":
     sys.exit(main())

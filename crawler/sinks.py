@@ -179,7 +179,7 @@ async def deliver_remote(store: Store, sink: Sink, deadline: float) -> int:
             timeout = min(sink.timeout, left)
             try:
                 await asyncio.wait_for(in_thread(send, sink.target, item["alert"], timeout), timeout + 1.0)
-            except (DeliveryError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, DeliveryError) as exc:
                 error = str(exc) or "timeout"
                 retry = getattr(exc, "retry", True)
                 attempts = item["attempts"] + 1
@@ -214,7 +214,7 @@ async def deliver(store: Store, sinks: Iterable[Sink], *, budget: float = 10.0) 
             remote.append(sink)
     # The remote sinks side by side: one that hangs does not starve another.
     counts = await asyncio.gather(*(deliver_remote(store, s, deadline) for s in remote))
-    delivered.update({s.key: n for s, n in zip(remote, counts)})
+    delivered.update({s.key: n for s, n in zip(remote, counts, strict=True)})
     for key, n in delivered.items():
         if n:
             logger.info("alerts delivered sink=%s n=%d", key, n)

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from alerts_receiver import Receiver
+
 from crawler.alerts import AlertHook, alert_id, dry_run
 from crawler.alertstore import AlertStore
 from crawler.items import Article

@@ -15,14 +15,13 @@ import sqlite3
 import subprocess
 import time
 from collections import Counter
-from pathlib import Path
 
 import pytest
-
 from alerts_receiver import Receiver
 from conftest import expected_articles, run_cli, write_sites_file
-from crawler.watchlists import load_watchlists
 from test_daemon import INTERVAL, edited_articles, read_jsonl, record_key, start_daemon, stop, wait_for
+
+from crawler.watchlists import load_watchlists
 
 WATCHLISTS = """
 [[watchlists]]

@@ -1,11 +1,9 @@
 """Watchlists: the matching rules (table-driven) and the file format (errors name file and key)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
 from conftest import run_cli
+
 from crawler.config import ConfigError
 from crawler.watchlists import Watchlist, load_watchlists
 
