@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crawler import alertcmd  # issue 11: --watchlists, watch test, alerts
 from crawler.config import DEFAULT_SITES, AppConfig, ConfigError, Site, load_app, load_sites
 from crawler.humane import NOTHING_REACHED, Explained, explain
 from crawler.store import Store, StoreError, default_db_path
@@ -46,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="refetch pages even when the store knows them")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line (every failure in full)")
+    alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
     common(p)
@@ -55,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", type=float, default=None,
                    help="seconds between scheduler ticks (default: min(--interval, 1))")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
+    alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")
     common(p, sites=False)
@@ -82,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub.add_parser("schema", help="print the JSON Schema of an exported record")
+    alertcmd.add_alert_commands(sub, common)
 
     p = sub.add_parser("backfill", help="collect every article published in a window, from sitemaps or feed archives")
     common(p)
@@ -147,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
+    watch = alertcmd.load_watch(args.watchlists)
     db = args.db or default_db_path()
     if args.log_json:
         from crawler.daemon import use_json_logs
@@ -158,7 +163,8 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     started = time.time()
     try:
         result = run_once(app, sites, store, force=args.force, out=args.out,
-                          progress=not args.no_progress and sys.stderr.isatty())
+                          progress=not args.no_progress and sys.stderr.isatty(), watch=watch)
+        alert_line = alertcmd.alert_summary_line(store, result) if watch is not None else None
         errors: dict[str, str] = {}
         for feed in store.feeds(s.id for s in sites):
             if feed.last_status == "error" and (feed.last_poll_at or 0) >= started and feed.last_error:
@@ -168,6 +174,8 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     explained = {site: explain(error, timeout=app.download_timeout) for site, error in errors.items()}
     report_failures(sites, explained, as_log=args.log_json)
     print_summary(result, sites, {site: e.reason for site, e in explained.items()})
+    if alert_line:
+        print(alert_line)
     if result.feeds_polled and result.feeds_failed == result.feeds_polled:
         if not any(e.reached for e in explained.values()):
             sys.stdout.flush()  # the hint closes the output, after the summary
@@ -191,7 +199,7 @@ def report_failures(sites: list[Site], explained: dict[str, Explained], *, as_lo
 
 
 def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: Path | None = None,
-             progress: bool = False):
+             progress: bool = False, watch=None):
     """Run one cycle over every feed of ``sites`` on a fresh asyncio reactor."""
     from scrapy.utils.defer import deferred_from_coro
     from twisted.internet.task import react
@@ -202,10 +210,11 @@ def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: 
     holder: dict[str, Any] = {}
 
     async def cycle() -> None:
-        runner = make_runner(app, store=store.path, sites=sites)
+        runner = make_runner(app, store=store.path, sites=sites, **alertcmd.alert_settings(watch))
         status = _progress(progress)
         try:
             holder["result"] = await run_cycle(runner, store, force=force, all_feeds=True, out=out)
+            holder["result"].alerts_delivered = await alertcmd.deliver_after_crawl(store, watch)
         finally:
             if status:
                 status.stop()
@@ -263,7 +272,9 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
 
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
-    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json)
+    watch = alertcmd.load_watch(args.watchlists)
+    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json,
+                 watch=watch)
 
 
 # ---------------------------------------------------------------- export
@@ -393,6 +404,7 @@ def cmd_backfill(args: argparse.Namespace, app) -> int:
 
 COMMANDS = {"backfill": cmd_backfill, "crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
             "status": cmd_status, "schema": cmd_schema, "stories": cmd_stories}
+COMMANDS.update({"watch": alertcmd.cmd_watch, "alerts": alertcmd.cmd_alerts})  # issue 11
 
 if __name__ == "__main__":
     sys.exit(main())

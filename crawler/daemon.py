@@ -58,6 +58,7 @@ from crawler.store import Store, StoreLocked
 
 if TYPE_CHECKING:
     from crawler.runner import CycleResult
+    from crawler.watchlists import WatchConfig
 
 logger = logging.getLogger(__name__)
 
@@ -265,7 +266,7 @@ def heal_outputs(store: Store) -> None:
 
 
 def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = None, interval: float | None = None,
-          tick: float | None = None, log_json: bool = False) -> int:
+          tick: float | None = None, log_json: bool = False, watch: WatchConfig | None = None) -> int:
     """Run the daemon until SIGTERM/SIGINT; return the process exit code."""
     if log_json:
         use_json_logs()
@@ -286,13 +287,13 @@ def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = Non
     try:
         heal_outputs(store)
         return _run_reactor(app, sites, store, out=out, interval=interval, tick=tick_seconds(interval, tick),
-                            data=data_dir(db))
+                            data=data_dir(db), watch=watch)
     finally:
         store.close()
 
 
 def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path | None, interval: float | None,
-                 tick: float, data: Path) -> int:
+                 tick: float, data: Path, watch: WatchConfig | None = None) -> int:
     # The reactor must be installed before anything imports twisted.internet.reactor.
     from crawler.runner import install_asyncio_reactor, make_runner
 
@@ -303,13 +304,17 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
     from twisted.internet.task import react
 
     async def main(reactor: Any) -> None:
-        runner = make_runner(app, store=store.path, sites=sites, interval=interval)
+        # Alerts (issue 11) are raised by the store pipeline, which reads the watchlists file.
+        runner = make_runner(app, store=store.path, sites=sites, interval=interval,
+                             DEFWATCH_WATCHLISTS=str(watch.path) if watch is not None else None)
         daemon = Daemon(app, sites, store, runner, out=out.resolve() if out else None, interval=interval,
                         data_dir=data, tick_s=tick)
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
         scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,
                           misfire_grace_time=None, next_run_time=datetime.now(UTC))
+        if watch is not None:
+            add_alert_jobs(scheduler, daemon, watch, tick)
         stopped = asyncio.Event()
 
         async def shutdown() -> None:
@@ -334,3 +339,31 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
         return code
     return EXIT_OK
 
+
+
+# ---------------------------------------------------------------- alerts (issue 11)
+
+#: Seconds one round of alert deliveries may take (each call is also bounded by its sink's timeout).
+DELIVERY_BUDGET = 10.0
+
+
+def add_alert_jobs(scheduler: Any, daemon: Daemon, watch: WatchConfig, tick: float) -> None:
+    """Deliver the queued alerts in a job of their own, beside the tick.
+
+    A sink that is down or slow delays its own queue, never a crawl cycle.
+    """
+    from crawler.sinks import deliver
+
+    event("alerts", watchlists=len(watch.watchlists), sinks=",".join(s.key for s in watch.sinks) or "-",
+          file=str(watch.path))
+    if not watch.sinks:
+        return
+    # Deliveries and failed attempts are the daemon's output too (one line per round at most).
+    logging.getLogger("crawler.sinks").setLevel(logging.INFO)
+
+    async def deliver_alerts() -> None:
+        if not daemon.stopping:
+            await deliver(daemon.store, watch.sinks, budget=DELIVERY_BUDGET)
+
+    scheduler.add_job(deliver_alerts, "interval", seconds=tick, id="deliver", max_instances=1, coalesce=True,
+                      misfire_grace_time=None, next_run_time=datetime.now(UTC))

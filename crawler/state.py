@@ -169,3 +169,33 @@ class Story:
     created_at: float
     members: tuple[StoryMember, ...] = ()
     merged: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- alerts (issue 11)
+
+@dataclass(frozen=True)
+class PendingAlert:
+    """An alert waiting in a sink's queue (table ``deliveries``), with the alert object itself."""
+
+    alert_id: str
+    attempts: int
+    #: When the sink may try again (Unix time; 0: now).
+    next_at: float
+    #: The alert as the sinks receive it (``crawler.alerts.make_alert``).
+    alert: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SinkQueue:
+    """One sink's queue: alerts waiting, delivered and refused, and its oldest waiting alert."""
+
+    sink: str
+    pending: int
+    delivered: int
+    rejected: int
+    #: When the oldest waiting alert was queued (Unix time; None: nothing waits).
+    oldest: float | None
+    oldest_alert_id: str | None
+    attempts: int
+    last_error: str | None
+    next_attempt: float | None

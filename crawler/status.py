@@ -6,6 +6,7 @@ import re
 import sqlite3
 import statistics
 import sys
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
@@ -65,11 +66,12 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
 
 def show_status(store: Store, *, as_json: bool = False) -> int:
     rows = feed_rows(store)
+    alerts = alert_summary(store)  # issue 11
     summary = {"counts": store.counts(), "page_outcomes": store.page_outcomes(),
                "articles_per_site": store.articles_per_site(), "gaps": gap_rows(store),
                "stories": store.story_counts()}
     if as_json:
-        print(json.dumps({"feeds": rows, **summary}, indent=2))
+        print(json.dumps({"feeds": rows, **summary, "alerts": alerts}, indent=2))
         return 0
     from rich.console import Console
     from rich.table import Table
@@ -95,6 +97,7 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
     if summary["gaps"]:
         console.print("feed gaps: " + ", ".join(f"{site} {g['gaps']} (recovered {g['recovered']})"
                                                 for site, g in sorted(summary["gaps"].items())))
+    print_alert_queues(console, alerts)
     failing = [r for r in rows if r["consecutive_failures"]]
     if failing:
         console.print(f"[red]{len(failing)} feed(s) failing:[/red]")
@@ -103,3 +106,31 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
                           f"last: {r['last_error'] or r['error_kind']}; next try {r['next_poll'] or 'now'}",
                           markup=False, highlight=False)
     return 0
+
+
+# ---------------------------------------------------------------- alerts (issue 11)
+
+def alert_summary(store: Store) -> dict[str, Any]:
+    """Alerts raised per event, and per sink the queue depth and its oldest undelivered alert."""
+    if not store.alerts_ready():
+        return {"total": 0, "by_event": {}, "sinks": []}
+    by_event = store.alert_events()
+    sinks = [{**asdict(q), "oldest": _iso(q.oldest), "next_attempt": _iso(q.next_attempt)}
+             for q in store.alert_queues()]
+    return {"total": sum(by_event.values()), "by_event": by_event, "sinks": sinks}
+
+
+def print_alert_queues(console: Any, alerts: dict[str, Any]) -> None:
+    if not alerts["total"] and not alerts["sinks"]:
+        return
+    console.print("alerts: " + ", ".join(f"{k} {v}" for k, v in sorted(alerts["by_event"].items())))
+    for q in alerts["sinks"]:
+        line = f"  sink {q['sink']}: {q['pending']} waiting, {q['delivered']} delivered"
+        if q["rejected"]:
+            line += f", {q['rejected']} refused by the receiver"
+        if q["pending"]:
+            line += f"; oldest {q['oldest_alert_id']} since {q['oldest']}, {q['attempts']} attempt(s)"
+            if q["last_error"]:
+                line += f", last error: {q['last_error']}; next try {q['next_attempt'] or 'now'}"
+        console.print(line, markup=False, highlight=False, soft_wrap=True,
+                      style="red" if q["pending"] and q["attempts"] else None)

@@ -10,7 +10,8 @@ A leaf module (standard library only). Tables:
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
 * ``outputs``  the committed size of each live JSONL output (crash-safe appends);
 * backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
-* story clusters: ``crawler/store_stories.py`` (issue 10).
+* story clusters: ``crawler/store_stories.py`` (issue 10);
+* ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
 
 The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
 takes the writer lock first, so two writers never race in a migration). Each article is written
@@ -35,6 +36,7 @@ from typing import IO, Any
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
+from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
 from crawler.store_stories import MIGRATION_V4, StoriesStore
 
@@ -139,6 +141,8 @@ MIGRATIONS: list[str] = [
     MIGRATION_V3,
     # 4 (issue 10): story clusters (crawler/store_stories.py says what each table holds)
     MIGRATION_V4,
+    # 5 (issue 11): watchlist alerts and one delivery queue per sink (crawler/store_alerts.py)
+    MIGRATION_V5,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -158,7 +162,7 @@ class PendingExport:
     article: Article
 
 
-class Store(BackfillStore, StoriesStore):
+class Store(BackfillStore, StoriesStore, AlertsStore):
     """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
 
     ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations
@@ -170,6 +174,9 @@ class Store(BackfillStore, StoriesStore):
         self._lock_fh: IO[str] | None = None
         #: Page keys claimed for fetching by this connection's crawl (see ``claim``).
         self._claims: set[str] = set()
+        #: Called as ``on_article(store, article_id, action, version)`` inside save_article's
+        #: transaction for each new or changed article (issue 11: crawler.alerts.AlertHook).
+        self.on_article: Callable[[Store, str, str, int], None] | None = None
         if readonly:
             if not self.path.exists():
                 raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
@@ -209,7 +216,8 @@ class Store(BackfillStore, StoriesStore):
                              f"(v{len(MIGRATIONS)}); upgrade defwatch")
         for number in range(version + 1, len(MIGRATIONS) + 1):
             # One script, one transaction: the schema change and its version number land together.
-            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f";PRAGMA user_version={number};COMMIT;")
+            # The newline ends a migration that is only a "-- reserved" comment before the PRAGMA.
+            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f"\n;PRAGMA user_version={number};COMMIT;")
 
     @property
     def schema_version(self) -> int:
@@ -467,6 +475,10 @@ class Store(BackfillStore, StoriesStore):
                 self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
             self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
                       f"{action} v{stored.version}", now)
+            if self.on_article is not None and action != "unchanged":
+                # Alerts commit with the article, or not at all. Last in the transaction: the
+                # hook reads the stored record (and so its story).
+                self.on_article(self, stored.id, action, stored.version)
         return action, stored.version
 
     def latest_records(self, *, sites: Iterable[str] | None = None) -> Iterator[Article]:
