@@ -34,17 +34,22 @@ def stamp_moved(known: EntryState, entry: FeedEntry, fetched_at: float | None = 
 
     The same post in a second feed (a category feed with excerpts instead of full text) only
     counts as changed when its dates move; content is compared within the feed that recorded it.
-    A second feed without dates (RSS 0.92) never says the post changed, and neither does a
-    date the page was already fetched after (``fetched_at``): one change, one fetch (issue 9).
+    A second feed without dates (RSS 0.92) never says the post changed; against an undated
+    stamp (the post was recorded through such a feed), neither does a date the page was already
+    fetched after (``fetched_at``): one change, one fetch (issue 9). A date that moved from a
+    recorded date is a change whatever the clock says (feeds backdate their edits).
     """
     if entry.stamp is None or known.updated in (None, entry.stamp):
         return False
     assert known.updated is not None
     if known.feed_url and known.feed_url != entry.feed_url:
         date = entry.stamp.split("|", 1)[0]
-        if not date or (fetched_at is not None and (iso_timestamp(date) or float("inf")) <= fetched_at):
+        known_date = known.updated.split("|", 1)[0]
+        if not date:
             return False
-        return known.updated.split("|", 1)[0] != date
+        if not known_date and fetched_at is not None and (iso_timestamp(date) or float("inf")) <= fetched_at:
+            return False
+        return known_date != date
     return True
 
 

@@ -180,7 +180,7 @@ class Article:
     fetched_at: str
     """When this version was fetched, ISO 8601 UTC."""
     version: int = 1
-    """1 for the first version; +1 each time the content hash changes."""
+    """1 for the first version; +1 each time the content hash changes, or the story's first reporter or id changes (the record is exported again)."""
     description: str | None = None
     """Standfirst / meta description when the page has one; null otherwise."""
     feed_url: str | None = None

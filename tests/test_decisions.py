@@ -47,11 +47,14 @@ def test_one_change_one_fetch_across_feeds():
     assert not stamp_moved(known(), entry(feed=category, stamp="|cccc"))   # RSS 0.92: no date
     moved = entry(feed=category, stamp="2024-10-03T10:00:00+00:00|cccc")
     fetched_after = 1_727_949_600.0 + 60  # 2024-10-03T10:01:00Z
-    assert not stamp_moved(known(), moved, fetched_after)
-    assert stamp_moved(known(), moved, fetched_after - 3600)
+    undated = known(updated="|aaaa")  # recorded through an undated feed
+    assert not stamp_moved(undated, moved, fetched_after)
+    assert stamp_moved(undated, moved, fetched_after - 3600)
     stored = PageState(key="ex.com/post", site="ex", url="https://ex.com/post/", outcome="stored", attempts=1,
                        fetched_at=fetched_after)
-    assert decide_entry(known(), stored, moved, NOW, link_key="ex.com/post").action == "remember"
+    assert decide_entry(undated, stored, moved, NOW, link_key="ex.com/post").action == "remember"
+    # A date that moved from a recorded date is an edit, even one backdated before the fetch.
+    assert stamp_moved(known(), moved, fetched_after)
 
 
 def decide(k, p, e=None, force=False):
