@@ -62,21 +62,19 @@ def _causes(exc: BaseException | None):
         seen += 1
 
 
-def stamp_moved(known: dict[str, Any], entry: FeedEntry, fetched_at: float | None = None) -> bool:
+def stamp_moved(known: dict[str, Any], entry: FeedEntry) -> bool:
     """Whether a known entry changed since it was handled: its dates or content moved.
 
     The same post in a second feed (a category feed with excerpts instead of full text) only
     counts as changed when its dates move; content is compared within the feed that recorded it.
-    A second feed without dates (RSS 0.92) never says the post changed, and neither does a
-    date the page was already fetched after (``fetched_at``): one change, one fetch (issue 9).
+    A second feed without dates (RSS 0.92) has no date to move, so it never says that a post
+    another feed recorded changed: one change, one fetch (issue 9).
     """
     if entry.stamp is None or known["updated"] in (None, entry.stamp):
         return False
     if known.get("feed_url") and known["feed_url"] != entry.feed_url:
         date = entry.stamp.split("|", 1)[0]
-        if not date or (fetched_at is not None and (parse_time(date) or float("inf")) <= fetched_at):
-            return False
-        return known["updated"].split("|", 1)[0] != date
+        return bool(date) and known["updated"].split("|", 1)[0] != date
     return True
 
 
@@ -353,7 +351,7 @@ class FeedSpider(scrapy.Spider):
             self.stat("entries/gone_recheck")
             return self.page_request(site, entry.link, entry, entry.feed_url)
         if known is not None:
-            if not self.force and not stamp_moved(known, entry, page["fetched_at"] if page else None):
+            if not self.force and not stamp_moved(known, entry):
                 # Already handled; remember any new identity (a changed GUID, a second feed).
                 self.store.remember_entries(site.id, keys, page_key, known["updated"], entry.feed_url)
                 self.stat("entries/known")
