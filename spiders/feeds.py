@@ -67,14 +67,14 @@ def stamp_moved(known: dict[str, Any], entry: FeedEntry) -> bool:
 
     The same post in a second feed (a category feed with excerpts instead of full text) only
     counts as changed when its dates move; content is compared within the feed that recorded it.
-    A second feed without dates (RSS 0.92) has no date to move, so it never says that a post
-    another feed recorded changed: one change, one fetch (issue 9).
+    Across feeds, an undated side (RSS 0.92) has no date to compare: it never says that the
+    post changed, whichever feed recorded it first. One change, one fetch (issue 9).
     """
     if entry.stamp is None or known["updated"] in (None, entry.stamp):
         return False
     if known.get("feed_url") and known["feed_url"] != entry.feed_url:
-        date = entry.stamp.split("|", 1)[0]
-        return bool(date) and known["updated"].split("|", 1)[0] != date
+        date, before = entry.stamp.split("|", 1)[0], known["updated"].split("|", 1)[0]
+        return bool(date and before) and before != date
     return True
 
 
