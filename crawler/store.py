@@ -632,3 +632,9 @@ class Store:
         rows = self.db.execute("SELECT started_at FROM poll_starts WHERE feed_url=? ORDER BY started_at DESC LIMIT ?",
                                (feed_url, last)).fetchall()
         return sorted(r[0] for r in rows)
+
+    def restamp_entries(self, keys: Iterable[str], stamp: str, feed_url: str) -> None:
+        """Let another feed watch these entry identities from now on, with its stamp."""
+        with self.transaction():
+            self.db.executemany("UPDATE entries SET updated=?, feed_url=? WHERE key=?",
+                                [(stamp, feed_url, key) for key in keys])

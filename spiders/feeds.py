@@ -78,6 +78,14 @@ def stamp_moved(known: dict[str, Any], entry: FeedEntry) -> bool:
     return True
 
 
+def dated_over_undated(known: dict[str, Any], entry: FeedEntry) -> bool:
+    """Whether a dated feed now lists a post that an undated feed recorded: the dated feed
+    should watch it from now on (its dates and content tell edits; issue 9)."""
+    if not entry.stamp or not known.get("feed_url") or known["feed_url"] == entry.feed_url:
+        return False
+    return bool(entry.stamp.split("|", 1)[0]) and not (known["updated"] or "").split("|", 1)[0]
+
+
 def classify_failure(failure: Failure) -> tuple[str, str]:
     """Map a download failure to (outcome, detail).
 
@@ -354,6 +362,8 @@ class FeedSpider(scrapy.Spider):
             if not self.force and not stamp_moved(known, entry):
                 # Already handled; remember any new identity (a changed GUID, a second feed).
                 self.store.remember_entries(site.id, keys, page_key, known["updated"], entry.feed_url)
+                if dated_over_undated(known, entry):
+                    self.store.restamp_entries(keys, entry.stamp, entry.feed_url)
                 self.stat("entries/known")
                 return None
             if page and page["outcome"] in ("gone", "not-an-article", "robots-denied", "address-denied"):
