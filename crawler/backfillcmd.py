@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
-from typing import Any
 
 from crawler.backfill import Window
 from crawler.config import AppConfig, Site
