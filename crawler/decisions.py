@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from crawler.dates import iso_timestamp
 from crawler.items import Article, FeedEntry
 from crawler.schedule import cache_hint, next_interval
 from crawler.state import PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState
@@ -29,28 +28,29 @@ HANDLED_OUTCOMES = SETTLED_OUTCOMES | {"stored", "duplicate"}
 
 # ---------------------------------------------------------------- entries
 
-def stamp_moved(known: EntryState, entry: FeedEntry, fetched_at: float | None = None) -> bool:
+def stamp_moved(known: EntryState, entry: FeedEntry) -> bool:
     """Whether a known entry changed since it was handled: its dates or content moved.
 
     The same post in a second feed (a category feed with excerpts instead of full text) only
     counts as changed when its dates move; content is compared within the feed that recorded it.
-    A second feed without dates (RSS 0.92) never says the post changed; against an undated
-    stamp (the post was recorded through such a feed), neither does a date the page was already
-    fetched after (``fetched_at``): one change, one fetch (issue 9). A date that moved from a
-    recorded date is a change whatever the clock says (feeds backdate their edits).
+    Across feeds, an undated side (RSS 0.92) has no date to compare: it never says that the
+    post changed, whichever feed recorded it first. One change, one fetch (issue 9).
     """
     if entry.stamp is None or known.updated in (None, entry.stamp):
         return False
     assert known.updated is not None
     if known.feed_url and known.feed_url != entry.feed_url:
-        date = entry.stamp.split("|", 1)[0]
-        known_date = known.updated.split("|", 1)[0]
-        if not date:
-            return False
-        if not known_date and fetched_at is not None and (iso_timestamp(date) or float("inf")) <= fetched_at:
-            return False
-        return known_date != date
+        date, before = entry.stamp.split("|", 1)[0], known.updated.split("|", 1)[0]
+        return bool(date and before) and before != date
     return True
+
+
+def dated_over_undated(known: EntryState, entry: FeedEntry) -> bool:
+    """Whether a dated feed now lists a post that an undated feed recorded: the dated feed
+    watches it from now on (its dates and content tell edits; issue 9)."""
+    if not entry.stamp or not known.feed_url or known.feed_url == entry.feed_url:
+        return False
+    return bool(entry.stamp.split("|", 1)[0]) and not (known.updated or "").split("|", 1)[0]
 
 
 def retry_pending(page: PageState, now: float) -> bool:
@@ -72,6 +72,8 @@ class Decision:
     stamp: str | None = None
     #: The stat to count (``defwatch/entries/<stat>``), if any.
     stat: str | None = None
+    #: Hand the entry's identities to this entry's (dated) feed, with its stamp (``Store.restamp_entries``).
+    restamp: bool = False
 
 
 def decide_entry(known: EntryState | None, page: PageState | None, entry: FeedEntry, now: float, *,
@@ -85,9 +87,10 @@ def decide_entry(known: EntryState | None, page: PageState | None, entry: FeedEn
     if page and page.outcome == "gone" and page.attempts < GONE_MAX_ATTEMPTS and not retry_pending(page, now):
         return Decision("fetch", page_key, stat="gone_recheck")
     if known is not None:
-        if not force and not stamp_moved(known, entry, page.fetched_at if page else None):
+        if not force and not stamp_moved(known, entry):
             # Already handled; remember any new identity (a changed GUID, a second feed).
-            return Decision("remember", page_key, stamp=known.updated, stat="known")
+            return Decision("remember", page_key, stamp=known.updated, stat="known",
+                            restamp=dated_over_undated(known, entry))
         if page and page.outcome in SETTLED_OUTCOMES:
             return Decision("remember", page_key, stamp=entry.stamp)
         return Decision("fetch", page_key, refetch=True, stat="changed")

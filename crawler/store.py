@@ -361,6 +361,12 @@ class Store(BackfillStore, StoriesStore, AlertsStore):
                 "updated=COALESCE(excluded.updated, entries.updated)",
                 (key, site, page_key, updated, feed_url, now))
 
+    def restamp_entries(self, keys: Iterable[str], stamp: str | None, feed_url: str | None) -> None:
+        """Let another feed watch these entry identities from now on, with its stamp."""
+        with self.transaction():
+            self.db.executemany("UPDATE entries SET updated=?, feed_url=? WHERE key=?",
+                                [(stamp, feed_url, key) for key in keys])
+
     def record_outcome(self, *, site: str | None, url: str, page_keys: Iterable[str], outcome: str,
                        detail: str | None = None, http_status: int | None = None,
                        entry_keys: Iterable[str] = (), entry_updated: str | None = None,

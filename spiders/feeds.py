@@ -240,6 +240,8 @@ class FeedSpider(scrapy.Spider):
             self.stat(f"entries/{decision.stat}")
         if decision.action == "remember":
             self.store.remember_entries(site.id, keys, decision.page_key, decision.stamp, entry.feed_url)
+            if decision.restamp:
+                self.store.restamp_entries(keys, entry.stamp, entry.feed_url)
             return None
         if decision.action == "skip":
             return None

@@ -45,7 +45,7 @@ from crawler.backfill import (
 from crawler.config import Site
 from crawler.items import FailedPage, FetchedPage, PageTarget
 from crawler.state import Candidate, PageState, SitemapDoc
-from crawler.urls import canonical_url, url_key
+from crawler.urls import canonical_url, same_site, url_key
 from spiders.failures import classify_failure
 from spiders.feedparse import FeedError, check_xml_safety, looks_like_html, parse_feed
 from spiders.feeds import HANDLED_STATUSES, FeedSpider
@@ -158,19 +158,21 @@ class BackfillSpider(FeedSpider):
             if doc.kind == "archive":
                 self.archived.add(doc.site)
             self.docs_per_site[doc.site] = self.docs_per_site.get(doc.site, 0) + 1
-        for doc in docs:
-            if doc.state == "pending" and doc.site in self.sites:
-                yield self.doc_request(doc)
-        for row in self.store.run_candidates(self.run_id):
-            if row.site in self.sites:
-                self.count(row.site, "candidates")
-                self.count(row.site, "in_window")
-                request = self.candidate_request(row)
-                if request is not None:
-                    yield request
+        # Snapshot what a killed run left before yielding anything: Scrapy consumes this
+        # generator lazily, while the callbacks already add documents and candidates.
+        pending = [doc for doc in docs if doc.state == "pending" and doc.site in self.sites]
+        resumed_rows = [row for row in self.store.run_candidates(self.run_id) if row.site in self.sites]
+        requests = [self.doc_request(doc) for doc in pending]
+        for row in resumed_rows:
+            self.count(row.site, "candidates")
+            self.count(row.site, "in_window")
+            request = self.candidate_request(row)
+            if request is not None:
+                requests.append(request)
         for site_id in self.sites:
-            for request in self.maybe_archive(site_id):
-                yield request
+            requests.extend(self.maybe_archive(site_id))
+        for request in requests:
+            yield request
 
     # ------------------------------------------------------------ documents
     def doc_request(self, doc: SitemapDoc) -> scrapy.Request:
@@ -297,7 +299,7 @@ class BackfillSpider(FeedSpider):
     def candidate(self, site: Site, url: str, *, published: str | None, lastmod: str | None,
                   via: str) -> Candidate | None:
         """The candidate of an article URL, decided for the window; None when it is not an article."""
-        if urlsplit(url).hostname != urlsplit(site.url).hostname or not is_article_url(url, site.url):
+        if not same_site(url, site.url) or not is_article_url(url, site.url):
             self.stat("backfill/candidates/not_article")
             return None
         state, date = classify(self.windows[site.id], published=published, lastmod=lastmod, url=url)
