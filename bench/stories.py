@@ -17,10 +17,10 @@
     Builds a store of ``--articles`` synthetic articles (kept at ``--db`` for reuse), then saves
     ``--probe`` new ones through ``Store.save_article`` and reports the wall time of each call
     (the article, its story and its members in one transaction) and of its story placement
-    alone: p50 / p95 / p99. The articles are the story web's and web-dev's truth bodies with
-    every name, designator and number replaced by random ones (so facts and vocabulary have a
-    realistic density), sentences shuffled, spread over 365 days (~270 a day); one in five is a
-    rewrite of a recent article, so stories and candidates exist.
+    alone: p50 / p95 / p99. An article is 8 to 30 sentences drawn from the story web's and
+    web-dev's truth bodies with every name, designator and number replaced by random ones (so
+    facts and vocabulary have a realistic density); they are spread over 365 days (~270 a day)
+    and one in five is a rewrite of a recent article, so stories and candidates exist.
 """
 from __future__ import annotations
 
@@ -137,17 +137,20 @@ _CAPS = re.compile(r"\b[A-Z][\w-]*\b")
 _NUM = re.compile(r"\d[\d,.]*")
 
 
-def corpus() -> list[dict]:
-    bodies = []
+def corpus() -> dict[str, list[str]]:
+    """Titles and sentences of the story web's and web-dev's truth articles."""
+    titles, sentences = [], []
     for root in (REPO / "tests" / "fixtures" / "web-stories", SHARED / "mockweb" / "web-dev"):
         for path in sorted(root.glob("*/truth/*.json")):
             t = json.loads(path.read_text())
-            if t.get("is_article", True) and len(t.get("body", "").split()) > 80:
-                bodies.append({"title": t["title"], "body": t["body"]})
-    return bodies
+            if t.get("is_article", True) and t.get("body"):
+                titles.append(t["title"])
+                sentences += [x for x in re.split(r"(?<=[.!?])\s+", t["body"]) if len(x.split()) > 4]
+    return {"titles": titles, "sentences": sentences}
 
 
-def synthesize(rng: random.Random, base: dict, names: list[str]) -> tuple[str, str]:
+def synthesize(rng: random.Random, base: dict[str, list[str]], names: list[str]) -> tuple[str, str]:
+    """A new article: 8 to 30 sentences drawn from the whole corpus, every name and number replaced."""
     mapping: dict[str, str] = {}
 
     def name(m: re.Match) -> str:
@@ -163,9 +166,8 @@ def synthesize(rng: random.Random, base: dict, names: list[str]) -> tuple[str, s
     def swap(text: str) -> str:
         return _NUM.sub(number, _CAPS.sub(name, text))
 
-    sentences = re.split(r"(?<=[.!?])\s+", base["body"])
-    rng.shuffle(sentences)
-    return swap(base["title"]), swap(" ".join(sentences))
+    body = " ".join(rng.choice(base["sentences"]) for _ in range(rng.randint(8, 30)))
+    return swap(rng.choice(base["titles"])), swap(body)
 
 
 def rewrite(rng: random.Random, title: str, body: str) -> tuple[str, str]:
@@ -192,11 +194,12 @@ def build(db: Path, n: int, seed: int) -> None:
         t0 = time.monotonic()
         for i in range(done, n):
             when = start + timedelta(seconds=i * 365 * 86400 / n)
-            if recent and rng.random() < 0.2:
-                title, body, _ = rng.choice(recent[-300:])
+            fresh = [r for r in recent[-300:] if (when - r[2]).total_seconds() < 2 * 86400]
+            if fresh and rng.random() < 0.2:  # a rewrite of an article of the last two days
+                title, body, _ = rng.choice(fresh)
                 title, body = rewrite(rng, title, body)
             else:
-                title, body = synthesize(rng, rng.choice(bases), names)
+                title, body = synthesize(rng, bases, names)
                 recent.append((title, body, when))
             record = synthetic_record(f"s{i:07d}", title, body, when)
             if i % 2000 == 0:
@@ -245,10 +248,10 @@ def latency(n: int, probes: int, db: Path, seed: int) -> int:
                                        ((end - timedelta(days=3)).timestamp(),)).fetchone()
                 art = store.article(row[0]) if row else None
                 src = json.loads(art["record"]) if art else None
-                title, body = (src["title"], src["body"]) if src else synthesize(rng, rng.choice(bases), names)
+                title, body = (src["title"], src["body"]) if src else synthesize(rng, bases, names)
                 title, body = rewrite(rng, title, body)
             else:
-                title, body = synthesize(rng, rng.choice(bases), names)
+                title, body = synthesize(rng, bases, names)
             record = synthetic_record(f"p{seed}-{i:05d}", title, body, end - timedelta(hours=rng.random() * 48))
             t0 = time.perf_counter()
             store.save_article(record, page_keys=[record["id"]])

@@ -165,6 +165,9 @@ FINAL_OUTCOMES = frozenset({"stored", "not-modified", "gone", "not-an-article", 
 RETRY_OUTCOMES = frozenset({"http-error-after-retries", "timeout", "connection-error", "robots-unavailable",
                             "parse-error", "too-large", "redirect-limit"})
 OUTCOME_LOG_KEEP = 5000
+#: Stories larger than this get a new ``story_size`` in their stored records only when their
+#: first reporter or id moves (issue 10): a size alone is not worth rewriting them on every copy.
+STORY_SYNC_SIZES = 50
 
 
 def default_db_path() -> Path:
@@ -509,9 +512,9 @@ class Store:
         return fields
 
     def _sync_story_records(self, index: Any, story: str, fields: dict[str, Any], *, skip: str) -> None:
-        for aid in index.members(story):
-            if aid == skip:
-                continue
+        members = [aid for aid in index.members(story) if aid != skip]
+        big = len(members) > STORY_SYNC_SIZES
+        for aid in members:
             row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (aid,)).fetchone()
             if row is None:
                 continue
@@ -519,6 +522,8 @@ class Store:
             if all(record.get(k) == v for k, v in fields.items()):
                 continue
             moved = any(record.get(k) != v for k, v in fields.items() if k != "story_size")
+            if big and not moved:
+                return  # only the size moved: not worth rewriting a big story's records on every copy
             version = row[0] + 1 if moved else row[0]
             record.update(fields, version=version)
             text = json.dumps(record, ensure_ascii=False)

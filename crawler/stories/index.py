@@ -35,6 +35,8 @@ INDEXED_KINDS = ("id", "nm2", "money", "km", "nmi", "ac", "t", "mm", "date", "nm
 MAX_POSTINGS = 40
 #: A fact held by more stored articles than this within the window is not rare: not followed.
 POSTINGS_CAP = 40
+#: A story spans at most this many days from its first to its last article.
+STORY_SPAN_DAYS = 7
 #: At most this many of an article's facts are looked up in the inverted index (the rarest).
 MAX_QUERIES = 24
 #: At most this many fact candidates (by facts shared) are scored, on top of the LSH ones.
@@ -90,13 +92,13 @@ class StoryIndex:
                 stories.setdefault(story, []).append(verdict.reason)
             elif verdict.reason.startswith("conflict"):
                 vetoed.add(story)
-        joinable = [s for s in stories if s not in vetoed]
+        joinable = self._open([s for s in stories if s not in vetoed], p.ts)
         if not joinable:
             self.db.execute("INSERT INTO stories(id, created_at, size) VALUES (?,?,0)", (aid, time.time()))
             self._index(None, aid, aid, record, p)
             self._refresh(aid)
             return Placement(aid, joined=False)
-        target, *others = self._oldest(joinable)
+        target, *others = joinable
         for other in others:
             self._merge(other, into=target, by=aid)
         logger.debug("article %s joins story %s (%s)%s", aid, target, ",".join(stories[target]),
@@ -163,11 +165,20 @@ class StoryIndex:
             return KIND_WEIGHT.get(kind(f), 0.5) * idf(max(df.get(f, 0), 1), total)
         return weight
 
-    def _oldest(self, stories: list[str]) -> list[str]:
+    def _open(self, stories: list[str], ts: float) -> list[str]:
+        """The stories an article at ``ts`` can join, oldest first: together they must still span
+        at most ``STORY_SPAN_DAYS`` (a chain of look-alike updates must not grow one endless story)."""
+        if not stories:
+            return []
         rows = self.db.execute(
-            f"SELECT id FROM stories WHERE id IN ({','.join('?' * len(stories))}) ORDER BY created_at, id",
-            stories).fetchall()
-        return [r[0] for r in rows]
+            f"SELECT id, first_ts, last_ts FROM stories WHERE id IN ({','.join('?' * len(stories))}) "
+            "ORDER BY created_at, id", stories).fetchall()
+        out, lo, hi = [], ts, ts
+        for story, first, last in rows:
+            if max(hi, last) - min(lo, first) <= STORY_SPAN_DAYS * 86400:
+                out.append(story)
+                lo, hi = min(lo, first), max(hi, last)
+        return out
 
     def _merge(self, story: str, *, into: str, by: str) -> None:
         """Fold ``story`` into the older ``into``; the merge is recorded, never silent."""
