@@ -153,3 +153,11 @@ def test_cli_stories_export_status_schema(db, tmp_path):
         assert field in schema["properties"]
         assert all(field in r for r in records)
     assert schema["properties"]["story_size"]["type"] == "integer"
+
+
+def test_a_story_spans_at_most_a_week(db):
+    with Store(db) as s:
+        save(s, "d0", HIMARS_PL, "2024-03-10T10:00:00+00:00", "a")
+        assert save(s, "d3", HIMARS_PL_COPY, "2024-03-13T12:00:00+00:00", "b")["story"] == "d0"
+        # Within 4 days of d3, but 7.4 days after the story opened: a new story.
+        assert save(s, "d7", HIMARS_PL_COPY, "2024-03-17T20:00:00+00:00", "c")["story"] == "d7"
