@@ -168,6 +168,8 @@ OUTCOME_LOG_KEEP = 5000
 #: Stories larger than this get a new ``story_size`` in their stored records only when their
 #: first reporter or id moves (issue 10): a size alone is not worth rewriting them on every copy.
 STORY_SYNC_SIZES = 50
+#: Records stored before stories existed are placed this many at a time, with each new article.
+STORY_CATCH_UP = 50
 
 
 def default_db_path() -> Path:
@@ -506,10 +508,28 @@ class Store:
         from crawler.stories.index import StoryIndex
 
         index = StoryIndex(self.db)
+        if not getattr(self, "_stories_caught_up", False):
+            self._stories_caught_up = self._place_older_records(index, record["id"])
         placement = index.place(record)
         fields = index.fields(placement.story)
         self._sync_story_records(index, placement.story, fields, skip=record["id"])
         return fields
+
+    def _place_older_records(self, index: Any, skip: str, limit: int = STORY_CATCH_UP) -> bool:
+        """Place up to ``limit`` records stored before stories existed (a store older than v4),
+        oldest first, their story fields written in place; True when none is left."""
+        rows = self.db.execute(
+            "SELECT a.id, a.record FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id "
+            "WHERE s.rid IS NULL AND a.id != ? ORDER BY COALESCE(a.published, a.fetched_at), a.id LIMIT ?",
+            (skip, limit + 1)).fetchall()
+        for aid, text in rows[:limit]:
+            record = json.loads(text)
+            placement = index.place(record)
+            fields = index.fields(placement.story)
+            self._sync_story_records(index, placement.story, fields, skip=aid)
+            record.update(fields)  # in place: the text did not change, nothing to export again
+            self.db.execute("UPDATE articles SET record=? WHERE id=?", (json.dumps(record, ensure_ascii=False), aid))
+        return len(rows) <= limit
 
     def _sync_story_records(self, index: Any, story: str, fields: dict[str, Any], *, skip: str) -> None:
         members = [aid for aid in index.members(story) if aid != skip]
