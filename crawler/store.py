@@ -146,7 +146,8 @@ MIGRATIONS: list[str] = [
         published TEXT
     );
     CREATE INDEX story_articles_story ON story_articles(story, ts);
-    CREATE TABLE story_keys (key INTEGER NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (key, rid)) WITHOUT ROWID;
+    CREATE TABLE story_keys (key INTEGER NOT NULL, ts REAL NOT NULL, rid INTEGER NOT NULL,
+                             PRIMARY KEY (key, ts, rid)) WITHOUT ROWID;
     CREATE TABLE story_facts (fact INTEGER NOT NULL, ts REAL NOT NULL, rid INTEGER NOT NULL,
                               PRIMARY KEY (fact, ts, rid)) WITHOUT ROWID;
     CREATE TABLE story_df (fact INTEGER PRIMARY KEY, n INTEGER NOT NULL);

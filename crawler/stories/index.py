@@ -5,7 +5,7 @@ Tables (created by the store's migration v4):
 * ``stories``        one row per live story: its id (the id of the story's first stored record,
                      never changed), its first reporter (earliest published member), size, times;
 * ``story_articles`` one row per article: its story, time, MinHash signature and facts;
-* ``story_keys``     LSH band key -> article (``signals.BANDS`` rows per article);
+* ``story_keys``     LSH band key -> article, by time (``signals.BANDS`` rows per article);
 * ``story_facts``    fact -> article, by time: the inverted index on rare facts that finds
                      rewrites and translations sharing little text;
 * ``story_df``       how many articles hold each fact (its rarity);
@@ -114,7 +114,8 @@ class StoryIndex:
         cand: dict[int, int] = {}
         keys = band_keys(p.sig)
         for (rid,) in self.db.execute(
-                f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({','.join('?' * len(keys))})", keys):
+                f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({','.join('?' * len(keys))}) AND ts BETWEEN ? AND ?",
+                (*keys, lo, hi)):
             cand[rid] = 1000  # an LSH hit is always scored
         df: dict[str, int] = {}
         self._df(p.facts, df)
@@ -200,8 +201,8 @@ class StoryIndex:
         else:
             self.db.execute("UPDATE story_articles SET article_id=?, story=?, ts=?, sig=?, facts=?, url=?, site=?, "
                             "published=? WHERE rid=?", (*values, rid))
-        self.db.executemany("INSERT OR IGNORE INTO story_keys(key, rid) VALUES (?,?)",
-                            [(k, rid) for k in band_keys(p.sig)])
+        self.db.executemany("INSERT OR IGNORE INTO story_keys(key, ts, rid) VALUES (?,?,?)",
+                            [(k, p.ts, rid) for k in band_keys(p.sig)])
         self.db.executemany("INSERT OR IGNORE INTO story_facts(fact, ts, rid) VALUES (?,?,?)",
                             [(fact_key(f), p.ts, rid) for f in _postings(p)])
         self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=n+1",
@@ -212,7 +213,8 @@ class StoryIndex:
         row = self.db.execute("SELECT sig, facts, ts FROM story_articles WHERE rid=?", (rid,)).fetchone()
         facts, lead = json.loads(row[1])
         old = Profile(sig=from_blob(row[0]), facts=frozenset(facts), lead=frozenset(lead), ts=row[2])
-        self.db.executemany("DELETE FROM story_keys WHERE key=? AND rid=?", [(k, rid) for k in band_keys(old.sig)])
+        self.db.executemany("DELETE FROM story_keys WHERE key=? AND ts=? AND rid=?",
+                            [(k, old.ts, rid) for k in band_keys(old.sig)])
         self.db.executemany("DELETE FROM story_facts WHERE fact=? AND ts=? AND rid=?",
                             [(fact_key(f), old.ts, rid) for f in _postings(old)])
         self.db.executemany("UPDATE story_df SET n=n-1 WHERE fact=?", [(fact_key(f),) for f in old.facts])
