@@ -166,11 +166,6 @@ FINAL_OUTCOMES = frozenset({"stored", "not-modified", "gone", "not-an-article", 
 RETRY_OUTCOMES = frozenset({"http-error-after-retries", "timeout", "connection-error", "robots-unavailable",
                             "parse-error", "too-large", "redirect-limit"})
 OUTCOME_LOG_KEEP = 5000
-#: Stories larger than this get a new ``story_size`` in their stored records only when their
-#: first reporter or id moves (issue 10): a size alone is not worth rewriting them on every copy.
-STORY_SYNC_SIZES = 50
-#: Records stored before stories existed are placed this many at a time, with each new article.
-STORY_CATCH_UP = 50
 
 
 def default_db_path() -> Path:
@@ -499,6 +494,12 @@ class Store:
         return {r[0]: r[1] for r in self.db.execute("SELECT site, count(*) FROM articles GROUP BY site")}
 
     # ------------------------------------------------------------ stories (issue 10)
+    #: Stories larger than this get a new ``story_size`` in their stored records only when their
+    #: first reporter or id moves: a size alone is not worth rewriting them on every copy.
+    STORY_SYNC_SIZES = 50
+    #: Records stored before stories existed are placed this many at a time, with each new article.
+    STORY_CATCH_UP = 50
+
     def _join_story(self, record: dict[str, Any]) -> dict[str, Any]:
         """Place a record being saved in its story; return its story fields.
 
@@ -516,25 +517,25 @@ class Store:
         self._sync_story_records(index, placement.story, fields, skip=record["id"])
         return fields
 
-    def _place_older_records(self, index: Any, skip: str, limit: int = STORY_CATCH_UP) -> bool:
-        """Place up to ``limit`` records stored before stories existed (a store older than v4),
+    def _place_older_records(self, index: Any, skip: str) -> bool:
+        """Place up to ``STORY_CATCH_UP`` records stored before stories existed (a store older than v4),
         oldest first, their story fields written in place; True when none is left."""
         rows = self.db.execute(
             "SELECT a.id, a.record FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id "
             "WHERE s.rid IS NULL AND a.id != ? ORDER BY COALESCE(a.published, a.fetched_at), a.id LIMIT ?",
-            (skip, limit + 1)).fetchall()
-        for aid, text in rows[:limit]:
+            (skip, self.STORY_CATCH_UP + 1)).fetchall()
+        for aid, text in rows[:self.STORY_CATCH_UP]:
             record = json.loads(text)
             placement = index.place(record)
             fields = index.fields(placement.story)
             self._sync_story_records(index, placement.story, fields, skip=aid)
             record.update(fields)  # in place: the text did not change, nothing to export again
             self.db.execute("UPDATE articles SET record=? WHERE id=?", (json.dumps(record, ensure_ascii=False), aid))
-        return len(rows) <= limit
+        return len(rows) <= self.STORY_CATCH_UP
 
     def _sync_story_records(self, index: Any, story: str, fields: dict[str, Any], *, skip: str) -> None:
         members = [aid for aid in index.members(story) if aid != skip]
-        big = len(members) > STORY_SYNC_SIZES
+        big = len(members) > self.STORY_SYNC_SIZES
         for aid in members:
             row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (aid,)).fetchone()
             if row is None:
