@@ -142,7 +142,6 @@ class StoryIndex:
             if abs(ts - p.ts) <= window:
                 f, lead = json.loads(facts)
                 others.append((story, Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)))
-        self._df(set().union(*(o.facts for _, o in others)) if others else set(), df)
         weight = self._weight(df)
         return [(story, decide(p, other, weight)) for story, other in others]
 
@@ -159,11 +158,16 @@ class StoryIndex:
             df.setdefault(f, 0)
 
     def _weight(self, df: dict[str, int]) -> Callable[[str], float]:
-        """A fact's worth: its kind's weight times its rarity among the stored articles."""
+        """A fact's worth: its kind's weight times its rarity among the stored articles.
+
+        The candidates' own facts are looked up only when a decision needs their worth
+        (``weight.load``, called by ``match.decide``): most decisions do not.
+        """
         total = self.db.execute("SELECT coalesce(max(rid), 0) FROM story_articles").fetchone()[0]
 
         def weight(f: str) -> float:
             return KIND_WEIGHT.get(kind(f), 0.5) * idf(max(df.get(f, 0), 1), total)
+        weight.load = lambda facts: self._df(facts, df)  # type: ignore[attr-defined]
         return weight
 
     def _open(self, stories: list[str], ts: float) -> list[str]:
