@@ -6,7 +6,7 @@ A leaf module at import time (standard library only); the matching library ``cra
 * ``stories``        one row per live story: its id (the id of the story's first stored record,
                      never changed), its first reporter (earliest published member), size, times;
 * ``story_articles`` one row per article: its story, time, MinHash signature and facts;
-* ``story_keys``     LSH band key -> article (``signals.BANDS`` rows per article);
+* ``story_keys``     LSH band key -> article, by time (``signals.BANDS`` rows per article);
 * ``story_facts``    fact -> article, by time: the inverted index on rare facts that finds
                      rewrites and translations sharing little text;
 * ``story_df``       how many articles hold each fact (its rarity);
@@ -60,7 +60,8 @@ MIGRATION_V4 = """
         published TEXT
     );
     CREATE INDEX story_articles_story ON story_articles(story, ts);
-    CREATE TABLE story_keys (key INTEGER NOT NULL, rid INTEGER NOT NULL, PRIMARY KEY (key, rid)) WITHOUT ROWID;
+    CREATE TABLE story_keys (key INTEGER NOT NULL, ts REAL NOT NULL, rid INTEGER NOT NULL,
+                             PRIMARY KEY (key, ts, rid)) WITHOUT ROWID;
     CREATE TABLE story_facts (fact INTEGER NOT NULL, ts REAL NOT NULL, rid INTEGER NOT NULL,
                               PRIMARY KEY (fact, ts, rid)) WITHOUT ROWID;
     CREATE TABLE story_df (fact INTEGER PRIMARY KEY, n INTEGER NOT NULL);
@@ -93,6 +94,12 @@ class StoriesStore:
     """Story assignment and reading; mixed into ``Store`` (which gives ``db`` and the transactions)."""
 
     db: sqlite3.Connection
+    #: Stories larger than this get a new ``story_size`` in their stored records only when their
+    #: first reporter or id moves: a size alone is not worth rewriting them on every copy.
+    STORY_SYNC_SIZES = 50
+    #: Records stored before stories existed are placed this many at a time, with each new article.
+    STORY_CATCH_UP = 50
+    _stories_caught_up = False
 
     # ------------------------------------------------------------ placing an article
     def _join_story(self, record: Article) -> Article:
@@ -102,10 +109,28 @@ class StoriesStore:
         date: a new first reporter or a merge gives each a new version (so it is exported
         again); a new size alone is written in place.
         """
+        if not self._stories_caught_up:
+            self._stories_caught_up = self._place_older_records(record.id)
         placement = self.place_in_story(record)
         fields = self.story_fields(placement.story)
         self._sync_story_records(placement.story, fields, skip=record.id)
         return replace(record, **fields)
+
+    def _place_older_records(self, skip: str) -> bool:
+        """Place up to ``STORY_CATCH_UP`` records stored before stories existed (a store older than v4),
+        oldest first, their story fields written in place; True when none is left."""
+        rows = self.db.execute(
+            "SELECT a.id, a.record FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id "
+            "WHERE s.rid IS NULL AND a.id != ? ORDER BY COALESCE(a.published, a.fetched_at), a.id LIMIT ?",
+            (skip, self.STORY_CATCH_UP + 1)).fetchall()
+        for aid, text in rows[:self.STORY_CATCH_UP]:
+            record = Article.from_json(text)
+            placement = self.place_in_story(record)
+            fields = self.story_fields(placement.story)
+            self._sync_story_records(placement.story, fields, skip=aid)
+            # In place: the text did not change, nothing to export again.
+            self.db.execute("UPDATE articles SET record=? WHERE id=?", (replace(record, **fields).to_json(), aid))
+        return len(rows) <= self.STORY_CATCH_UP
 
     def place_in_story(self, record: Article) -> Placement:
         """Put a new or changed article in its story; returns the story and any merges."""
@@ -127,13 +152,13 @@ class StoriesStore:
                 stories.setdefault(story, []).append(verdict.reason)
             elif verdict.reason.startswith("conflict"):
                 vetoed.add(story)
-        joinable = [s for s in stories if s not in vetoed]
+        joinable = self._open_stories([s for s in stories if s not in vetoed], p.ts)
         if not joinable:
             self.db.execute("INSERT INTO stories(id, created_at, size) VALUES (?,?,0)", (aid, time.time()))
             self._index_story_article(None, record, aid, p)
             self._refresh_story(aid)
             return Placement(aid, joined=False)
-        target, *others = self._oldest_stories(joinable)
+        target, *others = joinable
         for other in others:
             self._merge_story(other, into=target, by=aid)
         logger.debug("article %s joins story %s (%s)%s", aid, target, ",".join(stories[target]),
@@ -152,7 +177,9 @@ class StoriesStore:
         lo, hi = p.ts - window, p.ts + window
         cand: dict[int, int] = {}
         keys = band_keys(p.sig)
-        for (rid,) in self.db.execute(f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({_marks(len(keys))})", keys):
+        for (rid,) in self.db.execute(
+                f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({_marks(len(keys))}) AND ts BETWEEN ? AND ?",
+                (*keys, lo, hi)):
             cand[rid] = 1000  # an LSH hit is always scored
         df: dict[str, int] = {}
         self._story_df(p.facts, df)
@@ -179,7 +206,6 @@ class StoriesStore:
             if abs(ts - p.ts) <= window:
                 f, lead = json.loads(facts)
                 others.append((story, Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)))
-        self._story_df(set().union(*(o.facts for _, o in others)) if others else set(), df)
         weight = self._story_weight(df)
         return [(story, decide(p, other, weight)) for story, other in others]
 
@@ -197,19 +223,37 @@ class StoriesStore:
             df.setdefault(f, 0)
 
     def _story_weight(self, df: dict[str, int]) -> Callable[[str], float]:
-        """A fact's worth: its kind's weight times its rarity among the stored articles."""
+        """A fact's worth: its kind's weight times its rarity among the stored articles.
+
+        The candidates' own facts are looked up only when a decision needs their worth
+        (``weight.load``, called by ``match.decide``): most decisions do not.
+        """
         from crawler.stories.match import KIND_WEIGHT, idf, kind
 
         total = self.db.execute("SELECT coalesce(max(rid), 0) FROM story_articles").fetchone()[0]
 
         def weight(f: str) -> float:
             return KIND_WEIGHT.get(kind(f), 0.5) * idf(max(df.get(f, 0), 1), total)
+        weight.load = lambda facts: self._story_df(facts, df)  # type: ignore[attr-defined]
         return weight
 
-    def _oldest_stories(self, stories: list[str]) -> list[str]:
-        rows = self.db.execute(f"SELECT id FROM stories WHERE id IN ({_marks(len(stories))}) ORDER BY created_at, id",
-                               stories).fetchall()
-        return [r[0] for r in rows]
+    def _open_stories(self, stories: list[str], ts: float) -> list[str]:
+        """The stories an article at ``ts`` can join, oldest first: together they must still span
+        at most ``STORY_SPAN_DAYS`` (a chain of look-alike updates must not grow one endless story)."""
+        from crawler.stories.index import STORY_SPAN_DAYS
+
+        if not stories:
+            return []
+        rows = self.db.execute(
+            f"SELECT id, first_ts, last_ts FROM stories WHERE id IN ({_marks(len(stories))}) ORDER BY created_at, id",
+            stories).fetchall()
+        out: list[str] = []
+        lo, hi = ts, ts
+        for story, first, last in rows:
+            if max(hi, last) - min(lo, first) <= STORY_SPAN_DAYS * 86400:
+                out.append(story)
+                lo, hi = min(lo, first), max(hi, last)
+        return out
 
     def _merge_story(self, story: str, *, into: str, by: str) -> None:
         """Fold ``story`` into the older ``into``; the merge is recorded, never silent."""
@@ -234,8 +278,8 @@ class StoriesStore:
         else:
             self.db.execute("UPDATE story_articles SET article_id=?, story=?, ts=?, sig=?, facts=?, url=?, site=?, "
                             "published=? WHERE rid=?", (*values, rid))
-        self.db.executemany("INSERT INTO story_keys(key, rid) VALUES (?,?) ON CONFLICT DO NOTHING",
-                            [(k, rid) for k in band_keys(p.sig)])
+        self.db.executemany("INSERT INTO story_keys(key, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                            [(k, p.ts, rid) for k in band_keys(p.sig)])
         self.db.executemany("INSERT INTO story_facts(fact, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                             [(fact_key(f), p.ts, rid) for f in postings(p)])
         self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=n+1",
@@ -250,7 +294,8 @@ class StoriesStore:
         row = self.db.execute("SELECT sig, facts, ts FROM story_articles WHERE rid=?", (rid,)).fetchone()
         facts, lead = json.loads(row[1])
         old = Profile(sig=from_blob(row[0]), facts=frozenset(facts), lead=frozenset(lead), ts=row[2])
-        self.db.executemany("DELETE FROM story_keys WHERE key=? AND rid=?", [(k, rid) for k in band_keys(old.sig)])
+        self.db.executemany("DELETE FROM story_keys WHERE key=? AND ts=? AND rid=?",
+                            [(k, old.ts, rid) for k in band_keys(old.sig)])
         self.db.executemany("DELETE FROM story_facts WHERE fact=? AND ts=? AND rid=?",
                             [(fact_key(f), old.ts, rid) for f in postings(old)])
         self.db.executemany("UPDATE story_df SET n=n-1 WHERE fact=?", [(fact_key(f),) for f in old.facts])
@@ -266,9 +311,9 @@ class StoriesStore:
 
     def _sync_story_records(self, story: str, fields: dict[str, Any], *, skip: str) -> None:
         """Bring the other members' stored records up to date with their story's fields."""
-        for aid in self.story_members(story):
-            if aid == skip:
-                continue
+        members = [aid for aid in self.story_members(story) if aid != skip]
+        big = len(members) > self.STORY_SYNC_SIZES
+        for aid in members:
             row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (aid,)).fetchone()
             if row is None:
                 continue
@@ -276,6 +321,8 @@ class StoriesStore:
             if all(getattr(record, k) == v for k, v in fields.items()):
                 continue
             moved = any(getattr(record, k) != v for k, v in fields.items() if k != "story_size")
+            if big and not moved:
+                return  # only the size moved: not worth rewriting a big story's records on every copy
             version = row[0] + 1 if moved else row[0]
             record = replace(record, **fields, version=version)
             text = record.to_json()

@@ -153,3 +153,29 @@ def test_cli_stories_export_status_schema(db, tmp_path):
         assert field in schema["properties"]
         assert all(field in r for r in records)
     assert schema["properties"]["story_size"]["type"] == "integer"
+
+
+def test_a_story_spans_at_most_a_week(db):
+    with Store(db) as s:
+        save(s, "d0", HIMARS_PL, "2024-03-10T10:00:00+00:00", "a")
+        assert save(s, "d3", HIMARS_PL_COPY, "2024-03-13T12:00:00+00:00", "b")["story"] == "d0"
+        # Within 4 days of d3, but 7.4 days after the story opened: a new story.
+        assert save(s, "d7", HIMARS_PL_COPY, "2024-03-17T20:00:00+00:00", "c")["story"] == "d7"
+
+
+def test_records_stored_before_stories_get_one(db):
+    with Store(db) as s:  # a store of v3: articles, no story tables
+        s.db.executescript("DROP TABLE stories; DROP TABLE story_articles; DROP TABLE story_keys; "
+                           "DROP TABLE story_facts; DROP TABLE story_df; DROP TABLE story_merges; "
+                           "DROP TABLE alerts; DROP TABLE deliveries; PRAGMA user_version=3")
+        for aid, sample, when in (("pl1", HIMARS_PL, "2024-03-12T15:00:00+00:00"),
+                                  ("nk1", NK_TUE, "2024-03-12T16:00:00+00:00")):
+            s.db.execute("INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
+                         "VALUES (?,?,?,1,?,?,?,?)", (aid, "a", f"https://a.example/{aid}", aid, when, when,
+                                                       rec(aid, sample, when, "a").to_json()))
+    with Store(db) as s:  # the upgrade: migration v4, then the next article places the older ones first
+        assert s.schema_version >= 4
+        new = save(s, "plfr", HIMARS_PL_FR, "2024-03-12T18:00:00+00:00", "b")
+        assert new["story"] == "pl1" and new["story_size"] == 2
+        assert stored(s, "pl1")["story"] == "pl1" and stored(s, "pl1")["version"] == 1
+        assert stored(s, "nk1")["story"] == "nk1" and stored(s, "nk1")["story_size"] == 1

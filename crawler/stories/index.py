@@ -15,6 +15,8 @@ INDEXED_KINDS = ("id", "nm2", "money", "km", "nmi", "ac", "t", "mm", "date", "nm
 MAX_POSTINGS = 40
 #: A fact held by more stored articles than this within the window is not rare: not followed.
 POSTINGS_CAP = 40
+#: A story spans at most this many days from its first to its last article.
+STORY_SPAN_DAYS = 7
 #: At most this many of an article's facts are looked up in the inverted index (the rarest).
 MAX_QUERIES = 24
 #: At most this many fact candidates (by facts shared) are scored, on top of the LSH ones.

@@ -183,6 +183,9 @@ def decide(a: Profile, b: Profile, weight: Callable[[str], float]) -> Verdict:
     if worth >= SHARED_FACTS and kinds & NAME_KINDS and kinds & NUMBER_KINDS:
         # Share of the poorer side's facts that the other also holds: a rewrite keeps most
         # of them; another event on the same topic (same programme, same minister) far fewer.
+        load = getattr(weight, "load", None)
+        if load:
+            load(a.facts | b.facts)  # the rarity of facts only one side holds
         smaller = min(_worth(a.facts, weight), _worth(b.facts, weight))
         if smaller and worth / smaller >= SHARED_SHARE:
             return Verdict(True, "shared-facts", j, worth)
