@@ -70,7 +70,8 @@ class AlertStore:
 
     def alerts(self, *, since: float | None = None, watchlist: str | None = None) -> list[dict[str, Any]]:
         """Stored alerts, oldest first, each with its ``created_at`` (Unix time)."""
-        sql, params = "SELECT alert, created_at FROM alerts WHERE created_at >= ?", [since or 0.0]
+        sql = "SELECT alert, created_at FROM alerts WHERE created_at >= ?"
+        params: list[Any] = [since or 0.0]
         if watchlist:
             sql += " AND watchlist = ?"
             params.append(watchlist)

@@ -41,7 +41,7 @@ def _fold_char(ch: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """``str.translate`` table that folds each character once, then from C at dict speed."""
 
     def __missing__(self, code: int) -> str:

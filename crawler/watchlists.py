@@ -74,9 +74,9 @@ class Watchlist:
     sites: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     fields: tuple[str, ...] = ("title", "body")
-    _any: Terms | None = field(default=None, repr=False, compare=False)
-    _all: tuple[Terms, ...] = field(default=(), repr=False, compare=False)
-    _exclude: Terms | None = field(default=None, repr=False, compare=False)
+    _any: Terms = field(init=False, repr=False, compare=False)
+    _all: tuple[Terms, ...] = field(init=False, repr=False, compare=False)
+    _exclude: Terms = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_any", Terms(self.terms))
@@ -109,8 +109,9 @@ class Watchlist:
         for text in texts:
             found.update(self._any.found(text))
             if found and not snippet:
-                _, m = self._any.first(text)
-                raw = text.raw
+                first = self._any.first(text)
+                assert first is not None  # this text matched
+                m, raw = first[1], text.raw
                 snippet = make_snippet(raw, origin(raw, m.start()), origin(raw, m.end() - 1) + 1)
         if not found:
             return None
