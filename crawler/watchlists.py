@@ -47,7 +47,7 @@ class Sink:
     events: tuple[str, ...] = EVENTS
     timeout: float = 5.0
     """Seconds one delivery call may take."""
-    max_backoff: float = 60.0
+    max_backoff: float = 30.0
     """Upper bound, in seconds, of the wait between two failed delivery attempts."""
 
     @property
