@@ -323,7 +323,6 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
     return EXIT_OK
 
 
-
 # ---------------------------------------------------------------- alerts (issue 11)
 
 #: Seconds one round of alert deliveries may take (each call is also bounded by its sink's timeout).
