@@ -64,6 +64,23 @@ def write_sites(path: Path, sites: dict[str, dict], bases: dict[str, str]) -> No
     path.write_text("\n".join(lines))
 
 
+def web_epochs(sites: dict[str, dict]) -> list[int]:
+    """Every epoch a web defines (its longest ``epochs`` list; 0, 1, 2 when none says)."""
+    n = max((len(files) for s in sites.values() for files in s.get("epochs", {}).values()), default=3)
+    return list(range(max(n, 1)))
+
+
+def load_truth(path: Path) -> set[tuple[str, str]]:
+    """(watchlist, "site/path") pairs: ``{"pairs": [[w, p], ...]}`` or a bare list, of pairs or objects."""
+    raw = json.loads(path.read_text())
+    pairs = raw["pairs"] if isinstance(raw, dict) else raw
+    out = set()
+    for pair in pairs:
+        w, p = (pair["watchlist"], pair.get("article") or pair["path"]) if isinstance(pair, dict) else pair
+        out.add((w, p.rstrip("/")))
+    return out
+
+
 def _toml_value(value) -> str:
     # JSON strings and arrays of strings are valid TOML basic strings and arrays.
     return json.dumps(value, ensure_ascii=False)
@@ -171,7 +188,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--web", type=Path, required=True, help="story web root with watchlists.toml and alerts-truth.json")
     ap.add_argument("--exe", default=str(ROOT / ".venv" / "bin" / "defwatch"), help="the defwatch command")
-    ap.add_argument("--epochs", default="0,1,2")
+    ap.add_argument("--epochs", default=None, help="epochs to crawl, e.g. 0,1,2 (default: every epoch of the web)")
     ap.add_argument("--timeout", type=float, default=300)
     ap.add_argument("--json", type=Path, help="also write the metrics here")
     ap.add_argument("--daemon-kills", type=int, default=0, metavar="N",
@@ -180,9 +197,9 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20261207)
     ap.add_argument("--keep", type=Path, help="keep the store, sites, watchlists and alerts in this folder")
     args = ap.parse_args()
-    epochs = [int(e) for e in args.epochs.split(",")]
     sites = load_sites(args.web)
-    truth_pairs = {(w, p.rstrip("/")) for w, p in json.loads((args.web / "alerts-truth.json").read_text())["pairs"]}
+    epochs = [int(e) for e in args.epochs.split(",")] if args.epochs else web_epochs(sites)
+    truth_pairs = load_truth(args.web / "alerts-truth.json")
     labels = {f"{sid}{t['path']}".rstrip("/"): t.get("story", "?") for sid, s in sites.items() for t in s["truth"]}
     web = mockweb.start(str(args.web), port=0)
     receiver = Receiver()

@@ -62,7 +62,7 @@ async def deliver_after_crawl(store: Store, watch: WatchConfig | None) -> dict[s
         return {}
     from crawler.sinks import deliver
 
-    return await deliver(store, watch.sinks, budget=CRAWL_DELIVERY_BUDGET)
+    return await deliver(store, watch.sinks, budget=CRAWL_DELIVERY_BUDGET, now_first=True)
 
 
 def alert_summary_line(store: Store, result: Any) -> str:

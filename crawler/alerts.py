@@ -30,7 +30,7 @@ from crawler.watchlists import Match, WatchConfig, Watchlist
 
 def story_of(record: dict[str, Any]) -> str:
     """The story id of a record: its ``story`` (issue 10) or, before clustering, its own id."""
-    return record.get("story") or record["id"]
+    return str(record.get("story") or record["id"])
 
 
 def alert_id(watchlist: str, article_id: str, version: int, event: str) -> str:

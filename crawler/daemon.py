@@ -340,7 +340,6 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
     return EXIT_OK
 
 
-
 # ---------------------------------------------------------------- alerts (issue 11)
 
 #: Seconds one round of alert deliveries may take (each call is also bounded by its sink's timeout).
@@ -361,9 +360,14 @@ def add_alert_jobs(scheduler: Any, daemon: Daemon, watch: WatchConfig, tick: flo
     # Deliveries and failed attempts are the daemon's output too (one line per round at most).
     logging.getLogger("crawler.sinks").setLevel(logging.INFO)
 
+    rounds = 0
+
     async def deliver_alerts() -> None:
+        nonlocal rounds
         if not daemon.stopping:
-            await deliver(daemon.store, watch.sinks, budget=DELIVERY_BUDGET)
+            # The first round after a start tries every sink at once: it may have come back meanwhile.
+            await deliver(daemon.store, watch.sinks, budget=DELIVERY_BUDGET, now_first=rounds == 0)
+            rounds += 1
 
     scheduler.add_job(deliver_alerts, "interval", seconds=tick, id="deliver", max_instances=1, coalesce=True,
                       misfire_grace_time=None, next_run_time=datetime.now(UTC))

@@ -161,8 +161,12 @@ def in_thread(fn: Callable[..., T], *args: Any) -> asyncio.Future[T]:
     return future
 
 
-async def deliver_remote(store: Store, sink: Sink, deadline: float) -> int:
-    """Deliver a webhook or apprise sink's queue, oldest first, until empty, failed or out of time."""
+async def deliver_remote(store: Store, sink: Sink, deadline: float, *, now_first: bool = False) -> int:
+    """Deliver a webhook or apprise sink's queue, oldest first, until empty, failed or out of time.
+
+    ``now_first``: try the queue's head even if it is backing off (a one-off crawl, a daemon's
+    first round: the sink may have come back while nothing ran).
+    """
     send = SENDERS[sink.kind]
     done = 0
     while time.monotonic() < deadline:
@@ -171,8 +175,10 @@ async def deliver_remote(store: Store, sink: Sink, deadline: float) -> int:
             break
         for item in pending:
             left = deadline - time.monotonic()
-            if item.next_at > time.time() or left < min(1.0, sink.timeout):
+            backing_off = item.next_at > time.time() and not now_first
+            if backing_off or left < min(1.0, sink.timeout):
                 return done  # the sink is backing off (FIFO: its head waits), or the round is over
+            now_first = False
             timeout = min(sink.timeout, left)
             try:
                 await asyncio.wait_for(in_thread(send, sink.target, item.alert, timeout), timeout + 1.0)
@@ -195,8 +201,12 @@ async def deliver_remote(store: Store, sink: Sink, deadline: float) -> int:
     return done
 
 
-async def deliver(store: Store, sinks: Iterable[Sink], *, budget: float = 10.0) -> dict[str, int]:
-    """Deliver every sink's queue within ``budget`` seconds; returns alerts delivered per sink."""
+async def deliver(store: Store, sinks: Iterable[Sink], *, budget: float = 10.0,
+                  now_first: bool = False) -> dict[str, int]:
+    """Deliver every sink's queue within ``budget`` seconds; returns alerts delivered per sink.
+
+    ``now_first``: each remote sink's head is tried at once, backing off or not.
+    """
     deadline = time.monotonic() + budget
     delivered: dict[str, int] = {}
     remote = []
@@ -210,7 +220,7 @@ async def deliver(store: Store, sinks: Iterable[Sink], *, budget: float = 10.0) 
         else:
             remote.append(sink)
     # The remote sinks side by side: one that hangs does not starve another.
-    counts = await asyncio.gather(*(deliver_remote(store, s, deadline) for s in remote))
+    counts = await asyncio.gather(*(deliver_remote(store, s, deadline, now_first=now_first) for s in remote))
     delivered.update({s.key: n for s, n in zip(remote, counts, strict=True)})
     for key, n in delivered.items():
         if n:

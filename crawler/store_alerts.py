@@ -94,7 +94,8 @@ class AlertsStore:
 
     def alerts(self, *, since: float | None = None, watchlist: str | None = None) -> list[dict[str, Any]]:
         """Stored alerts (the JSON objects the sinks receive), oldest first, each with its ``created_at``."""
-        sql, params = "SELECT alert, created_at FROM alerts WHERE created_at >= ?", [since or 0.0]
+        sql = "SELECT alert, created_at FROM alerts WHERE created_at >= ?"
+        params: list[Any] = [since or 0.0]
         if watchlist:
             sql += " AND watchlist = ?"
             params.append(watchlist)

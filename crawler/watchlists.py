@@ -1,34 +1,29 @@
-"""Watchlists as data: a TOML file of ``[[watchlists]]`` and ``[[sinks]]``, and term matching.
+"""Watchlists as data: a TOML file of ``[[watchlists]]`` and ``[[sinks]]``; what a record matches.
 
 A leaf module (standard library only). Errors name the file and the key (``ConfigError``, exit 2).
 
-Matching rules (what an analyst means by "this term appears"):
+Rules (how a term matches is in :mod:`crawler.terms`):
 
-* a term matches as a whole word or phrase, never inside a longer word (PrSM is not "prism");
-* case and accents are ignored: text and terms are folded with Unicode NFKD, combining marks
-  dropped, then ``casefold`` (Jēkabpils = Jekabpils, Straße = STRASSE);
-* hyphen and space variants are one: between the parts of a term (words, and letters next to
-  digits) any run of spaces and hyphens, or none, may stand (F-35 = F35 = F 35 = f‑35);
+* ``terms``: any of these matches;
 * ``all``: each of these terms must match too; ``exclude``: a match on any of them vetoes;
   ``sites`` / ``langs``: only these site ids / languages (``en`` also covers ``en-GB``);
 * ``fields``: the record fields searched, ``title`` and ``body`` by default.
 
-Each term is compiled once into a regular expression, indexed by the first piece of its first
-word; a field's text is folded once per record and only the terms whose first piece starts one of
-its words are run (see :class:`Terms`).
+A field's text is folded once per record and shared by every watchlist.
 """
 from __future__ import annotations
 
 import os
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.config import ConfigError
+from crawler.terms import Terms, Text, origin
+from crawler.terms import snippet as make_snippet
 
 SINK_KINDS = ("jsonl", "webhook", "apprise")
 EVENTS = ("new", "also-reported", "updated")
@@ -36,140 +31,8 @@ EVENTS = ("new", "also-reported", "updated")
 FIELDS = ("title", "body", "description", "tags", "authors", "url")
 #: Other names people give those fields (a feed's summary is the record's description).
 FIELD_ALIASES = {"summary": "description", "text": "body", "tag": "tags", "author": "authors"}
-SNIPPET_CHARS = 80  # on each side of the first match
 
 _ID = re.compile(r"[a-z0-9][a-z0-9_-]*")  # as site ids
-# Spaces and the hyphens and dashes people type between the parts of a designation.
-_SEP_CHARS = "\\s\\-\u00ad\u2010\u2011\u2012\u2013\u2014\u2212"
-_SEP = f"[{_SEP_CHARS}]*"
-# What NFKD leaves alone: typographic apostrophes, letters with a stroke (Łask = Lask, Ørsted,
-# Diyarbakır) and ligatures; invisible characters inside words (soft hyphen, zero-width) vanish.
-_EXTRA_FOLDS = {"\u2019": "'", "\u2018": "'", "\u02bc": "'", "ł": "l", "Ł": "l", "ø": "o", "Ø": "o", "đ": "d",
-                "Đ": "d", "ı": "i", "ħ": "h", "Ħ": "h", "æ": "ae", "Æ": "ae", "œ": "oe", "Œ": "oe", "ð": "d",
-                "Ð": "d", "þ": "th", "Þ": "th", "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "",
-                "\u2060": "", "\ufeff": ""}
-_TERM_PART = re.compile(r"(\d+|[^\W\d_]+)|([" + _SEP_CHARS + r"_]+)|(.)", re.S)
-
-
-# ---------------------------------------------------------------- folding
-
-def _fold_char(ch: str) -> str:
-    if ch in _EXTRA_FOLDS:
-        return _EXTRA_FOLDS[ch]
-    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
-
-
-class _FoldTable(dict):
-    """``str.translate`` table that folds each character once, then from C at dict speed."""
-
-    def __missing__(self, code: int) -> str:
-        folded = self[code] = _fold_char(chr(code))
-        return folded
-
-
-_FOLD = _FoldTable()
-
-
-def fold(text: str) -> str:
-    """Fold ``text`` for matching: NFKD without combining marks, case-folded."""
-    return text.lower() if text.isascii() else text.translate(_FOLD)
-
-
-def _origin(text: str, index: int) -> int:
-    """The offset in ``text`` of the character that folded into position ``index`` of ``fold(text)``."""
-    if text.isascii():
-        return index
-    pos = 0
-    for i, ch in enumerate(text):
-        pos += len(_FOLD[ord(ch)])
-        if pos > index:
-            return i
-    return len(text)
-
-
-def term_pattern(term: str) -> str:
-    """The regular expression of one term (matched against folded text)."""
-    folded = fold(term.strip())
-    parts: list[str] = []
-    last_word = False
-    for m in _TERM_PART.finditer(folded):
-        word, sep, other = m.groups()
-        if word:
-            if last_word:
-                parts.append(_SEP)  # a letter run next to a digit run: F35 = F-35 = F 35
-            parts.append(re.escape(word))
-            last_word = True
-        elif sep:
-            if parts:
-                parts.append(_SEP)
-            last_word = False
-        else:
-            parts.append(f"\\s*{re.escape(other)}\\s*")
-            last_word = False
-    while parts and parts[-1] == _SEP:
-        parts.pop()
-    body = "".join(parts)
-    # Whole words only: no word character may touch a term that begins or ends with one.
-    head = "(?<!\\w)" if folded[:1].isalnum() else ""
-    tail = "(?!\\w)" if folded.rstrip(" -")[-1:].isalnum() else ""
-    return head + body + tail
-
-
-_PIECE = re.compile(r"\d+|[^\W\d_]+")
-_WORD_START = re.compile(r"(?<!\w)(?:\d+|[^\W\d_]+)")
-
-
-@dataclass(frozen=True)
-class Text:
-    """One field's text, folded, with the first piece (letters or digits) of each of its words."""
-
-    raw: str
-    folded: str
-    starts: frozenset[str]
-
-    @classmethod
-    def of(cls, raw: str) -> Text:
-        folded = fold(raw)
-        return cls(raw, folded, frozenset(_WORD_START.findall(folded)))
-
-
-class Terms:
-    """A group of terms compiled once: one regular expression per term, indexed by the term's
-    first piece, so that a text only runs the terms whose first word piece it holds (a watchlist
-    of thousands of terms costs about what one costs)."""
-
-    def __init__(self, terms: tuple[str, ...]):
-        self.terms = terms
-        self.patterns = [re.compile(term_pattern(t)) for t in terms]
-        self.by_start: dict[str, list[int]] = {}
-        self.always: list[int] = []
-        for i, term in enumerate(terms):
-            folded = fold(term.strip())
-            first = _PIECE.match(folded)
-            if first:
-                self.by_start.setdefault(first.group(), []).append(i)
-            else:
-                self.always.append(i)  # begins with punctuation: no word start to look up
-        self.starts = frozenset(self.by_start)
-
-    def candidates(self, text: Text) -> list[int]:
-        out = list(self.always)
-        for start in self.starts & text.starts:
-            out.extend(self.by_start[start])
-        return sorted(out)  # term order, whatever the set's
-
-    def first(self, text: Text) -> tuple[int, re.Match[str]] | None:
-        """The leftmost match in ``text`` (the longer term on a tie), with its term's index."""
-        best: tuple[int, re.Match[str]] | None = None
-        for i in self.candidates(text):
-            m = self.patterns[i].search(text.folded)
-            if m and (best is None or (m.start(), -len(m.group())) < (best[1].start(), -len(best[1].group()))):
-                best = (i, m)
-        return best
-
-    def found(self, text: Text) -> list[int]:
-        """Every term that matches ``text``."""
-        return [i for i in self.candidates(text) if self.patterns[i].search(text.folded)]
 
 
 # ---------------------------------------------------------------- the data
@@ -184,7 +47,7 @@ class Sink:
     events: tuple[str, ...] = EVENTS
     timeout: float = 5.0
     """Seconds one delivery call may take."""
-    max_backoff: float = 300.0
+    max_backoff: float = 30.0
     """Upper bound, in seconds, of the wait between two failed delivery attempts."""
 
     @property
@@ -211,9 +74,9 @@ class Watchlist:
     sites: tuple[str, ...] = ()
     langs: tuple[str, ...] = ()
     fields: tuple[str, ...] = ("title", "body")
-    _any: Terms | None = field(default=None, repr=False, compare=False)
-    _all: tuple[Terms, ...] = field(default=(), repr=False, compare=False)
-    _exclude: Terms | None = field(default=None, repr=False, compare=False)
+    _any: Terms = field(init=False, repr=False, compare=False)
+    _all: tuple[Terms, ...] = field(init=False, repr=False, compare=False)
+    _exclude: Terms = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_any", Terms(self.terms))
@@ -246,9 +109,10 @@ class Watchlist:
         for text in texts:
             found.update(self._any.found(text))
             if found and not snippet:
-                _, m = self._any.first(text)
-                raw = text.raw
-                snippet = _snippet(raw, _origin(raw, m.start()), _origin(raw, m.end() - 1) + 1)
+                first = self._any.first(text)
+                assert first is not None  # this text matched
+                m, raw = first[1], text.raw
+                snippet = make_snippet(raw, origin(raw, m.start()), origin(raw, m.end() - 1) + 1)
         if not found:
             return None
         return Match(tuple(self.terms[i] for i in sorted(found)), snippet)
@@ -282,19 +146,6 @@ def _field_texts(record: dict[str, Any], names: tuple[str, ...]) -> list[str]:
         elif isinstance(value, list):
             texts.extend(v for v in value if isinstance(v, str) and v)
     return texts
-
-
-def _snippet(raw: str, start: int, end: int) -> str:
-    """About ``SNIPPET_CHARS`` characters of ``raw`` on each side of a match, cut at spaces."""
-    lo, hi = max(0, start - SNIPPET_CHARS), min(len(raw), end + SNIPPET_CHARS)
-    if lo > 0:
-        space = raw.find(" ", lo, start)
-        lo = space + 1 if space >= 0 else lo
-    if hi < len(raw):
-        space = raw.rfind(" ", end, hi)
-        hi = space if space >= 0 else hi
-    text = " ".join(raw[lo:hi].split())
-    return ("…" if lo > 0 else "") + text + ("…" if hi < len(raw) else "")
 
 
 # ---------------------------------------------------------------- loading and checking

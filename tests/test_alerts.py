@@ -321,3 +321,16 @@ def test_apprise_sink_delivers_through_apprise_and_retries(tmp_path, receiver):
     assert "[k2] new: K2 tanks for Poland" in payload["title"]
     assert "matched: K2" in payload["message"] and "https://ex.com/a0" in payload["message"]
     store.close()
+
+
+def test_a_crawl_tries_a_backing_off_sink_at_once(tmp_path, receiver):
+    store, sink = webhook_store(tmp_path, receiver, max_backoff=1000)
+    put(store, record("a0", "K2 tanks"))
+    receiver.mode = "503"
+    for _ in range(5):   # five failures: the head now waits 16 s
+        asyncio.run(deliver(store, [sink], budget=5, now_first=True))
+    assert store.alert_queues()[0].attempts == 5
+    receiver.mode = "ok"
+    assert asyncio.run(deliver(store, [sink], budget=5)) == {sink.key: 0}                  # a daemon round waits
+    assert asyncio.run(deliver(store, [sink], budget=5, now_first=True)) == {sink.key: 1}  # a crawl does not
+    store.close()

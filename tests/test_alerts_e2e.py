@@ -271,3 +271,38 @@ def test_a_hanging_webhook_slows_neither_the_daemon_nor_its_stop(web_dev, web_de
         assert pending > 0               # ... and every alert waits for it in the store
     finally:
         receiver.stop()
+
+
+def test_daemon_webhook_503_then_refused_then_back_with_default_backoff(web_dev, web_dev_sites, tmp_path):
+    """The receiver answers 503, then refuses connections, then recovers; the daemon (default
+    timeout and backoff) delivers every alert once it is back, each taking effect once."""
+    web_dev.reset()
+    receiver = Receiver()
+    receiver.mode = "503"
+    try:
+        sites_file = write_sites_file(tmp_path / "sites.toml", web_dev, web_dev_sites)
+        text = WATCHLISTS.format(url=receiver.url).replace("timeout = 2\nmax_backoff = 0.5\n", "")
+        assert "max_backoff" not in text
+        (tmp_path / "wl.toml").write_text(text)
+        watch = load_watchlists(tmp_path / "wl.toml")
+        proc = start_daemon(sites_file, tmp_path / "db.sqlite3", tmp_path / "out.jsonl",
+                            "--watchlists", tmp_path / "wl.toml")
+        alerts_file = tmp_path / "alerts.jsonl"
+        assert wait_for(lambda: read_jsonl(alerts_file)[0], timeout=30) is not None
+        time.sleep(4)
+        refused = receiver.refused_503
+        receiver.down()
+        time.sleep(6)
+        receiver.up()
+        receiver.mode = "ok"
+        want = {t for t in expected_alerts(web_dev_sites, watch) if t[2] == "first"}   # epoch 0 only here
+        want = {t for t in want if t[1] in set(expected_articles(web_dev_sites, [0]))}
+        took = wait_for(lambda: set(triples(web_dev, receiver.alerts())) >= want, timeout=45)
+        code, _ = stop(proc)
+        assert refused >= 2                       # it was asked, and answered 503, more than once
+        assert took is not None, sorted(want - set(triples(web_dev, receiver.alerts())))
+        assert code == 0
+        assert len(receiver.posts) == len(receiver.effects)
+        assert sorted(triples(web_dev, receiver.alerts())) == sorted(triples(web_dev, read_jsonl(alerts_file)[0]))
+    finally:
+        receiver.stop()

@@ -48,6 +48,9 @@ MATCHES = [
     (["Łódź"], "a plant in LODZ", ["Łódź"]),
     (["Diyarbakir"], "drones over Diyarbakır", ["Diyarbakir"]),
     (["Rheinmetall"], "Rhein\u00admetall and KNDS", ["Rheinmetall"]),   # a soft hyphen inside the word
+    (["潜水艦"], "海上自衛隊の潜水艦が進水した", ["潜水艦"]),              # no spaces in Japanese: no word bounds
+    (["たいげい"], "潜水艦「たいげい」型", ["たいげい"]),
+    (["K2"], "폴란드 K2 전차", ["K2"]),
 ]
 
 
@@ -185,7 +188,7 @@ def test_default_file_from_the_user_config_dir(tmp_path):
 
 
 def test_only_terms_whose_first_word_piece_occurs_are_run():
-    from crawler.watchlists import Terms, Text
+    from crawler.terms import Terms, Text
 
     terms = Terms(("K2", "Black Panther", "$495 million", "Jēkabpils plant", "F-35"))
     text = Text.of("Poland buys K-2 tanks and F35 jets near JEKABPILS")
