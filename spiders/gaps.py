@@ -41,7 +41,7 @@ def unseen(store: Store, keys_of, site: Site, entries: Sequence[FeedEntry]) -> l
 def watch(store: Store, site: Site, feed_url: str, entries: Sequence[FeedEntry], fresh: Sequence[bool]) -> int | None:
     """Record the feed's newest entry; open a gap (returns its id) when this poll may have missed posts."""
     mark = store.feed_mark(feed_url)
-    times = [parse_time(e.published) for e in entries]
+    times = [parse_time(e.published or e.updated) for e in entries]
     gap_id = None
     if detect_gap(known=mark is not None, known_newest=mark["newest_published"] if mark else None,
                   entries=list(zip(fresh, times))):
