@@ -2,7 +2,7 @@
 """Backfill, gap recovery and daemon cadence, measured through the CLI over a mock web.
 
     .venv/bin/python bench/backfill.py [WEB_ROOT] [--since 2026-10-25] [--until 2026-11-25]
-                                       [--interval 10] [--dwell 25] [--skip-daemon]
+                                       [--interval 10] [--dwell 25] [--only backfill|gaps|daemon]
 
 WEB_ROOT defaults to tests/fixtures/web-sitemaps (seven sitemap layouts, feeds of 5 posts).
 
@@ -197,11 +197,15 @@ def main() -> int:
     ap.add_argument("--until", default="2026-11-25")
     ap.add_argument("--interval", type=float, default=10.0)
     ap.add_argument("--dwell", type=float, default=25.0)
-    ap.add_argument("--skip-daemon", action="store_true")
+    ap.add_argument("--only", choices=("backfill", "gaps", "daemon"), action="append",
+                    help="run only these parts (repeatable; default: all three)")
     args = ap.parse_args()
-    print(json.dumps({"backfill": bench_backfill(args.web, args.since, args.until)}))
-    print(json.dumps({"gaps": bench_gaps(args.web)}))
-    if not args.skip_daemon:
+    parts = args.only or ["backfill", "gaps", "daemon"]
+    if "backfill" in parts:
+        print(json.dumps({"backfill": bench_backfill(args.web, args.since, args.until)}))
+    if "gaps" in parts:
+        print(json.dumps({"gaps": bench_gaps(args.web)}))
+    if "daemon" in parts:
         print(json.dumps({"daemon": bench_daemon(args.web, args.interval, args.dwell)}))
     return 0
 

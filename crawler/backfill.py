@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
 #: Where sites keep sitemaps when robots.txt and the registry name none.
@@ -33,7 +34,7 @@ MAX_ARCHIVE_PAGES = 50
 # post_tag-sitemap.xml, author-sitemap.xml, page-sitemap.xml), and the usual others.
 _SKIP_SITEMAP = re.compile(
     r"(taxonom|categor|(?<![a-z])tags?(?![a-z])|post_tag|author|users?(?![a-z])|(?<![a-z])pages?(?![a-z])|"
-    r"video|image|attachment|media|product|event|gallery|podcast|topic|section|wp-sitemap-posts-(?!post-))",
+    r"video|image|attachment|media|product|event|gallery|podcast|topic|section)",
     re.IGNORECASE)
 _MEDIA = re.compile(r"\.(jpe?g|png|gif|webp|svg|avif|bmp|ico|pdf|mp4|m4v|mov|webm|mp3|m4a|wav|ogg|zip|"
                     r"docx?|xlsx?|pptx?|csv|xml|gz|rss|atom|json|txt)$", re.IGNORECASE)
@@ -80,13 +81,18 @@ def parse_when(text: str) -> datetime:
 
 
 def to_datetime(value: str | None) -> datetime | None:
-    """An ISO 8601 date or time (as sitemaps and records carry), or None when absent or unreadable."""
+    """An ISO 8601 (or, as some sitemaps write it, RFC 822) date or time; None when absent or unreadable."""
     if not value:
         return None
     try:
         return parse_when(value)
     except ValueError:
+        pass
+    try:
+        dt = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
         return None
+    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
 def path_day(url: str) -> date | None:

@@ -69,10 +69,11 @@ def _live_summary(live: dict[str, Any]) -> dict[str, dict[str, int]]:
 async def _show(live: dict[str, Any], sites: list[Site], fancy: bool) -> None:
     """Progress while the crawl runs: rich bars on a terminal, a plain line per change otherwise."""
     if fancy:
+        from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         with Progress(TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
-                      TextColumn("{task.fields[note]}"), transient=False) as bars:
+                      TextColumn("{task.fields[note]}"), console=Console(stderr=True), transient=False) as bars:
             tasks = {s.id: bars.add_task(s.id, total=None, note="") for s in sites}
             try:
                 while True:

@@ -42,7 +42,7 @@ def unseen(store: Store, site: Site, entries: Sequence[FeedEntry]) -> list[bool]
 def watch(store: Store, site: Site, feed_url: str, entries: Sequence[FeedEntry], fresh: Sequence[bool]) -> int | None:
     """Record the feed's newest entry; open a gap (returns its id) when this poll may have missed posts."""
     mark = store.feed_mark(feed_url)
-    times = [iso_timestamp(e.published) for e in entries]
+    times = [iso_timestamp(e.published or e.updated) for e in entries]
     gap_id = None
     if mark is not None and detect_gap(known=True, known_newest=mark.newest_published,
                                        entries=list(zip(fresh, times, strict=True))):

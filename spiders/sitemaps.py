@@ -55,6 +55,8 @@ logger = logging.getLogger(__name__)
 #: Page outcomes after which a backfill does not fetch a page again.
 DONE_OUTCOMES = frozenset({"stored", "duplicate", "gone", "not-an-article", "robots-denied", "address-denied"})
 _NEWS_DATE = "{http://www.google.com/schemas/sitemap-news/0.9}publication_date"
+#: A gzip sitemap may inflate to the protocol's limit (sitemaps.org: 50 MB uncompressed).
+SITEMAP_MAX_BYTES = 50 * 1024 * 1024
 
 
 class DatedSitemap(Sitemap):
@@ -234,7 +236,7 @@ class BackfillSpider(FeedSpider):
     def walk_sitemap(self, site: Site, doc: SitemapDoc, response: Response) -> Iterable[scrapy.Request]:
         window = self.windows[site.id]
         try:
-            body = sitemap_body(response, self.app.max_body_bytes)
+            body = sitemap_body(response, max(self.app.max_body_bytes, SITEMAP_MAX_BYTES))
             if looks_like_html(body):
                 raise FeedError("parse-error", "an HTML page where a sitemap was expected")
             check_xml_safety(body)

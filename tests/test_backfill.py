@@ -1,4 +1,4 @@
-"""``defwatch backfill`` in a subprocess over the seven sitemap layouts of web-sitemaps.
+"""``defwatch backfill`` in a subprocess over the eight sitemap layouts of web-sitemaps.
 
 Checks the contract: exactly the in-window, robots-allowed articles become records (with
 ``found_via``), no page the sitemaps date outside the window is fetched, robots.txt is obeyed,

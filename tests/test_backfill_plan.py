@@ -46,6 +46,8 @@ def test_page_numbers_are_not_partitions(url):
 
 @pytest.mark.parametrize(("url", "skip"), [
     ("https://x.com/wp-sitemap-posts-post-1.xml", False),
+    ("https://x.com/wp-sitemap-posts-news-1.xml", False),  # a custom post type of articles
+    ("https://x.com/wp-sitemap-posts-attachment-1.xml", True),
     ("https://x.com/post-sitemap2.xml", False),
     ("https://x.com/sitemaps/posts-1.xml.gz", False),
     ("https://x.com/news-sitemap.xml", False),
@@ -95,6 +97,8 @@ def test_classify_prefers_publication_date_then_path_day_then_lastmod():
                     url="https://x.com/2026/11/01/a-b/")[0] == "out"
     assert classify(OCT, published=None, lastmod="2026-10-20T00:00:00+00:00", url="https://x.com/a-b/")[0] == "due"
     assert classify(OCT, published=None, lastmod=None, url="https://x.com/a-b/") == ("undated", None)
+    # an RFC 822 lastmod (seen in the wild) still dates the page
+    assert classify(OCT, published=None, lastmod="Mon, 28 Sep 2026 10:00:00 GMT", url="https://x.com/a-b/")[0] == "out"
 
 
 def test_child_sitemaps_outside_the_window_are_not_walked():
