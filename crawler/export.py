@@ -59,11 +59,20 @@ def export_range(store: Store, out: str | Path, *, since: str | None = None, unt
 
 
 def atomic_write(path: Path, records: Iterable[Article]) -> int:
+    """Write records as JSON lines to ``path`` atomically (temporary file, fsync, rename)."""
+    return atomic_write_lines(path, (record.to_json() for record in records))
+
+
+def atomic_write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Write ``lines`` (without newlines) to ``path`` atomically; returns the count."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            n = write_lines(fh, records)
+            n = 0
+            for line in lines:
+                fh.write(line + "\n")
+                n += 1
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -8,7 +8,10 @@ A leaf module (standard library only). Tables:
 * ``articles`` the latest version of each article (record JSON) + ``exported_version``;
 * ``versions`` every version of every article;
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
-* ``outputs``  the committed size of each live JSONL output (crash-safe appends).
+* ``outputs``  the committed size of each live JSONL output (crash-safe appends);
+* backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
+* story clusters: ``crawler/store_stories.py`` (issue 10);
+* ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
 
 The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
 takes the writer lock first, so two writers never race in a migration). Each article is written
@@ -33,6 +36,9 @@ from typing import IO, Any
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
+from crawler.store_alerts import MIGRATION_V5, AlertsStore
+from crawler.store_backfill import MIGRATION_V3, BackfillStore
+from crawler.store_stories import MIGRATION_V4, StoriesStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
@@ -130,6 +136,13 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
+    # 3 (issue 9): backfill runs, their sitemaps and candidates (resumable), feed marks and gaps
+    # (gap recovery), poll start times (the daemon's measured cadence)
+    MIGRATION_V3,
+    # 4 (issue 10): story clusters (crawler/store_stories.py says what each table holds)
+    MIGRATION_V4,
+    # 5 (issue 11): watchlist alerts and one delivery queue per sink (crawler/store_alerts.py)
+    MIGRATION_V5,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -149,7 +162,7 @@ class PendingExport:
     article: Article
 
 
-class Store:
+class Store(BackfillStore, StoriesStore, AlertsStore):
     """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
 
     ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations
@@ -161,6 +174,9 @@ class Store:
         self._lock_fh: IO[str] | None = None
         #: Page keys claimed for fetching by this connection's crawl (see ``claim``).
         self._claims: set[str] = set()
+        #: Called as ``on_article(store, article_id, action, version)`` inside save_article's
+        #: transaction for each new or changed article (issue 11: crawler.alerts.AlertHook).
+        self.on_article: Callable[[Store, str, str, int], None] | None = None
         if readonly:
             if not self.path.exists():
                 raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
@@ -200,7 +216,8 @@ class Store:
                              f"(v{len(MIGRATIONS)}); upgrade defwatch")
         for number in range(version + 1, len(MIGRATIONS) + 1):
             # One script, one transaction: the schema change and its version number land together.
-            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f";PRAGMA user_version={number};COMMIT;")
+            # The newline ends a migration that is only a "-- reserved" comment before the PRAGMA.
+            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f"\n;PRAGMA user_version={number};COMMIT;")
 
     @property
     def schema_version(self) -> int:
@@ -342,6 +359,12 @@ class Store:
                 "updated=COALESCE(excluded.updated, entries.updated)",
                 (key, site, page_key, updated, feed_url, now))
 
+    def restamp_entries(self, keys: Iterable[str], stamp: str | None, feed_url: str | None) -> None:
+        """Let another feed watch these entry identities from now on, with its stamp."""
+        with self.transaction():
+            self.db.executemany("UPDATE entries SET updated=?, feed_url=? WHERE key=?",
+                                [(stamp, feed_url, key) for key in keys])
+
     def record_outcome(self, *, site: str | None, url: str, page_keys: Iterable[str], outcome: str,
                        detail: str | None = None, http_status: int | None = None,
                        entry_keys: Iterable[str] = (), entry_updated: str | None = None,
@@ -428,6 +451,7 @@ class Store:
             row = self.db.execute("SELECT record FROM articles WHERE id=?", (record.id,)).fetchone()
             action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
             if action != "unchanged":
+                stored = self._join_story(stored)  # issue 10: in the article's transaction
                 text = stored.to_json()
                 self.db.execute(
                     "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
@@ -451,6 +475,10 @@ class Store:
                 self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
             self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
                       f"{action} v{stored.version}", now)
+            if self.on_article is not None and action != "unchanged":
+                # Alerts commit with the article, or not at all. Last in the transaction: the
+                # hook reads the stored record (and so its story).
+                self.on_article(self, stored.id, action, stored.version)
         return action, stored.version
 
     def latest_records(self, *, sites: Iterable[str] | None = None) -> Iterator[Article]:
