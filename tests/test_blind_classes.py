@@ -102,3 +102,44 @@ def test_feed_date_read_as_updated_still_gives_the_offset() -> None:
             "</article></body></html>")
     entry = FeedEntry(feed_url="https://news.example.org/RSS", link=URL, updated="2026-11-10T09:15:00+01:00")
     assert extract_page(html, URL, entry=entry).published == "2026-11-10T09:15:00+01:00"
+
+
+# ---------------------------------------------------------------- authors
+
+@pytest.mark.parametrize("top,authors", [
+    # Romanian/Portuguese lower-case "de" prefix; "De Vries" stays a name
+    ('<p class="byline">de <span class="byline__author">Ioana Marin</span></p>', ["Ioana Marin"]),
+    ('<p class="byline">De Vries Hendrik</p>', ["De Vries Hendrik"]),
+    # "and" in the byline's language
+    ('<p class="byline">de <span>Ioana Marin și Radu Dinu</span></p>', ["Ioana Marin", "Radu Dinu"]),
+    ('<p class="byline">Av Karin Berg och Olof Strand</p>', ["Karin Berg", "Olof Strand"]),
+    ('<div class="bx-newsdetail-author">Autor: Jana Veselá a Petr Dvořák</div>', ["Jana Veselá", "Petr Dvořák"]),
+    # a byline box named in the page's language ("muhabir" = reporter), with a "Haber:" label
+    ('<span id="lblMuhabir" class="muhabir">Haber: Zeynep Arslan</span> | <span class="tarih">x</span>',
+     ["Zeynep Arslan"]),
+    # a date line after a <br> is not a name
+    ('<div class="byline">By <a>Lena Park</a><br><span>Posted: Dec 1, 2026</span></div>', ["Lena Park"]),
+])
+def test_bylines_in_many_languages(top: str, authors: list[str]) -> None:
+    assert page(paras(EN), top=top).authors == authors
+
+
+@pytest.mark.parametrize("top", [
+    '<div class="author">Autor: ANP</div>',                          # an agency credit
+    '<span class="muhabir">Haber: Örnek Gazete Haber Merkezi</span>',  # a news desk
+    '<p class="byline">Por Redação</p>',
+    '<p class="byline">de Redacția</p>',
+])
+def test_agency_and_desk_credits_are_no_person(top: str) -> None:
+    assert page(paras(EN), top=top).authors == []
+
+
+def test_agency_with_an_author_profile_is_kept() -> None:
+    top = '<p class="byline">By <a rel="author" href="/author/afp/">AFP</a></p>'
+    assert page(paras(EN), top=top).authors == ["AFP"]
+
+
+def test_structured_nominative_name_beats_a_greek_genitive_byline() -> None:
+    head = ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",'
+            '"author":{"@type":"Person","name":"Νίκος Παππάς"}}</script>')
+    assert page(paras(EN), lang="el", head=head, top='<p class="byline">Του Νίκου Παππά</p>').authors == ["Νίκος Παππάς"]
