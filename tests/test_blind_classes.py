@@ -143,3 +143,107 @@ def test_structured_nominative_name_beats_a_greek_genitive_byline() -> None:
     head = ('<script type="application/ld+json">{"@type":"NewsArticle","headline":"H",'
             '"author":{"@type":"Person","name":"Νίκος Παππάς"}}</script>')
     assert page(paras(EN), lang="el", head=head, top='<p class="byline">Του Νίκου Παππά</p>').authors == ["Νίκος Παππάς"]
+
+
+# ---------------------------------------------------------------- body chrome
+
+def body_of(article: str, **kw: object) -> str:
+    return page(article, **kw).body
+
+
+P1 = ("The navy said the new frigate would begin sea trials next spring, and that the crew had already "
+      "completed two months of training ashore, officials said on Tuesday.")
+P2 = ("The programme has faced delays since 2024, when the shipyard reported problems with the supply of "
+      "steel plates, but the ministry said the schedule was now stable.")
+P3 = ("A second ship is due to be launched in 2028, and the ministry expects to order two more before the "
+      "end of the decade, depending on the budget.")
+
+
+def test_live_blog_stamps_with_labels_are_no_body() -> None:
+    article = (f"<div class='post'><div class='post__meta'><span class='label'>Pinned</span> "
+               f"<time datetime='2026-12-06T01:15:00Z'>01:15 GMT</time></div><p>{P1}</p></div>"
+               f"<div class='post'><div class='post__meta'><time datetime='2026-12-06T04:20:00Z'>04:20</time></div>"
+               f"<p>{P2}</p></div>")
+    assert body_of(article) == f"{P1}\n\n{P2}"
+
+
+def test_a_time_written_as_the_story_paragraph_stays() -> None:
+    # AP's "The Latest": the times are paragraphs of the story itself.
+    article = f"<p>{P1}</p><p>___</p><p>4:14 p.m.</p><p>{P2}</p>"
+    assert "4:14 p.m." in body_of(article)
+
+
+def test_label_of_a_removed_link_list_goes_with_it() -> None:
+    article = (f"<p>{P1}</p><p><strong>Read more:</strong></p><ul class='pdn-readmore'>"
+               "<li><a href='/a/'>First teaser headline here</a></li><li><a href='/b/'>Second teaser headline</a></li></ul>"
+               f"<p>{P2}</p>")
+    assert body_of(article) == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("label", ["Lees ook:", "Citește și:", "Läs mer:", "Διαβάστε επίσης:", "Čtěte také:"])
+def test_related_labels_in_many_languages(label: str) -> None:
+    article = f"<p>{P1}</p><p><strong>{label}</strong> <a href='/x/'>Some other story about the navy</a></p><p>{P2}</p>"
+    assert body_of(article) == f"{P1}\n\n{P2}"
+
+
+def test_inline_labelled_teaser_in_a_text_only_body() -> None:
+    from crawler.extraction.clean import clean_text_body
+    from crawler.extraction.vocabulary import load_rules
+
+    blocks = clean_text_body(f"{P1}\nRelated: Navy orders two more frigates for the northern fleet\n{P2}", load_rules())
+    assert [b.text for b in blocks] == [P1, P2]
+
+
+def test_rewrite_note_at_the_end_is_no_body_but_originally_published_stays() -> None:
+    note = "This story was first reported by Example Wire and has been rewritten by our newsroom."
+    assert body_of(f"<p>{P1}</p><p>{P2}</p><p><em>{note}</em></p>") == f"{P1}\n\n{P2}"
+    kept = "Originally published on Example Science."
+    assert kept in body_of(f"<p>{P1}</p><p>{P2}</p><p>{kept}</p>")
+
+
+def test_marked_syndication_note_is_no_body() -> None:
+    article = f"<p>{P1}</p><p>{P2}</p><p class='story-syndication'>Source text from a partner, republished here.</p>"
+    assert body_of(article) == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("caption", [
+    "The frigate during sea trials.Fotoğraf: MSB",
+    "Soldiers at the range. Foto: Ministerul Apărării/Divulgação",
+    "Η φρεγάτα στο λιμάνι. Φωτογραφία: ΓΕΝ",
+])
+def test_caption_ending_in_a_credit_without_figcaption(caption: str) -> None:
+    article = f"<p>{P1}</p><div class='resimAlti'><span>{caption}</span></div><p>{P2}</p>"
+    assert body_of(article) == f"{P1}\n\n{P2}"
+
+
+def test_sentence_mentioning_a_photo_stays() -> None:
+    text = "The minister said the photo: was taken before the ships left port and showed the whole fleet."
+    assert text in body_of(f"<p>{P1}</p><p>{text}</p><p>{P2}</p>")
+
+
+def test_comment_form_inside_a_page_wide_aspnet_form() -> None:
+    html = ("<html lang='tr'><body><form id='aspnetForm' method='post'><div id='main'><h1>Başlık</h1>"
+            f"<div class='haberMetni'><p>{TR}</p><p>{TR}</p><p>{TR}</p></div>"
+            "<div class='yorumAlani'><h3>Yorum yap</h3><p class='uyari'>Yorumlarınız onaydan sonra yayınlanır.</p>"
+            "<table><tr><td>Adınız:</td><td><input type='text' name='ad'></td></tr>"
+            "<tr><td>Yorumunuz:</td><td><textarea name='yorum'></textarea></td></tr></table></div>"
+            "</div></form></body></html>")
+    body = extract_page(html, URL).body
+    assert body == "\n\n".join([TR] * 3)
+
+
+@pytest.mark.parametrize("row", [
+    "Haber: Zeynep Arslan | 12 Kasım 2026 Perşembe 10:05 | Yazdır",
+    "By Jo Ray · Nov 2, 2026 · 3 min read",
+])
+def test_article_tool_row_inside_the_content(row: str) -> None:
+    assert body_of(f"<div class='info'>{row}</div><p>{P1}</p><p>{P2}</p><p>{P3}</p>") == f"{P1}\n\n{P2}\n\n{P3}"
+
+
+def test_section_kicker_link_above_the_story() -> None:
+    assert body_of(f"<div class='kicker'><a href='/navy/'>Naval Forces</a></div><p>{P1}</p><p>{P2}</p>") == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("label", ["Etiketler:", "Štítky:", "Etichete:", "Ετικέτες:", "Gearchiveerd onder:"])
+def test_tag_lines_in_many_languages(label: str) -> None:
+    assert body_of(f"<p>{P1}</p><p>{P2}</p><div>{label} Navy, Frigates, Trials</div>") == f"{P1}\n\n{P2}"
