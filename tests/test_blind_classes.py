@@ -117,6 +117,12 @@ def test_feed_date_read_as_updated_still_gives_the_offset() -> None:
     # a byline box named in the page's language ("muhabir" = reporter), with a "Haber:" label
     ('<span id="lblMuhabir" class="muhabir">Haber: Zeynep Arslan</span> | <span class="tarih">x</span>',
      ["Zeynep Arslan"]),
+    # names that only markup separates (Webflow author links side by side)
+    ('<div class="post-authors"><a href="/team/sh">Samir Haddad</a><a href="/team/ev">Eleanor Vance</a></div>',
+     ["Samir Haddad", "Eleanor Vance"]),
+    # a byline inside a table cell of a legacy layout
+    ('<table><tr><td class="small">By <a href="/a">Arjun Mehta</a><br><span>Posted: Nov 20, 2026</span></td></tr></table>',
+     ["Arjun Mehta"]),
     # a date line after a <br> is not a name
     ('<div class="byline">By <a>Lena Park</a><br><span>Posted: Dec 1, 2026</span></div>', ["Lena Park"]),
 ])

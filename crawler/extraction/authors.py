@@ -4,7 +4,10 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable
 
-from crawler.extraction.page import Page, css, in_comments, ld_text, ld_types, norm_space, text_of, text_pieces
+from lxml import etree
+
+from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, ld_text, ld_types, norm_space, text_of,
+                                     text_pieces)
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|photos?|text|story)\s+)?"
@@ -200,6 +203,40 @@ def _by_lines(page: Page) -> list[str]:
     return out
 
 
+def byline_pieces(el: Any) -> list[str]:
+    """``text_pieces`` of a byline, with names that only markup separates kept apart:
+    ``<a>Samir Haddad</a><a>Eleanor Vance</a>`` reads "Samir Haddad; Eleanor Vance", not "HaddadEleanor"."""
+    runs: list[list[str]] = [[]]
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            if event == "end" and node.tail:
+                runs[-1].append(node.tail)
+            continue
+        if node.tag in BREAKING_TAGS:
+            if runs[-1]:
+                runs.append([])
+        elif node is not el:
+            runs[-1].append(_SEAM)
+        if event == "start":
+            if node.text:
+                runs[-1].append(node.text)
+        elif node is not el and node.tail:
+            runs[-1].append(node.tail)
+    out = []
+    for run in runs:
+        parts = [p for p in "".join(run).split(_SEAM) if p]
+        text = parts[0] if parts else ""
+        for part in parts[1:]:
+            text += "; " + part if text[-1:].islower() and part[:1].isupper() else part
+        text = norm_space(text)
+        if text:
+            out.append(text)
+    return out
+
+
+_SEAM = "\x00"
+
+
 def _is_profile(el: Any) -> bool:
     """A byline element that links the name to its author page (the site treats it as a contributor)."""
     if "author" in (el.get("rel") or "").lower().split():
@@ -254,7 +291,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     values, profiles = [], []
     for el in [el for el in _byline_elements(page) if not in_comments(el)][:12]:
         # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
-        pieces = text_pieces(el)
+        pieces = byline_pieces(el)
         if pieces and sum(map(len, pieces)) < BYLINE_CHARS:
             (profiles if _is_profile(el) else values).extend(pieces)
     got = cleaned(profiles, profile=True)
