@@ -119,6 +119,26 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
+    "-- v3: reserved (issue 9)\n",
+    "-- v4: reserved (issue 10)\n",
+    "-- v5: reserved (issue 11)\n",
+    # 6: each site's learned template (issue 8): short body blocks and the distinct pages they were seen on
+    """
+    CREATE TABLE template_blocks (
+        site TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        page TEXT NOT NULL,
+        text TEXT NOT NULL,
+        seen_at REAL NOT NULL,
+        PRIMARY KEY (site, fingerprint, page)
+    );
+    CREATE TABLE template_pages (
+        site TEXT NOT NULL,
+        page TEXT NOT NULL,
+        seen_at REAL NOT NULL,
+        PRIMARY KEY (site, page)
+    );
+    """,
 ]
 
 #: Outcomes after which a page is not fetched again by a normal poll.
@@ -452,3 +472,47 @@ class Store:
 
     def articles_per_site(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.db.execute("SELECT site, count(*) FROM articles GROUP BY site")}
+
+    # ------------------------------------------------------------ site templates (issue 8)
+    def learn_template(self, site: str, page: str, blocks: dict[str, str]) -> None:
+        """Remember that ``page`` of ``site`` showed these short blocks (fingerprint -> text)."""
+        now = time.time()
+        with self.transaction():
+            self.db.execute("INSERT OR IGNORE INTO template_pages(site, page, seen_at) VALUES (?,?,?)", (site, page, now))
+            self.db.executemany("INSERT OR IGNORE INTO template_blocks(site, fingerprint, page, text, seen_at) "
+                                "VALUES (?,?,?,?,?)", [(site, fp, page, text, now) for fp, text in blocks.items()])
+
+    def template_counts(self, site: str, fingerprints: Iterable[str]) -> tuple[dict[str, int], int]:
+        """(fingerprint -> distinct pages of ``site`` it was seen on, pages of ``site`` seen in all)."""
+        wanted = list(dict.fromkeys(fingerprints))
+        counts: dict[str, int] = {}
+        if wanted:
+            rows = self.db.execute(
+                "SELECT fingerprint, count(*) FROM template_blocks WHERE site=? AND fingerprint IN (%s) "
+                "GROUP BY fingerprint" % ",".join("?" * len(wanted)), [site, *wanted])
+            counts = {r[0]: r[1] for r in rows}
+        pages = self.db.execute("SELECT count(*) FROM template_pages WHERE site=?", (site,)).fetchone()[0]
+        return counts, pages
+
+    def template(self, site: str, min_pages: int) -> list[tuple[str, int]]:
+        """The learned blocks of ``site`` seen on at least ``min_pages`` pages: (text, pages), most seen first."""
+        rows = self.db.execute("SELECT min(text), count(*) AS n FROM template_blocks WHERE site=? GROUP BY fingerprint "
+                               "HAVING n >= ? ORDER BY n DESC, min(text)", (site, min_pages))
+        return [(r[0], r[1]) for r in rows]
+
+    def unexported_record(self, article_id: str) -> dict[str, Any] | None:
+        """The latest record of an article when it has not been exported yet (it may still be corrected)."""
+        row = self.db.execute("SELECT record FROM articles WHERE id=? AND exported_version < version",
+                              (article_id,)).fetchone()
+        return json.loads(row["record"]) if row else None
+
+    def correct_record(self, record: dict[str, Any]) -> None:
+        """Replace an unexported version in place (same version number): what extraction would have
+        made of the page had it known the site's template when the page was stored."""
+        text = json.dumps(record, ensure_ascii=False, sort_keys=False)
+        with self.transaction():
+            self.db.execute("UPDATE articles SET content_hash=?, record=? WHERE id=? AND version=? "
+                            "AND exported_version < version", (record["content_hash"], text, record["id"],
+                                                               record["version"]))
+            self.db.execute("UPDATE versions SET record=? WHERE article_id=? AND version=?",
+                            (text, record["id"], record["version"]))
