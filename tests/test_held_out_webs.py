@@ -7,6 +7,9 @@ name, url and feeds).
 * web-alt3: Italian Joomla 4, a Medium-like blog, Substack, Ukrainian WordPress;
 * web-alt4: German TYPO3, Arabic RTL, Japanese Shift_JIS, a magazine with a teaser grid and a
   live blog;
+* web-blind-a / web-blind-b (issue 8): built blind, from a brief and FORMAT.md only: Elementor+
+  Jetpack, Divi, a legacy table layout, Sitecore, a live blog, BLOX, Webflow (en); Plone, Jannah,
+  Optimizely, ASP.NET WebForms, Bitrix, Craft, Liferay (nl, pt, sv, tr, cs, ro, el);
 * hostile-web-2: faults with the default configuration (500s then 200, redirect chains, a gzip
   bomb feed, robots.txt hanging, a 300-entry feed over the per-poll cap, tarpits, a 9 MB page,
   cross-host canonicals, meta refresh, duplicate links).
@@ -23,7 +26,7 @@ import pytest
 
 from conftest import FIXTURES, SHARED, run_cli, write_sites_file
 
-WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "hostile-web-2"]
+WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "web-blind-a", "web-blind-b", "hostile-web-2"]
 #: Measured floors (see BENCHMARKS.md); raise them when the figures go up.
 FLOORS = {"coverage": 1.0, "body_f1": 0.999, "title_acc": 1.0, "authors_acc": 1.0, "published_acc": 1.0,
           "lang_acc": 1.0}
@@ -31,7 +34,8 @@ CEILINGS = {"extra_records": 0, "duplicate_records": 0, "robots_violations": 0, 
 #: Where a web is measured below the common floors, and why (tests/fixtures/web-alt4/README.md):
 #: its truth keeps a TYPO3 teaser paragraph as the first body block, and a live blog's
 #: "Key events" label leaks.
-EXCEPTIONS = {"web-alt4": {"body_f1": 0.955, "leaks": 1}}
+#: web-blind-a's Webflow article nested in 20,000 <div>s is not collected yet (33 of 34 articles).
+EXCEPTIONS = {"web-alt4": {"body_f1": 0.955, "leaks": 1}, "web-blind-a": {"coverage": 0.97}}
 
 
 @pytest.fixture(scope="module", params=WEBS)
