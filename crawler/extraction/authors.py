@@ -307,7 +307,9 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     return []
 
 
-#: Class or id tokens of byline containers in the languages of CMS themes ("muhabir", "autor", "auteur").
+#: Class or id tokens of byline containers in the languages of CMS themes ("muhabir", "autor", "auteur"),
+#: in any case ("documentAuthor", "ArticleByline", "lblMuhabir"). A regular expression over the
+#: attributes is several times faster here than an XPath that lower-cases every class.
 _BYLINE_CLASS = re.compile(r"byline|author|writer|autor|auteur|muhabir|yazar|reporter|forfatter|skribent", re.I)
 
 
