@@ -13,6 +13,8 @@ import logging
 from typing import Any
 
 from crawler.extraction.template import MIN_PAGES, blocks_of, learnable, strip_template
+from crawler.template_store import (correct_record, learn_template, site_template, template_counts,
+                                    unexported_record)
 from pipelines.normalize import content_hash
 
 logger = logging.getLogger(__name__)
@@ -36,9 +38,9 @@ class TemplatePipeline:
             return item
         site, aid = record["site"], record["id"]
         blocks = learnable(blocks_of(record["body"]))
-        store.learn_template(site, aid, blocks)
+        learn_template(store, site, aid, blocks)
         self.seen[aid] = site
-        counts, pages = store.template_counts(site, blocks)
+        counts, pages = template_counts(store, site, blocks)
         body, removed = strip_template(record["body"], counts, pages)
         if removed:
             record["body"] = body
@@ -52,17 +54,17 @@ class TemplatePipeline:
         if store is None:
             return
         for aid, site in self.seen.items():
-            record = store.unexported_record(aid)
+            record = unexported_record(store, aid)
             if not record or not record.get("body"):
                 continue
-            counts, pages = store.template_counts(site, learnable(blocks_of(record["body"])))
+            counts, pages = template_counts(store, site, learnable(blocks_of(record["body"])))
             body, removed = strip_template(record["body"], counts, pages)
             if removed:
                 record["body"] = body
                 record["content_hash"] = content_hash(record)
-                store.correct_record(record)
+                correct_record(store, record)
                 self.stats.inc_value("defwatch/template/swept", len(removed))
         for site in sorted(set(self.seen.values())):
-            learned = store.template(site, MIN_PAGES)
+            learned = site_template(store, site, MIN_PAGES)
             if learned:
                 logger.debug("template of %s: %s", site, learned[:10])

@@ -14,6 +14,7 @@ import pytest
 from conftest import run_cli, write_sites_file
 from crawler.extraction.template import fingerprint, is_template, learnable, normalise, strip_template
 from crawler.store import Store
+from crawler.template_store import learn_template, site_template, template_counts
 
 PROMO = "Join the Harbour Watch club for weekly briefings and members' evenings"
 
@@ -55,10 +56,10 @@ def test_store_migrates_to_v6_and_counts_distinct_pages(tmp_path) -> None:
         assert store.schema_version >= 6
         fp = fingerprint(PROMO)
         for page in ("a", "b", "b", "c"):
-            store.learn_template("site", page, {fp: PROMO})
-        store.learn_template("other", "z", {fp: PROMO})
-        assert store.template_counts("site", [fp, "nothing"]) == ({fp: 3}, 3)
-        assert store.template("site", 3) == [(PROMO, 3)]
+            learn_template(store, "site", page, {fp: PROMO})
+        learn_template(store, "other", "z", {fp: PROMO})
+        assert template_counts(store, "site", [fp, "nothing"]) == ({fp: 3}, 3)
+        assert site_template(store, "site", 3) == [(PROMO, 3)]
     tables = {r[0] for r in sqlite3.connect(tmp_path / "s.db").execute("SELECT name FROM sqlite_master")}
     assert {"template_blocks", "template_pages"} <= tables
 
