@@ -27,7 +27,7 @@ rev rev. fr fr. gen.(ret.) lt.col. lt.gen. maj.gen. brig.gen. rear vice lieutena
 sergeant admiral commander corporal private ensign brigadier marshal chief master staff technical senior first
 command warrant officer petty specialist lance retired
 """.split())
-_NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d{2,}|\b(?:staff|team|desk|editors?|editorial|newsroom|redaction|"
+_NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|desk|editors?|editorial|newsroom|redaction|"
                        r"admin|administrator|agency|agencies|wire|reports?|correspondents?|contributors?|"
                        r"unknown|anonymous|guest|posts?|news|media|press|updated|published|"
                        # newsroom bylines in other languages ("Redacción X", "Redaktion", "Rédaction", "Redakcja")
@@ -36,7 +36,7 @@ _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d{2,}|\b(?:staff|team|desk|edi
                        r"noticias|notícias|notizie|nachrichten|wiadomości|nieuws|новости|новини|"
                        # desks in more languages ("Haber Merkezi", "Redacția", "Σύνταξη", "Newsdesk")
                        r"merkezi|ajansı|redacția|redacţia|redactia|redazione|σύνταξη|ειδήσεις|newsdesk|"
-                       r"uutiset|nyheter|nyheder|zprávy|správy|hírek|știri|stiri)\b|\d|\w:(?:\s|$)|"
+                       r"uutiset|nyheter|nyheder|zprávy|správy|hírek|știri|stiri)\b|"
                        r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者", re.I)
 #: Reporter titles written after the name in Korean, Japanese and Chinese bylines ("김민준 기자",
 #: "山田太郎記者", "王伟 记者"); the truth keeps the bare name.

@@ -112,6 +112,9 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
     hits += [(box, "structure", True) for box in _stamp_boxes(root)]
     # Comment and sign-up form boxes the content step marked (a page-wide ASP.NET <form> hides them).
     hits += [(el, "structure", True) for el in elements if el.get("data-defwatch-form-box") is not None]
+    # The "Read more:" label of a link list goes with the list.
+    hits += [(label, name, True) for el, name, _ in list(hits) if name == "related"
+             for label in (_label_before(el),) if label is not None]
     if not hits:
         return
     total = None
@@ -124,16 +127,24 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
                 total = max(1, _text_len(root))
             if total > 300 and _text_len(el) > MAX_CLASS_RULE_SHARE * total:
                 continue  # a class rule never takes the article with it
-        label = _label_before(el) if name == "related" else None
         removed.update(el.iter())
         el.drop_tree()
         if stats is not None:
             stats[f"boilerplate/{name}"] += 1
-        if label is not None and label not in removed:  # "Read more:" whose list just went
-            removed.update(label.iter())
-            label.drop_tree()
-            if stats is not None:
-                stats[f"boilerplate/{name}"] += 1
+
+
+def _is_link_list(el: Any) -> bool:
+    """A list whose items are nearly all links (related stories, "more from", tag lists)."""
+    items = [li for li in el if li.tag == "li"]
+    if len(items) < 2:
+        return False
+    linked = 0
+    for li in items:
+        text = len(" ".join(li.text_content().split()))
+        link = sum(len(" ".join(a.text_content().split())) for a in li.iter("a"))
+        if text and link >= 0.8 * text:
+            linked += 1
+    return linked >= 0.8 * len(items)
 
 
 def _stamp_boxes(root: Any) -> list[Any]:
@@ -162,20 +173,6 @@ def _label_before(el: Any) -> Any:
         return None
     text = " ".join(prev.text_content().split())
     return prev if text.endswith((":", "：")) and 1 <= len(text.split()) <= LABEL_WORDS else None
-
-
-def _is_link_list(el: Any) -> bool:
-    """A list whose items are nearly all links (related stories, "more from", tag lists)."""
-    items = [li for li in el if li.tag == "li"]
-    if len(items) < 2:
-        return False
-    linked = 0
-    for li in items:
-        text = len(" ".join(li.text_content().split()))
-        link = sum(len(" ".join(a.text_content().split())) for a in li.iter("a"))
-        if text and link >= 0.8 * text:
-            linked += 1
-    return linked >= 0.8 * len(items)
 
 
 # ---------------------------------------------------------------- blocks

@@ -252,8 +252,7 @@ def _date_role(el: Any) -> str:
 
 #: Class or id tokens of byline and date containers, in any case ("documentByLine",
 #: "documentPublished", "entry__date", "post-meta", "dateline", "tarih").
-_DATE_BOX = re.compile(r"date|time|posted|publish|byline|meta|updated|modified|submitted|dateline|tarih|datum|fecha|"
-                       r"\bdata\b|datetime", re.I)
+_DATE_BOX = re.compile(r"date|time|posted|publish|byline|meta|updated|modified|submitted|tarih|datum|fecha", re.I)
 #: A visible line that gives the update time: by its label in the page's language, or its box's class.
 _UPDATED_LABEL = re.compile(
     r"\s*(?:last\s+)?(?:updated|modified|mis à jour|aktualisiert|actualizado|atualizado|actualizat|aggiornato|"
