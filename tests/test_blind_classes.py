@@ -74,6 +74,10 @@ def test_identify_gives_probabilities_and_abstains_on_short_text() -> None:
     ("el", '<span class="article-date">10 Νοεμβρίου 2026, 09:15</span>', "2026-11-10T09:15:00"),
     ("sv", '<p class="meta">Publicerad 10 nov 2026 kl. 09.15</p>', "2026-11-10T09:15:00"),
     ("ro", '<p class="entry__date">10 noiembrie 2026</p>', "2026-11-10"),
+    # year first (Hungarian, Japanese, Korean)
+    ("hu", '<span class="cikk-datum">2026. november 10. 09:15</span>', "2026-11-10T09:15:00"),
+    ("ja", '<p class="article-date">2026年11月10日 9時15分</p>', "2026-11-10T09:15:00"),
+    ("ko", '<span class="byline-date">입력 2026년 11월 10일 09:15</span>', "2026-11-10T09:15:00"),
 ])
 def test_visible_date_in_the_page_language(lang: str, top: str, published: str) -> None:
     assert page(paras(EN), lang=lang, top=top).published == published
@@ -117,6 +121,8 @@ def test_feed_date_read_as_updated_still_gives_the_offset() -> None:
     # a byline box named in the page's language ("muhabir" = reporter), with a "Haber:" label
     ('<span id="lblMuhabir" class="muhabir">Haber: Zeynep Arslan</span> | <span class="tarih">x</span>',
      ["Zeynep Arslan"]),
+    ('<p class="byline">af Lars Holm</p>', ["Lars Holm"]),
+    ('<div class="author">Piše: Ivana Horvat</div>', ["Ivana Horvat"]),
     # names that only markup separates (Webflow author links side by side)
     ('<div class="post-authors"><a href="/team/sh">Samir Haddad</a><a href="/team/ev">Eleanor Vance</a></div>',
      ["Samir Haddad", "Eleanor Vance"]),
@@ -135,6 +141,7 @@ def test_bylines_in_many_languages(top: str, authors: list[str]) -> None:
     '<span class="muhabir">Haber: Örnek Gazete Haber Merkezi</span>',  # a news desk
     '<p class="byline">Por Redação</p>',
     '<p class="byline">de Redacția</p>',
+    '<div class="author">Piše: Uredništvo</div>',
 ])
 def test_agency_and_desk_credits_are_no_person(top: str) -> None:
     assert page(paras(EN), top=top).authors == []

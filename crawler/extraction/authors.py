@@ -11,13 +11,13 @@ from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, ld_t
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|photos?|text|story)\s+)?"
-                 r"(?:by|par|por|von|di|door|av|przez|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
+                 r"(?:by|par|por|von|di|door|av|af|przez|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
                  # Romanian/Portuguese/Spanish "de" only in lower case: "De Vries" is a name
                  r"(?-i:de))\s*:?\s+", re.I)
 #: Labels before the name: "Author:", "Autor:", "Haber:" (Turkish news credit), "Muhabir:", "Text:".
 _LABEL = re.compile(r"^\s*(?:authors?|writers?|reporters?|contributors?|credits?|posted by|written by|autor(?:ka|es|en)?|"
                     r"auteur|autore|autorin|haber|muhabir|yazar|yazan|forfattere?|författare|kirjoittaja|szerző|"
-                    r"συντάκτης|συντάκτρια|text|tekst|texto|testo|tekstas)\s*:\s*", re.I)
+                    r"συντάκτης|συντάκτρια|text|tekst|texto|testo|tekstas|teksti|piše|pise|írta)\s*:\s*", re.I)
 _RANKS = frozenset("""
 sgt sgt. ssgt ssgt. msgt msgt. tsgt tsgt. smsgt cmsgt sfc spc spc. cpl cpl. lcpl pvt pvt. pfc pfc. maj maj. gen gen.
 lt lt. ltc ltc. col col. capt capt. cpt cpt. cmdr cmdr. cdr cdr. lcdr adm adm. radm vadm brig brig. brig.gen.
@@ -35,7 +35,8 @@ _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|des
                        r"redakce|szerkesztőség|toimitus|redaksjonen|redaktionen|редакция|редакція|webmaster|"
                        r"noticias|notícias|notizie|nachrichten|wiadomości|nieuws|новости|новини|"
                        # desks in more languages ("Haber Merkezi", "Redacția", "Σύνταξη", "Newsdesk")
-                       r"merkezi|ajansı|redacția|redacţia|redactia|redazione|σύνταξη|ειδήσεις|newsdesk|"
+                       r"merkezi|ajansı|redaksiyon|redacția|redacţia|redactia|redakcija|uredništvo|redakcia|redaksi|σύνταξη|"
+                       r"ειδήσεις|newsdesk|"
                        r"uutiset|nyheter|nyheder|zprávy|správy|hírek|știri|stiri)\b|"
                        r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者", re.I)
 #: Reporter titles written after the name in Korean, Japanese and Chinese bylines ("김민준 기자",

@@ -180,7 +180,7 @@ def _parse_human(text: str, lang: str | None) -> When | None:
         return None
     if dt is None or not 1990 <= dt.year <= 2100:
         return None
-    has_time = bool(re.search(r"\d{1,2}[:h.]\d\d|\d\s*(?:am|pm)\b", text, re.I))
+    has_time = bool(re.search(r"\d{1,2}(?:[:h.]|\s*[時시]\s*)\d\d|\d\s*(?:am|pm)\b", text, re.I))
     if dt.tzinfo is not None:
         return When(dt, True)
     return When(dt, False, not has_time)
@@ -227,10 +227,12 @@ _UPDATED_META = ("article:modified_time", "og:updated_time", "og:article:modifie
                  "modified_time", "last-modified", "dcterms.modified", "article.updated", "revised")
 
 #: Where a written date starts: ISO, "4 november 2026", "4. listopadu 2026", "12 Kasım 2026",
-#: "4 Νοεμβρίου 2026", "Nov. 4, 2026", "04.11.2026" (month names in any alphabet).
+#: "4 Νοεμβρίου 2026", "Nov. 4, 2026", "04.11.2026" (month names in any alphabet), year first too.
 _VISIBLE_DATE = re.compile(
     r"(?:\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}|"
-    r"[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4})")
+    r"[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
+    # year first: "2026. november 4.", "2026年11月4日", "2026년 11월 4일", "2026/11/04"
+    r"\d{4}\.?\s+[^\W\d_]{3,}\.?\s+\d{1,2}|\d{4}\s*[年년/.]\s*\d{1,2}\s*[月월/.]\s*\d{1,2})")
 
 
 def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
