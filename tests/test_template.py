@@ -26,7 +26,10 @@ def test_normalise_ignores_case_spaces_digits_and_edge_punctuation() -> None:
 
 def test_only_short_blocks_of_a_few_words_are_learnable() -> None:
     long = "word " * 60
-    got = learnable([PROMO, "Yes.", "Two words", long.strip(), PROMO])
+    # a background paragraph a site repeats word for word in a series of stories is reporting
+    background = ("The contract, worth an undisclosed sum, includes spare parts, simulators and a support "
+                  "package for the first decade of service.")
+    got = learnable([PROMO, "Yes.", "Two words", long.strip(), background, PROMO])
     assert list(got.values()) == [PROMO]
 
 

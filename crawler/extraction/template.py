@@ -4,8 +4,8 @@ The vocabulary names the boilerplate that CMSs and plugins are known to emit; th
 the rest, in any language or wording: a follow prompt, a newsletter lure, a standard closing line
 that the site repeats under every story. A block counts as template only with a margin:
 
-* it is short (a widget line, never a paragraph of reporting), has a few words, and is not the
-  headline-sized fragment of a list;
+* it is short (a widget line of 3 to 20 words, at most 120 characters; never a paragraph of
+  reporting, not even a background paragraph a site repeats word for word in a series);
 * its normalised text (case, spaces, digits and edge punctuation ignored) was seen on at least
   ``MIN_PAGES`` distinct pages of the site, and on at least ``MIN_SHARE`` of the site's pages
   (a quote repeated in three follow-ups of one story on a large site is not template);
@@ -21,8 +21,9 @@ import hashlib
 import re
 from typing import Iterable, Mapping
 
-#: Blocks longer than this are never template (a template line is a widget, not reporting).
-MAX_TEMPLATE_CHARS = 200
+#: Blocks longer than this, or of more words, are never template: a template line is a widget, not
+#: reporting, and a site may repeat a background paragraph word for word in a series of stories.
+MAX_TEMPLATE_CHARS, MAX_TEMPLATE_WORDS = 120, 20
 #: ... nor shorter than this many words (single words are labels the vocabulary already handles,
 #: and short list items repeat legitimately).
 MIN_TEMPLATE_WORDS = 3
@@ -57,7 +58,7 @@ def learnable(blocks: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for block in blocks:
         text = normalise(block)
-        if len(block) <= MAX_TEMPLATE_CHARS and len(text.split()) >= MIN_TEMPLATE_WORDS:
+        if len(block) <= MAX_TEMPLATE_CHARS and MIN_TEMPLATE_WORDS <= len(text.split()) <= MAX_TEMPLATE_WORDS:
             out.setdefault(fingerprint(block), block)
     return out
 
