@@ -246,13 +246,10 @@ def _is_profile(el: Any) -> bool:
 
 
 def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content: Any = None) -> list[str]:
-    """Person names of the article's authors, best source first: the site's selector, JSON-LD
-    people, microdata, meta tags, the visible byline, a "By ..." line, the feed entry.
-
-    An agency or desk credit ("ČTK", "AFP") is an author only where the page treats it as a
-    contributor (a person-typed record, a link to its author page); a bare credit names no person.
-    """
+    """Person names of the article: site selector, JSON-LD, microdata, meta tags, the visible byline, the feed entry."""
     names = site_names(page, site)
+    # An agency or desk credit ("ČTK", "AFP") is an author only where the page treats it as a
+    # contributor (a person-typed record, a link to its author page): ``profile`` sources.
 
     def cleaned(values: Iterable[str], profile: bool = False) -> list[str]:
         out: list[str] = []
