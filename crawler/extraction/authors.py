@@ -1,4 +1,4 @@
-"""Authors: person names from JSON-LD, microdata, meta tags and the visible byline, cleaned of ranks and roles."""
+"""Authors: person names from JSON-LD, microdata, meta tags and the visible byline, without ranks or roles."""
 from __future__ import annotations
 
 import re
@@ -204,47 +204,6 @@ def _by_lines(page: Page) -> list[str]:
     return out
 
 
-def byline_pieces(el: Any) -> list[str]:
-    """``text_pieces`` of a byline, with names that only markup separates kept apart:
-    ``<a>Samir Haddad</a><a>Eleanor Vance</a>`` reads "Samir Haddad; Eleanor Vance", not "HaddadEleanor"."""
-    runs: list[list[str]] = [[]]
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        if not isinstance(node.tag, str):
-            if event == "end" and node.tail:
-                runs[-1].append(node.tail)
-            continue
-        if node.tag in BREAKING_TAGS:
-            if runs[-1]:
-                runs.append([])
-        elif node is not el:
-            runs[-1].append(_SEAM)
-        if event == "start":
-            if node.text:
-                runs[-1].append(node.text)
-        elif node is not el and node.tail:
-            runs[-1].append(node.tail)
-    out = []
-    for run in runs:
-        parts = [p for p in "".join(run).split(_SEAM) if p]
-        text = parts[0] if parts else ""
-        for part in parts[1:]:
-            text += "; " + part if text[-1:].islower() and part[:1].isupper() else part
-        text = norm_space(text)
-        if text:
-            out.append(text)
-    return out
-
-
-_SEAM = "\x00"
-
-
-def _is_profile(el: Any) -> bool:
-    """A byline element that links the name to its author page (the site treats it as a contributor)."""
-    if "author" in (el.get("rel") or "").lower().split():
-        return True
-    return el.tag == "a" and "/author" in (el.get("href") or "").lower()
-
-
 def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content: Any = None) -> list[str]:
     """Person names of the article: site selector, JSON-LD, microdata, meta tags, the visible byline, the feed entry."""
     names = site_names(page, site)
@@ -319,3 +278,44 @@ def _byline_elements(page: Page) -> list[Any]:
                 _BYLINE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
             out.append(el)
     return out
+
+
+def byline_pieces(el: Any) -> list[str]:
+    """``text_pieces`` of a byline, with names that only markup separates kept apart:
+    ``<a>Samir Haddad</a><a>Eleanor Vance</a>`` reads "Samir Haddad; Eleanor Vance", not "HaddadEleanor"."""
+    runs: list[list[str]] = [[]]
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        if not isinstance(node.tag, str):
+            if event == "end" and node.tail:
+                runs[-1].append(node.tail)
+            continue
+        if node.tag in BREAKING_TAGS:
+            if runs[-1]:
+                runs.append([])
+        elif node is not el:
+            runs[-1].append(_SEAM)
+        if event == "start":
+            if node.text:
+                runs[-1].append(node.text)
+        elif node is not el and node.tail:
+            runs[-1].append(node.tail)
+    out = []
+    for run in runs:
+        parts = [p for p in "".join(run).split(_SEAM) if p]
+        text = parts[0] if parts else ""
+        for part in parts[1:]:
+            text += "; " + part if text[-1:].islower() and part[:1].isupper() else part
+        text = norm_space(text)
+        if text:
+            out.append(text)
+    return out
+
+
+_SEAM = "\x00"
+
+
+def _is_profile(el: Any) -> bool:
+    """A byline element that links the name to its author page (the site treats it as a contributor)."""
+    if "author" in (el.get("rel") or "").lower().split():
+        return True
+    return el.tag == "a" and "/author" in (el.get("href") or "").lower()
