@@ -84,7 +84,11 @@ def _same(a: str | None, b: str | None) -> bool:
 
 def _confirmed(declared: str, body_text: str) -> bool:
     """Whether the cheap stopword count already agrees with the declared language (no model needed)."""
-    return declared in _STOP_SETS and detect_lang(body_text) == declared
+    if declared not in _STOP_SETS:
+        return False
+    n, scores = _lang_scores(body_text)
+    (best, top), = scores.most_common(1)
+    return n >= 8 and best == declared and top >= max(3, 0.08 * n)
 
 
 def _overrides(declared: str, body_text: str) -> str | None:
@@ -135,6 +139,12 @@ def content_lang(content: Any) -> str | None:
             if text_len(el) >= 0.6 * total:
                 return _lang_attr(el)
     return None
+
+
+def _lang_scores(text: str) -> tuple[int, Counter]:
+    words = re.findall(r"\w+", text.lower())[:400]
+    counts = Counter(words)
+    return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
 
 
 #: Languages by the script they are written in (a body in another script contradicts the declaration).
