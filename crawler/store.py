@@ -119,9 +119,9 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
-    "-- v3: reserved (issue 9)\n",
-    "-- v4: reserved (issue 10)\n",
-    "-- v5: reserved (issue 11)\n",
+    "-- v3: reserved (issue 9)",
+    "-- v4: reserved (issue 10)",
+    "-- v5: reserved (issue 11)",
     # 6: each site's learned template (issue 8): short body blocks and the distinct pages they were seen on
     """
     CREATE TABLE template_blocks (
@@ -192,7 +192,8 @@ class Store:
                              f"(v{len(MIGRATIONS)}); upgrade defwatch")
         for number in range(version + 1, len(MIGRATIONS) + 1):
             # One script, one transaction: the schema change and its version number land together.
-            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f";PRAGMA user_version={number};COMMIT;")
+            # The newline ends a migration that is only a "-- reserved" comment before the PRAGMA.
+            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f"\n;PRAGMA user_version={number};COMMIT;")
 
     @property
     def schema_version(self) -> int:
