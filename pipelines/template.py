@@ -1,70 +1,82 @@
 """TemplatePipeline: learn each site's template from its own pages and keep it out of the bodies.
 
-Every record's short body blocks are remembered per site in the store (``template_blocks``); a
-block seen on enough distinct pages of the site is template (``crawler/extraction/template.py``
-says how much is enough) and is removed from the body before the record is stored. When the
-crawl closes, the records it stored and nobody exported yet are checked again against the
-template as it stands then: a new site's first pages, fetched before the template could be
-known, are corrected in place, so even a first crawl compares several pages of each site.
+Every article's short body blocks are remembered per site in the store (``template_blocks``,
+``crawler/store_templates.py``); a block seen on enough distinct pages of the site is template
+(``crawler/extraction/template.py`` says how much is enough) and leaves the body before the
+article is stored. When the crawl closes, the articles it passed and nobody exported yet are
+checked again against the template as it stands then: a new site's first pages, fetched before
+the template could be known, are corrected in place, so even a first crawl compares several
+pages of each site.
+
+Settings: ``DEFWATCH_STORE`` (required, else ``NotConfigured``). Stats:
+``defwatch/template/removed`` (blocks taken out before storing), ``defwatch/template/swept``
+(blocks taken out of stored, unexported articles when the crawl closed).
 """
 from __future__ import annotations
 
 import logging
 from typing import Any
 
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
 from crawler.extraction.template import MIN_PAGES, blocks_of, learnable, strip_template
-from crawler.template_store import (correct_record, learn_template, site_template, template_counts,
-                                    unexported_record)
+from crawler.items import Article, ArticlePage
+from crawler.store import Store
 from pipelines.normalize import content_hash
 
 logger = logging.getLogger(__name__)
 
 
 class TemplatePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, crawler: Crawler):
+        path = crawler.settings.get("DEFWATCH_STORE")
+        if not path:
+            raise NotConfigured("DEFWATCH_STORE is not set")
+        self.store = Store(path)
         self.stats = crawler.stats
-        #: (site, article id) of the records that passed in this crawl, for the closing sweep.
+        #: article id -> site of the articles that passed in this crawl, for the closing sweep.
         self.seen: dict[str, str] = {}
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> TemplatePipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        store = getattr(self.crawler.spider, "store", None)
-        record = item.get("record")
-        if store is None or not record or not record.get("body"):
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePage) or not item.article.body:
             return item
-        site, aid = record["site"], record["id"]
-        blocks = learnable(blocks_of(record["body"]))
-        learn_template(store, site, aid, blocks)
-        self.seen[aid] = site
-        counts, pages = template_counts(store, site, blocks)
-        body, removed = strip_template(record["body"], counts, pages)
+        article = item.article
+        blocks = learnable(blocks_of(article.body))
+        self.store.learn_template(article.site, article.id, blocks)
+        self.seen[article.id] = article.site
+        removed = self._strip(article, blocks)
         if removed:
-            record["body"] = body
-            record["content_hash"] = content_hash(record)
-            self.stats.inc_value("defwatch/template/removed", len(removed))
+            self.stats.inc_value("defwatch/template/removed", removed)
         return item
 
+    def _strip(self, article: Article, blocks: dict[str, str]) -> int:
+        """Take the site's template blocks out of the article's body; how many went."""
+        counts, pages = self.store.template_counts(article.site, blocks)
+        body, removed = strip_template(article.body, counts, pages)
+        if removed:
+            article.body = body
+            article.content_hash = content_hash(article)
+        return len(removed)
+
     def close_spider(self) -> None:
-        """Correct this crawl's unexported records with the template learned by the end of it."""
-        store = getattr(self.crawler.spider, "store", None)
-        if store is None:
-            return
-        for aid, site in self.seen.items():
-            record = unexported_record(store, aid)
-            if not record or not record.get("body"):
-                continue
-            counts, pages = template_counts(store, site, learnable(blocks_of(record["body"])))
-            body, removed = strip_template(record["body"], counts, pages)
-            if removed:
-                record["body"] = body
-                record["content_hash"] = content_hash(record)
-                correct_record(store, record)
-                self.stats.inc_value("defwatch/template/swept", len(removed))
-        for site in sorted(set(self.seen.values())):
-            learned = site_template(store, site, MIN_PAGES)
-            if learned:
-                logger.debug("template of %s: %s", site, learned[:10])
+        """Correct this crawl's unexported articles with the template learned by the end of it."""
+        try:
+            for aid, site in self.seen.items():
+                article = self.store.unexported_article(aid)
+                if article is None or not article.body:
+                    continue
+                removed = self._strip(article, learnable(blocks_of(article.body)))
+                if removed:
+                    self.store.correct_article(article)
+                    self.stats.inc_value("defwatch/template/swept", removed)
+            for site in sorted(set(self.seen.values())):
+                learned = self.store.site_template(site, MIN_PAGES)
+                if learned:
+                    logger.debug("template of %s: %s", site, learned[:10])
+        finally:
+            self.store.close()

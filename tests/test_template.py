@@ -14,7 +14,6 @@ import pytest
 from conftest import run_cli, write_sites_file
 from crawler.extraction.template import fingerprint, is_template, learnable, normalise, strip_template
 from crawler.store import Store
-from crawler.template_store import learn_template, site_template, template_counts
 
 PROMO = "Join the Harbour Watch club for weekly briefings and members' evenings"
 
@@ -59,12 +58,46 @@ def test_store_migrates_to_v6_and_counts_distinct_pages(tmp_path) -> None:
         assert store.schema_version >= 6
         fp = fingerprint(PROMO)
         for page in ("a", "b", "b", "c"):
-            learn_template(store, "site", page, {fp: PROMO})
-        learn_template(store, "other", "z", {fp: PROMO})
-        assert template_counts(store, "site", [fp, "nothing"]) == ({fp: 3}, 3)
-        assert site_template(store, "site", 3) == [(PROMO, 3)]
+            store.learn_template("site", page, {fp: PROMO})
+        store.learn_template("other", "z", {fp: PROMO})
+        assert store.template_counts("site", [fp, "nothing"]) == ({fp: 3}, 3)
+        assert store.site_template("site", 3) == [(PROMO, 3)]
     tables = {r[0] for r in sqlite3.connect(tmp_path / "s.db").execute("SELECT name FROM sqlite_master")}
     assert {"template_blocks", "template_pages"} <= tables
+
+
+def test_pipeline_from_settings_strips_and_sweeps(tmp_path) -> None:
+    from scrapy.exceptions import NotConfigured
+    from scrapy.utils.test import get_crawler
+
+    from crawler.config import AppConfig
+    from crawler.items import Article, ArticlePage, FetchedPage
+    from crawler.settings import build_settings
+    from pipelines.template import TemplatePipeline
+
+    with pytest.raises(NotConfigured):
+        TemplatePipeline.from_crawler(get_crawler(settings_dict=build_settings(AppConfig())))
+    db = tmp_path / "s.db"
+    crawler = get_crawler(settings_dict=build_settings(AppConfig(), store=db))
+    pipe = TemplatePipeline.from_crawler(crawler)
+    para = "The port authority said the new berths would open next year, officials said on {day}."
+    items = []
+    for i, day in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday")):
+        article = Article(id=f"a{i}", url=f"https://x.test/{i}", site="x", title="T", authors=[], published=None,
+                          updated=None, lang="en", tags=[], body=f"{para.format(day=day)}\n\n{para.format(day=day)} "
+                          f"More.\n\n{PROMO}", fetched_at="2026-12-07T10:00:00+00:00")
+        page = FetchedPage(site="x", url=article.url, body=b"", content_type="text/html", entry=None, keys=[],
+                           feed_url=None)
+        items.append(pipe.process_item(ArticlePage(page=page, kind="article", article=article, keys=[])))
+    # the 3rd and 4th pages meet the margin while passing; the first two are stored as they were
+    assert [PROMO in it.article.body for it in items] == [True, True, False, False]
+    with Store(db) as store:
+        for it in items[:2]:
+            store.save_article(it.article, page_keys=[it.article.id])
+    pipe.close_spider()   # the sweep corrects the unexported first pages
+    with Store(db) as store:
+        assert all(PROMO not in store.article(f"a{i}").body for i in range(2))
+    assert crawler.stats.get_value("defwatch/template/swept") == 2
 
 
 # ---------------------------------------------------------------- a real crawl

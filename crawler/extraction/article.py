@@ -20,7 +20,8 @@ from crawler.extraction.dates import extract_dates
 from crawler.extraction.kind import detect_kind
 from crawler.extraction.lang import extract_lang
 from crawler.extraction.meta import extract_description, extract_image, extract_tags
-from crawler.extraction.page import Page, PageError, declared_canonical
+from crawler.extraction.page import Page, declared_canonical, is_hidden
+from crawler.extraction.source import PageError
 from crawler.extraction.sequence import Block
 from crawler.extraction.title import extract_title
 from crawler.extraction.vocabulary import Rules, load_rules
@@ -106,8 +107,9 @@ def _choose_body(page: Page, content: Any, rules: Rules, title: str | None, auth
     drop = [title or ""]
 
     def finish(found: list[Block], hits: Counter) -> list[Block]:
-        return [b for i, b in enumerate(found)
-                if not _is_byline(b.text, authors, hits) and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, hits))]
+        """The blocks without the byline and without the headline repeated at the top."""
+        return [b for i, b in enumerate(found) if not _is_byline(b.text, authors, hits)
+                and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, hits))]
 
     hits: Counter = Counter()
     blocks: list[Block] = []
@@ -212,8 +214,12 @@ def _trafilatura_body(page: Page, stats: Counter) -> str | None:
         stats["extract/fallback_skipped"] += 1
         return None
     stats["extract/trafilatura_called"] += 1
+    doc = copy.deepcopy(page.doc)
+    for el in [el for el in doc.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body") and is_hidden(el)]:
+        if el.getparent() is not None:
+            el.drop_tree()  # hidden elements are never body, whoever chooses it
     try:
-        text = trafilatura.extract(copy.deepcopy(page.doc), url=page.url,
+        text = trafilatura.extract(doc, url=page.url,
                                    include_comments=False, include_tables=True, favor_precision=True)
     except Exception:  # trafilatura may fail on odd pages; the fallback is then empty
         return None

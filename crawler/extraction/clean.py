@@ -97,8 +97,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         if name is not None:
             hits.append((el, name, True))
             continue
-        if is_hidden(el):
-            hits.append((el, "structure", True))
+        if is_hidden(el) or el.tag == "time" and _alone(el):
+            hits.append((el, "structure", True))  # hidden, or a time stamp on its own line (live-blog updates)
             continue
         name = _widget_group(el, rules)
         if name is None and class_groups:
@@ -119,18 +119,54 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         return
     total = None
     removed: set[Any] = set()  # dropped elements and everything under them
+    emptied: dict[Any, str] = {}  # containers that lost a widget -> its group
     for el, name, precise in hits:
         if el in removed:
             continue
         if not precise:
+            if (el.get("itemprop") or "").lower() in _OWN_TEXT:
+                continue  # the page marks it as the article's own text ("teaser-text" holding the lead)
             if total is None:
                 total = max(1, _text_len(root))
             if total > 300 and _text_len(el) > MAX_CLASS_RULE_SHARE * total:
                 continue  # a class rule never takes the article with it
+        parent = el.getparent()
         removed.update(el.iter())
         el.drop_tree()
+        if parent is not None and parent is not root and parent.tag in _CONTAINERS:
+            emptied.setdefault(parent, name)
         if stats is not None:
             stats[f"boilerplate/{name}"] += 1
+    for box, name in emptied.items():
+        if box not in removed and _only_a_title(box):
+            removed.update(box.iter())
+            box.drop_tree()  # the widget's own title, left alone once the widget went ("Key events")
+            if stats is not None:
+                stats[f"boilerplate/{name}"] += 1
+
+
+#: Microdata naming the article's own text: a fuzzy class rule never removes such an element.
+_OWN_TEXT = frozenset({"articlebody", "description", "abstract", "text"})
+#: Elements that hold a widget and its title.
+_CONTAINERS = frozenset({"div", "section", "aside", "header", "footer", "nav", "figure", "details"})
+#: A title left alone: this many words at most, no sentence.
+TITLE_WORDS = 6
+
+
+def _only_a_title(box: Any) -> bool:
+    """Whether what is left of a container is a short label, not text of the article."""
+    text = " ".join(box.text_content().split())
+    return 0 < len(text.split()) <= TITLE_WORDS and not text.endswith((".", "!", "?")) and \
+        next(box.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div"), None) is not None
+
+
+def _alone(el: Any) -> bool:
+    """Whether no text sits beside el in its parent (the element is a line of its own)."""
+    if (el.tail or "").strip():
+        return False
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else (el.getparent().text if el.getparent() is not None else None)
+    return not (before or "").strip()
 
 
 def _is_link_list(el: Any) -> bool:
@@ -237,12 +273,7 @@ def match_text_rule(block: Block, rules: Rules) -> str | None:
     if not text:
         return "structure"
     linky = block.link_density >= LINK_BLOCK_SHARE
-    for group in rules.groups:
-        if group.text is not None and group.text.fullmatch(text):
-            return group.name
-        if linky and group.link_text is not None and group.link_text.fullmatch(text):
-            return group.name
-    return None
+    return rules.text_group(text, linky)
 
 
 def parse_fragment(html: str) -> Any:
@@ -251,8 +282,12 @@ def parse_fragment(html: str) -> Any:
 
 
 def clean_block_list(blocks: Iterable[Block], rules: Rules, stats: Counter | None = None,
-                     drop_texts: Iterable[str] = ()) -> list[Block]:
-    """Blocks after the block text rules and the sequence rules (``drop_texts``: exact blocks to drop)."""
+                     drop_texts: Iterable[str] = (), text_only: bool = False) -> list[Block]:
+    """Blocks after the block text rules and the sequence rules (``drop_texts``: exact blocks to drop).
+
+    ``text_only``: the blocks come from text without markup, so links are unknown; after a
+    "Related" label, headline-like lines are its teasers.
+    """
     drop = {_norm(t) for t in drop_texts if t}
     out = []
     teasers = False  # after a "Related"/"More stories" heading, its linked teasers go too
@@ -260,7 +295,8 @@ def clean_block_list(blocks: Iterable[Block], rules: Rules, stats: Counter | Non
         if drop and _norm(block.text) in drop:
             continue
         if teasers and len(block.text) <= MAX_TEASER and (
-                block.link_density >= LINK_BLOCK_SHARE or block.tag == "li" and block.link_chars > 0):
+                block.link_density >= LINK_BLOCK_SHARE or block.tag == "li" and block.link_chars > 0
+                or text_only and _headline_like(block.text)):
             if stats is not None:
                 stats["boilerplate/related"] += 1
             continue
@@ -292,7 +328,7 @@ def text_blocks(text: str) -> list[Block]:
 def clean_text_body(text: str, rules: Rules, stats: Counter | None = None,
                     drop_texts: Iterable[str] = ()) -> list[Block]:
     """A text-only body (JSON-LD ``articleBody``, the fallback) through the same block and sequence rules."""
-    return clean_block_list(text_blocks(text), rules, stats, drop_texts)
+    return clean_block_list(text_blocks(text), rules, stats, drop_texts, text_only=True)
 
 
 def sweep(blocks: list[Block], rules: Rules, stats: Counter | None = None) -> list[Block]:
@@ -312,6 +348,16 @@ def clean_text(html: str | Any, rules: Rules | None = None, stats: Counter | Non
     """Clean article text: blocks separated by one blank line."""
     rules = rules or load_rules()
     return "\n\n".join(b.text for b in clean_blocks(html, rules, stats, drop_texts))
+
+
+#: A headline has at most this many words and no closing punctuation.
+HEADLINE_WORDS = 16
+_SENTENCE_END = (".", "!", "?", ":", ";", '"', "”", "»", ")")
+
+
+def _headline_like(text: str) -> bool:
+    """A line that reads as a teaser headline, not a sentence of the article."""
+    return len(text.split()) <= HEADLINE_WORDS and not text.rstrip().endswith(_SENTENCE_END)
 
 
 def _norm(text: str) -> str:

@@ -27,6 +27,7 @@ class When:
     date_only: bool = False
 
     def iso(self) -> str:
+        """ISO 8601: the date alone when only the day is known."""
         if self.date_only:
             return self.value.date().isoformat()
         return self.value.replace(microsecond=0).isoformat()
@@ -69,7 +70,11 @@ _MONTH_NUMBERS = {name: i for i, names in enumerate((
 _WEEKDAY_NAMES = ("mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|"
                   "sun|sunday")
 _CLOCK = r"(?P<H>\d{1,2}):(?P<M>\d\d)(?::(?P<S>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?"
-_ZONE = r"(?P<tz>GMT|UTC|Z|[+-]\d\d:?\d\d)"
+#: Zone abbreviations with the offsets dateparser gives them (its IST is Israel's).
+_NAMED_ZONES = {"EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
+                "PDT": -420, "BST": 60, "CET": 60, "CEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "JST": 540,
+                "KST": 540, "IST": 120, "AEST": 600, "AEDT": 660, "HKT": 480, "SGT": 480}
+_ZONE = rf"(?P<tz>GMT|UTC|Z|[+-]\d\d:?\d\d|{'|'.join(_NAMED_ZONES)})\b"
 _TAIL = rf"(?:,?\s+(?:at\s+|-\s+)?{_CLOCK})?(?:\s*{_ZONE})?"
 _MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
 #: The formats most bylines use, read without dateparser (~1-30 ms a call): "October 22, 2024, 9:02 AM",
@@ -78,6 +83,8 @@ _COMMON_DATES = (
     re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
     re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
     re.compile(rf"(?P<y>\d{{4}})-(?P<mon>\d\d)-(?P<d>\d\d)[ T]{_CLOCK}\s*{_ZONE}", re.I),
+    # "01:38:07 PM IST Nov 20, 2019": the time first.
+    re.compile(rf"{_CLOCK}(?:\s*{_ZONE})?,?\s+{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
 )
 
 
@@ -109,6 +116,8 @@ def _parse_common(text: str) -> When | None:
                 return None
             if tz.upper() in ("GMT", "UTC", "Z"):
                 tzinfo = timezone.utc
+            elif tz.upper() in _NAMED_ZONES:
+                tzinfo = timezone(timedelta(minutes=_NAMED_ZONES[tz.upper()]))
             else:
                 sign = -1 if tz[0] == "-" else 1
                 digits = tz[1:].replace(":", "")
@@ -237,7 +246,6 @@ _VISIBLE_DATE = re.compile(
 
 def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
     """(role, value, element) of <time> and date-classed elements near the article."""
-    scope = content if content is not None else page.body
     for el in page.body.iter("time"):
         value = el.get("datetime") or el.get("content")
         if value and not in_comments(el):

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.extraction.page import ARTICLE_TYPES, Page, ld_types
+from crawler.text import word_count
 
 _KIND_TYPES = (
     ("video", {"videoobject", "videogallery"}),
@@ -62,7 +63,7 @@ def detect_kind(page: Page, url: str, title: str | None, body_text: str, content
     """ "article", or why the page is not one: "video", "podcast", "webinar", "event", "gallery",
     "live" (a live blog), "index" (section, tag, author and search pages: teasers and pagination).
     A news story with an embedded video stays an article."""
-    words = len(body_text.split())
+    words = word_count(body_text)
     types: set[str] = set()
     for obj in page.ld:
         types |= ld_types(obj)

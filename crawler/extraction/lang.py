@@ -9,6 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from crawler.extraction.page import Page, ld_text, text_len
+from crawler.text import words as text_words
 
 _STOPWORDS = {
     "en": "the and of to in is that for on with as was by it are be this from at have has an not said will which",
@@ -29,7 +30,7 @@ _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items
 
 def detect_lang(text: str) -> str | None:
     """The language whose stopwords cover most of the text's first words; None if unsure."""
-    words = re.findall(r"\w+", text.lower())[:400]
+    words = text_words(text.lower())[:400]
     if len(words) < 8:
         return None
     counts = Counter(words)
@@ -142,7 +143,7 @@ def content_lang(content: Any) -> str | None:
 
 
 def _lang_scores(text: str) -> tuple[int, Counter]:
-    words = re.findall(r"\w+", text.lower())[:400]
+    words = text_words(text.lower())[:400]
     counts = Counter(words)
     return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
 
@@ -165,19 +166,26 @@ _SCRIPT_RANGES = (
 SCRIPT_SHARE = 0.85
 
 
+_LATIN = re.compile(r"[^\W\d_\u0250-\U0010ffff]")
+_SCRIPT_RX = tuple((name, re.compile(f"[{chr(lo)}-{chr(hi)}]")) for name, lo, hi in _SCRIPT_RANGES)
+
+
 def script_shares(text: str) -> Counter:
     """Share of letters per script ("latin", "hangul", "kana", "han", "cyrillic" ...) in the first 3,000 characters."""
+    sample = text[:3000]
+    letters = sum(map(str.isalpha, sample))
+    if not letters:
+        return Counter()
     counts: Counter = Counter()
-    for ch in text[:3000]:
-        if not ch.isalpha():
-            continue
-        o = ord(ch)
-        if o < 0x0250:
-            counts["latin"] += 1
-            continue
-        counts[next((name for name, lo, hi in _SCRIPT_RANGES if lo <= o <= hi), "other")] += 1
-    total = sum(counts.values()) or 1
-    return Counter({k: v / total for k, v in counts.items()})
+    counts["latin"] = len(_LATIN.findall(sample))
+    for name, rx in _SCRIPT_RX:
+        n = len(rx.findall(sample))
+        if n:
+            counts[name] += n
+    other = letters - sum(counts.values())
+    if other > 0:
+        counts["other"] = other
+    return Counter({k: v / letters for k, v in counts.items() if v})
 
 
 def _script_override(declared: str, body_text: str) -> str | None:

@@ -15,15 +15,12 @@ from typing import Any, Iterable
 from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
-from w3lib.encoding import html_to_unicode
 
+from crawler.extraction.source import PageError, clean_markup, flatten
 from crawler.urls import absolute, is_http
 
 # ---------------------------------------------------------------- the parsed page
 
-_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
-_CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-MAX_HTML_CHARS = 8_000_000
 
 ARTICLE_TYPES = frozenset({
     "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
@@ -33,62 +30,20 @@ ARTICLE_TYPES = frozenset({
 })
 
 
-class PageError(ValueError):
-    """The input cannot be read as an HTML page."""
-
-
-def decode_html(data: bytes | str, content_type: str | None = None) -> str:
-    """Text of an HTML document: BOM, then the HTTP charset, then the declared one, then UTF-8, then Windows-1252."""
-    if isinstance(data, str):
-        return data
-    if not isinstance(data, (bytes, bytearray, memoryview)):
-        raise PageError(f"expected bytes or str, got {type(data).__name__}")
-    data = bytes(data)
-    if _binary_bytes(data):
-        raise PageError("binary content, not HTML")
-    _, text = html_to_unicode(content_type, data, auto_detect_fun=_utf8_or_cp1252)
-    return text
-
-
-_CONTROL_BYTES = frozenset(range(9)) | frozenset(range(14, 32)) - {27}
-
-
-def _binary_bytes(data: bytes) -> bool:
-    """Bytes that are no text in any ASCII-compatible charset: NULs and control codes (UTF-16 has a BOM)."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return False
-    sample = data[:2048]
-    bad = sum(1 for b in sample if b in _CONTROL_BYTES)
-    return bad > len(sample) * 0.05 or sample.count(0) > len(sample) * 0.01
-
-
-def _utf8_or_cp1252(data: bytes) -> str:
-    """The encoding of an undeclared page: UTF-8 when it decodes as such, else what browsers assume."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
-
-
-def _looks_binary(text: str) -> bool:
-    sample = text[:2048]
-    if not sample:
-        return False
-    bad = sum(1 for ch in sample if ch == "\x00" or ch == "\ufffd" or ("\x00" < ch < "\x09"))
-    return bad > len(sample) * 0.1
-
-
 _ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
 
 
 def norm_space(text: str | None) -> str:
+    """Text with spaces collapsed and doubly escaped entities decoded."""
     text = text or ""
     if "&" in text and _ENTITY.search(text):  # metadata escaped twice by the CMS ("&#163;", "&amp;")
         text = html_lib.unescape(text)
         if "&" in text and _ENTITY.search(text):
             text = html_lib.unescape(text)
     return " ".join(text.split())
+
+
+_UNSET = object()
 
 
 @dataclass
@@ -101,21 +56,22 @@ class Page:
     ld: list[dict] = field(default_factory=list)    # JSON-LD objects, @graph and lists flattened
     ld_ids: dict[str, dict] = field(default_factory=dict)
     base_url: str = ""
+    _article_ld: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._article_ld = _UNSET
 
     @classmethod
     def parse(cls, html: bytes | str, url: str, content_type: str | None = None) -> "Page":
-        text = decode_html(html, content_type)
-        if len(text) > MAX_HTML_CHARS:
-            text = text[:MAX_HTML_CHARS]
-        if _looks_binary(text):
-            raise PageError("binary content, not HTML")
-        text = _CTRL.sub("", _XML_DECL.sub("", text, count=1))
-        if not text.strip() or "<" not in text:
-            raise PageError("empty or not HTML")
+        """Decode, parse and index one page; ``PageError`` if it is not HTML."""
+        text = clean_markup(html, content_type)
         parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
                                       default_doctype=False)
         try:
             doc = lxml_html.document_fromstring(text, parser=parser)
+            if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+                # libxml2 stops at 2,048 levels, and drops everything deeper: the article too.
+                doc = lxml_html.document_fromstring(flatten(text), parser=parser)
         except (etree.ParserError, ValueError, TypeError) as exc:
             raise PageError(f"cannot parse HTML: {exc}") from None
         if doc is None or doc.find("body") is None and doc.find("head") is None:
@@ -132,10 +88,12 @@ class Page:
 
     @property
     def body(self) -> Any:
+        """The <body> element (the whole document when it has none)."""
         body = self.doc.find("body")
         return body if body is not None else self.doc
 
     def first_meta(self, *names: str) -> str | None:
+        """The first non-empty value of the named meta tags."""
         for name in names:
             for value in self.meta.get(name, ()):
                 if value.strip():
@@ -143,17 +101,21 @@ class Page:
         return None
 
     def all_meta(self, *names: str) -> list[str]:
+        """Every non-empty value of the named meta tags."""
         return [v.strip() for n in names for v in self.meta.get(n, ()) if v.strip()]
 
     def ld_of_type(self, types: Iterable[str]) -> list[dict]:
+        """JSON-LD objects of any of the given types."""
         wanted = {t.lower() for t in types}
         return [o for o in self.ld if ld_types(o) & wanted]
 
     def article_ld(self) -> dict | None:
-        found = self.ld_of_type(ARTICLE_TYPES)
-        if found:
-            return max(found, key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", "")))))
-        return None
+        """The JSON-LD object describing the article (the fullest one), chosen once per page."""
+        if self._article_ld is _UNSET:
+            found = self.ld_of_type(ARTICLE_TYPES)
+            self._article_ld = max(found, key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", ""))))) \
+                if found else None
+        return self._article_ld  # type: ignore[return-value]
 
     def resolve(self, obj: Any) -> Any:
         """A JSON-LD ``{"@id": ...}`` reference replaced by the object it names, if present."""
@@ -176,6 +138,7 @@ def _collect_meta(doc: Any) -> dict[str, list[str]]:
 
 
 def ld_types(obj: dict) -> set[str]:
+    """The lower-cased schema.org types of a JSON-LD object."""
     t = obj.get("@type")
     if isinstance(t, str):
         return {t.lower().rsplit("/", 1)[-1]}
@@ -278,6 +241,7 @@ def class_id(el: Any) -> str:
 
 
 def ld_text(value: Any) -> str | None:
+    """The text of a JSON-LD value (a string, the first of a list, a name or @value)."""
     if isinstance(value, str):
         return norm_space(value) or None
     if isinstance(value, list) and value:
@@ -297,6 +261,7 @@ def compiled(selector: str) -> CSSSelector | None:
 
 
 def css(doc: Any, selector: str) -> list[Any]:
+    """Elements matching a CSS selector (compiled once); none for a bad selector."""
     sel = compiled(selector)
     if sel is None:
         return []
@@ -309,6 +274,11 @@ def css(doc: Any, selector: str) -> list[Any]:
 #: Class tokens that CMS themes use to hide an element (Bootstrap, WordPress core, Tailwind, Foundation).
 HIDING_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden", "d-none",
                             "is-hidden", "hide", "hidden", "invisible", "screen-reader-only", "element-invisible"})
+#: A class that shows the element again from some screen width on ("hidden md:block" in Tailwind,
+#: "d-none d-lg-flex" in Bootstrap, "hide show-for-medium" in Foundation): hidden on phones only.
+_SHOWN_AT = re.compile(r"^(?:(?:sm|md|lg|xl|2xl):(?:block|flex|inline|inline-block|inline-flex|grid|table|contents)|"
+                       r"d-(?:sm|md|lg|xl|xxl)-(?:block|flex|inline|inline-block|inline-flex|grid|table)|"
+                       r"show-for-(?:medium|large|xlarge)(?:-up)?)$")
 #: Inline styles that hide an element: not displayed, invisible, or pushed off-screen (link spam, SEO text).
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|"
                            r"(?:left|top|text-indent|margin-left)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|em|rem)|"
@@ -323,7 +293,10 @@ def is_hidden(el: Any) -> bool:
     if style and _HIDING_STYLE.search(style) is not None:
         return True
     cls = el.get("class")
-    return bool(cls) and not HIDING_CLASSES.isdisjoint(cls.lower().split())
+    if not cls:
+        return False
+    tokens = cls.lower().split()
+    return not HIDING_CLASSES.isdisjoint(tokens) and not any(_SHOWN_AT.match(t) for t in tokens)
 
 
 # ---------------------------------------------------------------- reader comments

@@ -6,11 +6,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.extraction.page import Page, css, ld_text, norm_space, text_of
+from crawler.text import words as words_of
 
 _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»«›‹~/]|::)\s+|:\s+")
 
 
 def site_names(page: Page, site: Any = None) -> list[str]:
+    """Names the site goes by (og:site_name, JSON-LD publisher, the registry, the host name)."""
     names = page.all_meta("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
     for obj in page.ld_of_type(("WebSite", "Organization", "NewsMediaOrganization")):
         name = ld_text(obj.get("name"))
@@ -30,6 +32,7 @@ def site_names(page: Page, site: Any = None) -> list[str]:
 
 
 def squash(text: str) -> str:
+    """Lower-case letters and digits only (for comparing names)."""
     return re.sub(r"[\W_]+", "", text.lower())
 
 
@@ -51,9 +54,9 @@ def is_site_part(part: str, names: list[str], strict: bool = False) -> bool:
         return True
     # A host name ("news.defence-weekly.co.uk") also names the site: "Defence Weekly" is in it.
     hosts = [".".join(n.lower().split(".")[:-1]) for n in names if re.fullmatch(r"[\w-]+(\.[\w-]+)+", n)]
-    words = [w for w in re.findall(r"\w+", part.lower()) if len(w) >= 2]
+    words = [w for w in words_of(part.lower()) if len(w) >= 2]
     if strict:
-        return any(s == squash(h) or sorted(words) == sorted(re.findall(r"\w+", h)) for h in hosts)
+        return any(s == squash(h) or sorted(words) == sorted(words_of(h)) for h in hosts)
     hosts = [squash(h) for h in hosts]
     return 0 < len(words) <= 4 and any(len(w) >= 3 for w in words) and \
         any(all(w in h for w in words) for h in hosts)
@@ -79,13 +82,14 @@ def _strip_site_suffix(title: str, names: list[str]) -> str:
 
 
 def _title_similarity(a: str, b: str) -> float:
-    ta, tb = set(re.findall(r"\w+", a.lower())), set(re.findall(r"\w+", b.lower()))
+    ta, tb = set(words_of(a.lower())), set(words_of(b.lower()))
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / max(len(ta), len(tb))
 
 
 def extract_title(page: Page, site: Any = None) -> str | None:
+    """The headline, without the site's name."""
     if site is not None and site.selectors.title:
         for el in css(page.doc, site.selectors.title):
             t = text_of(el)
@@ -131,7 +135,7 @@ def extract_title(page: Page, site: Any = None) -> str | None:
 def _h1_match(h1: str, reference: str) -> float:
     """How well an <h1> matches a title reference; a fuller h1 containing the reference matches too."""
     score = _title_similarity(h1, reference)
-    hw, rw = set(re.findall(r"\w+", h1.lower())), set(re.findall(r"\w+", reference.lower()))
+    hw, rw = set(words_of(h1.lower())), set(words_of(reference.lower()))
     if len(rw) >= 3 and len(rw & hw) >= 0.9 * len(rw) and len(hw) <= 2.5 * len(rw):
         score = max(score, 0.6)
     return score
