@@ -260,3 +260,14 @@ def test_section_kicker_link_above_the_story() -> None:
 @pytest.mark.parametrize("label", ["Etiketler:", "Štítky:", "Etichete:", "Ετικέτες:", "Gearchiveerd onder:"])
 def test_tag_lines_in_many_languages(label: str) -> None:
     assert body_of(f"<p>{P1}</p><p>{P2}</p><div>{label} Navy, Frigates, Trials</div>") == f"{P1}\n\n{P2}"
+
+
+def test_identify_falls_back_to_the_package_api_when_the_model_file_moved(monkeypatch) -> None:
+    from crawler.extraction import lang
+
+    lang._identifier.cache_clear()
+    monkeypatch.setattr(lang, "_MODEL_FILE", ("resources", "no-such-model.ftz"))
+    try:
+        assert next(iter(identify(TR * 2))) == "tr"
+    finally:
+        lang._identifier.cache_clear()

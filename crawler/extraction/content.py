@@ -130,13 +130,23 @@ def form_boxes(root: Any) -> list[Any]:
             continue
         box = None
         node = field.getparent()
-        while node is not None and node is not root and text_len(node) <= FORM_BOX_CHARS:
+        while node is not None and node is not root and not _text_over(node, FORM_BOX_CHARS):
             if node.tag not in ("span", "label", "td", "tr", "tbody", "p"):
                 box = node
             node = node.getparent()
         if box is not None and box not in boxes:
             boxes.append(box)
     return boxes
+
+
+def _text_over(el: Any, limit: int) -> bool:
+    """Whether el holds more than ``limit`` characters of text (stops reading once it does)."""
+    n = 0
+    for piece in el.itertext():
+        n += len(piece.strip())
+        if n > limit:
+            return True
+    return False
 
 
 def score_candidates(page: Page) -> dict[Any, Candidate]:

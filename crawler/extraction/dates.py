@@ -268,7 +268,7 @@ _UPDATED_LABEL = re.compile(
     r"\s*(?:last\s+)?(?:updated|modified|mis à jour|aktualisiert|actualizado|atualizado|actualizat|aggiornato|"
     r"bijgewerkt|gewijzigd|uppdaterad|oppdatert|opdateret|päivitetty|aktualizováno|aktualizowano|aktualizované|"
     r"güncellendi|güncelleme|güncellenme|ενημερώθηκε|ενημέρωση|оновлено|обновлено|frissítve)", re.I)
-_UPDATED_BOX = re.compile(r"updat|modif", re.I)
+_UPDATED_BOX, _PUBLISH_BOX = re.compile(r"updat|modif", re.I), re.compile(r"publish", re.I)
 #: Visible date lines read at most.
 MAX_VISIBLE_DATES = 8
 
@@ -297,7 +297,7 @@ def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
         if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or in_comments(el):
             continue
         seen.add(t)
-        updated = _UPDATED_LABEL.match(t) or (_UPDATED_BOX.search(key) and not re.search(r"publish", key, re.I))
+        updated = _UPDATED_LABEL.match(t) or (_UPDATED_BOX.search(key) and not _PUBLISH_BOX.search(key))
         yield ("updated" if updated else "published"), t
         count += 1
         if count >= MAX_VISIBLE_DATES:
