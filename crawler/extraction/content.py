@@ -121,11 +121,11 @@ FORM_BOX_MARK = "data-defwatch-form-box"
 _TEXT_INPUTS = frozenset({"text", "email", "url", "tel", "search", "password", ""})
 
 
-def form_boxes(root: Any) -> list[Any]:
+def form_boxes(root: Any, fields: tuple[str, ...] = ("textarea", "input")) -> list[Any]:
     """The containers of text fields (a textarea, a text input), each the largest ancestor below root
     with little text: comment and sign-up forms, even when the whole page sits in one ASP.NET <form>."""
     boxes: list[Any] = []
-    for field in root.iter("textarea", "input"):
+    for field in root.iter(*fields):
         if field.tag == "input" and (field.get("type") or "").lower() not in _TEXT_INPUTS:
             continue
         box = None
@@ -152,7 +152,7 @@ def _text_over(el: Any, limit: int) -> bool:
 def score_candidates(page: Page) -> dict[Any, Candidate]:
     """Readability-style scores: paragraphs give points to their parent and grandparents."""
     cands: dict[Any, Candidate] = {}
-    forms = set(form_boxes(page.body))
+    forms = set(form_boxes(page.body, ("textarea",)))  # a comment form can outscore a short story
     for el in _walk(page.body, forms):
         tag = el.tag
         if tag in ("p", "pre", "td", "blockquote") or (tag in ("div", "section", "article", "span", "font", "li")):
