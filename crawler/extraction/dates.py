@@ -83,8 +83,9 @@ _COMMON_DATES = (
     re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
     re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
     re.compile(rf"(?P<y>\d{{4}})-(?P<mon>\d\d)-(?P<d>\d\d)[ T]{_CLOCK}\s*{_ZONE}", re.I),
-    # "01:38:07 PM IST Nov 20, 2019": the time first.
-    re.compile(rf"{_CLOCK}(?:\s*{_ZONE})?,?\s+{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
+    # "01:38:07 PM IST Nov 20, 2019", "Fri 6:45 PM, Feb 16, 2018": the time first.
+    re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?{_CLOCK}(?:\s*{_ZONE})?,?\s+{_MONTH}\s+(?P<d>\d{{1,2}})"
+               rf"(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
 )
 
 
