@@ -9,6 +9,9 @@ A leaf module (standard library only). Tables:
 * ``versions`` every version of every article;
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
 * ``outputs``  the committed size of each live JSONL output (crash-safe appends);
+* backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
+* story clusters: ``crawler/store_stories.py`` (issue 10);
+* ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
 * each site's learned template: ``crawler/store_templates.py`` (issue 8).
 
 The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
@@ -27,13 +30,16 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
+from crawler.store_alerts import MIGRATION_V5, AlertsStore
+from crawler.store_backfill import MIGRATION_V3, BackfillStore
+from crawler.store_stories import MIGRATION_V4, StoriesStore
 from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
@@ -132,9 +138,13 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
-    "-- v3: reserved (issue 9)",
-    "-- v4: reserved (issue 10)",
-    "-- v5: reserved (issue 11)",
+    # 3 (issue 9): backfill runs, their sitemaps and candidates (resumable), feed marks and gaps
+    # (gap recovery), poll start times (the daemon's measured cadence)
+    MIGRATION_V3,
+    # 4 (issue 10): story clusters (crawler/store_stories.py says what each table holds)
+    MIGRATION_V4,
+    # 5 (issue 11): watchlist alerts and one delivery queue per sink (crawler/store_alerts.py)
+    MIGRATION_V5,
     # 6 (issue 8): each site's learned template (crawler/store_templates.py says what each table holds)
     MIGRATION_V6,
 ]
@@ -156,7 +166,7 @@ class PendingExport:
     article: Article
 
 
-class Store(TemplatesStore):
+class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore):
     """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
 
     ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations
@@ -168,6 +178,9 @@ class Store(TemplatesStore):
         self._lock_fh: IO[str] | None = None
         #: Page keys claimed for fetching by this connection's crawl (see ``claim``).
         self._claims: set[str] = set()
+        #: Called as ``on_article(store, article_id, action, version)`` inside save_article's
+        #: transaction for each new or changed article (issue 11: crawler.alerts.AlertHook).
+        self.on_article: Callable[[Store, str, str, int], None] | None = None
         if readonly:
             if not self.path.exists():
                 raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
@@ -262,9 +275,6 @@ class Store(TemplatesStore):
         else:
             self.db.execute("COMMIT")
 
-    def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
-
     # ------------------------------------------------------------ feeds
     def ensure_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
         """Register (site, url) feeds; known feeds keep their state."""
@@ -290,7 +300,8 @@ class Store(TemplatesStore):
 
     def record_poll(self, state: FeedState, detail: str | None = None) -> None:
         """Write a feed's state after a poll (``crawler.decisions.plan_poll``) and log its result."""
-        values = {k: v for k, v in asdict(state).items() if k not in ("url", "site")}
+        # vars(), not asdict(): asdict deep-copies every value, thousands of times a cycle.
+        values = {k: v for k, v in vars(state).items() if k not in ("url", "site")}
         cols = ", ".join(f"{k}=?" for k in values)
         with self.transaction():
             self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), state.url))
@@ -351,6 +362,12 @@ class Store(TemplatesStore):
                 "ON CONFLICT(key) DO UPDATE SET page_key=excluded.page_key, "
                 "updated=COALESCE(excluded.updated, entries.updated)",
                 (key, site, page_key, updated, feed_url, now))
+
+    def restamp_entries(self, keys: Iterable[str], stamp: str | None, feed_url: str | None) -> None:
+        """Let another feed watch these entry identities from now on, with its stamp."""
+        with self.transaction():
+            self.db.executemany("UPDATE entries SET updated=?, feed_url=? WHERE key=?",
+                                [(stamp, feed_url, key) for key in keys])
 
     def record_outcome(self, *, site: str | None, url: str, page_keys: Iterable[str], outcome: str,
                        detail: str | None = None, http_status: int | None = None,
@@ -415,10 +432,6 @@ class Store(TemplatesStore):
                 return True
         return False
 
-    def log_outcome(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None = None) -> None:
-        with self.transaction():
-            self._log(site, url, kind, outcome, detail, time.time())
-
     def _log(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None, now: float) -> None:
         cur = self.db.execute("INSERT INTO outcomes(ts, site, url, kind, outcome, detail) VALUES (?,?,?,?,?,?)",
                               (now, site, url, kind, outcome, detail))
@@ -442,6 +455,7 @@ class Store(TemplatesStore):
             row = self.db.execute("SELECT record FROM articles WHERE id=?", (record.id,)).fetchone()
             action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
             if action != "unchanged":
+                stored = self._join_story(stored)  # issue 10: in the article's transaction
                 text = stored.to_json()
                 self.db.execute(
                     "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
@@ -465,6 +479,10 @@ class Store(TemplatesStore):
                 self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
             self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
                       f"{action} v{stored.version}", now)
+            if self.on_article is not None and action != "unchanged":
+                # Alerts commit with the article, or not at all. Last in the transaction: the
+                # hook reads the stored record (and so its story).
+                self.on_article(self, stored.id, action, stored.version)
         return action, stored.version
 
     def latest_records(self, *, sites: Iterable[str] | None = None) -> Iterator[Article]:
