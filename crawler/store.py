@@ -12,6 +12,7 @@ A leaf module (standard library only). Tables:
 * backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
 * story clusters: ``crawler/store_stories.py`` (issue 10);
 * ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
+* each site's learned template: ``crawler/store_templates.py`` (issue 8).
 
 The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
 takes the writer lock first, so two writers never race in a migration). Each article is written
@@ -39,6 +40,7 @@ from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, Ent
 from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
 from crawler.store_stories import MIGRATION_V4, StoriesStore
+from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
@@ -143,6 +145,8 @@ MIGRATIONS: list[str] = [
     MIGRATION_V4,
     # 5 (issue 11): watchlist alerts and one delivery queue per sink (crawler/store_alerts.py)
     MIGRATION_V5,
+    # 6 (issue 8): each site's learned template (crawler/store_templates.py says what each table holds)
+    MIGRATION_V6,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -162,7 +166,7 @@ class PendingExport:
     article: Article
 
 
-class Store(BackfillStore, StoriesStore, AlertsStore):
+class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore):
     """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
 
     ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations
