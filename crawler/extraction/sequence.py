@@ -146,14 +146,21 @@ def is_labelled_teaser(block: Block) -> bool:
     m = _TEASER_LABEL.match(block.text.strip())
     if m is None or not 1 <= len(m.group(1).split()) <= TEASER_LABEL_WORDS:
         return False
-    rest = m.group(2)
-    # The link is the rest of the block (not the label too: a fully linked line is a plain teaser).
-    return len(rest.split()) >= TEASER_LINK_WORDS and 0.9 * len(rest) <= block.link_chars <= len(rest) + 2
+    rest = m.group(2).strip()
+    # The link is the rest of the block (not the label too: a fully linked line is a plain teaser),
+    # and reads as a headline: no closing punctuation ("Pro tip: <a>Get more ideas here!</a>" is a tip).
+    return len(rest.split()) >= TEASER_LINK_WORDS and 0.9 * len(rest) <= block.link_chars <= len(rest) + 2 and \
+        not rest.endswith((".", "!", "?", "…"))
 
 
 #: Blocks from the top searched for a meta list ("Datum:" "04.11.2026", "Lesedauer:" "3 Min").
 META_HEAD = 6
 _META_VALUE = re.compile(r"\d+\s*[^\W\d_]{1,8}\.?|[\d\s./:,-]+", re.I)
+
+
+def _is_colon_label(block: Block) -> bool:
+    """A short label ending in a colon ("Datum:", "Lesedauer:")."""
+    return _is_label(block) and block.text.rstrip().endswith((":", "："))
 
 
 def _is_meta_value(text: str) -> bool:
@@ -277,13 +284,19 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
                     if g.edge_text.search(blocks[k].text):
                         reason[k] = g.name
                         break
-    for k in range(min(META_HEAD, n)):  # "Datum:" / "Lesedauer:" "3 Min": a meta list above the story
-        if reason[k] is None and _is_label(blocks[k]) and blocks[k].text.rstrip().endswith((":", "：")):
-            after = blocks[k + 1].text if k + 1 < n else ""
-            if k + 1 >= n or _is_label(blocks[k + 1]) or _is_meta_value(after):
-                reason[k] = "structure"
-                if k + 1 < n and _is_meta_value(after):
-                    reason[k + 1] = "structure"
+    # "Datum:" "04.11.2026" / "Lesedauer:" "3 Min": a meta list above the story, each label with its
+    # value (a value the DOM rules took, such as a <time>, leaves its label before the next pair).
+    k = 0
+    while k < min(META_HEAD, n - 1):
+        j = k
+        while j < n - 1 and _is_colon_label(blocks[j]) and not _is_meta_value(blocks[j + 1].text):
+            j += 1
+        if reason[k] is None and _is_colon_label(blocks[j]) and j + 1 < n and _is_meta_value(blocks[j + 1].text):
+            for i in range(k, j + 2):
+                reason[i] = reason[i] or "structure"
+            k = j + 2
+        else:
+            k += 1
     about = _about_tail(blocks)
     if about is not None:
         for k in range(about, n):
