@@ -147,7 +147,8 @@ def test_agency_microdata_linking_its_author_page_is_kept() -> None:
 
 
 def test_a_conjunction_in_lower_case_only_splits_names() -> None:
-    assert page(paras(), top='<p class="byline">By <span class="author">Dan Hollis</span></p>').authors == ["Dan Hollis"]
+    top = '<p class="byline">By <span class="author">Dan Hollis</span></p>'
+    assert page(paras(), top=top).authors == ["Dan Hollis"]
 
 
 # ---------------------------------------------------------------- follow prompts and provenance notes
