@@ -109,6 +109,7 @@ def _choose_body(page: Page, content: Any, rules: Rules, title: str | None, auth
     def finish(found: list[Block], hits: Counter) -> list[Block]:
         """The blocks without the byline and without the headline repeated at the top."""
         return [b for i, b in enumerate(found) if not _is_byline(b.text, authors, hits)
+                and not ((i < TITLE_ECHO_BLOCKS or i >= len(found) - 2) and _is_role_byline(b.text, authors, hits))
                 and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, hits))]
 
     hits: Counter = Counter()
@@ -159,6 +160,23 @@ def _is_byline(text: str, authors: list[str], stats: Counter) -> bool:
     if len(_BYLINE_WORDS.sub("", rest)) <= 2:
         stats["boilerplate/byline"] += 1
         return True
+    return False
+
+
+#: A byline's role after the name: at most this many words ("officière de presse de la Marine").
+ROLE_PHRASE_WORDS = 8
+
+
+def _is_role_byline(text: str, authors: list[str], stats: Counter) -> bool:
+    """A byline naming an author and the author's role, in any language: at most one short word
+    before the name ("Par", "Von"), then ", <role>" with no sentence in it."""
+    if not authors or len(text) > 160 or text.rstrip().endswith((".", "!", "?")):
+        return False
+    for name in authors:
+        m = re.match(rf"^(?:[^\W\d_]{{1,4}}\.?\s+)?{re.escape(name)}\s*(?:,\s*(.*))?$", text.strip(), re.I)
+        if m is not None and len((m.group(1) or "").split()) <= ROLE_PHRASE_WORDS:
+            stats["boilerplate/byline"] += 1
+            return True
     return False
 
 

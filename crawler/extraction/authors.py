@@ -11,13 +11,14 @@ from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, ld_t
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|photos?|text|story)\s+)?"
-                 r"(?:by|par|por|von|di|door|av|af|przez|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
+                 r"(?:by|par|por|von|di|door|av|af|przez|oleh|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
                  # Romanian/Portuguese/Spanish "de" only in lower case: "De Vries" is a name
                  r"(?-i:de))\s*:?\s+", re.I)
 #: Labels before the name: "Author:", "Autor:", "Haber:" (Turkish news credit), "Muhabir:", "Text:".
 _LABEL = re.compile(r"^\s*(?:authors?|writers?|reporters?|contributors?|credits?|posted by|written by|autor(?:ka|es|en)?|"
                     r"auteur|autore|autorin|haber|muhabir|yazar|yazan|forfattere?|författare|kirjoittaja|szerző|"
-                    r"συντάκτης|συντάκτρια|text|tekst|texto|testo|tekstas|teksti|piše|pise|írta)\s*:\s*", re.I)
+                    r"συντάκτης|συντάκτρια|text|tekst|texto|testo|tekstas|teksti|piše|pise|írta|penulis|"
+                    r"автор(?:ы|и|ка)?|מאת|כותבים?|מחברים?)\s*:\s*", re.I)
 _RANKS = frozenset("""
 sgt sgt. ssgt ssgt. msgt msgt. tsgt tsgt. smsgt cmsgt sfc spc spc. cpl cpl. lcpl pvt pvt. pfc pfc. maj maj. gen gen.
 lt lt. ltc ltc. col col. capt capt. cpt cpt. cmdr cmdr. cdr cdr. lcdr adm adm. radm vadm brig brig. brig.gen.
@@ -36,7 +37,7 @@ _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|des
                        r"noticias|notícias|notizie|nachrichten|wiadomości|nieuws|новости|новини|"
                        # desks in more languages ("Haber Merkezi", "Redacția", "Σύνταξη", "Newsdesk")
                        r"merkezi|ajansı|redaksiyon|redacția|redacţia|redactia|redakcija|uredništvo|redakcia|redaksi|σύνταξη|"
-                       r"ειδήσεις|newsdesk|"
+                       r"ειδήσεις|newsdesk|מערכת|"
                        r"uutiset|nyheter|nyheder|zprávy|správy|hírek|știri|stiri)\b|"
                        r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者", re.I)
 #: Reporter titles written after the name in Korean, Japanese and Chinese bylines ("김민준 기자",
@@ -73,7 +74,7 @@ inviata editorialista dziennikarz dziennikarka korespondent redaktor журна�
 """.split())
 #: "and" between names in the languages of bylines ("Andrei Popescu și Elena Ionescu", "A ve B", "A och B").
 _SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|\b(?:and|und|et|y|e|i|with|și|şi|ve|och|og|ja|és|και|и|та|oraz|"
-                            r"amp;|(?-i:a|en))\b)\s*", re.I)
+                            r"amp;|(?-i:a|en|dan))\b)\s*", re.I)
 
 
 def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
@@ -86,6 +87,7 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
     text = re.sub(r"\s*\([^)]*\)\s*", " ", text)        # (ret.), (AFP), (@handle)
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|]\s+.*$", "", text)           # "Name - Site", "Name | Title"
+    text = _HEBREW_AND.sub(r"\1; \2", text)              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
     for part in _SPLIT_AUTHORS.split(text):
@@ -107,6 +109,11 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
             if name not in out:
                 out.append(name)
     return out
+
+
+#: Two Hebrew names of two or three words each, the second with the prefix "ו" ("and").
+_HEB_NAME = r"[\u05d0-\u05ea'\"׳״-]{2,}(?: [\u05d0-\u05ea'\"׳״-]{2,}){1,2}"
+_HEBREW_AND = re.compile(rf"^({_HEB_NAME}) ו({_HEB_NAME})$")
 
 
 def is_role(text: str) -> bool:
@@ -229,13 +236,19 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         got = cleaned((n for n, org in _ld_people(page, art.get("author")) if not org), profile=True)
         if got:
             return got
-    micro = []
+    micro, micro_profiles = [], []
     for el in page.doc.xpath('//*[@itemprop="author"]'):
         if in_comments(el):
             continue
         named = el.xpath('.//*[@itemprop="name"]')
-        micro.append((named[0].get("content") or text_of(named[0])) if named else (el.get("content") or text_of(el)))
-    got = cleaned(micro, profile=True)
+        # Every name of a shared byline ("<span itemprop=name>A</span> és <span itemprop=name>B</span>").
+        value = ("; ".join(n.get("content") or text_of(n) for n in named) if named
+                 else (el.get("content") or text_of(el)))
+        # Microdata alone is the CMS's "created by" field: an agency credit there ("MTI") is a
+        # contributor only when it links to its author page.
+        (micro_profiles if any(_is_profile(a) for a in el.iter("a")) else micro).append(value)
+    got = cleaned(micro_profiles, profile=True)
+    got += [n for n in cleaned(micro) if n not in got]
     if got:
         return got
     metas = [v for v in page.all_meta("author", "article:author", "dc.creator", "dcterms.creator",

@@ -109,6 +109,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, name, False))
         elif el.tag in ("ul", "ol") and _is_link_list(el):
             hits.append((el, "related", True))
+        elif el.tag in ("p", "div") and _is_follow_prompt(el):
+            hits.append((el, "share", True))
     hits += [(box, "structure", True) for box in _stamp_boxes(root)]
     # Comment and sign-up form boxes the content step marked (a page-wide ASP.NET <form> hides them).
     hits += [(el, "structure", True) for el in elements if el.get("data-defwatch-form-box") is not None]
@@ -181,6 +183,36 @@ def _is_link_list(el: Any) -> bool:
         if text and link >= 0.8 * text:
             linked += 1
     return linked >= 0.8 * len(items)
+
+
+#: Hosts of social and news platforms a site asks readers to follow it on.
+_PLATFORM_HOST = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:news\.google\.com|t\.me|telegram\.me|facebook\.com|fb\.com|twitter\.com|x\.com|"
+    r"instagram\.com|youtube\.com|whatsapp\.com|wa\.me|linkedin\.com|tiktok\.com|threads\.net|bsky\.app|"
+    r"vk\.com|ok\.ru|dzen\.ru|line\.me|viber\.com|flipboard\.com|mastodon\.social)(?:/|$)", re.I)
+#: A link to one post or video on such a platform is a citation, not a follow link.
+_PLATFORM_POST = re.compile(r"/(?:status|statuses|posts?|p|reel|reels|watch|videos?|photos?|story|permalink)\b|/\d+/?$",
+                            re.I)
+#: A follow prompt is one short line.
+FOLLOW_WORDS = 30
+
+
+def _is_follow_prompt(el: Any) -> bool:
+    """A short line whose links all go to the site's own channel on a social or news platform
+    ("<a href=news.google.com/publications/…>Ikuti kami di Google News</a> untuk …", "Follow us on
+    <a>Telegram</a>"), in any language; a link to one post there is a citation and stays."""
+    if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+        return False
+    text = " ".join(el.text_content().split())
+    links = list(el.iter("a"))
+    if not links or not text or len(text.split()) > FOLLOW_WORDS:
+        return False
+    for a in links:
+        href = a.get("href") or ""
+        if not _PLATFORM_HOST.match(href) or _PLATFORM_POST.search(href.split("?")[0]):
+            return False
+    first = " ".join(links[0].text_content().split())
+    return len(first.split()) >= 2 or text.startswith(first)
 
 
 def _stamp_boxes(root: Any) -> list[Any]:

@@ -150,13 +150,37 @@ def _shorten(text: str) -> str:
 _CLOCK_WORD = re.compile(r"(?<=\d{4})(?:,?\s+(?:kl|klo|kello|ore|ora|saat|um|at|à|às|o)\.?)?\s+(\d{1,2})[.:h](\d\d)\b", re.I)
 
 
+#: A numeric date, words before it only, an optional clock time after it ("Julkaistu 4.11.2026 14:32",
+#: "Datum: 04.11.2026", "22/10/2024 - 14:05").
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\.?"
+                      r"(?:,?\s*(?:-\s*)?(?P<H>\d{1,2}):(?P<M>\d\d)(?::(?P<S>\d\d))?)?")
+
+
+def _parse_numeric(text: str, lang: str | None) -> When | None:
+    """A numeric date read day first, as everywhere but in US English; a dotted date is never month
+    first. Slashed or dashed dates on an English (or unknown) page are left to dateparser (M/D/Y there)."""
+    m = _NUMERIC.search(text)
+    if m is None or m.end() != len(text) or any(c.isdigit() for c in text[:m.start()]):
+        return None
+    if m.group("sep") != "." and (not lang or lang.split(",")[0].startswith("en")):
+        return None
+    day, month = int(m.group("a")), int(m.group("b"))
+    has_time = m.group("H") is not None
+    try:
+        dt = datetime(int(m.group("y")), month, day, int(m.group("H") or 0), int(m.group("M") or 0),
+                      int(m.group("S") or 0))
+    except ValueError:
+        return None
+    return When(dt, False, not has_time) if 1990 <= dt.year <= 2100 else None
+
+
 @lru_cache(maxsize=4096)
 def _parse_human(text: str, lang: str | None) -> When | None:
     text = _DATE_LABEL.sub("", text).strip(" ,.|-–—")
     text = _CLOCK_WORD.sub(r" \1:\2", text)
     if not text or not re.search(r"\d", text):
         return None
-    common = _parse_common(text)
+    common = _parse_common(text) or _parse_numeric(text, lang)
     if common is not None:
         return common
     # "Submitted by Jane Roe on Tue, 10/22/2024 - 14:05": the part from where the date starts.
@@ -248,7 +272,8 @@ _VISIBLE_DATE = re.compile(
 def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
     """(role, value, element) of <time> and date-classed elements near the article."""
     for el in page.body.iter("time"):
-        value = el.get("datetime") or el.get("content")
+        # A <time> without a machine value still states the date in its text.
+        value = el.get("datetime") or el.get("content") or (text_of(el) if len(el) == 0 else None)
         if value and not in_comments(el):
             yield _date_role(el), value, el
 

@@ -66,7 +66,7 @@ _DATE_FILLER = (
     "publié|mis|à jour|veröffentlicht|aktualisiert|publicado|actualizado|pubblicato|aggiornato|"
     "gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|ist|msk|h|hrs|st|nd|rd|th|er|of")
 _DATELINE = re.compile(
-    rf"(?:\b(?:{_MONTHS}|{_WEEKDAYS}|{_DATE_FILLER})\b\.?|\d+|[\s,.:/|•·()\-–—+'])+", re.I)
+    rf"(?:\d{{1,2}}h\d\d\b|\b(?:{_MONTHS}|{_WEEKDAYS}|{_DATE_FILLER})\b\.?|\d+|[\s,.:/|•·()\-–—+'])+", re.I)
 
 
 _MONTH_WORD = re.compile(rf"\b(?:{_MONTHS})\b", re.I)
@@ -133,6 +133,42 @@ def _is_caps_teaser(block: Block) -> bool:
     return upper >= 12 and upper >= 0.85 * (upper + lower) and len(block.text.split()) >= 3
 
 
+#: A labelled teaser: a label of at most this many words, a colon, and the rest one link's text.
+TEASER_LABEL_WORDS, TEASER_LINK_WORDS = 4, 3
+_TEASER_LABEL = re.compile(r"^([^:：.!?]{1,40}?)\s*[:：]\s*(.+)$")
+
+
+def is_labelled_teaser(block: Block) -> bool:
+    """ "Lue myös: <a>headline</a>", "À lire aussi : <a>…</a>", "Ezt is ajánljuk: <a>…</a>": a short
+    label, a colon, and then nothing but one link's text: an inline promo for another story."""
+    if len(block.text) > MAX_TEASER or not block.link_chars:
+        return False
+    m = _TEASER_LABEL.match(block.text.strip())
+    if m is None or not 1 <= len(m.group(1).split()) <= TEASER_LABEL_WORDS:
+        return False
+    rest = m.group(2).strip()
+    # The link is the rest of the block (not the label too: a fully linked line is a plain teaser),
+    # and reads as a headline: no closing punctuation ("Pro tip: <a>Get more ideas here!</a>" is a tip).
+    return len(rest.split()) >= TEASER_LINK_WORDS and 0.9 * len(rest) <= block.link_chars <= len(rest) + 2 and \
+        not rest.endswith((".", "!", "?", "…"))
+
+
+#: Blocks from the top searched for a meta list ("Datum:" "04.11.2026", "Lesedauer:" "3 Min").
+META_HEAD = 6
+_META_VALUE = re.compile(r"\d+\s*[^\W\d_]{1,8}\.?|[\d\s./:,-]+", re.I)
+
+
+def _is_colon_label(block: Block) -> bool:
+    """A short label ending in a colon ("Datum:", "Lesedauer:")."""
+    return _is_label(block) and block.text.rstrip().endswith((":", "："))
+
+
+def _is_meta_value(text: str) -> bool:
+    """A meta list's short value: a date or a duration ("3 Min", "04.11.2026")."""
+    text = text.strip()
+    return len(text) <= 24 and (_META_VALUE.fullmatch(text) is not None or is_dateline(text))
+
+
 _ABOUT = re.compile(r"^(?:about|über|à propos de|à propos d'|a propos de|acerca de|acerca del|sobre|sobre el|sobre la|"
                     r"informazioni su|chi è|over|o|o firmie|informacje o|о компании|о|про)\s*(?:the\s+|l'|la\s+|le\s+|el\s+|die\s+|der\s+|das\s+)?"
                     r"(.{2,60}?)\s*:?$", re.I)
@@ -194,6 +230,13 @@ def _contact_tail(blocks: list[Block]) -> int | None:
         if _CONTACT_LABEL.match(text) and (
                 _CONTACT_LABEL.fullmatch(text) or _EMAIL.search(text) or _PHONE.search(text)):
             start = i
+    if start is None:  # any short label ("Ansprechpartner:") over short lines, one of them a phone or e-mail
+        for i in range(max(0, n - CONTACT_TAIL), n - 1):
+            tail = [b.text.strip() for b in blocks[i + 1:]]
+            if _is_label(blocks[i]) and blocks[i].text.rstrip().endswith((":", "：")) and \
+                    all(len(t) <= CONTACT_LINE_CHARS for t in tail) and any(_is_contact_line(t) for t in tail):
+                start = i
+                break
     if start is not None:
         return start
     k = n
@@ -227,7 +270,7 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
     for k, b in enumerate(blocks):
         if reason[k] is not None or b.tag in ("td", "th"):
             continue
-        if _is_caps_teaser(b):
+        if _is_caps_teaser(b) or is_labelled_teaser(b):
             reason[k] = "related"
         elif k < EDGE_HEAD and b.link_density >= 0.9 and len(b.text.split()) <= KICKER_WORDS:
             reason[k] = "structure"  # a section kicker or breadcrumb link above the story
@@ -241,6 +284,19 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
                     if g.edge_text.search(blocks[k].text):
                         reason[k] = g.name
                         break
+    # "Datum:" "04.11.2026" / "Lesedauer:" "3 Min": a meta list above the story, each label with its
+    # value (a value the DOM rules took, such as a <time>, leaves its label before the next pair).
+    k = 0
+    while k < min(META_HEAD, n - 1):
+        j = k
+        while j < n - 1 and _is_colon_label(blocks[j]) and not _is_meta_value(blocks[j + 1].text):
+            j += 1
+        if reason[k] is None and _is_colon_label(blocks[j]) and j + 1 < n and _is_meta_value(blocks[j + 1].text):
+            for i in range(k, j + 2):
+                reason[i] = reason[i] or "structure"
+            k = j + 2
+        else:
+            k += 1
     about = _about_tail(blocks)
     if about is not None:
         for k in range(about, n):

@@ -69,6 +69,8 @@ def guess_encoding(data: bytes) -> str:
 #: Nesting kept by ``flatten``: deeper wrapper tags are dropped (their content kept); past the hard
 #: limit every tag is, as libxml2 would otherwise drop the content itself.
 MAX_DEPTH, HARD_MAX_DEPTH = 512, 1500
+#: Nested identical wrappers are collapsed below this depth.
+COLLAPSE_DEPTH = 64
 #: Tags that only wrap (layout); the others carry structure the body needs (paragraphs, headings, lists).
 _WRAPPERS = frozenset({"div", "span", "section", "font", "center", "main", "aside", "header", "footer", "nav",
                        "b", "i", "u", "em", "strong", "small", "big", "tbody", "thead", "form", "label", "figure"})
@@ -81,15 +83,18 @@ def flatten(text: str, limit: int = MAX_DEPTH) -> str:
     """The markup with tags nested deeper than ``limit`` removed (their text stays): one pass, no recursion."""
     out: list[str] = []
     pos = 0
-    stack: list[tuple[str, bool]] = []  # (tag name, kept?)
+    stack: list[tuple[str, bool, str]] = []  # (tag name, kept?, the open tag as written)
     depth = 0
     for m in _TAG.finditer(text):
         closing, name = m.group(1), m.group(2).lower()
         if name in _VOID or m.group(3):
             continue
         if not closing:
-            keep = depth < limit or depth < HARD_MAX_DEPTH and name not in _WRAPPERS
-            stack.append((name, keep))
+            # A wrapper directly inside an identical wrapper adds nothing: past COLLAPSE_DEPTH it goes,
+            # so that a chain of 10,000 '<div class="l">' leaves the article's own structure in place.
+            echo = depth >= COLLAPSE_DEPTH and name in _WRAPPERS and bool(stack) and stack[-1][2] == m.group(0)
+            keep = not echo and (depth < limit or depth < HARD_MAX_DEPTH and name not in _WRAPPERS)
+            stack.append((name, keep, m.group(0)))
             if keep:
                 depth += 1
                 continue
@@ -100,7 +105,7 @@ def flatten(text: str, limit: int = MAX_DEPTH) -> str:
             if i < 0:
                 continue  # a stray end tag: the parser ignores it too
             keep = stack[i][1]
-            depth -= sum(1 for _, kept in stack[i:] if kept)
+            depth -= sum(1 for _, kept, _ in stack[i:] if kept)
             del stack[i:]
             if keep:
                 continue
