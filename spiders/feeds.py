@@ -342,6 +342,25 @@ class FeedSpider(scrapy.Spider):
             for feed_url, fresh in self._deferred_validators.items():
                 self.store.update_feed(feed_url, **fresh)
         self._deferred_validators.clear()
+        self.remember_duplicates()
+
+    def remember_duplicates(self) -> None:
+        """Let a dated feed watch a post fetched in this crawl for an undated feed (issue 9).
+
+        The same post in a dated feed and an undated one (RSS 0.92) is fetched once, for the
+        feed parsed first; when that was the undated one, the dated entry's stamp is recorded
+        now, so that feed's next change of date or content is seen, and the undated one's never
+        refetches the page.
+        """
+        for page_key, site_id, entry in self.__dict__.pop("_duplicates", []):
+            page = self.store.page(page_key)
+            if not page or page["outcome"] != "stored" or not (entry.stamp or "").split("|", 1)[0]:
+                continue
+            keys = entry_keys(self.sites[site_id], entry)
+            known = self.store.known_entry(keys)
+            if known is not None and not (known["updated"] or "").split("|", 1)[0]:
+                self.store.remember_entries(site_id, keys, known["page_key"], entry.stamp, entry.feed_url)
+                self.store.restamp_entries(keys, entry.stamp, entry.feed_url)
 
     # ------------------------------------------------------------ entries -> pages
     def entry_request(self, site: Site, entry: FeedEntry) -> scrapy.Request | None:
@@ -391,8 +410,10 @@ class FeedSpider(scrapy.Spider):
         if key in self.scheduled:
             # Already requested in this crawl (the same post in two feeds). Its identities are not
             # remembered here: only a stored outcome may mark an entry handled, or a kill before
-            # the page is stored would lose the article.
+            # the page is stored would lose the article (``closed`` remembers them once it is).
             self.stat("entries/duplicate_in_run")
+            if entry is not None:
+                self.__dict__.setdefault("_duplicates", []).append((key, site.id, entry))
             return None
         self.scheduled.add(key)
         self.stat("pages/scheduled")

@@ -16,6 +16,7 @@ Two modes:
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable
@@ -32,6 +33,7 @@ from twisted.python.failure import Failure
 from crawler.backfill import (MAX_ARCHIVE_PAGES, MAX_SITEMAP_DEPTH, MAX_SITEMAPS_PER_SITE, WELL_KNOWN_SITEMAPS,
                               Window, classify, is_article_url, skip_sitemap, sitemap_worth_walking, to_datetime)
 from crawler.config import AppConfig, Site
+from crawler.middlewares.robots import RobotsTxtMiddleware
 from crawler.store import Store
 from crawler.urls import canonical_url, same_site, url_key
 from spiders.feedparse import FeedError, check_xml_safety, looks_like_html, parse_feed
@@ -147,7 +149,17 @@ class BackfillSpider(FeedSpider):
         # generator lazily, while the callbacks already add documents and candidates.
         pending = [doc for doc in docs if doc["state"] == "pending" and doc["site"] in self.sites]
         resumed_rows = [row for row in self.store.run_candidates(self.run_id) if row["site"] in self.sites]
-        requests = [self.doc_request(doc) for doc in pending]
+        robots = [doc for doc in pending if doc["kind"] == "robots"]
+        found = await asyncio.gather(*(self.robots_sitemaps(doc["url"]) for doc in robots))
+        requests = [self.doc_request(doc) for doc in pending if doc["kind"] != "robots"]
+        for doc, urls in zip(robots, found):
+            if urls is None:  # no robots.txt middleware to ask: fetch it ourselves
+                requests.append(self.doc_request(doc))
+                continue
+            self.inflight[doc["site"]] += 1
+            requests.extend(self.queue(self.sites[doc["site"]], self.robots_children(doc["site"], urls), [],
+                                       {"doc_url": doc["url"], "site": doc["site"]}))
+            self.inflight[doc["site"]] -= 1
         for row in resumed_rows:
             self.count(row["site"], "candidates")
             self.count(row["site"], "in_window")
@@ -216,9 +228,30 @@ class BackfillSpider(FeedSpider):
                     yield request
 
     def walk_robots(self, site: Site, meta: dict[str, Any], response: Response) -> Iterable[scrapy.Request]:
-        children = [(url, site.id, "sitemap", 0, None) for url in sitemap_urls_from_robots(response.body, response.url)
-                    if not skip_sitemap(url)]
-        yield from self.queue(site, children, [], meta)
+        urls = sitemap_urls_from_robots(response.body, response.url)
+        yield from self.queue(site, self.robots_children(site.id, urls), [], meta)
+
+    @staticmethod
+    def robots_children(site_id: str, urls: Iterable[str]) -> list[tuple[str, str, str, int, str | None]]:
+        return [(url, site_id, "sitemap", 0, None) for url in urls if not skip_sitemap(url)]
+
+    async def robots_sitemaps(self, robots_url: str) -> list[str] | None:
+        """The ``Sitemap:`` lines of a host's robots.txt, as our robots middleware read them.
+
+        The middleware fetches robots.txt once per host (and keeps it for the process, so a gap
+        recovery in the daemon asks nothing); None when no such middleware is installed.
+        """
+        engine = getattr(self.crawler, "engine", None)
+        manager = getattr(getattr(engine, "downloader", None), "middleware", None)
+        middleware = next((m for m in getattr(manager, "middlewares", ()) if isinstance(m, RobotsTxtMiddleware)), None)
+        if middleware is None:
+            return None
+        try:
+            parser = await middleware.robot_parser(scrapy.Request(robots_url))
+        except Exception:  # noqa: BLE001 - unreachable robots.txt: its sitemaps are unknown
+            return []
+        rules = getattr(parser, "rp", None)  # Scrapy's ProtegoRobotParser wraps a Protego object
+        return [_join(robots_url, url) for url in (getattr(rules, "sitemaps", None) or [])]
 
     def walk_sitemap(self, site: Site, meta: dict[str, Any], response: Response) -> Iterable[scrapy.Request]:
         window = self.windows[site.id]
