@@ -137,3 +137,23 @@ def test_archive_pages():
     assert archive_next(atom, "https://x.com/archive/2.atom") == "https://x.com/archive/3.atom"
     oldest = b'<feed xmlns="http://www.w3.org/2005/Atom"><link rel="current" href="/feed.atom"/></feed>'
     assert archive_next(oldest, "https://x.com/archive/9.atom") is None
+
+
+def test_recovery_skips_undated_sitemap_entries(tmp_path):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.config import load_app, load_sites
+    from crawler.store import Store
+    from spiders.sitemaps import BackfillSpider
+
+    sites_file = tmp_path / "sites.toml"
+    sites_file.write_text('[[sites]]\nid = "x"\nname = "X"\nurl = "https://x.com/"\nfeeds = ["https://x.com/feed/"]\n')
+    site = load_sites(sites_file)[0]
+    with Store(tmp_path / "db.sqlite3") as store:
+        for mode, expected in (("backfill", "undated"), ("recover", "skip")):
+            spider = BackfillSpider.from_crawler(get_crawler(BackfillSpider), sites=[site], store=store,
+                                                 app=load_app(None), windows={"x": OCT}, mode=mode, run_key=mode)
+            assert spider.candidate(site, "https://x.com/a-b/", published=None, lastmod=None, via="sitemap")[5] == expected
+            dated = spider.candidate(site, "https://x.com/2026/10/05/a-b/", published=None, lastmod=None, via="sitemap")
+            assert dated[5] == "due"
+            assert spider.candidate(site, "https://other.org/a-b/", published=None, lastmod=None, via="sitemap") is None
