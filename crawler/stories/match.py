@@ -12,8 +12,9 @@ look-alike events (two HIMARS sales, two missile launches in one week) share a l
 3. **Rewrites** (Jaccard >= ``REWRITE``) are one story when they also share facts worth
    ``REWRITE_FACTS``.
 4. **Translations and heavy rewrites** (any text similarity) are one story when they share
-   facts worth ``SHARED_FACTS``, among them a name (person, organisation, designator) and a
-   number or date.
+   facts worth ``SHARED_FACTS`` (at least ``SHARED_SHARE`` of the poorer side's), among them a
+   name (person, organisation, designator), and facts of the event itself: numbers or dates worth
+   ``EVENT_FACTS``, or the date or weekday both openings give.
 
 A fact's worth is its kind's weight (``KIND_WEIGHT``: an amount of money says more than a
 weekday) times its rarity in the store (an inverse document frequency scaled to 0..1), so
@@ -38,6 +39,7 @@ REWRITE = 0.2
 REWRITE_FACTS = 3.0
 SHARED_FACTS = 5.0
 SHARED_SHARE = 0.6
+EVENT_FACTS = 2.0
 LEAD_WORDS = 60
 #: Facts are read in the title and the first FACT_WORDS words, shingles in the first
 #: SHINGLE_WORDS: an event's facts and a copy's text are at the top, and the cost of a long
@@ -164,6 +166,19 @@ def idf(df: int, n: int) -> float:
     return max(0.05, math.log(1 + n / df) / math.log(1 + n))
 
 
+def _same_event(a: Profile, b: Profile, shared: frozenset[str], weight: Callable[[str], float]) -> bool:
+    """Whether two articles share facts of the event itself, not of its background: numbers or
+    dates worth ``EVENT_FACTS``, or the date or weekday their openings give. Two events of one
+    programme (the first frigate's sea trials, the second one's launch) share names and
+    background numbers only."""
+    numbers = sum(weight(f) for f in shared if kind(f) in NUMBER_KINDS and not _small_count(f))
+    return numbers >= EVENT_FACTS or any(kind(f) in ("date", "wd") for f in a.lead & b.lead)
+
+
+def _small_count(fact: str) -> bool:
+    return kind(fact) == "num" and float(fact[4:]) < 10
+
+
 def _worth(facts: Iterable[str], weight: Callable[[str], float]) -> float:
     return sum(weight(f) for f in facts)
 
@@ -183,7 +198,7 @@ def decide(a: Profile, b: Profile, weight: Callable[[str], float]) -> Verdict:
     if j >= REWRITE and worth >= REWRITE_FACTS:
         return Verdict(True, "rewrite", j, worth)
     kinds = {kind(f) for f in shared}
-    if worth >= SHARED_FACTS and kinds & NAME_KINDS and kinds & NUMBER_KINDS:
+    if worth >= SHARED_FACTS and kinds & NAME_KINDS and _same_event(a, b, shared, weight):
         # Share of the poorer side's facts that the other also holds: a rewrite keeps most
         # of them; another event on the same topic (same programme, same minister) far fewer.
         load = getattr(weight, "load", None)
