@@ -100,3 +100,22 @@ def test_lookalikes_never_merge_even_with_similar_text():
 
 def test_time_window():
     assert not decide(_p(HIMARS_PL), _p(HIMARS_PL_COPY, "2024-04-12T10:00:00+00:00"), _weight).same
+
+
+def _truth(site: str, words: str) -> dict:
+    import json
+
+    from conftest import WEB_DEV
+
+    found = [json.loads(p.read_text()) for p in (WEB_DEV / site / "truth").glob("*.json")]
+    return next(t for t in found if words in t["title"])
+
+
+def test_web_dev_one_programme_two_events_and_one_event_two_outlets():
+    # The first French FDI frigate's sea trials (English) and the second Greek one's launch
+    # (French), two days apart: same programme, names and background figures, two events.
+    trials, launch = profile(_truth("navalnews", "sails for sea trials")), profile(_truth("navalnews", "met à l’eau"))
+    assert not decide(trials, launch, _weight).same
+    # Keen Sword on two sites: one event.
+    a, b = profile(_truth("thedefensepost", "Keen Sword")), profile(_truth("defencetalks", "Keen Sword"))
+    assert decide(a, b, _weight).same
