@@ -119,3 +119,9 @@ def test_web_dev_one_programme_two_events_and_one_event_two_outlets():
     # Keen Sword on two sites: one event.
     a, b = profile(_truth("thedefensepost", "Keen Sword")), profile(_truth("defencetalks", "Keen Sword"))
     assert decide(a, b, _weight).same
+
+
+def test_articles_without_text_are_not_copies_of_each_other():
+    empty = profile(rec("e1", ("", ""), "2024-03-12T10:00:00+00:00"))
+    other = profile(rec("e2", ("", ""), "2024-03-12T11:00:00+00:00"))
+    assert not decide(empty, other, _weight).same
