@@ -118,10 +118,11 @@ class StoryIndex:
                 (*keys, lo, hi)):
             cand[rid] = 1000  # an LSH hit is always scored
         df: dict[str, int] = {}
-        self._df(p.facts, df)
+        postings = _postings(p)
+        self._df(set(postings), df)  # other facts' counts are read when a decision weighs them
         shared: dict[int, int] = {}
         # Only facts some stored article holds can find one; the rarest are asked first.
-        held = sorted((f for f in _postings(p) if df.get(f)), key=lambda f: (df[f], f))
+        held = sorted((f for f in postings if df.get(f)), key=lambda f: (df[f], f))
         for fact in held[:MAX_QUERIES]:
             rids = [r for (r,) in self.db.execute(
                 "SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? LIMIT ?",

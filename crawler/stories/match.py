@@ -192,6 +192,9 @@ def decide(a: Profile, b: Profile, weight: Callable[[str], float]) -> Verdict:
     if why:
         return Verdict(False, f"conflict:{why}", j)
     shared = a.facts & b.facts
+    load = getattr(weight, "load", None)  # the store's weights read fact counts on demand
+    if load:
+        load(shared)
     worth = sum(weight(f) for f in shared)
     if j >= NEAR:
         return Verdict(True, "near-copy", j, worth)
@@ -201,7 +204,6 @@ def decide(a: Profile, b: Profile, weight: Callable[[str], float]) -> Verdict:
     if worth >= SHARED_FACTS and kinds & NAME_KINDS and _same_event(a, b, shared, weight):
         # Share of the poorer side's facts that the other also holds: a rewrite keeps most
         # of them; another event on the same topic (same programme, same minister) far fewer.
-        load = getattr(weight, "load", None)
         if load:
             load(a.facts | b.facts)  # the rarity of facts only one side holds
         smaller = min(_worth(a.facts, weight), _worth(b.facts, weight))
