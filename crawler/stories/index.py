@@ -39,6 +39,8 @@ POSTINGS_CAP = 40
 STORY_SPAN_DAYS = 7
 #: At most this many of an article's facts are looked up in the inverted index (the rarest).
 MAX_QUERIES = 24
+#: A fact candidate shares at least this many looked-up facts (one shared name is not a story).
+MIN_SHARED = 2
 #: At most this many fact candidates (by facts shared) are scored, on top of the LSH ones.
 MAX_CANDIDATES = 30
 
@@ -132,7 +134,8 @@ class StoryIndex:
             for r in rids:
                 shared[r] = shared.get(r, 0) + 1
         for r, n in sorted(shared.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]:
-            cand.setdefault(r, n)
+            if n >= MIN_SHARED:
+                cand.setdefault(r, n)
         if not cand:
             return []
         rows = self.db.execute(

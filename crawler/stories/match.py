@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime, timezone
 
 import numpy as np
@@ -68,6 +69,11 @@ class Profile:
     facts: frozenset[str]
     lead: frozenset[str]
     ts: float
+
+    @cached_property
+    def dims(self) -> dict[str, set[str]]:
+        """The facts that can conflict, by dimension (``money:usd``, ``km``, ``date``, ...)."""
+        return _dims(self.facts)
 
 
 @dataclass(frozen=True)
@@ -147,7 +153,7 @@ def _agree(dim: str, a: set[str], b: set[str]) -> bool:
 
 def conflict(a: Profile, b: Profile) -> str | None:
     """The kind of fact on which two articles disagree, or None."""
-    da, db = _dims(a.facts), _dims(b.facts)
+    da, db = a.dims, b.dims
     for dim in da.keys() & db.keys():
         if not _agree(dim, da[dim], db[dim]):
             return dim
