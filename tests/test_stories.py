@@ -125,3 +125,11 @@ def test_articles_without_text_are_not_copies_of_each_other():
     empty = profile(rec("e1", ("", ""), "2024-03-12T10:00:00+00:00"))
     other = profile(rec("e2", ("", ""), "2024-03-12T11:00:00+00:00"))
     assert not decide(empty, other, _weight).same
+
+
+def test_a_date_without_time_ranks_after_timed_copies_of_that_day():
+    from crawler.stories.match import record_time
+
+    assert record_time({"published": "2024-03-12"}) > record_time({"published": "2024-03-12T22:00:00+00:00"})
+    assert record_time({"published": "2024-03-12"}) < record_time({"published": "2024-03-13T00:00:00+00:00"})
+    assert record_time({"published": None, "fetched_at": "2024-03-12T10:00:00+00:00"}) == 1710237600.0

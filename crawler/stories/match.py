@@ -85,7 +85,11 @@ class Verdict:
 
 
 def record_time(record: dict) -> float:
-    """Unix time of a record: published, else fetched (date-only values are midnight UTC)."""
+    """Unix time of a record: published, else fetched.
+
+    A date without a time counts as the end of that day (UTC): of several copies published that
+    day, one with a known time is more likely the first reporter than one that could be any time.
+    """
     for key in ("published", "fetched_at"):
         value = record.get(key)
         if not value:
@@ -94,7 +98,8 @@ def record_time(record: dict) -> float:
             dt = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
         except ValueError:
             continue
-        return (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+        stamp = (dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)).timestamp()
+        return stamp + 86399 if len(str(value)) <= 10 else stamp
     return 0.0
 
 
