@@ -25,9 +25,6 @@ from crawler.dates import parse_iso, parse_iso_arg
 from crawler.items import Article
 from crawler.store import Store
 
-#: ``--since``/``--until``: an ISO 8601 date or time, naive means UTC (ValueError otherwise).
-parse_when = parse_iso_arg
-
 
 def _record_time(record: Article) -> datetime | None:
     return parse_iso(record.published) or parse_iso(record.fetched_at)
@@ -53,7 +50,7 @@ def write_lines(fh: TextIO, records: Iterable[Article]) -> int:
 def export_range(store: Store, out: str | Path, *, since: str | None = None, until: str | None = None,
                  sites: Iterable[str] | None = None) -> int:
     """Export the latest version of each article; ``out`` of ``-`` is stdout. Returns the count."""
-    records = select(store.latest_records(sites=sites), parse_when(since), parse_when(until))
+    records = select(store.latest_records(sites=sites), parse_iso_arg(since), parse_iso_arg(until))
     if str(out) == "-":
         n = write_lines(sys.stdout, records)
         sys.stdout.flush()

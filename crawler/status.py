@@ -10,6 +10,7 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
+from crawler.humane import explain
 from crawler.store import Store
 
 
@@ -55,6 +56,7 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
         rows.append({
             "site": f.site, "url": f.url, "last_poll": _iso(f.last_poll_at), "last_result": f.last_status,
             "error_kind": error_kind(f.last_status, f.last_error),
+            "reason": explain(f.last_error).reason if f.last_status == "error" else None,
             "last_error": f.last_error, "consecutive_failures": f.failures, "last_new_item": _iso(f.last_new_at),
             "items_total": f.items_total, "next_poll": _iso(f.next_poll_at) if f.last_poll_at else None,
             "interval_s": round(f.interval, 1) if f.interval is not None else None,

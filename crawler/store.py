@@ -12,6 +12,7 @@ A leaf module (standard library only). Tables:
 * backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
 * story clusters: ``crawler/store_stories.py`` (issue 10);
 * ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
+* each site's learned template: ``crawler/store_templates.py`` (issue 8).
 
 The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
 takes the writer lock first, so two writers never race in a migration). Each article is written
@@ -29,7 +30,7 @@ import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -39,6 +40,7 @@ from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, Ent
 from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
 from crawler.store_stories import MIGRATION_V4, StoriesStore
+from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
@@ -143,6 +145,8 @@ MIGRATIONS: list[str] = [
     MIGRATION_V4,
     # 5 (issue 11): watchlist alerts and one delivery queue per sink (crawler/store_alerts.py)
     MIGRATION_V5,
+    # 6 (issue 8): each site's learned template (crawler/store_templates.py says what each table holds)
+    MIGRATION_V6,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -162,7 +166,7 @@ class PendingExport:
     article: Article
 
 
-class Store(BackfillStore, StoriesStore, AlertsStore):
+class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore):
     """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
 
     ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations
@@ -271,9 +275,6 @@ class Store(BackfillStore, StoriesStore, AlertsStore):
         else:
             self.db.execute("COMMIT")
 
-    def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
-
     # ------------------------------------------------------------ feeds
     def ensure_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
         """Register (site, url) feeds; known feeds keep their state."""
@@ -299,7 +300,8 @@ class Store(BackfillStore, StoriesStore, AlertsStore):
 
     def record_poll(self, state: FeedState, detail: str | None = None) -> None:
         """Write a feed's state after a poll (``crawler.decisions.plan_poll``) and log its result."""
-        values = {k: v for k, v in asdict(state).items() if k not in ("url", "site")}
+        # vars(), not asdict(): asdict deep-copies every value, thousands of times a cycle.
+        values = {k: v for k, v in vars(state).items() if k not in ("url", "site")}
         cols = ", ".join(f"{k}=?" for k in values)
         with self.transaction():
             self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), state.url))
@@ -429,10 +431,6 @@ class Store(BackfillStore, StoriesStore, AlertsStore):
             if site in sites and outcome in RETRY_OUTCOMES:
                 return True
         return False
-
-    def log_outcome(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None = None) -> None:
-        with self.transaction():
-            self._log(site, url, kind, outcome, detail, time.time())
 
     def _log(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None, now: float) -> None:
         cur = self.db.execute("INSERT INTO outcomes(ts, site, url, kind, outcome, detail) VALUES (?,?,?,?,?,?)",
