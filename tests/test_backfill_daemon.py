@@ -89,7 +89,8 @@ def test_interval_is_between_poll_starts(daemon_run):
     assert abs(statistics.median(gaps) - INTERVAL) < 0.25, gaps
     cadence = {f["url"].split("/", 3)[3]: f["cadence_s"] for f in daemon_run["status"]["feeds"]}
     assert abs(cadence["category/land/feed/"] - INTERVAL) < 0.25, cadence
-    assert abs(cadence["feed/"] - INTERVAL) < 1.0, cadence
+    # the second feed's own starts carry the randomised Crawl-delay (1 to 3 s) of each cycle
+    assert abs(cadence["feed/"] - INTERVAL) < 2.0, cadence
 
 
 def test_an_edited_post_in_two_feeds_is_fetched_once_per_change(daemon_run):
