@@ -171,8 +171,11 @@ def bench_daemon(root: Path, interval: float, dwell: float) -> dict:
             proc.wait(timeout=30)
             status = json.loads(cli("status", "--db", tmp / "db", "--json").stdout)
             log = web.log()
+            got = set(record_keys(web, out))
     finally:
         web.stop()
+    scrolled_off = {k for k, t in truth.items() if not t["in_feeds"] and not t.get("robots_disallowed")
+                    and sites[k[0]].get("hidden_until", {}).get(k[1], 0) >= 1}
     latencies.sort()
     p95 = latencies[max(0, int(round(0.95 * len(latencies))) - 1)] if latencies else None
     per_feed = {}
@@ -184,6 +187,8 @@ def bench_daemon(root: Path, interval: float, dwell: float) -> dict:
             "latency_p95": round(p95, 2), "latency_max": round(latencies[-1], 2),
             "cadence_median_of_feeds": round(statistics.median(cadences), 2),
             "cadence_status": sorted({f["cadence_s"] for f in status["feeds"]} - {None}),
+            "scrolled_off_posts": len(scrolled_off), "scrolled_off_collected": len(scrolled_off & got),
+            "gaps": {s: g["gaps"] for s, g in status["gaps"].items()},
             "idle_requests": len(idle), "idle_non_304": sum(1 for e in idle if e["status"] != 304),
             "idle_article_requests": sum(1 for e in idle if (e["site"], e["path"]) in truth),
             "article_pages_fetched_twice": sum(1 for n in Counter((e["site"], e["path"]) for e in log

@@ -17,6 +17,8 @@ from crawler.store import Store
 
 SUMMARY_COLUMNS = ("sitemaps", "archive_pages", "candidates", "in_window", "fetched", "new", "out_of_window",
                    "errors")
+#: ``new`` counts the articles stored by this run (an article already stored is not fetched).
+COLUMN_TITLES = {"new": "stored"}
 
 
 def run_key(mode: str, window: Window, sites: list[Site]) -> str:
@@ -110,7 +112,7 @@ def print_summary(summary: dict[str, dict[str, int]], sites: list[Site], out: Pa
     table = Table(title="defwatch backfill")
     table.add_column("site")
     for col in SUMMARY_COLUMNS:
-        table.add_column(col.replace("_", " "), justify="right")
+        table.add_column(COLUMN_TITLES.get(col, col.replace("_", " ")), justify="right")
     totals = dict.fromkeys(SUMMARY_COLUMNS, 0)
     for site in sites:
         s = summary.get(site.id, {})

@@ -169,7 +169,7 @@ class StoriesStore:
 
     def _judge_story(self, p: Profile) -> list[tuple[str, Verdict]]:
         """The verdict on each candidate in the window, with the candidate's story."""
-        from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, POSTINGS_CAP, postings
+        from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, MIN_SHARED, POSTINGS_CAP, postings
         from crawler.stories.match import WINDOW_DAYS, Profile, decide
         from crawler.stories.signals import band_keys, fact_key, from_blob
 
@@ -182,10 +182,11 @@ class StoriesStore:
                 (*keys, lo, hi)):
             cand[rid] = 1000  # an LSH hit is always scored
         df: dict[str, int] = {}
-        self._story_df(p.facts, df)
+        posted = postings(p)
+        self._story_df(set(posted), df)  # other facts' counts are read when a decision weighs them
         shared: dict[int, int] = {}
         # Only facts some stored article holds can find one; the rarest are asked first.
-        held = sorted((f for f in postings(p) if df.get(f)), key=lambda f: (df[f], f))
+        held = sorted((f for f in posted if df.get(f)), key=lambda f: (df[f], f))
         for fact in held[:MAX_QUERIES]:
             rids = [r for (r,) in self.db.execute(
                 "SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? LIMIT ?",
@@ -195,7 +196,8 @@ class StoriesStore:
             for r in rids:
                 shared[r] = shared.get(r, 0) + 1
         for r, n in sorted(shared.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]:
-            cand.setdefault(r, n)
+            if n >= MIN_SHARED:
+                cand.setdefault(r, n)
         if not cand:
             return []
         rows = self.db.execute(

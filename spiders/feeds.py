@@ -61,6 +61,8 @@ class FeedSpider(scrapy.Spider):
         self.fixed_interval: float | None = None
         self.deferred_validators: dict[str, dict[str, str | None]] = {}
         self.cycle_started = time.time()  # --interval counts from poll start to poll start (issue 9)
+        #: (page key, site id, entry) of entries whose page another feed claimed in this crawl.
+        self.duplicates: list[tuple[str, str, FeedEntry]] = []
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FeedSpider:
@@ -226,7 +228,27 @@ class FeedSpider(scrapy.Spider):
             for feed_url, fresh in self.deferred_validators.items():
                 self.store.commit_validators(feed_url, fresh)
         self.deferred_validators.clear()
+        self.remember_duplicates()
         self.store.close()
+
+    def remember_duplicates(self) -> None:
+        """Let a dated feed watch a post fetched in this crawl for an undated feed (issue 9).
+
+        The same post in a dated feed and an undated one (RSS 0.92) is fetched once, for the
+        feed parsed first; when that was the undated one, the dated entry's stamp is recorded
+        now, so that feed's next change of date or content is seen, and the undated one's never
+        refetches the page.
+        """
+        for page_key, site_id, entry in self.duplicates:
+            page = self.store.page(page_key)
+            if not page or page.outcome != "stored" or not (entry.stamp or "").split("|", 1)[0]:
+                continue
+            keys = entry_keys(site_id, entry)
+            known = self.store.known_entry(keys)
+            if known is not None and not (known.updated or "").split("|", 1)[0]:
+                self.store.remember_entries(site_id, keys, known.page_key, entry.stamp, entry.feed_url)
+                self.store.restamp_entries(keys, entry.stamp, entry.feed_url)
+        self.duplicates.clear()
 
     # ------------------------------------------------------------ entries -> pages
     def entry_request(self, site: Site, entry: FeedEntry) -> scrapy.Request | None:
@@ -256,6 +278,8 @@ class FeedSpider(scrapy.Spider):
             # remembered here: only a stored outcome may mark an entry handled, or a kill before
             # the page is stored would lose the article.
             self.stat("entries/duplicate_in_run")
+            if entry is not None:
+                self.duplicates.append((key, site.id, entry))
             return None
         self.stat("pages/scheduled")
         page = PageTarget(site=site.id, url=target, key=key, entry=entry, feed_url=feed_url, refetch=refetch)

@@ -16,6 +16,7 @@ Two modes:
 """
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -44,6 +45,7 @@ from crawler.backfill import (
 )
 from crawler.config import Site
 from crawler.items import FailedPage, FetchedPage, PageTarget
+from crawler.middlewares.robots import RobotsTxtMiddleware
 from crawler.state import Candidate, PageState, SitemapDoc
 from crawler.urls import canonical_url, same_site, url_key
 from spiders.failures import classify_failure
@@ -164,7 +166,17 @@ class BackfillSpider(FeedSpider):
         # generator lazily, while the callbacks already add documents and candidates.
         pending = [doc for doc in docs if doc.state == "pending" and doc.site in self.sites]
         resumed_rows = [row for row in self.store.run_candidates(self.run_id) if row.site in self.sites]
-        requests = [self.doc_request(doc) for doc in pending]
+        # robots.txt is read once per host, by our robots middleware (the pages need it anyway).
+        robots = [doc for doc in pending if doc.kind == "robots"]
+        found = await asyncio.gather(*(self.robots_sitemaps(doc.url) for doc in robots))
+        requests = [self.doc_request(doc) for doc in pending if doc.kind != "robots"]
+        for doc, urls in zip(robots, found, strict=True):
+            if urls is None:  # no robots.txt middleware to ask: fetch it ourselves
+                requests.append(self.doc_request(doc))
+                continue
+            self.inflight[doc.site] = self.inflight.get(doc.site, 0) + 1
+            requests.extend(self.queue(self.sites[doc.site], self.robots_children(doc.site, urls), [], doc))
+            self.inflight[doc.site] -= 1
         for row in resumed_rows:
             self.count(row.site, "candidates")
             self.count(row.site, "in_window")
@@ -229,9 +241,30 @@ class BackfillSpider(FeedSpider):
                     yield request
 
     def walk_robots(self, site: Site, doc: SitemapDoc, response: Response) -> Iterable[scrapy.Request]:
-        children = [SitemapDoc(url, site.id, "sitemap") for url in sitemap_urls_from_robots(response.body, response.url)
-                    if not skip_sitemap(url)]
-        yield from self.queue(site, children, [], doc)
+        urls = sitemap_urls_from_robots(response.body, response.url)
+        yield from self.queue(site, self.robots_children(site.id, urls), [], doc)
+
+    @staticmethod
+    def robots_children(site_id: str, urls: Iterable[str]) -> list[SitemapDoc]:
+        return [SitemapDoc(url, site_id, "sitemap") for url in urls if not skip_sitemap(url)]
+
+    async def robots_sitemaps(self, robots_url: str) -> list[str] | None:
+        """The ``Sitemap:`` lines of a host's robots.txt, as our robots middleware read them.
+
+        The middleware fetches robots.txt once per host (and keeps it for the process, so a gap
+        recovery in the daemon asks nothing); None when no such middleware is installed.
+        """
+        engine = getattr(self.crawler, "engine", None)
+        manager = getattr(getattr(engine, "downloader", None), "middleware", None)
+        middleware = next((m for m in getattr(manager, "middlewares", ()) if isinstance(m, RobotsTxtMiddleware)), None)
+        if middleware is None:
+            return None
+        try:
+            parser = await middleware.robot_parser(scrapy.Request(robots_url))
+        except Exception:  # noqa: BLE001 - unreachable robots.txt: its sitemaps are unknown
+            return []
+        rules = getattr(parser, "rp", None)  # Scrapy's ProtegoRobotParser wraps a Protego object
+        return [_join(robots_url, url) for url in (getattr(rules, "sitemaps", None) or [])]
 
     def walk_sitemap(self, site: Site, doc: SitemapDoc, response: Response) -> Iterable[scrapy.Request]:
         window = self.windows[site.id]
@@ -305,6 +338,11 @@ class BackfillSpider(FeedSpider):
             self.stat("backfill/candidates/not_article")
             return None
         state, date = classify(self.windows[site.id], published=published, lastmod=lastmod, url=url)
+        if state == "undated" and self.mode == "recover":
+            # A gap's window is short and its edge is the newest entry already seen: a sitemap
+            # without dates would have the whole history fetched to find a few posts.
+            self.stat("backfill/candidates/undated_skipped")
+            state = "skip"
         return Candidate(url_key(url), site.id, url, date, via, state)
 
     def maybe_archive(self, site_id: str) -> Iterable[scrapy.Request]:

@@ -145,3 +145,27 @@ def test_archive_pages():
     assert archive_next(atom, "https://x.com/archive/2.atom") == "https://x.com/archive/3.atom"
     oldest = b'<feed xmlns="http://www.w3.org/2005/Atom"><link rel="current" href="/feed.atom"/></feed>'
     assert archive_next(oldest, "https://x.com/archive/9.atom") is None
+
+
+def test_recovery_skips_undated_sitemap_entries(tmp_path):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.config import load_app, load_sites
+    from spiders.sitemaps import BackfillSpider
+
+    sites_file = tmp_path / "sites.toml"
+    sites_file.write_text('[[sites]]\nid = "x"\nname = "X"\nurl = "https://x.com/"\nfeeds = ["https://x.com/feed/"]\n')
+    site = load_sites(sites_file)[0]
+    settings = {"DEFWATCH_STORE": str(tmp_path / "db.sqlite3"), "DEFWATCH_SITES": (site,),
+                "DEFWATCH_APP": load_app(None)}
+    for mode, expected in (("backfill", "undated"), ("recover", "skip")):
+        spider = BackfillSpider.from_crawler(get_crawler(BackfillSpider, settings_dict=settings), windows={"x": OCT},
+                                             mode=mode, run_key=mode)
+        try:
+            assert spider.candidate(site, "https://x.com/a-b/", published=None, lastmod=None, via="sitemap").state \
+                == expected
+            dated = spider.candidate(site, "https://x.com/2026/10/05/a-b/", published=None, lastmod=None, via="sitemap")
+            assert dated is not None and dated.state == "due"
+            assert spider.candidate(site, "https://other.org/a-b/", published=None, lastmod=None, via="sitemap") is None
+        finally:
+            spider.store.close()

@@ -1,6 +1,8 @@
 """Story signals and the match decision: facts across languages, copies, translations, look-alikes."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from stories_samples import (
     HIMARS_PL,
@@ -15,6 +17,7 @@ from stories_samples import (
     rec,
 )
 
+from crawler.items import Article
 from crawler.stories.facts import date_facts, number_facts, parse_number
 from crawler.stories.match import KIND_WEIGHT, conflict, decide, kind, profile
 from crawler.stories.names import name_facts, place_facts
@@ -110,3 +113,43 @@ def test_lookalikes_never_merge_even_with_similar_text():
 
 def test_time_window():
     assert not decide(_p(HIMARS_PL), _p(HIMARS_PL_COPY, "2024-04-12T10:00:00+00:00"), _weight).same
+
+
+def _truth(site: str, words: str) -> Article:
+    """A web-dev truth file as a record (the fields a record and a truth file share)."""
+    import json
+
+    from conftest import WEB_DEV
+
+    found = [json.loads(p.read_text()) for p in (WEB_DEV / site / "truth").glob("*.json")]
+    truth = next(t for t in found if words in t["title"])
+    return Article.from_dict({"id": truth.get("id") or words, "url": truth.get("url") or "", "site": site,
+                              "authors": [], "updated": None, "lang": None, "tags": [], "body": "",
+                              "fetched_at": "", **truth})
+
+
+def test_web_dev_one_programme_two_events_and_one_event_two_outlets():
+    # The first French FDI frigate's sea trials (English) and the second Greek one's launch
+    # (French), two days apart: same programme, names and background figures, two events.
+    trials, launch = profile(_truth("navalnews", "sails for sea trials")), profile(_truth("navalnews", "met à l’eau"))
+    assert not decide(trials, launch, _weight).same
+    # Keen Sword on two sites: one event.
+    a, b = profile(_truth("thedefensepost", "Keen Sword")), profile(_truth("defencetalks", "Keen Sword"))
+    assert decide(a, b, _weight).same
+
+
+def test_articles_without_text_are_not_copies_of_each_other():
+    empty = profile(rec("e1", ("", ""), "2024-03-12T10:00:00+00:00"))
+    other = profile(rec("e2", ("", ""), "2024-03-12T11:00:00+00:00"))
+    assert not decide(empty, other, _weight).same
+
+
+def test_a_date_without_time_ranks_after_timed_copies_of_that_day():
+    from crawler.stories.match import record_time
+
+    def at(published: str | None, fetched_at: str = "") -> float:
+        return record_time(replace(rec("x", ("", ""), ""), published=published, fetched_at=fetched_at))
+
+    assert at("2024-03-12") > at("2024-03-12T22:00:00+00:00")
+    assert at("2024-03-12") < at("2024-03-13T00:00:00+00:00")
+    assert at(None, "2024-03-12T10:00:00+00:00") == 1710237600.0

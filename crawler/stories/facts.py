@@ -51,7 +51,7 @@ _CURRENCIES = [
     (r"(?:chf)", "chf"),
 ]
 _UNITS = [
-    (r"(?:km|kilomet(?:er|re)s?|kilom[eè]tres?|kilometern?|kil[oó]metros?)", "km", 1.0),
+    (r"(?:km|kilomet(?:er|re)s?|kilom[eè]tres?|kilometern?|kil[oó]metros?)(?!\s?/\s?h|\s+(?:per|an|a|pro|por)\s+(?:hour|heure|stunde|hora))", "km", 1.0),
     (r"(?:mi|miles|millas|meilen)", "km", 1.609),
     (r"(?:nm|nautical\s+miles|milles?\s+nautiques|seemeilen|millas\s+n[aá]uticas)", "nmi", 1.0),
     (r"(?:mm|millimet(?:er|re)s?|millim[eè]tres?|mil[ií]metros?)", "mm", 1.0),

@@ -19,6 +19,8 @@ POSTINGS_CAP = 40
 STORY_SPAN_DAYS = 7
 #: At most this many of an article's facts are looked up in the inverted index (the rarest).
 MAX_QUERIES = 24
+#: A fact candidate shares at least this many looked-up facts (one shared name is not a story).
+MIN_SHARED = 2
 #: At most this many fact candidates (by facts shared) are scored, on top of the LSH ones.
 MAX_CANDIDATES = 30
 

@@ -12,8 +12,9 @@ look-alike events (two HIMARS sales, two missile launches in one week) share a l
 3. **Rewrites** (Jaccard >= ``REWRITE``) are one story when they also share facts worth
    ``REWRITE_FACTS``.
 4. **Translations and heavy rewrites** (any text similarity) are one story when they share
-   facts worth ``SHARED_FACTS``, among them a name (person, organisation, designator) and a
-   number or date.
+   facts worth ``SHARED_FACTS`` (at least ``SHARED_SHARE`` of the poorer side's), among them a
+   name (person, organisation, designator), and facts of the event itself: numbers or dates worth
+   ``EVENT_FACTS``, or the date or weekday both openings give.
 
 A fact's worth is its kind's weight (``KIND_WEIGHT``: an amount of money says more than a
 weekday) times its rarity in the store (an inverse document frequency scaled to 0..1), so
@@ -25,6 +26,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -39,6 +41,7 @@ REWRITE = 0.2
 REWRITE_FACTS = 3.0
 SHARED_FACTS = 5.0
 SHARED_SHARE = 0.6
+EVENT_FACTS = 2.0
 LEAD_WORDS = 60
 #: Facts are read in the title and the first FACT_WORDS words, shingles in the first
 #: SHINGLE_WORDS: an event's facts and a copy's text are at the top, and the cost of a long
@@ -68,6 +71,11 @@ class Profile:
     lead: frozenset[str]
     ts: float
 
+    @cached_property
+    def dims(self) -> dict[str, set[str]]:
+        """The facts that can conflict, by dimension (``money:usd``, ``km``, ``date``, ...)."""
+        return _dims(self.facts)
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -78,11 +86,15 @@ class Verdict:
 
 
 def record_time(record: Article) -> float:
-    """Unix time of a record: published, else fetched (date-only values are midnight UTC)."""
+    """Unix time of a record: published, else fetched.
+
+    A date without a time counts as the end of that day (UTC): of several copies published that
+    day, one with a known time is more likely the first reporter than one that could be any time.
+    """
     for value in (record.published, record.fetched_at):
-        when = iso_timestamp(value)
-        if when is not None:
-            return when
+        stamp = iso_timestamp(value)
+        if stamp is not None and value is not None:
+            return stamp + 86399 if len(value.strip()) <= 10 else stamp
     return 0.0
 
 
@@ -142,7 +154,7 @@ def _agree(dim: str, a: set[str], b: set[str]) -> bool:
 
 def conflict(a: Profile, b: Profile) -> str | None:
     """The kind of fact on which two articles disagree, or None."""
-    da, db = _dims(a.facts), _dims(b.facts)
+    da, db = a.dims, b.dims
     for dim in da.keys() & db.keys():
         if not _agree(dim, da[dim], db[dim]):
             return dim
@@ -161,6 +173,19 @@ def idf(df: int, n: int) -> float:
     return max(0.05, math.log(1 + n / df) / math.log(1 + n))
 
 
+def _same_event(a: Profile, b: Profile, shared: frozenset[str], weight: Callable[[str], float]) -> bool:
+    """Whether two articles share facts of the event itself, not of its background: numbers or
+    dates worth ``EVENT_FACTS``, or the date or weekday their openings give. Two events of one
+    programme (the first frigate's sea trials, the second one's launch) share names and
+    background numbers only."""
+    numbers = sum(weight(f) for f in shared if kind(f) in NUMBER_KINDS and not _small_count(f))
+    return numbers >= EVENT_FACTS or any(kind(f) in ("date", "wd") for f in a.lead & b.lead)
+
+
+def _small_count(fact: str) -> bool:
+    return kind(fact) == "num" and float(fact[4:]) < 10
+
+
 def _worth(facts: Iterable[str], weight: Callable[[str], float]) -> float:
     return sum(weight(f) for f in facts)
 
@@ -174,16 +199,18 @@ def decide(a: Profile, b: Profile, weight: Callable[[str], float]) -> Verdict:
     if why:
         return Verdict(False, f"conflict:{why}", j)
     shared = a.facts & b.facts
+    load = getattr(weight, "load", None)  # the store's weights read fact counts on demand
+    if load:
+        load(shared)
     worth = sum(weight(f) for f in shared)
     if j >= NEAR:
         return Verdict(True, "near-copy", j, worth)
     if j >= REWRITE and worth >= REWRITE_FACTS:
         return Verdict(True, "rewrite", j, worth)
     kinds = {kind(f) for f in shared}
-    if worth >= SHARED_FACTS and kinds & NAME_KINDS and kinds & NUMBER_KINDS:
+    if worth >= SHARED_FACTS and kinds & NAME_KINDS and _same_event(a, b, shared, weight):
         # Share of the poorer side's facts that the other also holds: a rewrite keeps most
         # of them; another event on the same topic (same programme, same minister) far fewer.
-        load = getattr(weight, "load", None)
         if load:
             load(a.facts | b.facts)  # the rarity of facts only one side holds
         smaller = min(_worth(a.facts, weight), _worth(b.facts, weight))

@@ -123,8 +123,13 @@ def from_blob(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<u4")
 
 
+_EMPTY = 0xFFFFFFFF  # a signature value no shingle reached
+
+
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """Estimated Jaccard similarity of two signatures' shingle sets."""
+    """Estimated Jaccard similarity of two signatures' shingle sets (0 when one has none)."""
+    if a[0] == _EMPTY and (a == _EMPTY).all() or b[0] == _EMPTY and (b == _EMPTY).all():
+        return 0.0
     return float(np.count_nonzero(a == b)) / len(a)
 
 
