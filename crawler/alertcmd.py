@@ -76,10 +76,10 @@ def alert_summary_line(store: Store, result: Any) -> str:
 
 
 def _check_since(command: str, value: str | None) -> bool:
-    from crawler.export import parse_when
+    from crawler.dates import parse_iso_arg
 
     try:
-        parse_when(value)
+        parse_iso_arg(value)
     except ValueError:
         print(f"defwatch {command}: --since: not an ISO 8601 date or time: {value!r}", file=sys.stderr)
         return False
@@ -100,7 +100,8 @@ def _print_alerts(alerts: list[dict[str, Any]], fmt: str, names: dict[str, str])
 def cmd_watch(args: argparse.Namespace, app: Any) -> int:
     """``defwatch watch test FILE``: what FILE would alert on among the stored articles."""
     from crawler.alerts import dry_run
-    from crawler.export import parse_when, select
+    from crawler.dates import parse_iso_arg
+    from crawler.export import select
     from crawler.watchlists import load_watchlists
 
     watch = load_watchlists(args.file)
@@ -108,7 +109,7 @@ def cmd_watch(args: argparse.Namespace, app: Any) -> int:
         return EXIT_USAGE
     store = Store(args.db or default_db_path(), readonly=True)
     try:
-        records = [a.to_dict() for a in select(store.latest_records(), parse_when(args.since), None)]
+        records = [a.to_dict() for a in select(store.latest_records(), parse_iso_arg(args.since), None)]
     finally:
         store.close()
     alerts = dry_run(watch, records)
@@ -121,13 +122,13 @@ def cmd_watch(args: argparse.Namespace, app: Any) -> int:
 
 def cmd_alerts(args: argparse.Namespace, app: Any) -> int:
     """``defwatch alerts``: past alerts as text, JSON lines or a markdown digest."""
-    from crawler.export import parse_when
+    from crawler.dates import parse_iso_arg
 
     if not _check_since("alerts", args.since):
         return EXIT_USAGE
     watch = load_watch(args.watchlists)
     names = {w.id: w.name for w in watch.watchlists} if watch else {}
-    since = parse_when(args.since)
+    since = parse_iso_arg(args.since)
     store = Store(args.db or default_db_path(), readonly=True)
     try:
         alerts = store.alerts(since=since.timestamp() if since else None, watchlist=args.watchlist) \

@@ -20,6 +20,8 @@ from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from urllib.parse import parse_qsl, urlsplit
 
+from crawler.dates import parse_iso
+
 #: Where sites keep sitemaps when robots.txt and the registry name none.
 WELL_KNOWN_SITEMAPS = ("/sitemap.xml", "/sitemap_index.xml", "/wp-sitemap.xml", "/news-sitemap.xml",
                        "/sitemap_news.xml")
@@ -71,23 +73,12 @@ class Window:
         return f"{self.since.isoformat()}|{self.until.isoformat() if self.until else ''}"
 
 
-def parse_when(text: str) -> datetime:
-    """An ISO 8601 date or time (naive means UTC); raise ValueError when unreadable."""
-    value = text.strip()
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
-
-
 def to_datetime(value: str | None) -> datetime | None:
     """An ISO 8601 (or, as some sitemaps write it, RFC 822) date or time; None when absent or unreadable."""
     if not value:
         return None
-    try:
-        return parse_when(value)
-    except ValueError:
-        pass
+    if (dt := parse_iso(value.strip())) is not None:
+        return dt
     try:
         dt = parsedate_to_datetime(value.strip())
     except (TypeError, ValueError, IndexError):

@@ -324,11 +324,11 @@ def _export_stories(args: argparse.Namespace, store: Store) -> int:
 
 
 def cmd_stories(args: argparse.Namespace, app) -> int:
-    from crawler.export import parse_when
+    from crawler.dates import parse_iso_arg
     from crawler.stories.report import show_stories
 
     try:
-        parse_when(args.since)
+        parse_iso_arg(args.since)
     except ValueError:
         print(f"defwatch stories: --since: not an ISO 8601 date or time: {args.since!r}", file=sys.stderr)
         return EXIT_USAGE
@@ -381,11 +381,12 @@ def cmd_schema(args: argparse.Namespace, app) -> int:
 # ---------------------------------------------------------------- backfill
 
 def cmd_backfill(args: argparse.Namespace, app) -> int:
-    from crawler.backfill import Window, parse_when
+    from crawler.backfill import Window
     from crawler.backfillcmd import backfill_once, print_summary, write_window
+    from crawler.dates import parse_iso_arg
 
     try:
-        window = Window(parse_when(args.since), parse_when(args.until) if args.until else None)
+        window = Window(parse_iso_arg(args.since), parse_iso_arg(args.until))
     except ValueError as exc:
         print(f"defwatch backfill: --since/--until: not an ISO 8601 date or time ({exc})", file=sys.stderr)
         return EXIT_USAGE

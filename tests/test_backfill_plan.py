@@ -12,11 +12,11 @@ from crawler.backfill import (
     classify,
     detect_gap,
     is_article_url,
-    parse_when,
     partition_span,
     sitemap_worth_walking,
     skip_sitemap,
 )
+from crawler.dates import parse_iso_arg
 from pipelines.window import window_rejection
 from spiders.sitemaps import DatedSitemap, archive_next, sitemap_body
 
@@ -35,7 +35,7 @@ OCT = Window(datetime(2026, 10, 1, tzinfo=UTC), datetime(2026, 11, 1, tzinfo=UTC
 ])
 def test_partition_span_reads_dates_from_names(url, start, end):
     span = partition_span(url)
-    assert span == (parse_when(start), parse_when(end))
+    assert span == (parse_iso_arg(start), parse_iso_arg(end))
 
 
 @pytest.mark.parametrize("url", ["https://x.com/post-sitemap2.xml", "https://x.com/sitemap.xml",
