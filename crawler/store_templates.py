@@ -19,13 +19,13 @@ from contextlib import AbstractContextManager
 from crawler.items import Article
 
 MIGRATION_V6 = """
-    CREATE TABLE template_pages (
+    CREATE TABLE IF NOT EXISTS template_pages (
         site TEXT NOT NULL,
         page TEXT NOT NULL,
         seen_at REAL NOT NULL,
         PRIMARY KEY (site, page)
     );
-    CREATE TABLE template_blocks (
+    CREATE TABLE IF NOT EXISTS template_blocks (
         site TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
         page TEXT NOT NULL,
