@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import astuple
+from typing import Any
 
 from crawler.state import PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, Candidate, FeedMark, Gap, SitemapDoc, from_row
 
@@ -107,7 +108,7 @@ class BackfillStore:
         return added
 
     def sitemap_docs(self, run_id: int, *, state: str | None = None) -> list[SitemapDoc]:
-        sql, params = "SELECT * FROM sitemaps WHERE run_id=?", [run_id]
+        sql, params = "SELECT * FROM sitemaps WHERE run_id=?", list[Any]([run_id])
         if state:
             sql += " AND state=?"
             params.append(state)

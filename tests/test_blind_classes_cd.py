@@ -17,7 +17,7 @@ BODY = ("The ministry said the first armoured vehicles would be delivered by the
         "the contract for the second batch would be signed in the spring, officials added on Tuesday.")
 
 
-def page(article: str, *, lang: str = "en", top: str = "", end: str = "") -> "object":
+def page(article: str, *, lang: str = "en", top: str = "", end: str = "") -> object:
     html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story</title></head>"
             f"<body><main><article><h1>Story</h1>{top}<div class='entry-content'>{article}</div>{end}"
             f"</article></main><footer><p>Footer text of the site.</p></footer></body></html>")

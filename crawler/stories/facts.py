@@ -127,6 +127,8 @@ def number_facts(text: str) -> set[str]:
             value = parse_number(m.group(1))
         except ValueError:
             continue
+        if value is None:
+            continue
         before = low[max(0, m.start() - 6):m.start()]
         after = low[m.end():m.end() + 40]
         facts.update(_classify(value, m.group(1), before, after))

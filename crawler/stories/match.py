@@ -107,7 +107,8 @@ def extract_facts(text: str) -> set[str]:
 
 def _head(text: str, words: int) -> str:
     """The first ``words`` words of a text, its line breaks kept."""
-    return text[:re.match(rf"(?:\S+\s+){{0,{words}}}", text).end()] if text else ""
+    head = re.match(rf"(?:\S+\s+){{0,{words}}}", text)
+    return text[:head.end()] if head else text
 
 
 def profile(record: Article) -> Profile:

@@ -11,11 +11,12 @@ import re
 import struct
 import unicodedata
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 
-def _import_minhash():
+def _import_minhash() -> Any:
     """datasketch's MinHash, without running the package's ``__init__``.
 
     That ``__init__`` imports every sketch datasketch has, and its LSH tuning imports SciPy:
