@@ -57,9 +57,9 @@ class TemplatesStore:
         wanted = list(dict.fromkeys(fingerprints))
         counts: dict[str, int] = {}
         if wanted:
-            rows = self.db.execute(
-                "SELECT fingerprint, count(*) FROM template_blocks WHERE site=? AND fingerprint IN (%s) "
-                "GROUP BY fingerprint" % ",".join("?" * len(wanted)), [site, *wanted])
+            marks = ",".join("?" * len(wanted))
+            rows = self.db.execute(f"SELECT fingerprint, count(*) FROM template_blocks WHERE site=? AND fingerprint "
+                                   f"IN ({marks}) GROUP BY fingerprint", [site, *wanted])
             counts = {r[0]: r[1] for r in rows}
         pages = self.db.execute("SELECT count(*) FROM template_pages WHERE site=?", (site,)).fetchone()[0]
         return counts, pages

@@ -66,7 +66,7 @@ class TemplatePipeline:
     def close_spider(self) -> None:
         """Correct this crawl's unexported articles with the template learned by the end of it."""
         try:
-            for aid, site in self.seen.items():
+            for aid in self.seen:
                 article = self.store.unexported_article(aid)
                 if article is None or not article.body:
                     continue

@@ -10,8 +10,8 @@ import json
 import sqlite3
 
 import pytest
-
 from conftest import run_cli, write_sites_file
+
 from crawler.extraction.template import fingerprint, is_template, learnable, normalise, strip_template
 from crawler.store import Store
 
