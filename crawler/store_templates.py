@@ -58,9 +58,8 @@ class TemplatesStore:
         counts: dict[str, int] = {}
         if wanted:
             marks = ",".join("?" * len(wanted))
-            rows = self.db.execute(
-                f"SELECT fingerprint, count(*) FROM template_blocks WHERE site=? AND fingerprint IN ({marks}) "
-                "GROUP BY fingerprint", [site, *wanted])
+            rows = self.db.execute(f"SELECT fingerprint, count(*) FROM template_blocks WHERE site=? AND fingerprint "
+                                   f"IN ({marks}) GROUP BY fingerprint", [site, *wanted])
             counts = {r[0]: r[1] for r in rows}
         pages = self.db.execute("SELECT count(*) FROM template_pages WHERE site=?", (site,)).fetchone()[0]
         return counts, pages

@@ -11,12 +11,13 @@ import pytest
 
 from crawler.extraction import extract_page
 from crawler.extraction.lang import identify
+from crawler.items import Extracted
 
 URL = "https://news.example.org/2026/11/story"
 
 
 def page(article: str, *, lang: str | None = "en", head: str = "", top: str = "", end: str = "",
-         url: str = URL) -> object:
+         url: str = URL) -> Extracted:
     html_lang = f' lang="{lang}"' if lang else ""
     html = (f"<!doctype html><html{html_lang}><head><meta charset='utf-8'><title>Story</title>{head}</head>"
             f"<body><header><nav><a href='/'>Home</a></nav></header><main><article><h1>Story</h1>{top}"
