@@ -13,8 +13,9 @@ A leaf module at import time (standard library only); the matching library ``cra
 * ``story_merges``   a story that was merged into an older one, when and by which article.
 
 A new article is compared only with the candidates these indexes return within the time window
-(``match.WINDOW_DAYS``), never with the whole store. Every write happens inside the caller's
-transaction (``save_article``: the article's own).
+(``match.WINDOW_DAYS``; ``DATED_WINDOW_DAYS`` for a later article that names the earlier one's
+day), never with the whole store. Every write happens inside the caller's transaction
+(``save_article``: the article's own).
 """
 from __future__ import annotations
 
@@ -170,10 +171,10 @@ class StoriesStore:
     def _judge_story(self, p: Profile) -> list[tuple[str, Verdict]]:
         """The verdict on each candidate in the window, with the candidate's story."""
         from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, MIN_SHARED, POSTINGS_CAP, postings
-        from crawler.stories.match import WINDOW_DAYS, Profile, decide
+        from crawler.stories.match import DATED_WINDOW_DAYS, Profile, decide, in_window
         from crawler.stories.signals import band_keys, fact_key, from_blob
 
-        window = WINDOW_DAYS * 86400
+        window = DATED_WINDOW_DAYS * 86400  # decide() narrows it to WINDOW_DAYS for most pairs
         lo, hi = p.ts - window, p.ts + window
         cand: dict[int, int] = {}
         keys = band_keys(p.sig)
@@ -207,7 +208,9 @@ class StoriesStore:
         for _rid, story, ts, sig, facts in rows:
             if abs(ts - p.ts) <= window:
                 f, lead = json.loads(facts)
-                others.append((story, Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)))
+                other = Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)
+                if in_window(p, other):
+                    others.append((story, other))
         weight = self._story_weight(df)
         return [(story, decide(p, other, weight)) for story, other in others]
 

@@ -153,3 +153,28 @@ def test_a_date_without_time_ranks_after_timed_copies_of_that_day():
     assert at("2024-03-12") > at("2024-03-12T22:00:00+00:00")
     assert at("2024-03-12") < at("2024-03-13T00:00:00+00:00")
     assert at(None, "2024-03-12T10:00:00+00:00") == 1710237600.0
+
+
+# A German order (its date only as "am Dienstag") and a free English rewrite five days later
+# that names the day of the signing: one event, past the 4-day window.
+EUROFIGHTER_DE = ("Luftwaffe bestellt 15 Eurofighter der Tranche 5",
+                  "Das Bundesamt BAAINBw hat am Dienstag mit Airbus Defence and Space den Vertrag über 15 "
+                  "Eurofighter der Tranche 5 unterzeichnet. Der Auftrag hat einen Wert von rund 3,75 Milliarden "
+                  "Euro. Die Maschinen sollen ab 2029 an das Taktische Luftwaffengeschwader 74 in Neuburg gehen.")
+EUROFIGHTER_EN = ("Berlin's new Eurofighter batch: what the Luftwaffe gets",
+                  "Airbus Defence and Space will build 15 more Eurofighter jets for Germany under a €3.75 billion "
+                  "Tranche 5 contract signed with the BAAINBw procurement office on Tuesday, March 12. The first "
+                  "aircraft are due in 2029 and go to Tactical Air Wing 74 at Neuburg.")
+
+
+def test_a_later_rewrite_naming_the_original_day_joins_past_the_window():
+    original = _p(EUROFIGHTER_DE, "2024-03-12T15:00:00+01:00")
+    later = _p(EUROFIGHTER_EN, "2024-03-17T09:00:00-04:00")  # 4.8 days later
+    assert decide(original, later, _weight).same
+    assert decide(later, original, _weight).same
+    # Naming another day (a later event of the programme), or past the dated window: not compared.
+    other_day = _p((EUROFIGHTER_EN[0], EUROFIGHTER_EN[1].replace("March 12", "March 16")),
+                   "2024-03-17T09:00:00-04:00")
+    assert decide(original, other_day, _weight).reason == "time"
+    too_late = _p(EUROFIGHTER_EN, "2024-03-20T09:00:00-04:00")
+    assert decide(original, too_late, _weight).reason == "time"

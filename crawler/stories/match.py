@@ -26,6 +26,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from functools import cached_property
 
 import numpy as np
@@ -51,6 +52,9 @@ SHINGLE_WORDS = 600
 #: Stories open within this window: an article is compared with stored articles at most
 #: this far from it in time (published, or fetched when the page gives no date).
 WINDOW_DAYS = 4.0
+#: A later article whose opening names the day an earlier one was published (a weekly round-up,
+#: a free rewrite: "signed on Wednesday, Sept. 17") is compared with it up to this far apart.
+DATED_WINDOW_DAYS = 7.0
 #: Numbers closer than this (relative) agree: "$1.6bn" and "$1.62 billion", "680 miles" and "1,100 km".
 TOLERANCE = 0.03
 
@@ -153,6 +157,25 @@ def _agree(dim: str, a: set[str], b: set[str]) -> bool:
     return False
 
 
+def _lead_names_day(later: Profile, earlier: Profile) -> bool:
+    """Whether the later article's opening names the (UTC) day of the earlier one, +-1 day for
+    time zones."""
+    days = {f for f in later.lead if kind(f) == "date"}
+    if not days:
+        return False
+    when = datetime.fromtimestamp(earlier.ts, tz=UTC)
+    return any(f"date:{d:%m-%d}" in days for d in (when - timedelta(days=1), when, when + timedelta(days=1)))
+
+
+def in_window(a: Profile, b: Profile) -> bool:
+    """Whether two articles are close enough in time to be compared (see ``DATED_WINDOW_DAYS``)."""
+    gap = abs(a.ts - b.ts)
+    if gap <= WINDOW_DAYS * 86400:
+        return True
+    later, earlier = (a, b) if a.ts > b.ts else (b, a)
+    return gap <= DATED_WINDOW_DAYS * 86400 and _lead_names_day(later, earlier)
+
+
 def conflict(a: Profile, b: Profile) -> str | None:
     """The kind of fact on which two articles disagree, or None."""
     da, db = a.dims, b.dims
@@ -193,7 +216,7 @@ def _worth(facts: Iterable[str], weight: Callable[[str], float]) -> float:
 
 def decide(a: Profile, b: Profile, weight: Callable[[str], float]) -> Verdict:
     """Whether ``a`` and ``b`` report the same event (``weight`` gives a fact's worth)."""
-    if abs(a.ts - b.ts) > WINDOW_DAYS * 86400:
+    if not in_window(a, b):
         return Verdict(False, "time")
     j = jaccard(a.sig, b.sig)
     why = conflict(a, b)
