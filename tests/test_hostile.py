@@ -260,7 +260,12 @@ def test_retry_after_is_honoured(hostile):
 def test_flaky_pages_retried_with_backoff(hostile):
     log = [e for e in hostile["logs"][0] if e["site"] == "bravo-faults" and e["path"] == "/news/reset-once/"]
     assert [e["status"] for e in log][:2] == [0, 200]
-    assert log[1]["ts"] - log[0]["ts"] >= 0.7  # DEFWATCH_RETRY_BACKOFF 1 s, +-25 %
+    gap = log[1]["ts"] - log[0]["ts"]
+    # Our retry waits DEFWATCH_RETRY_BACKOFF (1 s, +-25 %). When the reset hits a reused keep-alive
+    # connection, Twisted resends the request at once by itself and that resend may succeed:
+    # then no retry of ours was needed (seen under load), and the page is still stored.
+    assert gap >= 0.7 or gap < 0.2, gap
+    assert page(hostile, "bravo-faults", "/news/reset-once/")["outcome"] == "stored"
     # 1 + RETRY_TIMES attempts, 1 s and 2 s (+-25 %) apart; Twisted may repeat an attempt once
     # at once when the reset hits a reused keep-alive connection.
     resets = [e["ts"] for e in hostile["logs"][0] if e["path"] == "/bad/reset-always/"]
