@@ -44,3 +44,43 @@ def test_link_box_between_paragraph_boxes_stays_out() -> None:
     assert "frigate" not in rec.body
     assert rec.body.count("Part") == 5
 
+
+# ---------------------------------------------------------------- portal conventions
+
+def portal_page(title: str, content: str, lang: str = "zh") -> "object":
+    html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            "<div class='logo'><a href='/'>Portal</a></div><div class='viewbox'>"
+            f"<div class='title'><h2>{title.split('_')[0]}</h2></div>"
+            f"<div class='content'>{content}</div></div><div class='footer'>Footer</div></body></html>")
+    return extract_page(html, URL)
+
+
+ZH = ("近日，一型新研制的无人水面艇在南海某海域完成远海综合测试。据项目负责人介绍，该艇在连续十天的测试中完成了"
+      "自主航行、编队协同和目标识别等多项科目，各项指标均达到设计要求。")
+
+
+def test_underscore_joined_title_segments_give_the_headline_the_page_states() -> None:
+    rec = portal_page("新型无人水面艇完成远海综合测试_军事频道_综合网", "".join(f"<p>{ZH}{i}</p>" for i in range(4)))
+    assert rec.title == "新型无人水面艇完成远海综合测试"
+
+
+def test_title_segment_that_is_only_a_site_heading_is_not_the_headline() -> None:
+    html = ("<html><head><title>Watch Notes: Why the standard matters</title></head><body>"
+            "<h1>Watch Notes</h1><h3 class='post-title'>Why the standard matters</h3>"
+            f"<div class='post-body'><p>{BODY}</p><p>{BODY}</p></div></body></html>")
+    assert extract_page(html, URL).title != "Watch Notes"
+
+
+def test_caption_ending_in_a_parenthesised_photo_credit_is_not_body() -> None:
+    pics = ("<div class='pic'><img src='/a.jpg'><p class='pic-note'>测试中的无人水面艇。（图片来源：资料图）</p></div>"
+            "<div class='pic'><img src='/b.jpg'><p class='pic-note'>The frigate at sea (Photo: Navy)</p></div>")
+    rec = portal_page("标题文字很长的新闻_频道_综合网", pics + "".join(f"<p>{ZH}{i}</p>" for i in range(4)))
+    assert "图片来源" not in rec.body and "Photo:" not in rec.body
+    assert rec.body.count("远海综合测试") == 4
+
+
+def test_parenthesised_responsible_editor_line_at_the_end_is_not_body() -> None:
+    rec = portal_page("标题文字很长的新闻_频道_综合网",
+                      "".join(f"<p>{ZH}{i}</p>" for i in range(4)) + "<div class='editor'>（责任编辑：王晓燕）</div>")
+    assert "责任编辑" not in rec.body and "王晓燕" not in rec.body
+    assert rec.body.count("远海综合测试") == 4
