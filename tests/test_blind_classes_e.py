@@ -84,3 +84,30 @@ def test_parenthesised_responsible_editor_line_at_the_end_is_not_body() -> None:
                       "".join(f"<p>{ZH}{i}</p>" for i in range(4)) + "<div class='editor'>（责任编辑：王晓燕）</div>")
     assert "责任编辑" not in rec.body and "王晓燕" not in rec.body
     assert rec.body.count("远海综合测试") == 4
+
+
+# ---------------------------------------------------------------- labelled fields in a meta line
+
+def meta_line_page(line: str) -> "object":
+    html = ("<!doctype html><html><head><meta charset='utf-8'><title>Radary pre armádu</title></head><body>"
+            f"<h1>Radary pre armádu</h1><div class='info'>{line}</div>"
+            f"<div class='text'>{''.join(f'<p>{BODY} {i}</p>' for i in range(4))}</div></body></html>")
+    return extract_page(html, URL)
+
+
+def test_author_label_inside_a_meta_line_gives_the_names_up_to_the_next_field() -> None:
+    rec = meta_line_page("时间:2026-11-04 14:32\u3000来源：<a href='/'>科技网</a>\u3000作者：陈思远\u3000刘芳\u3000点击：<span>12</span>次")
+    assert rec.authors == ["陈思远", "刘芳"]
+    rec = meta_line_page("Autor: <a href='/autor.php?m=1'>Peter Hudák</a> <span>|</span> <span class='d'>4. 11. 2026</span>"
+                         " <span>|</span> Čas čítania: 2 min")
+    assert rec.authors == ["Peter Hudák"]
+
+
+def test_source_and_editor_labels_are_not_authors() -> None:
+    rec = meta_line_page("时间:2026-11-04 14:32\u3000来源：<a href='/'>科技网</a>\u3000点击：<span>12</span>次")
+    assert rec.authors == []
+
+
+def test_iso_date_inside_an_info_line_with_other_fields_is_read() -> None:
+    rec = meta_line_page("时间:2026-11-04 14:32\u3000来源：<a href='/'>科技网</a>\u3000作者：赵宇\u3000点击：<span>12</span>次")
+    assert rec.published is not None and rec.published.startswith("2026-11-04T14:32")
