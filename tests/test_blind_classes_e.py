@@ -111,3 +111,30 @@ def test_source_and_editor_labels_are_not_authors() -> None:
 def test_iso_date_inside_an_info_line_with_other_fields_is_read() -> None:
     rec = meta_line_page("时间:2026-11-04 14:32\u3000来源：<a href='/'>科技网</a>\u3000作者：赵宇\u3000点击：<span>12</span>次")
     assert rec.published is not None and rec.published.startswith("2026-11-04T14:32")
+
+
+# ---------------------------------------------------------------- bare-labelled related box
+
+def test_related_box_of_a_label_element_and_one_link_is_a_teaser_not_glued_body() -> None:
+    box = ("<div class='InlineRelated_box__t5UvW'><span class='InlineRelated_label__w6XyZ'>Related</span>"
+           "<a href='/2026/10/other'>Pentagon Budget Request Doubles Counter-Drone Funding</a></div>")
+    html = ("<!doctype html><html><head><title>Story</title></head><body><h1>Story</h1>"
+            f"<div class='ArticleBody_body__x1Y2z'><p>{BODY} 1</p><p>{BODY} 2</p>{box}<p>{BODY} 3</p>"
+            f"<p>{BODY} 4</p></div></body></html>")
+    rec = extract_page(html, URL)
+    assert "Pentagon Budget" not in rec.body and "Related" not in rec.body
+    assert rec.body.count("officials added") == 4
+
+
+def test_css_module_inline_elements_do_not_glue_words() -> None:
+    html = ("<!doctype html><html><head><title>Story</title></head><body><h1>Story</h1><div class='body'>"
+            f"<p>{BODY}</p><p><span class='Unit_name__a1B2c'>Navy</span><span class='Unit_name__a1B2c'>Army</span>"
+            f" and {BODY}</p><p>{BODY}</p></div></body></html>")
+    assert "NavyArmy" not in extract_page(html, URL).body
+
+
+def test_sentence_ending_in_a_link_with_a_short_lead_stays_body() -> None:
+    html = ("<!doctype html><html><head><title>Story</title></head><body><h1>Story</h1><div class='body'>"
+            f"<p>{BODY} 1</p><p>Officials said <a href='/x'>the contract was signed on Tuesday.</a></p>"
+            f"<p>{BODY} 2</p><p>{BODY} 3</p></div></body></html>")
+    assert "the contract was signed on Tuesday." in extract_page(html, URL).body
