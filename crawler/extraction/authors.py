@@ -272,9 +272,44 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     got = cleaned(_by_lines(page))
     if got:
         return got[:6]
+    # A labelled field inside a meta line ("时间:… 来源：X　作者：A　B　点击：…", "Autor: A | date | …").
+    got = cleaned(_labelled_fields(page))
+    if got:
+        return got[:6]
     if entry is not None and getattr(entry, "authors", None):
         return cleaned(entry.authors)
     return []
+
+
+#: An author label inside a meta line, with an ASCII or full-width colon.
+_FIELD_LABEL = re.compile(r"(?:^|(?<=[\s|｜]))(?:作者|记者|記者|撰文|authors?|autor(?:ka|i|es)?|auteur|autore|"
+                          r"forfatter|författare|autorius|autoriai)\s*[:：]\s*", re.I)
+#: Where the field's value ends: a separator bar, or the next "Label:" after a space.
+_FIELD_END = re.compile(r"\s*[|｜•·]|[\s\u3000]+[^\s\u3000:：|]{1,12}[:：]")
+#: Meta lines read at most, and their length.
+FIELD_LINES, FIELD_LINE_CHARS = 3, 200
+
+
+def _labelled_fields(page: Page) -> list[str]:
+    """Values of author labels in short meta lines, names apart ("A　B" reads "A; B")."""
+    out: list[str] = []
+    for el in page.body.xpath("//*[text()[contains(., ':') or contains(., '：')]]"):
+        if el.tag in ("script", "style", "a") or in_comments(el):
+            continue
+        text = "".join(el.itertext())
+        if len(text) > FIELD_LINE_CHARS:
+            continue
+        found = _FIELD_LABEL.search(text)
+        if not found:
+            continue
+        value = text[found.end():]
+        end = _FIELD_END.search(value)
+        value = (value[:end.start()] if end else value).strip()
+        if value:
+            out.append(re.sub(r"\u3000+", "; ", value))
+        if len(out) >= FIELD_LINES:
+            break
+    return out
 
 
 #: Class or id tokens of byline containers in the languages of CMS themes ("muhabir", "autor", "auteur"),

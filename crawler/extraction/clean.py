@@ -291,10 +291,16 @@ def iter_blocks(root: Any) -> list[Block]:
                 emit(el.text, state)
         else:
             stack.pop()
+            if stack and isinstance(tag, str) and tag not in BLOCK_TAGS and _CSS_MODULE.search(el.get("class") or ""):
+                parts.append(" ")  # a CSS-module element is styled as its own box: its text is a word apart
             if stack and el.tail:
                 emit(el.tail, stack[-1])
     flush()
     return blocks
+
+
+#: A CSS-module class name ("InlineRelated_label__w6XyZ"): component, element, generated hash.
+_CSS_MODULE = re.compile(r"\b[A-Za-z][A-Za-z0-9]*_[A-Za-z][A-Za-z0-9]*__[A-Za-z0-9_-]{4,}\b")
 
 
 def match_text_rule(block: Block, rules: Rules) -> str | None:

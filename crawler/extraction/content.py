@@ -283,7 +283,32 @@ def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate]) -> l
                 out.append(sib)
             elif 0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text):
                 out.append(sib)
-    return out
+    return _fill_gaps(parent, out, top)
+
+
+#: What a page builder's container between two body containers may hold and still be body.
+_GAP_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "p"})
+
+
+def _fill_gaps(parent: Any, chosen: list[Any], top: Any) -> list[Any]:
+    """Add the subheadings and lists lying between chosen siblings (page builders box each one alone)."""
+    if len(chosen) < 2:
+        return chosen
+    kids = [k for k in parent if isinstance(k.tag, str)]
+    where = {k: i for i, k in enumerate(kids)}
+    first, last = where[chosen[0]], where[chosen[-1]]
+    top_tokens = set((top.get("class") or "").split())
+    taken = set(chosen)
+    for sib in kids[first + 1:last]:
+        if sib in taken or sib.tag in SKIP_TAGS or _unlikely(sib) or is_hidden(sib) or not text_len(sib):
+            continue
+        # Same builder box as the top (one class token shared), or a bare heading/list between paragraphs.
+        boxed = top_tokens & set((sib.get("class") or "").split())
+        inner = [c for c in sib if isinstance(c.tag, str)]
+        holds = (sib.tag in _GAP_TAGS and sib.tag != "p") or (boxed and inner and all(c.tag in _GAP_TAGS for c in inner))
+        if holds and _link_density(sib) < 0.25:
+            taken.add(sib)
+    return [k for k in kids if k in taken]
 
 
 #: Pruned from the copied fragment before the vocabulary runs (never text).

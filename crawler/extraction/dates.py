@@ -174,13 +174,30 @@ def _parse_numeric(text: str, lang: str | None) -> When | None:
     return When(dt, False, not has_time) if 1990 <= dt.year <= 2100 else None
 
 
+#: An ISO date (and clock time) inside a meta line: "时间:2026-11-04 14:32 来源：X 作者：Y".
+_ISO_IN_LINE = re.compile(r"(?<!\d)(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d)(?::(\d\d))?)?(?![\d:+-])")
+
+
+def _parse_iso_in_line(text: str) -> When | None:
+    """The one ISO date of a line with other fields around it (two dates are left to dateparser)."""
+    found = _ISO_IN_LINE.findall(text)
+    if len(found) != 1:
+        return None
+    y, mo, d, hh, mm, ss = found[0]
+    try:
+        dt = datetime(int(y), int(mo), int(d), int(hh or 0), int(mm or 0), int(ss or 0))
+    except ValueError:
+        return None
+    return When(dt, False, not hh) if 1990 <= dt.year <= 2100 else None
+
+
 @lru_cache(maxsize=4096)
 def _parse_human(text: str, lang: str | None) -> When | None:
     text = _DATE_LABEL.sub("", text).strip(" ,.|-–—")
     text = _CLOCK_WORD.sub(r" \1:\2", text)
     if not text or not re.search(r"\d", text):
         return None
-    common = _parse_common(text) or _parse_numeric(text, lang)
+    common = _parse_common(text) or _parse_numeric(text, lang) or _parse_iso_in_line(text)
     if common is not None:
         return common
     # "Submitted by Jane Roe on Tue, 10/22/2024 - 14:05": the part from where the date starts.
@@ -287,8 +304,8 @@ def _date_role(el: Any) -> str:
 
 
 #: Class or id tokens of byline and date containers, in any case ("documentByLine",
-#: "documentPublished", "entry__date", "post-meta", "dateline", "tarih").
-_DATE_BOX = re.compile(r"date|time|posted|publish|byline|meta|updated|modified|submitted|tarih|datum|fecha", re.I)
+#: "documentPublished", "entry__date", "post-meta", "dateline", "tarih"; a portal's info line "info").
+_DATE_BOX = re.compile(r"date|time|posted|publish|byline|meta|\binfo\b|updated|modified|submitted|tarih|datum|fecha", re.I)
 #: A visible line that gives the update time: by its label in the page's language, or its box's class.
 _UPDATED_LABEL = re.compile(
     r"\s*(?:last\s+)?(?:updated|modified|mis à jour|aktualisiert|actualizado|atualizado|actualizat|aggiornato|"

@@ -145,12 +145,27 @@ def is_labelled_teaser(block: Block) -> bool:
         return False
     m = _TEASER_LABEL.match(block.text.strip())
     if m is None or not 1 <= len(m.group(1).split()) <= TEASER_LABEL_WORDS:
-        return False
+        return _is_bare_label_teaser(block)
     rest = m.group(2).strip()
     # The link is the rest of the block (not the label too: a fully linked line is a plain teaser),
     # and reads as a headline: no closing punctuation ("Pro tip: <a>Get more ideas here!</a>" is a tip).
     return len(rest.split()) >= TEASER_LINK_WORDS and 0.9 * len(rest) <= block.link_chars <= len(rest) + 2 and \
         not rest.endswith((".", "!", "?", "…"))
+
+
+#: A bare label before a teaser's link ("Related", "See also"): at most this many words, no colon.
+BARE_LABEL_WORDS = 2
+
+
+def _is_bare_label_teaser(block: Block) -> bool:
+    """ "<span>Related</span><a>headline</a>": a capitalised label of a word or two with no colon,
+    then nothing but one headline-like link (the unlinked text is the label, the link the rest)."""
+    text = block.text.strip()
+    unlinked = len(text) - block.link_chars
+    label, rest = text[:unlinked].strip(), text[unlinked:].strip()
+    return 0 < unlinked <= 20 and label[:1].isupper() and 1 <= len(label.split()) <= BARE_LABEL_WORDS and \
+        not label.endswith((".", "!", "?", ",", ";")) and len(rest.split()) >= TEASER_LINK_WORDS and \
+        rest[:1].isupper() and not rest.endswith((".", "!", "?", "…"))
 
 
 #: Blocks from the top searched for a meta list ("Datum:" "04.11.2026", "Lesedauer:" "3 Min").

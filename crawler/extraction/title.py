@@ -126,10 +126,30 @@ def extract_title(page: Page, site: Any = None) -> str | None:
         t = text_of(h)
         if 3 <= len(t) <= 400 and not is_site_part(t, names):
             return t
+    heading = _heading_segment([t for t in (og, doc_title) if t], page, names)
+    if heading:
+        return heading
     for candidate in (og, doc_title):
         if candidate:
             return _strip_site_suffix(candidate, names)
     return h1s[0] if h1s else None
+
+
+#: Separators of a title's segments, with the portals' unspaced "_" ("Headline_Channel_Site").
+_SEGMENT_SPLIT = re.compile(f"{_TITLE_SEPARATORS.pattern}|_")
+
+
+def _heading_segment(references: list[str], page: Page, names: list[str]) -> str | None:
+    """The first segment of a multi-part <title> when a heading on the page states it alone (and no
+    other segment): the headline of a portal's "Headline_Channel_Site" title."""
+    headings = {text_of(h) for h in page.body.iter("h1", "h2", "h3")}
+    for ref in references:
+        segments = [seg.strip() for seg in _SEGMENT_SPLIT.split(ref)]
+        if len(segments) < 2 or len(segments[0]) < 4 or is_site_part(segments[0], names):
+            continue
+        if segments[0] in headings and not any(seg in headings for seg in segments[1:]):
+            return segments[0]
+    return None
 
 
 def _h1_match(h1: str, reference: str) -> float:
