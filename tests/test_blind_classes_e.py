@@ -14,7 +14,7 @@ BODY = ("The ministry said the first armoured vehicles would be delivered by the
 
 # ---------------------------------------------------------------- page-builder boxes
 
-def builder_page(boxes: list[str]) -> "object":
+def builder_page(boxes: list[str]) -> object:
     body = "".join(f"<div class='builder-text builder-text-{i}'>{b}</div>" for i, b in enumerate(boxes))
     html = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Story</title></head><body>"
             "<header><nav class='main-menu'><ul><li><a href='/a'>Army</a></li><li><a href='/n'>Navy</a></li>"
@@ -47,7 +47,7 @@ def test_link_box_between_paragraph_boxes_stays_out() -> None:
 
 # ---------------------------------------------------------------- portal conventions
 
-def portal_page(title: str, content: str, lang: str = "zh") -> "object":
+def portal_page(title: str, content: str, lang: str = "zh") -> object:
     html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{title}</title></head><body>"
             "<div class='logo'><a href='/'>Portal</a></div><div class='viewbox'>"
             f"<div class='title'><h2>{title.split('_')[0]}</h2></div>"
@@ -88,7 +88,7 @@ def test_parenthesised_responsible_editor_line_at_the_end_is_not_body() -> None:
 
 # ---------------------------------------------------------------- labelled fields in a meta line
 
-def meta_line_page(line: str) -> "object":
+def meta_line_page(line: str) -> object:
     html = ("<!doctype html><html><head><meta charset='utf-8'><title>Radary pre armádu</title></head><body>"
             f"<h1>Radary pre armádu</h1><div class='info'>{line}</div>"
             f"<div class='text'>{''.join(f'<p>{BODY} {i}</p>' for i in range(4))}</div></body></html>")
