@@ -16,7 +16,7 @@ import argparse
 import html
 import json
 import random
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -146,7 +146,7 @@ def rss(title: str, arts: list[dict]) -> str:
 def generate(out: Path, *, sites: int = 20, articles: int = 100, feeds: int = 1, seed: int = 12) -> Path:
     """Write the web root into ``out`` (created) and return it."""
     rnd = random.Random(seed)
-    start = datetime(2024, 1, 1, 6, 0, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, 6, 0, tzinfo=UTC)
     for s in range(sites):
         sid, name = f"site{s:02d}", f"Defence Site {s:02d}"
         arts = [article(rnd, sid, i, start + timedelta(hours=7 * i + s)) for i in range(articles)]

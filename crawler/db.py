@@ -122,13 +122,13 @@ def _connect_pg(url: str, *, readonly: bool, timeout: float) -> Database:
     return Database(conn, POSTGRESQL, redact(url))
 
 
-class Row(dict):
+class Row(dict[str, Any]):
     """A PostgreSQL row that also answers ``row[0]``, as ``sqlite3.Row`` does."""
 
     __slots__ = ("_values",)
 
     def __init__(self, names: Sequence[str], values: Sequence[Any]):
-        super().__init__(zip(names, values))
+        super().__init__(zip(names, values, strict=True))
         self._values = values
 
     def __getitem__(self, key: str | int) -> Any:
@@ -217,12 +217,12 @@ class Database:
     # ------------------------------------------------------------ schema
     def schema_version(self) -> int:
         if self.dialect == SQLITE:
-            return self.conn.execute("PRAGMA user_version").fetchone()[0]
+            return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
         row = self.conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
         if not row[0]:
             return 0
         row = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        return row[0] or 0
+        return int(row[0] or 0)
 
     def migrate(self, migrations: Sequence[str | Migration]) -> int:
         """Apply the migrations this database lacks, in one locked transaction; return the version.
@@ -345,7 +345,7 @@ def _scalar_minmax(sql: str) -> str:
             i += 1
         if top_comma:
             out.append(sql[pos:m.start()])
-            out.append(("GREATEST(" if m.group(1).upper() == "MAX" else "LEAST("))
+            out.append("GREATEST(" if m.group(1).upper() == "MAX" else "LEAST(")
             pos = m.end()
     out.append(sql[pos:])
     return "".join(out)
