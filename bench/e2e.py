@@ -8,8 +8,9 @@
 in this process (its CPU is not counted). Each run starts both tools cold on a fresh output:
 ``bench/naive.py`` (feedparser + trafilatura, sequential) and ``defwatch crawl --out`` on a fresh
 store; the order alternates between runs. Per tool: articles/min (expected articles / wall time
-of the process), CPU seconds (user + sys of the whole process tree, from ``wait4``), peak RSS
-(sum over the process tree, sampled from /proc every 50 ms), and the judge's scoring
+of the process), CPU seconds (user + sys of the whole process tree; this process is a subreaper, so
+the workers of a fork server count too), peak memory (PSS summed over the process tree, sampled
+from /proc every 50 ms, so pages shared by forked workers count once), and the judge's scoring
 (shared/tools/score_crawl.py): coverage, duplicates and boilerplate leaks.
 
 **Idle pass.** A second web of ``--idle-sites`` sites x ``--idle-feeds`` feeds (20 x 50 =
@@ -20,8 +21,11 @@ times; per pass: CPU seconds, wall, share of feed requests answered 304 and page
 from __future__ import annotations
 
 import argparse
+import ctypes
+import errno
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -40,34 +44,75 @@ import mockweb  # noqa: E402
 import score_crawl  # noqa: E402
 from genweb import generate  # noqa: E402
 
-PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+PR_SET_CHILD_SUBREAPER = 36
 
 
-def tree_rss(root_pid: int) -> int:
-    """Resident bytes of ``root_pid`` and all its descendants, from /proc."""
+def become_subreaper() -> None:
+    """Adopt orphaned descendants, so their CPU is counted too.
+
+    A process pool started by a fork server has workers that are not the tool's own children: when
+    the tool exits, the fork server and its workers would be reparented to init and their CPU lost.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
+
+
+def reap_all(timeout: float = 30) -> None:
+    """Wait for every remaining descendant (adopted fork servers and workers)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        except OSError as exc:
+            if exc.errno == errno.ECHILD:
+                return
+            raise
+        if pid == 0:
+            time.sleep(0.02)
+    print("warning: descendants still running after the tool exited", file=sys.stderr)
+
+
+def tree_pids(root_pid: int) -> list[int]:
+    """``root_pid`` and all its descendants, from /proc."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat") as fh:
-                fields = fh.read().rsplit(")", 1)[1].split()
-        except OSError:
+                ppid = int(fh.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
             continue
-        pid = int(entry)
-        children.setdefault(int(fields[1]), []).append(pid)
-        rss[pid] = int(fields[21]) * PAGE_SIZE
-    total, todo = 0, [root_pid]
+        children.setdefault(ppid, []).append(int(entry))
+    out, todo = [], [root_pid]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        out.append(pid)
         todo.extend(children.get(pid, []))
+    return out
+
+
+def tree_memory(root_pid: int) -> int:
+    """Proportional set size (bytes) of a process tree: forked workers' shared pages count once."""
+    total = 0
+    for pid in tree_pids(root_pid):
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as fh:
+                for line in fh:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            continue
     return total
 
 
 def measure(cmd: list[str], *, env: dict[str, str] | None = None) -> dict:
     """Run ``cmd``; return wall seconds, CPU seconds of its process tree, peak tree RSS, exit code."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, **(env or {})},
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -76,20 +121,24 @@ def measure(cmd: list[str], *, env: dict[str, str] | None = None) -> dict:
     def sample() -> None:
         nonlocal peak
         while not done.wait(0.05):
-            peak = max(peak, tree_rss(proc.pid))
+            peak = max(peak, tree_memory(proc.pid))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    # wait4 gives the child's usage including the descendants it waited for (a process pool's workers).
-    _, status, usage = os.wait4(proc.pid, 0)
+    _, status, _ = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - started
     done.set()
     sampler.join()
+    reap_all()
+    # Every descendant has been waited for, by its parent or by us (the subreaper): RUSAGE_CHILDREN
+    # now holds the whole tree's CPU.
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         print(f"warning: {' '.join(cmd[:3])} exited {proc.returncode}: {err[-500:]}", file=sys.stderr)
-    return {"wall": wall, "cpu": usage.ru_utime + usage.ru_stime, "peak_rss_mb": max(peak, usage.ru_maxrss * 1024) / 2**20,
+    cpu = usage.ru_utime + usage.ru_stime - before.ru_utime - before.ru_stime
+    return {"wall": wall, "cpu": cpu, "peak_rss_mb": peak / 2**20,
             "exit": proc.returncode}
 
 
@@ -166,6 +215,8 @@ def summary(cold_runs: dict[str, list[dict]], idle_runs: dict[str, list[dict]]) 
         out["cold"][tool] = {k: median(runs, k) for k in ("per_min", "wall", "cpu", "cpu_per_article_ms",
                                                           "peak_rss_mb", "coverage", "duplicates", "leaks")}
     for tool, runs in idle_runs.items():
+        if not runs:
+            continue
         out["idle"][tool] = {k: median(runs, k) for k in ("cpu", "wall", "share_304", "page_requests",
                                                           "feed_requests")}
     n, d = out["cold"]["naive"], out["cold"]["defwatch"]
@@ -183,7 +234,7 @@ def print_table(s: dict, runs: int) -> None:
           f"{s['ratios']['articles_per_min']:.2f}x |")
     print(f"| CPU for the crawl | {n['cpu']:.1f} s | {d['cpu']:.1f} s | {s['ratios']['cpu']:.2f}x |")
     print(f"| CPU per article | {n['cpu_per_article_ms']:.1f} ms | {d['cpu_per_article_ms']:.1f} ms | |")
-    print(f"| peak RSS (process tree) | {n['peak_rss_mb']:.0f} MB | {d['peak_rss_mb']:.0f} MB | "
+    print(f"| peak memory (PSS of the process tree) | {n['peak_rss_mb']:.0f} MB | {d['peak_rss_mb']:.0f} MB | "
           f"{s['ratios']['peak_rss']:.2f}x |")
     print(f"| coverage / duplicates / leaks | {n['coverage']:.3f} / {n['duplicates']:.0f} / {n['leaks']:.0f} | "
           f"{d['coverage']:.3f} / {d['duplicates']:.0f} / {d['leaks']:.0f} | |")
@@ -206,6 +257,7 @@ def main() -> int:
     ap.add_argument("--defwatch-arg", action="append", default=[], help="extra argument for `defwatch crawl`")
     ap.add_argument("--json", type=Path, help="write every run and the summary here")
     args = ap.parse_args()
+    become_subreaper()
     print(f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}; defwatch args {args.defwatch_arg}", flush=True)
     with tempfile.TemporaryDirectory(prefix="defwatch-e2e-") as tmp:
         work = Path(tmp)

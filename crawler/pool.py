@@ -1,0 +1,136 @@
+"""Worker processes for CPU-bound work (page extraction), awaited from the asyncio reactor.
+
+The reactor only does I/O: a pipeline awaits ``pool.run(fn, *args)``, which is
+``loop.run_in_executor`` on a ``ProcessPoolExecutor``, so a 2 s page stalls neither downloads nor
+signals and every core works. One pool per process (``shared_pool``), made on first use and kept
+across daemon cycles; ``close_pools()`` ends it.
+
+Workers are started by a fork server that has imported the extraction code once (``preload``):
+a new worker costs a fork, not an interpreter start, and ``fork`` from the reactor's threads is
+avoided. Memory stays bounded by recycling: after ``max_tasks`` tasks per worker on average, new
+tasks go to a fresh executor and the old one ends once its tasks are done. (The standard
+``max_tasks_per_child`` deadlocks on Python 3.11, CPython gh-115634, fixed in 3.13 only.)
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from functools import partial
+from typing import Any, TypeVar
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Tasks per worker, on average, before the workers are replaced by fresh ones.
+DEFAULT_MAX_TASKS = 500
+
+
+def default_workers() -> int:
+    """One worker per core this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches the whole process group; the parent decides when workers end, and SIGTERM
+    # to the daemon is the daemon's alone.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+class WorkerPool:
+    """A process pool whose executor is replaced every ``workers * max_tasks`` tasks."""
+
+    def __init__(self, workers: int, *, max_tasks: int = DEFAULT_MAX_TASKS, preload: Sequence[str] = ()):
+        if workers < 1:
+            raise ValueError("a worker pool needs at least one worker")
+        self.workers = workers
+        self.max_tasks = max_tasks
+        self._context = multiprocessing.get_context("forkserver")
+        self._context.set_forkserver_preload(list(preload))
+        self._executor: ProcessPoolExecutor | None = None
+        self._retired: list[ProcessPoolExecutor] = []
+        self._tasks = 0
+        self.generations = 0
+
+    def _new_executor(self) -> ProcessPoolExecutor:
+        self.generations += 1
+        return ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_worker_init)
+
+    def executor(self) -> ProcessPoolExecutor:
+        """The current executor, replaced by a fresh one when this one has done its share."""
+        if self._executor is not None and self._tasks >= self.workers * self.max_tasks:
+            old, self._executor = self._executor, None
+            old.shutdown(wait=False)  # its queued tasks still run; its workers then exit
+            self._retired = [e for e in self._retired if _alive(e)] + [old]
+        if self._executor is None:
+            self._executor = self._new_executor()
+            self._tasks = 0
+        self._tasks += 1
+        return self._executor
+
+    async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(*args, **kwargs)`` in a worker process and await its result."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.executor(), partial(fn, *args, **kwargs))
+
+    def warm(self) -> None:
+        """Start every worker now (while the first feeds download), not on the first page."""
+        executor = self.executor()
+        for _ in range(self.workers):
+            executor.submit(_ready)
+
+    def pids(self) -> list[int]:
+        """Process ids of the current workers."""
+        processes = getattr(self._executor, "_processes", None) or {}
+        return sorted(processes)
+
+    def close(self, *, timeout: float = 3.0) -> None:
+        """Cancel what is queued, let running tasks end for ``timeout`` s, then terminate workers."""
+        executors = [e for e in [self._executor, *self._retired] if e is not None]
+        self._executor, self._retired = None, []
+        for executor in executors:
+            executor.shutdown(wait=False, cancel_futures=True)
+        for executor in executors:
+            # The executor keeps its processes privately; a worker stuck on a pathological page
+            # must not hold a daemon's shutdown past its 10 s.
+            for process in list((getattr(executor, "_processes", None) or {}).values()):
+                process.join(timeout)
+                if process.is_alive():
+                    process.terminate()
+                    process.join(1)
+
+
+def _alive(executor: ProcessPoolExecutor) -> bool:
+    return any(p.is_alive() for p in (getattr(executor, "_processes", None) or {}).values())
+
+
+_POOLS: dict[tuple[int, int], WorkerPool] = {}
+
+
+def shared_pool(workers: int, *, max_tasks: int = DEFAULT_MAX_TASKS, preload: Sequence[str] = ()) -> WorkerPool:
+    """This process's pool of ``workers`` workers (made on first use, kept across crawls)."""
+    key = (workers, max_tasks)
+    if key not in _POOLS:
+        _POOLS[key] = WorkerPool(workers, max_tasks=max_tasks, preload=preload)
+    return _POOLS[key]
+
+
+def close_pools(timeout: float = 3.0) -> None:
+    """End every pool of this process (daemon shutdown, end of a crawl)."""
+    while _POOLS:
+        _, pool = _POOLS.popitem()
+        try:
+            pool.close(timeout=timeout)
+        except Exception:  # noqa: BLE001 - closing must not mask the caller's outcome
+            logger.exception("closing the worker pool failed")
