@@ -18,9 +18,11 @@ import logging
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
@@ -59,7 +61,8 @@ class WorkerPool:
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(list(preload))
         self._executor: ProcessPoolExecutor | None = None
-        self._retired: list[ProcessPoolExecutor] = []
+        #: Worker processes of replaced executors that may still be finishing their last tasks.
+        self._retired: list[BaseProcess] = []
         self._tasks = 0
         self.generations = 0
 
@@ -71,8 +74,8 @@ class WorkerPool:
         """The current executor, replaced by a fresh one when this one has done its share."""
         if self._executor is not None and self._tasks >= self.workers * self.max_tasks:
             old, self._executor = self._executor, None
+            self._retired = [p for p in self._retired if p.is_alive()] + _processes(old)
             old.shutdown(wait=False)  # its queued tasks still run; its workers then exit
-            self._retired = [e for e in self._retired if _alive(e)] + [old]
         if self._executor is None:
             self._executor = self._new_executor()
             self._tasks = 0
@@ -92,27 +95,26 @@ class WorkerPool:
 
     def pids(self) -> list[int]:
         """Process ids of the current workers."""
-        processes = getattr(self._executor, "_processes", None) or {}
-        return sorted(processes)
+        return sorted(p.pid for p in _processes(self._executor) if p.pid is not None)
 
     def close(self, *, timeout: float = 3.0) -> None:
         """Cancel what is queued, let running tasks end for ``timeout`` s, then terminate workers."""
-        executors = [e for e in [self._executor, *self._retired] if e is not None]
+        processes = self._retired + _processes(self._executor)
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
         self._executor, self._retired = None, []
-        for executor in executors:
-            executor.shutdown(wait=False, cancel_futures=True)
-        for executor in executors:
-            # The executor keeps its processes privately; a worker stuck on a pathological page
-            # must not hold a daemon's shutdown past its 10 s.
-            for process in list((getattr(executor, "_processes", None) or {}).values()):
-                process.join(timeout)
-                if process.is_alive():
-                    process.terminate()
-                    process.join(1)
+        deadline = time.monotonic() + timeout
+        for process in processes:
+            # A worker stuck on a pathological page must not hold a daemon's shutdown past its 10 s.
+            process.join(max(0.0, deadline - time.monotonic()))
+            if process.is_alive():
+                process.terminate()
+                process.join(1)
 
 
-def _alive(executor: ProcessPoolExecutor) -> bool:
-    return any(p.is_alive() for p in (getattr(executor, "_processes", None) or {}).values())
+def _processes(executor: ProcessPoolExecutor | None) -> list[BaseProcess]:
+    """The executor's worker processes (kept privately, and dropped by ``shutdown``: read them first)."""
+    return list((getattr(executor, "_processes", None) or {}).values())
 
 
 _POOLS: dict[tuple[int, int], WorkerPool] = {}
