@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from crawler.items import FeedEntry  # noqa: E402
-from pipelines.article import ExtractError, extract_page  # noqa: E402
+from crawler.extraction import ExtractError, extract_page  # noqa: E402
 
 DEFAULT_SHARED = ROOT.parent / "shared"
 BASE = "http://127.0.0.2:8765"
@@ -250,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         corpora.append(("bench", load_bench(args.shared)))
     if args.only in (None, "webdev"):
         corpora.append(("webdev", load_webdev(args.shared)))
-    from spiders.extract import parse_when
+    from crawler.extraction.dates import parse_when
     # Imports dateparser and builds its timezone tables (once per process, ~0.3 s). Common formats
     # ("22 October 2024 10:05") no longer reach dateparser, so the warm-up uses one that does.
     parse_when("Posted on Tue, 10/22/2024 - 10:05 CET")

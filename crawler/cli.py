@@ -18,7 +18,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from crawler.config import DEFAULT_SITES, ConfigError, Site, load_app, load_sites
+from crawler.config import DEFAULT_SITES, AppConfig, ConfigError, Site, load_app, load_sites
+from crawler.humane import NOTHING_REACHED, Explained, explain
 from crawler.store import Store, StoreError, default_db_path
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -27,6 +28,7 @@ logger = logging.getLogger("defwatch")
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="defwatch", description="Scraper and feed monitor for defense news.")
+    parser.add_argument("--version", action="version", version=f"defwatch {package_version()}")
     parser.add_argument("--config", type=Path, help="application settings (default: config/app.toml)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -44,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, help="also append the new and updated records to this JSONL file")
     p.add_argument("--force", action="store_true", help="refetch pages even when the store knows them")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
+    p.add_argument("--log-json", action="store_true", help="log one JSON object per line (every failure in full)")
 
     p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
     common(p)
@@ -74,6 +77,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("schema", help="print the JSON Schema of an exported record")
     return parser
+
+
+def package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("defwatch")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
 
 
 def store_target(value: str) -> str | Path:
@@ -134,43 +146,67 @@ def main(argv: list[str] | None = None) -> int:
 
 # ---------------------------------------------------------------- crawl
 
-def cmd_crawl(args: argparse.Namespace, app) -> int:
+def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
-    store = Store(db)
+    if args.log_json:
+        from crawler.daemon import use_json_logs
+
+        use_json_logs()
+        for name in ("crawler", "spiders", "pipelines"):  # every failure, in full, in the JSON log
+            logging.getLogger(name).setLevel(logging.INFO)
+    store = Store(db, writer=True)  # the writer lock is taken before any migration
     started = time.time()
     try:
-        store.lock()
         result = run_once(app, sites, store, force=args.force, out=args.out,
                           progress=not args.no_progress and sys.stderr.isatty())
         errors: dict[str, str] = {}
         for feed in store.feeds(s.id for s in sites):
-            if feed["last_status"] == "error" and (feed["last_poll_at"] or 0) >= started and feed["last_error"]:
-                errors.setdefault(feed["site"], feed["last_error"])
+            if feed.last_status == "error" and (feed.last_poll_at or 0) >= started and feed.last_error:
+                errors.setdefault(feed.site, feed.last_error)
     finally:
         store.close()
-    print_summary(result, sites, errors)
+    explained = {site: explain(error, timeout=app.download_timeout) for site, error in errors.items()}
+    report_failures(sites, explained, as_log=args.log_json)
+    print_summary(result, sites, {site: e.reason for site, e in explained.items()})
     if result.feeds_polled and result.feeds_failed == result.feeds_polled:
+        if not any(e.reached for e in explained.values()):
+            sys.stdout.flush()  # the hint closes the output, after the summary
+            print(NOTHING_REACHED, file=sys.stderr)
         return EXIT_NOTHING
     return EXIT_OK
+
+
+def report_failures(sites: list[Site], explained: dict[str, Explained], *, as_log: bool = False) -> None:
+    """One line per failing site, in words (``<host>: DNS lookup failed (no network?)``)."""
+    for site in sites:
+        if site.id not in explained:
+            continue
+        reason = explained[site.id].reason
+        if as_log:
+            from crawler.daemon import event
+
+            event("site failed", level=logging.WARNING, site=site.id, host=site.host, reason=reason)
+        else:
+            print(f"{site.host}: {reason}", file=sys.stderr)
 
 
 def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: Path | None = None,
              progress: bool = False):
     """Run one cycle over every feed of ``sites`` on a fresh asyncio reactor."""
+    from scrapy.utils.defer import deferred_from_coro
     from twisted.internet.task import react
 
     from crawler.runner import install_asyncio_reactor, make_runner, run_cycle
-    from scrapy.utils.defer import deferred_from_coro
 
     install_asyncio_reactor()
     holder: dict[str, Any] = {}
 
     async def cycle() -> None:
-        runner = make_runner(app)
+        runner = make_runner(app, store=store.path, sites=sites)
         status = _progress(progress)
         try:
-            holder["result"] = await run_cycle(runner, app, sites, store, force=force, all_feeds=True, out=out)
+            holder["result"] = await run_cycle(runner, store, force=force, all_feeds=True, out=out)
         finally:
             if status:
                 status.stop()
@@ -205,12 +241,13 @@ def print_summary(result, sites: list[Site], errors: dict[str, str] | None = Non
     table = Table(title="defwatch crawl", show_lines=False)
     errors = errors or {}
     for col in ("site", "feeds polled", "feed errors", "new", "updated", "page errors", "last error"):
+        # The error is a short phrase (crawler/humane.py): wrapped at spaces, never cut.
         table.add_column(col, justify="left" if col in ("site", "last error") else "right",
                          overflow="fold" if col == "last error" else "ellipsis")
     for site in sites:
         s = result.summary.get(site.id, {})
         table.add_row(site.id, str(s.get("feeds", 0)), str(s.get("feed_errors", 0)), str(s.get("new", 0)),
-                      str(s.get("updated", 0)), str(s.get("errors", 0)), (errors.get(site.id) or "")[:80])
+                      str(s.get("updated", 0)), str(s.get("errors", 0)), errors.get(site.id) or "")
     console = Console(stderr=False, width=160)
     console.print(table)
     console.print(f"feeds polled {result.feeds_polled}, failed {result.feeds_failed}; "

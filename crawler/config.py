@@ -88,6 +88,11 @@ class Site:
     def host(self) -> str:
         return (urlsplit(self.url).hostname or "").lower()
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Site:
+        # Frozen, all the way down: a copy is the same value. Scrapy deep-copies its settings
+        # for every crawler, and the sites travel in them (DEFWATCH_SITES).
+        return self
+
 
 @dataclass(frozen=True)
 class AppConfig:
@@ -107,8 +112,11 @@ class AppConfig:
     concurrent_requests: int = 16
     concurrent_per_host: int = 2
     download_delay: float = 0.0
-    gone_recheck_days: float = 30.0
     allow_networks: tuple[str, ...] = ()
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> AppConfig:
+        # Frozen: a copy is the same value (it travels in the Scrapy settings as DEFWATCH_APP).
+        return self
 
 
 # ---------------------------------------------------------------- schema checking
@@ -161,14 +169,14 @@ _BOILERPLATE = {"selectors": _STR_LIST, "patterns": _STR_LIST}
 _POLL = {"min_interval": float, "max_interval": float, "max_new_entries": int}
 _SITE_SCALARS = {"id": str, "name": str, "url": str, "feeds": _STR_LIST, "sitemaps": _STR_LIST,
                  "lang": str, "region": str, "cms": str, "enabled": bool, "notes": str}
-_SITE_TABLES = {"selectors": (_SELECTORS, Selectors), "boilerplate": (_BOILERPLATE, Boilerplate),
+_SITE_TABLES: dict[str, tuple[dict[str, Any], type]] = {"selectors": (_SELECTORS, Selectors), "boilerplate": (_BOILERPLATE, Boilerplate),
                 "poll": (_POLL, Poll)}
 
 
 def _http_url(path: Path, key: str, url: str) -> str:
     parts = urlsplit(url)
     try:
-        parts.port
+        _ = parts.port  # urlsplit checks the port only when asked
     except ValueError:
         raise ConfigError(path, key, f"bad port in {url!r}") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:

@@ -48,13 +48,13 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.config import AppConfig, Site
 from crawler.export import dated_output
-from crawler.store import RETRY_OUTCOMES, Store, StoreLocked
+from crawler.store import Store, StoreLocked
 
 if TYPE_CHECKING:
     from crawler.runner import CycleResult
@@ -68,7 +68,6 @@ SHUTDOWN_GRACE = 5.0
 #: Seconds a stopped crawl may take to close before the daemon exits anyway.
 STOP_TIMEOUT = 3.0
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
-PAGE_MAX_ATTEMPTS = 5  # as spiders.feeds.PAGE_MAX_ATTEMPTS (not imported: keeps Scrapy out until serve())
 
 
 def data_dir(db: Path) -> Path:
@@ -104,7 +103,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         data: dict[str, Any] = {
-            "ts": datetime.fromtimestamp(record.created, timezone.utc).isoformat(timespec="milliseconds"),
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(), "logger": record.name, "msg": record.getMessage()}
         data.update(getattr(record, "fields", None) or {})
         if record.exc_info:
@@ -176,17 +175,7 @@ class Daemon:
     # ------------------------------------------------------------ what is due
     def due(self, now: float) -> bool:
         """Whether a configured feed is due or a failed page's retry time has come."""
-        # Both are a few milliseconds even for 10,000 feeds; a tick that finds nothing to do
-        # never creates a crawler.
-        for url, in self.store.db.execute("SELECT url FROM feeds WHERE next_poll_at <= ?", (now,)):
-            if url in self.feed_urls:
-                return True
-        for site, outcome in self.store.db.execute(
-                "SELECT site, outcome FROM pages WHERE retry_at IS NOT NULL AND retry_at <= ? AND attempts < ?",
-                (now, PAGE_MAX_ATTEMPTS)):
-            if site in self.site_ids and outcome in RETRY_OUTCOMES:
-                return True
-        return False
+        return self.store.anything_due(self.feed_urls, self.site_ids, now)
 
     def output(self) -> Path:
         return self.out if self.out is not None else dated_output(self.data_dir)
@@ -202,8 +191,7 @@ class Daemon:
         self.current = asyncio.current_task()
         started = time.monotonic()
         try:
-            result = await run_cycle(self.runner, self.app, self.sites, self.store, interval=self.interval,
-                                     out=self.output())
+            result = await run_cycle(self.runner, self.store, out=self.output())
         except Exception:
             # A bad cycle never stops the daemon: the store still holds the schedule.
             self.failed_cycles += 1
@@ -231,7 +219,7 @@ class Daemon:
                 event("stopping the crawl in flight", level=logging.WARNING)
                 try:
                     await asyncio.wait_for(self.runner.stop(), timeout=STOP_TIMEOUT)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     logger.warning("the crawl did not stop within %.0f s", STOP_TIMEOUT)
                 # run_cycle exports what was stored before it returns.
                 await asyncio.wait({task}, timeout=STOP_TIMEOUT)
@@ -246,7 +234,7 @@ def heal_outputs(store: Store) -> None:
     earlier day is never appended to again: a crash between its write and its commit would leave
     uncommitted records in it that the next day's file then holds too.
     """
-    for path, size in store.db.execute("SELECT path, size FROM outputs").fetchall():
+    for path, size in store.outputs().items():
         try:
             actual = os.path.getsize(path)
         except OSError:
@@ -272,14 +260,13 @@ def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = Non
     if interval is not None and interval <= 0:
         print("defwatch daemon: --interval must be positive", file=sys.stderr)
         return 2
-    store = Store(db)  # StoreError -> the CLI prints it and exits 3
     try:
-        try:
-            store.lock()
-        except StoreLocked as exc:
-            print(f"defwatch daemon: {exc}; stop it first (a daemon and a crawl must not share a store)",
-                  file=sys.stderr)
-            return EXIT_LOCKED
+        store = Store(db, writer=True)  # other StoreErrors: the CLI prints them and exits 3
+    except StoreLocked as exc:
+        print(f"defwatch daemon: {exc}; stop it first (a daemon and a crawl must not share a store)",
+              file=sys.stderr)
+        return EXIT_LOCKED
+    try:
         heal_outputs(store)
         return _run_reactor(app, sites, store, out=out, interval=interval, tick=tick_seconds(interval, tick),
                             data=data_dir(db))
@@ -299,12 +286,13 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
     from twisted.internet.task import react
 
     async def main(reactor: Any) -> None:
-        daemon = Daemon(app, sites, store, make_runner(app), out=out.resolve() if out else None, interval=interval,
+        runner = make_runner(app, store=store.path, sites=sites, interval=interval)
+        daemon = Daemon(app, sites, store, runner, out=out.resolve() if out else None, interval=interval,
                         data_dir=data)
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
         scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,
-                          misfire_grace_time=None, next_run_time=datetime.now(timezone.utc))
+                          misfire_grace_time=None, next_run_time=datetime.now(UTC))
         stopped = asyncio.Event()
 
         async def shutdown() -> None:

@@ -13,42 +13,27 @@ A leaf module (standard library only).
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable
-from datetime import datetime, timezone
+from collections.abc import Iterable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import IO, TextIO
 
+from crawler.dates import parse_iso, parse_iso_arg
+from crawler.items import Article
 from crawler.store import Store
 
-
-def dumps(record: dict[str, Any]) -> str:
-    return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-
-
-def parse_when(value: str | None) -> datetime | None:
-    """An ISO 8601 date or time for --since/--until (naive means UTC)."""
-    if not value:
-        return None
-    dt = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+#: ``--since``/``--until``: an ISO 8601 date or time, naive means UTC (ValueError otherwise).
+parse_when = parse_iso_arg
 
 
-def _record_time(record: dict[str, Any]) -> datetime | None:
-    for key in ("published", "fetched_at"):
-        try:
-            dt = parse_when(record.get(key))
-        except ValueError:
-            continue
-        if dt is not None:
-            return dt
-    return None
+def _record_time(record: Article) -> datetime | None:
+    return parse_iso(record.published) or parse_iso(record.fetched_at)
 
 
-def select(records: Iterable[dict[str, Any]], since: datetime | None, until: datetime | None) -> Iterable[dict[str, Any]]:
+def select(records: Iterable[Article], since: datetime | None, until: datetime | None) -> Iterator[Article]:
     for record in records:
         if since or until:
             when = _record_time(record)
@@ -57,10 +42,10 @@ def select(records: Iterable[dict[str, Any]], since: datetime | None, until: dat
         yield record
 
 
-def write_lines(fh: TextIO, records: Iterable[dict[str, Any]]) -> int:
+def write_lines(fh: TextIO, records: Iterable[Article]) -> int:
     n = 0
     for record in records:
-        fh.write(dumps(record) + "\n")
+        fh.write(record.to_json() + "\n")
         n += 1
     return n
 
@@ -76,7 +61,7 @@ def export_range(store: Store, out: str | Path, *, since: str | None = None, unt
     return atomic_write(Path(out), records)
 
 
-def atomic_write(path: Path, records: Iterable[dict[str, Any]]) -> int:
+def atomic_write(path: Path, records: Iterable[Article]) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -131,24 +116,24 @@ def append_pending(store: Store, out: str | Path) -> int:
             if store.output_size(key) is None:
                 store.mark_exported([], output=key, size=committed)
             return 0
-        data = "".join(dumps(p["record"]) + "\n" for p in pending).encode("utf-8")
+        data = "".join(p.article.to_json() + "\n" for p in pending).encode("utf-8")
         fh.seek(committed)
         fh.write(data)
         fh.flush()
         os.fsync(fh.fileno())
         new_size = committed + len(data)
-    store.mark_exported([(p["id"], p["version"]) for p in pending], output=key, size=new_size)
+    store.mark_exported([(p.id, p.version) for p in pending], output=key, size=new_size)
     return len(pending)
 
 
-def _ends_cleanly(fh, size: int) -> bool:
+def _ends_cleanly(fh: IO[bytes], size: int) -> bool:
     if size == 0:
         return True
     fh.seek(size - 1)
     return fh.read(1) == b"\n"
 
 
-def _last_newline(fh, size: int) -> int:
+def _last_newline(fh: IO[bytes], size: int) -> int:
     """Offset just past the last newline (where a torn last line begins)."""
     block = 65536
     pos = size
@@ -165,5 +150,5 @@ def _last_newline(fh, size: int) -> int:
 
 def dated_output(data_dir: Path, now: datetime | None = None) -> Path:
     """Default live output of the daemon: ``<data dir>/exports/YYYY-MM-DD.jsonl`` (UTC day)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     return data_dir / "exports" / f"{now:%Y-%m-%d}.jsonl"

@@ -18,11 +18,12 @@ from crawler.urls import canonical_url, is_http
 OUTPUT_FIELDS = ("url", "title", "authors", "published", "updated", "lang", "tags", "description", "kind", "body")
 
 
-def extract_record(html: bytes | str, url: str, site: Site | None = None) -> dict[str, Any]:
-    from pipelines.article import extract_page
+def extract_record(html: bytes | str, url: str, site: Site | None = None,
+                   headers: dict[str, str] | None = None) -> dict[str, Any]:
+    from crawler.extraction import extract_page
 
     stats: Counter[str] = Counter()
-    ex = extract_page(html, url, site=site, stats=stats)
+    ex = extract_page(html, url, site=site, stats=stats, headers=headers)
     out = {name: getattr(ex, name) for name in OUTPUT_FIELDS}
     out["url"] = canonical_url(ex.url) if ex.url and is_http(ex.url) else url
     out["authors"] = list(out["authors"] or [])
@@ -58,12 +59,15 @@ def extract_jsonl(stdin: BinaryIO, stdout: TextIO, site: Site | None = None) -> 
 
 
 def extract_one(source: str, *, url: str | None, site: Site | None, app: AppConfig) -> int:
+    headers: dict[str, str] = {}
     if is_http(source):
         request = urllib.request.Request(source, headers={"User-Agent": app.user_agent})
         try:
             with urllib.request.urlopen(request, timeout=app.download_timeout) as resp:
                 html = resp.read(app.max_body_bytes + 1)
                 url = url or resp.geturl()
+                if resp.headers.get("Content-Type"):
+                    headers["Content-Type"] = resp.headers["Content-Type"]  # its charset decodes the page
         except OSError as exc:
             print(f"defwatch extract: cannot fetch {source}: {exc}", file=sys.stderr)
             return 1
@@ -79,7 +83,7 @@ def extract_one(source: str, *, url: str | None, site: Site | None, app: AppConf
             return 2
         url = url or path.resolve().as_uri()
     try:
-        record = extract_record(html, url, site)
+        record = extract_record(html, url, site, headers)
     except Exception as exc:
         print(json.dumps({"url": url, "error": f"{type(exc).__name__}: {exc}"}, indent=2))
         return 1

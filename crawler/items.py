@@ -1,13 +1,25 @@
 """The data contract: what flows from feeds to pages to exported records.
 
-A leaf module (standard library only). ``Article`` is the exported JSONL record; each field's
-docstring gives its format, and ``article_json_schema()`` turns them into a JSON Schema for the
-people who consume the export.
+A leaf module (standard library only; ``itemadapter`` is imported by ``article_json_schema``
+alone, for the ``schema`` command). One article walks one way through these types::
+
+    FeedEntry (spiders/feedparse.py)
+      -> PageTarget (the request's cb_kwargs, spiders/feeds.py)
+      -> FetchedPage | FailedPage (spider output, pipelines/outcome.py drops a FailedPage)
+      -> ExtractedPage (pipelines/extract.py: the ``Extracted`` fields)
+      -> ArticlePage (pipelines/normalize.py: the ``Article`` record, its page keys)
+      -> stored (pipelines/store.py) -> one JSONL line (``Article.to_json``, crawler/export.py)
+
+``Article`` is the exported record; each field's docstring gives its format, and
+``article_json_schema()`` derives the JSON Schema from the dataclass and those docstrings.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
+
+from crawler.urls import url_key
 
 
 @dataclass(frozen=True)
@@ -25,6 +37,84 @@ class FeedEntry:
     summary: str | None = None
     #: Changes when the entry's dates, title or content change: a changed stamp means "refetch".
     stamp: str | None = None
+
+    def to_json(self) -> str:
+        """The entry as a JSON object (kept with a failed page, for its retry)."""
+        return json.dumps(asdict(self), ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> FeedEntry:
+        """Read back what ``to_json`` wrote (unknown keys are ignored)."""
+        data = json.loads(text)
+        names = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in names}
+        values["authors"] = tuple(values.get("authors") or ())
+        values["tags"] = tuple(values.get("tags") or ())
+        return cls(**values)
+
+
+def entry_keys(site_id: str, entry: FeedEntry) -> list[str]:
+    """Identities of a feed entry: its link's URL key and its GUID (per site)."""
+    keys = ["link:" + url_key(entry.link)]
+    if entry.guid:
+        keys.append(f"guid:{site_id}|{entry.guid.strip()}")
+    return keys
+
+
+@dataclass(frozen=True, kw_only=True)
+class PageTarget:
+    """A page the spider asks for: handed to its callbacks through ``cb_kwargs``."""
+
+    site: str
+    url: str
+    key: str
+    entry: FeedEntry | None = None
+    feed_url: str | None = None
+    refetch: bool = False
+
+    @property
+    def entry_keys(self) -> list[str]:
+        return entry_keys(self.site, self.entry) if self.entry else []
+
+
+@dataclass(kw_only=True)
+class FetchedPage:
+    """A fetched HTML page, handed from the spider to the pipelines."""
+
+    site: str
+    url: str
+    body: bytes
+    content_type: str
+    entry: FeedEntry | None
+    #: URL keys of the page: the requested URL, every redirect hop, the final URL.
+    keys: list[str]
+    feed_url: str | None
+    refetch: bool = False
+    http_status: int = 200
+
+    @property
+    def entry_keys(self) -> list[str]:
+        return entry_keys(self.site, self.entry) if self.entry else []
+
+
+@dataclass(kw_only=True)
+class FailedPage:
+    """A page that could not be fetched: its outcome, recorded by ``pipelines/outcome.py``."""
+
+    site: str
+    url: str
+    keys: list[str]
+    entry: FeedEntry | None
+    feed_url: str | None
+    outcome: str
+    detail: str | None = None
+    http_status: int | None = None
+    #: Whether a later crawl tries again (with backoff) or the outcome is final.
+    retry: bool = False
+
+    @property
+    def entry_keys(self) -> list[str]:
+        return entry_keys(self.site, self.entry) if self.entry else []
 
 
 @dataclass
@@ -45,45 +135,93 @@ class Extracted:
     image: str | None = None
 
 
-ARTICLE_FIELDS: dict[str, str] = {
-    "id": "Stable identifier of the article: 16 hex digits of the SHA-256 of its canonical URL.",
-    "url": "Canonical URL (rel=canonical, og:url or JSON-LD after redirects; no tracking parameters or fragment).",
-    "site": "Site id from the registry (config/sites/<id>.toml).",
-    "title": "Headline, without a ' - Site Name' suffix.",
-    "authors": "Person names, one per entry; [] when the page names none. Never null.",
-    "published": "First publication time, ISO 8601 with offset (or a date YYYY-MM-DD when only the day is known); null when unknown.",
-    "updated": "Last modification time shown by the page or feed, ISO 8601; null when none.",
-    "lang": "Language code (BCP 47 primary tag, e.g. 'en', 'fr').",
-    "tags": "The page's own topic tags and categories; [] when none. Never null.",
-    "body": "Clean article text: paragraphs, headings, list items and quotes separated by one blank line.",
-    "fetched_at": "When this version was fetched, ISO 8601 UTC.",
-    "version": "1 for the first version; +1 each time the article's text or dates change.",
-    "description": "Standfirst / meta description when the page has one; null otherwise.",
-    "feed_url": "The feed the article was found in (null when found otherwise).",
-    "content_hash": "SHA-256 (first 16 hex digits) of title and body; changes make a new version.",
-}
+@dataclass(kw_only=True)
+class ExtractedPage:
+    """A fetched page and the fields extraction found in it."""
+
+    page: FetchedPage
+    extracted: Extracted
+
+
+@dataclass(kw_only=True)
+class Article:
+    """One article record: one JSONL line. Field order is export order."""
+
+    id: str
+    """Stable identifier: 16 hex digits of the SHA-256 of the canonical URL's key."""
+    url: str
+    """Canonical URL (rel=canonical, og:url or JSON-LD after redirects; no tracking parameters or fragment)."""
+    site: str
+    """Site id from the registry (``config/sites/<id>.toml``)."""
+    title: str | None
+    """Headline, without a ' - Site Name' suffix."""
+    authors: list[str]
+    """Person names, one per entry, no 'By', ranks or datelines; [] when the page names none. Never null."""
+    published: str | None
+    """First publication, ISO 8601 with the page's offset (or YYYY-MM-DD when only the day is known); null when unknown."""
+    updated: str | None
+    """Last modification shown by the page or feed, ISO 8601; set on every version after the first."""
+    lang: str | None
+    """BCP 47 primary language tag ('en', 'fr', ...): declared, or detected."""
+    tags: list[str]
+    """The page's own topic tags and categories; [] when none. Never null."""
+    body: str
+    """Clean text: paragraphs, headings, list items and quotes separated by one blank line; no captions."""
+    fetched_at: str
+    """When this version was fetched, ISO 8601 UTC."""
+    version: int = 1
+    """1 for the first version; +1 each time the content hash changes."""
+    description: str | None = None
+    """Standfirst / meta description when the page has one; null otherwise."""
+    feed_url: str | None = None
+    """The feed the article was found in (null when found otherwise)."""
+    content_hash: str = ""
+    """First 16 hex digits of the SHA-256 of title, body, published and updated (not the fetch time); a change makes a new version."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_json(self) -> str:
+        """The record as one JSONL line (without the newline): the only serialiser of records."""
+        return json.dumps(asdict(self), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Read a stored record back (keys this version does not know are ignored)."""
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+    @classmethod
+    def from_json(cls, text: str) -> Article:
+        return cls.from_dict(json.loads(text))
+
+
+#: The record's field names, in export order.
+ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
+
+
+def record_json(article: Article) -> str:
+    """One JSONL line of ``article`` (see ``Article.to_json``)."""
+    return article.to_json()
+
+
+@dataclass(kw_only=True)
+class ArticlePage:
+    """A page's record on its way to the store, with what the store keeps about the page."""
+
+    page: FetchedPage
+    #: "article", or the kind of page extraction saw (validation drops the others).
+    kind: str
+    article: Article
+    #: The page's URL keys plus the canonical URL's key.
+    keys: list[str]
 
 
 def article_json_schema() -> dict[str, Any]:
-    """A JSON Schema (draft 2020-12) of one exported record."""
-    nullable_str = {"type": ["string", "null"]}
-    props: dict[str, Any] = {}
-    for name, doc in ARTICLE_FIELDS.items():
-        if name in ("authors", "tags"):
-            spec: dict[str, Any] = {"type": "array", "items": {"type": "string"}}
-        elif name == "version":
-            spec = {"type": "integer", "minimum": 1}
-        elif name in ("published", "updated", "description", "feed_url", "lang", "title"):
-            spec = dict(nullable_str)
-        else:
-            spec = {"type": "string"}
-        props[name] = {**spec, "description": doc}
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": "defwatch article record",
-        "type": "object",
-        "required": ["id", "url", "site", "title", "authors", "published", "updated", "lang", "tags",
-                     "body", "fetched_at", "version"],
-        "properties": props,
-    }
+    """A JSON Schema (draft 2020-12) of one exported record, derived from ``Article``."""
+    from itemadapter import ItemAdapter
 
+    schema = ItemAdapter.get_json_schema(Article)
+    # Every line carries every field (defaults included), so every field is required.
+    schema["required"] = list(ARTICLE_FIELDS)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "defwatch article record", **schema}

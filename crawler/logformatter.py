@@ -12,9 +12,9 @@ from scrapy.logformatter import LogFormatter
 
 
 def _label(item: Any) -> str:
-    if isinstance(item, dict):
-        return f"{item.get('site', '?')} {item.get('url', '?')}"
-    return type(item).__name__
+    page = getattr(item, "page", item)  # ExtractedPage / ArticlePage carry their FetchedPage
+    site, url = getattr(page, "site", None), getattr(page, "url", None)
+    return f"{site} {url}" if site and url else type(item).__name__
 
 
 class CompactLogFormatter(LogFormatter):

@@ -19,8 +19,8 @@ import random
 import re
 import time
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
+
+from crawler.dates import iso_timestamp, parse_retry_after
 
 DAY = 24 * 3600.0
 WEEK = 7 * DAY
@@ -32,7 +32,7 @@ def poll_interval(entries_last_week: float, *, min_interval: float, max_interval
     """Seconds until the next poll, before jitter (see the module docstring)."""
     max_interval = max(max_interval, min_interval)
     if failures > 0:
-        interval = min_interval * (2 ** min(failures, MAX_BACKOFF_DOUBLINGS))
+        interval = min_interval * (2.0 ** min(failures, MAX_BACKOFF_DOUBLINGS))
     elif entries_last_week <= 0:
         interval = max_interval
     else:
@@ -62,22 +62,9 @@ def next_interval(entries_last_week: float, *, min_interval: float, max_interval
     return interval
 
 
-def parse_time(value: str | None) -> float | None:
-    """Unix time of an ISO 8601 string (naive means UTC); None when absent or unreadable."""
-    if not value:
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
-
-
 def stamp_time(stamp: str | None) -> float | None:
     """Unix time of a feed entry's stamp (``"<ISO updated or published>|<digest>"``)."""
-    return parse_time((stamp or "").split("|", 1)[0])
+    return iso_timestamp((stamp or "").split("|", 1)[0])
 
 
 def entries_per_week(times: Iterable[float | None], now: float | None = None) -> float | None:
@@ -111,15 +98,7 @@ def cache_hint(headers: Mapping[str, str], now: float | None = None) -> float | 
     m = re.search(r"(?:^|,)\s*(?:s-)?max-age\s*=\s*\"?(\d+)", cc, re.IGNORECASE)
     if m and not re.search(r"no-(?:cache|store)", cc, re.IGNORECASE):
         hint = float(m.group(1))
-    ra = (headers.get("retry-after") or "").strip()
-    if ra:
-        if ra.isdigit():
-            hint = max(hint or 0.0, float(ra))
-        else:
-            try:
-                when = parsedate_to_datetime(ra).timestamp()
-            except (TypeError, ValueError, IndexError):
-                when = None
-            if when is not None:
-                hint = max(hint or 0.0, when - (time.time() if now is None else now))
+    wait = parse_retry_after(headers.get("retry-after"), now)
+    if wait is not None:
+        hint = max(hint or 0.0, wait)
     return hint if hint and hint > 0 else None

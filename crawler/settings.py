@@ -1,10 +1,20 @@
-"""Scrapy settings of defwatch: UPPER_CASE constants, plus ``build_settings(app)`` for the values
-that come from ``config/app.toml`` and the command line."""
+"""Scrapy settings of defwatch: UPPER_CASE constants, plus ``build_settings(app, ...)`` for the
+values that come from ``config/app.toml`` and the command line.
+
+Components get what they need from these settings in ``from_crawler`` (never through the
+spider): ``DEFWATCH_STORE`` is the store's path (each component opens its own connection; a
+live SQLite connection cannot be deep-copied, and Scrapy deep-copies settings for every
+crawler), ``DEFWATCH_SITES`` the sites of the crawl and ``DEFWATCH_APP`` the application config
+(frozen dataclasses: their deep copy is the object itself), ``DEFWATCH_INTERVAL`` the daemon's
+``--interval``.
+"""
 from __future__ import annotations
 
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
-from crawler.config import AppConfig
+from crawler.config import AppConfig, Site
 
 BOT_NAME = "defwatch"
 ROBOTSTXT_OBEY = True
@@ -21,8 +31,9 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 RETRY_ENABLED = True
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 #: Giving up after the retries is an expected, recorded outcome (http-error-after-retries,
-#: timeout, connection-error), not an error of the crawler.
-RETRY_GIVE_UP_LOG_LEVEL = "WARNING"
+#: timeout, connection-error), not an error of the crawler: the crawl summary says it per site,
+#: ``-v`` and ``--log-json`` show each one.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 #: Retried within a crawl: connection failures and resets. Not retried within a crawl: timeouts
 #: (a tarpit would cost three full deadlines) and unresolvable names (no network); those pages
 #: are recorded and retried by the next crawl or daemon cycle.
@@ -51,6 +62,7 @@ DEFAULT_REQUEST_HEADERS = {
     "Accept-Language": "en;q=0.9,*;q=0.5",
 }
 ITEM_PIPELINES = {
+    "pipelines.outcome.OutcomePipeline": 50,
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.normalize.NormalizePipeline": 200,
     "pipelines.validate.ValidatePipeline": 300,
@@ -93,9 +105,25 @@ EXTENSIONS = {"scrapy.extensions.telnet.TelnetConsole": None}
 LOG_FORMATTER = "crawler.logformatter.CompactLogFormatter"
 
 
-def build_settings(app: AppConfig, **overrides: Any) -> dict[str, Any]:
+#: Path of the store (str); the components that need it raise NotConfigured without it.
+DEFWATCH_STORE: str | None = None
+#: The sites of the crawl (a tuple of ``crawler.config.Site``).
+DEFWATCH_SITES: tuple[Site, ...] = ()
+#: The application config (``crawler.config.AppConfig``); None means the defaults.
+DEFWATCH_APP: AppConfig | None = None
+#: ``--interval`` in seconds: a fixed poll and retry pace (None: adaptive).
+DEFWATCH_INTERVAL: float | None = None
+
+
+def build_settings(app: AppConfig, *, store: Path | str | None = None, sites: Iterable[Site] = (),
+                   interval: float | None = None, **overrides: Any) -> dict[str, Any]:
+    """The Scrapy settings of a crawl of ``sites`` into ``store``."""
     settings = {k: v for k, v in globals().items() if k.isupper()}
     settings.update({
+        "DEFWATCH_STORE": str(store) if store is not None else None,
+        "DEFWATCH_SITES": tuple(sites),
+        "DEFWATCH_APP": app,
+        "DEFWATCH_INTERVAL": interval,
         "USER_AGENT": app.user_agent,
         "DOWNLOAD_TIMEOUT": app.download_timeout,
         "CLOSESPIDER_TIMEOUT": app.crawl_time_budget,

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 import re
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from crawler.store import Store
 
 
 def _iso(ts: float | None) -> str | None:
-    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds") if ts else None
+    return datetime.fromtimestamp(ts, UTC).isoformat(timespec="seconds") if ts else None
 
 
 def error_kind(status: str | None, error: str | None) -> str | None:
@@ -32,12 +32,12 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
     rows = []
     for f in store.feeds():
         rows.append({
-            "site": f["site"], "url": f["url"], "last_poll": _iso(f["last_poll_at"]), "last_result": f["last_status"],
-            "error_kind": error_kind(f["last_status"], f["last_error"]),
-            "last_error": f["last_error"], "consecutive_failures": f["failures"], "last_new_item": _iso(f["last_new_at"]),
-            "items_total": f["items_total"], "next_poll": _iso(f["next_poll_at"]) if f["last_poll_at"] else None,
-            "interval_s": round(f["interval"], 1) if f["interval"] is not None else None,
-            "polls": f["polls"],
+            "site": f.site, "url": f.url, "last_poll": _iso(f.last_poll_at), "last_result": f.last_status,
+            "error_kind": error_kind(f.last_status, f.last_error),
+            "last_error": f.last_error, "consecutive_failures": f.failures, "last_new_item": _iso(f.last_new_at),
+            "items_total": f.items_total, "next_poll": _iso(f.next_poll_at) if f.last_poll_at else None,
+            "interval_s": round(f.interval, 1) if f.interval is not None else None,
+            "polls": f.polls,
         })
     return rows
 

@@ -10,20 +10,31 @@ A leaf module (standard library only). Tables:
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
 * ``outputs``  the committed size of each live JSONL output (crash-safe appends).
 
-The schema is versioned with ``PRAGMA user_version`` and migrated forward at open. Each article
-is written in one transaction, so a reader never sees half of one.
+The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
+takes the writer lock first, so two writers never race in a migration). Each article is written
+in one transaction, so a reader never sees half of one. Callers speak to the store in named
+transitions (``due_feeds``, ``record_poll``, ``claim``, ``record_outcome``, ``save_article``, ...)
+and get typed rows (``crawler.state``) back; the SQL stays portable (``ON CONFLICT``, ``CASE``,
+no SQLite-only scalar functions in new code) so that another engine can stand behind the same
+methods.
 """
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+
+from crawler.decisions import next_version
+from crawler.items import Article, FeedEntry
+from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
+
+__all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
 
 class StoreError(Exception):
@@ -121,11 +132,6 @@ MIGRATIONS: list[str] = [
     """,
 ]
 
-#: Outcomes after which a page is not fetched again by a normal poll.
-FINAL_OUTCOMES = frozenset({"stored", "not-modified", "gone", "not-an-article", "duplicate"})
-#: Outcomes that are retried later with backoff (until ``max_attempts``).
-RETRY_OUTCOMES = frozenset({"http-error-after-retries", "timeout", "connection-error", "robots-unavailable",
-                            "parse-error", "too-large", "redirect-limit"})
 OUTCOME_LOG_KEEP = 5000
 
 
@@ -134,12 +140,27 @@ def default_db_path() -> Path:
     return Path(base) / "defwatch" / "defwatch.sqlite3"
 
 
-class Store:
-    """One SQLite file. Open with ``Store(path)``; use as a context manager to close."""
+@dataclass(frozen=True)
+class PendingExport:
+    """An article version not yet written to the live output."""
 
-    def __init__(self, path: Path | str, *, readonly: bool = False):
+    id: str
+    version: int
+    article: Article
+
+
+class Store:
+    """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
+
+    ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations
+    included: a second writer gets ``StoreLocked`` and never touches the schema.
+    """
+
+    def __init__(self, path: Path | str, *, readonly: bool = False, writer: bool = False):
         self.path = Path(path)
-        self._lock_fh = None
+        self._lock_fh: IO[str] | None = None
+        #: Page keys claimed for fetching by this connection's crawl (see ``claim``).
+        self._claims: set[str] = set()
         if readonly:
             if not self.path.exists():
                 raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
@@ -152,14 +173,21 @@ class Store:
         else:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                if writer:
+                    self.lock()
                 self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
                 self.db.execute("PRAGMA journal_mode=WAL")
                 self.db.execute("PRAGMA synchronous=NORMAL")
                 self.db.execute("PRAGMA foreign_keys=ON")
                 self._migrate()
+            except StoreError:
+                self._unlock()
+                raise
             except sqlite3.DatabaseError as exc:
+                self._unlock()
                 raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
             except OSError as exc:
+                self._unlock()
                 raise StoreError(f"{self.path}: cannot open the store: {exc.strerror or exc}") from None
         self.db.row_factory = sqlite3.Row
         self.db.execute("PRAGMA busy_timeout=30000")
@@ -176,10 +204,12 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
+        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
 
     def lock(self) -> None:
         """Take the writer lock (``<db>.lock``); raise StoreLocked when another writer has it."""
+        if self._lock_fh is not None:
+            return
         fh = open(f"{self.path}.lock", "a+")
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -195,18 +225,22 @@ class Store:
         fh.flush()
         self._lock_fh = fh
 
+    def _unlock(self) -> None:
+        if self._lock_fh:
+            self._lock_fh.close()
+            self._lock_fh = None
+
     def close(self) -> None:
         try:
-            self.db.close()
+            if hasattr(self, "db"):
+                self.db.close()
         finally:
-            if self._lock_fh:
-                self._lock_fh.close()
-                self._lock_fh = None
+            self._unlock()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextmanager
@@ -221,32 +255,51 @@ class Store:
             self.db.execute("COMMIT")
 
     def integrity_check(self) -> str:
-        return self.db.execute("PRAGMA integrity_check").fetchone()[0]
+        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
 
     # ------------------------------------------------------------ feeds
     def ensure_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
         """Register (site, url) feeds; known feeds keep their state."""
         with self.transaction():
-            self.db.executemany("INSERT OR IGNORE INTO feeds(url, site) VALUES (?, ?)",
+            self.db.executemany("INSERT INTO feeds(url, site) VALUES (?, ?) ON CONFLICT(url) DO NOTHING",
                                 [(url, site) for site, url in feeds])
 
-    def feed(self, url: str) -> dict[str, Any] | None:
+    def feed(self, url: str) -> FeedState | None:
         row = self.db.execute("SELECT * FROM feeds WHERE url=?", (url,)).fetchone()
-        return dict(row) if row else None
+        return from_row(FeedState, row) if row else None
 
-    def feeds(self, sites: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def feeds(self, sites: Iterable[str] | None = None) -> list[FeedState]:
         rows = self.db.execute("SELECT * FROM feeds ORDER BY site, url").fetchall()
         wanted = set(sites) if sites is not None else None
-        return [dict(r) for r in rows if wanted is None or r["site"] in wanted]
+        return [from_row(FeedState, r) for r in rows if wanted is None or r["site"] in wanted]
 
-    def update_feed(self, url: str, **values: Any) -> None:
+    def due_feeds(self, feed_urls: Iterable[str], now: float, *, every: bool = False) -> list[FeedState]:
+        """The feeds among ``feed_urls`` whose next poll is due at ``now`` (all of them: ``every``)."""
+        wanted = set(feed_urls)
+        sql = "SELECT * FROM feeds" + ("" if every else " WHERE next_poll_at <= ?") + " ORDER BY site, url"
+        rows = self.db.execute(sql, () if every else (now,)).fetchall()
+        return [from_row(FeedState, r) for r in rows if r["url"] in wanted]
+
+    def record_poll(self, state: FeedState, detail: str | None = None) -> None:
+        """Write a feed's state after a poll (``crawler.decisions.plan_poll``) and log its result."""
+        values = {k: v for k, v in asdict(state).items() if k not in ("url", "site")}
         cols = ", ".join(f"{k}=?" for k in values)
         with self.transaction():
-            self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), url))
+            self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), state.url))
+            self._log(state.site, state.url, "feed", state.last_status or "", detail, time.time())
+
+    def commit_validators(self, url: str, validators: Mapping[str, str | None]) -> None:
+        """Store a feed's ETag / Last-Modified / body hash held back until its crawl finished."""
+        names = [k for k in ("etag", "last_modified", "body_hash") if k in validators]
+        if not names:
+            return
+        with self.transaction():
+            self.db.execute(f"UPDATE feeds SET {', '.join(f'{k}=?' for k in names)} WHERE url=?",
+                            (*(validators[k] for k in names), url))
 
     def entries_since(self, feed_url: str, since: float) -> int:
-        return self.db.execute("SELECT count(*) FROM entries WHERE feed_url=? AND seen_at>=?",
-                               (feed_url, since)).fetchone()[0]
+        return int(self.db.execute("SELECT count(*) FROM entries WHERE feed_url=? AND seen_at>=?",
+                                   (feed_url, since)).fetchone()[0])
 
     def entry_stamps(self, feed_url: str) -> list[str | None]:
         """The stamp of each page first seen in this feed (one per page; for the poll schedule)."""
@@ -254,16 +307,28 @@ class Store:
             "SELECT max(updated) FROM entries WHERE feed_url=? GROUP BY page_key", (feed_url,))]
 
     # ------------------------------------------------------------ entries and pages
-    def known_entry(self, keys: Iterable[str]) -> dict[str, Any] | None:
+    def known_entry(self, keys: Iterable[str]) -> EntryState | None:
         for key in keys:
             row = self.db.execute("SELECT * FROM entries WHERE key=?", (key,)).fetchone()
             if row:
-                return dict(row)
+                return from_row(EntryState, row)
         return None
 
-    def page(self, key: str) -> dict[str, Any] | None:
+    def page(self, key: str) -> PageState | None:
         row = self.db.execute("SELECT * FROM pages WHERE key=?", (key,)).fetchone()
-        return dict(row) if row else None
+        return from_row(PageState, row) if row else None
+
+    def claim(self, page_key: str) -> bool:
+        """Claim a page for fetching in this crawl; False when it is already claimed.
+
+        The same post in two feeds of a site (or a retry and a fresh entry) is fetched once per
+        cycle. One writer holds a SQLite store (the writer lock), so the claims live with this
+        connection and end with its crawl; a shared store would keep them in a table with a lease.
+        """
+        if page_key in self._claims:
+            return False
+        self._claims.add(page_key)
+        return True
 
     def remember_entries(self, site: str, keys: Iterable[str], page_key: str, updated: str | None,
                          feed_url: str | None, now: float | None = None) -> None:
@@ -284,7 +349,7 @@ class Store:
                        entry_keys: Iterable[str] = (), entry_updated: str | None = None,
                        feed_url: str | None = None,
                        retry_at: float | Callable[[int], float | None] | None = None,
-                       entry: dict[str, Any] | None = None, article_id: str | None = None) -> int:
+                       entry: FeedEntry | None = None, article_id: str | None = None) -> int:
         """Record what happened to a page, in one transaction; returns the page's attempt count.
 
         ``retry_at`` is when the page is due again (None: not retried), or a function of the
@@ -308,23 +373,39 @@ class Store:
                     "attempts=excluded.attempts, fetched_at=excluded.fetched_at, retry_at=excluded.retry_at, "
                     "feed_url=COALESCE(excluded.feed_url, pages.feed_url), entry=COALESCE(excluded.entry, pages.entry)",
                     (key, site or "", url, outcome, detail, http_status, article_id, attempts, now, retry_at,
-                     feed_url, json.dumps(entry) if entry else None))
+                     feed_url, entry.to_json() if entry else None))
             if page_keys and outcome in FINAL_OUTCOMES:
                 self._remember_entries(site or "", entry_keys, page_keys[0], entry_updated, feed_url, now)
             self._log(site, url, "page", outcome, detail, now)
         return attempts
 
-    def due_retries(self, now: float, max_attempts: int, sites: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    def due_retries(self, now: float, sites: Iterable[str] | None = None) -> list[PageState]:
+        """Failed pages whose retry time has come (one per URL), oldest first."""
         rows = self.db.execute(
             "SELECT * FROM pages WHERE retry_at IS NOT NULL AND retry_at<=? AND attempts<? ORDER BY retry_at",
-            (now, max_attempts)).fetchall()
+            (now, PAGE_MAX_ATTEMPTS)).fetchall()
         wanted = set(sites) if sites is not None else None
-        seen, out = set(), []
+        seen: set[str] = set()
+        out: list[PageState] = []
         for r in rows:
             if r["outcome"] in RETRY_OUTCOMES and (wanted is None or r["site"] in wanted) and r["url"] not in seen:
                 seen.add(r["url"])
-                out.append(dict(r))
+                out.append(from_row(PageState, r))
         return out
+
+    def anything_due(self, feed_urls: set[str], sites: set[str], now: float) -> bool:
+        """Whether one of ``feed_urls`` is due, or a failed page of ``sites`` is due for a retry."""
+        # Both are a few milliseconds even for 10,000 feeds; a daemon tick that finds nothing to
+        # do never creates a crawler.
+        for url, in self.db.execute("SELECT url FROM feeds WHERE next_poll_at <= ?", (now,)):
+            if url in feed_urls:
+                return True
+        for site, outcome in self.db.execute(
+                "SELECT site, outcome FROM pages WHERE retry_at IS NOT NULL AND retry_at <= ? AND attempts < ?",
+                (now, PAGE_MAX_ATTEMPTS)):
+            if site in sites and outcome in RETRY_OUTCOMES:
+                return True
+        return False
 
     def log_outcome(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None = None) -> None:
         with self.transaction():
@@ -337,89 +418,80 @@ class Store:
             self.db.execute("DELETE FROM outcomes WHERE id <= ?", (cur.lastrowid - OUTCOME_LOG_KEEP,))
 
     # ------------------------------------------------------------ articles
-    def article(self, article_id: str) -> dict[str, Any] | None:
-        row = self.db.execute("SELECT * FROM articles WHERE id=?", (article_id,)).fetchone()
-        return dict(row) if row else None
+    def article(self, article_id: str) -> Article | None:
+        row = self.db.execute("SELECT record FROM articles WHERE id=?", (article_id,)).fetchone()
+        return Article.from_json(row["record"]) if row else None
 
-    def save_article(self, record: dict[str, Any], *, page_keys: Iterable[str], entry_keys: Iterable[str] = (),
+    def save_article(self, record: Article, *, page_keys: Iterable[str], entry_keys: Iterable[str] = (),
                      entry_updated: str | None = None, feed_url: str | None = None) -> tuple[str, int]:
-        """Store one article record in one transaction.
+        """Store one article record in one transaction (its version: ``decisions.next_version``).
 
-        Returns ``("new" | "updated" | "unchanged", version)``. An unchanged content hash keeps the
-        stored version (and produces nothing to export); a changed one adds version + 1.
+        Returns ``("new" | "updated" | "unchanged", version)``; an unchanged record produces
+        nothing to export.
         """
         now = time.time()
-        aid = record["id"]
         with self.transaction():
-            row = self.db.execute("SELECT version, content_hash, record FROM articles WHERE id=?", (aid,)).fetchone()
-            if row and row["content_hash"] == record["content_hash"]:
-                action, version = "unchanged", row["version"]
-            else:
-                version = row["version"] + 1 if row else 1
-                action = "updated" if row else "new"
-                record = {**record, "version": version}
-                if row:
-                    previous = json.loads(row["record"])
-                    record["published"] = record.get("published") or previous.get("published")
-                    if not record.get("updated"):
-                        record["updated"] = record["fetched_at"]
-                text = json.dumps(record, ensure_ascii=False, sort_keys=False)
+            row = self.db.execute("SELECT record FROM articles WHERE id=?", (record.id,)).fetchone()
+            action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
+            if action != "unchanged":
+                text = stored.to_json()
                 self.db.execute(
                     "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
                     "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET url=excluded.url, version=excluded.version, "
                     "content_hash=excluded.content_hash, published=excluded.published, fetched_at=excluded.fetched_at, "
                     "record=excluded.record",
-                    (aid, record["site"], record["url"], version, record["content_hash"], record.get("published"),
-                     record["fetched_at"], text))
-                self.db.execute("INSERT OR REPLACE INTO versions(article_id, version, fetched_at, record) VALUES (?,?,?,?)",
-                                (aid, version, record["fetched_at"], text))
+                    (stored.id, stored.site, stored.url, stored.version, stored.content_hash, stored.published,
+                     stored.fetched_at, text))
+                self.db.execute(
+                    "INSERT INTO versions(article_id, version, fetched_at, record) VALUES (?,?,?,?) "
+                    "ON CONFLICT(article_id, version) DO UPDATE SET fetched_at=excluded.fetched_at, "
+                    "record=excluded.record", (stored.id, stored.version, stored.fetched_at, text))
             page_keys = list(dict.fromkeys(page_keys))
             for key in page_keys:
                 self.db.execute(
                     "INSERT INTO pages(key, site, url, outcome, article_id, attempts, fetched_at, feed_url) "
                     "VALUES (?,?,?,?,?,1,?,?) ON CONFLICT(key) DO UPDATE SET outcome=excluded.outcome, "
                     "article_id=excluded.article_id, fetched_at=excluded.fetched_at, retry_at=NULL, detail=NULL",
-                    (key, record["site"], record["url"], "stored", aid, now, feed_url))
+                    (key, record.site, record.url, "stored", record.id, now, feed_url))
             if page_keys:
-                self._remember_entries(record["site"], entry_keys, page_keys[0], entry_updated, feed_url, now)
-            self._log(record["site"], record["url"], "page", "stored" if action != "unchanged" else "unchanged",
-                      f"{action} v{version}", now)
-        return action, version
+                self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
+            self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
+                      f"{action} v{stored.version}", now)
+        return action, stored.version
 
-    def latest_records(self, *, since: str | None = None, until: str | None = None,
-                       sites: Iterable[str] | None = None) -> Iterator[dict[str, Any]]:
-        """Latest version of each article, in a deterministic order (site, published, id).
-
-        ``since``/``until`` filter on ``published`` (falling back to the fetch time) as ISO strings
-        compared in UTC by the caller's normalisation.
-        """
+    def latest_records(self, *, sites: Iterable[str] | None = None) -> Iterator[Article]:
+        """Latest version of each article, in a deterministic order (site, published, id)."""
         sql = "SELECT record FROM articles"
         params: list[Any] = []
         wanted = list(sites or [])
         if wanted:
-            sql += " WHERE site IN (%s)" % ",".join("?" * len(wanted))
+            sql += f" WHERE site IN ({','.join('?' * len(wanted))})"
             params += wanted
         sql += " ORDER BY site, COALESCE(published, fetched_at), id"
         for (text,) in self.db.execute(sql, params):
-            yield json.loads(text)
+            yield Article.from_json(text)
 
-    def pending_exports(self, limit: int | None = None) -> list[dict[str, Any]]:
+    def pending_exports(self, limit: int | None = None) -> list[PendingExport]:
         sql = "SELECT id, version, record FROM articles WHERE exported_version < version ORDER BY fetched_at, id"
         if limit:
             sql += f" LIMIT {int(limit)}"
-        return [{"id": r["id"], "version": r["version"], "record": json.loads(r["record"])}
-                for r in self.db.execute(sql)]
+        return [PendingExport(r["id"], r["version"], Article.from_json(r["record"])) for r in self.db.execute(sql)]
 
     def output_size(self, path: str) -> int | None:
         row = self.db.execute("SELECT size FROM outputs WHERE path=?", (path,)).fetchone()
-        return row["size"] if row else None
+        return int(row["size"]) if row else None
+
+    def outputs(self) -> dict[str, int]:
+        """Every live output and its committed size."""
+        return {r["path"]: r["size"] for r in self.db.execute("SELECT path, size FROM outputs").fetchall()}
 
     def mark_exported(self, versions: Iterable[tuple[str, int]], *, output: str | None = None,
                       size: int | None = None) -> None:
         """Mark records exported and, in the same transaction, commit the output's new size."""
         with self.transaction():
-            self.db.executemany("UPDATE articles SET exported_version=MAX(exported_version, ?) WHERE id=?",
-                                [(v, aid) for aid, v in versions])
+            self.db.executemany(
+                "UPDATE articles SET exported_version = CASE WHEN exported_version > ? THEN exported_version "
+                "ELSE ? END WHERE id=?", [(v, v, aid) for aid, v in versions])
             if output is not None and size is not None:
                 self.db.execute("INSERT INTO outputs(path, size) VALUES (?, ?) "
                                 "ON CONFLICT(path) DO UPDATE SET size=excluded.size", (output, size))
@@ -428,9 +500,10 @@ class Store:
     def hold_host(self, host: str, until: float, reason: str | None = None) -> None:
         """Remember that ``host`` must not be asked anything before ``until`` (Unix time)."""
         with self.transaction():
-            self.db.execute("INSERT INTO hosts(host, not_before, reason) VALUES (?,?,?) ON CONFLICT(host) DO UPDATE "
-                            "SET not_before=MAX(hosts.not_before, excluded.not_before), reason=excluded.reason",
-                            (host, until, reason))
+            self.db.execute(
+                "INSERT INTO hosts(host, not_before, reason) VALUES (?,?,?) ON CONFLICT(host) DO UPDATE "
+                "SET not_before = CASE WHEN hosts.not_before > excluded.not_before THEN hosts.not_before "
+                "ELSE excluded.not_before END, reason=excluded.reason", (host, until, reason))
 
     def host_holds(self, now: float | None = None) -> dict[str, tuple[float, str | None]]:
         """Hosts still on hold at ``now``: the time each reopens and why."""

@@ -8,24 +8,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exceptions import DropItem
+from scrapy.crawler import Crawler
+
+from crawler.items import ArticlePage
+from pipelines.outcome import PageOutcome
 
 
 class DedupePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+    """Stats: ``defwatch/dedupe/same_run``."""
+
+    def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
         self.seen: dict[str, str] = {}
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> DedupePipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        record = item["record"]
-        previous = self.seen.get(record["id"])
-        if previous is not None and previous == record["content_hash"]:
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePage):
+            return item
+        article = item.article
+        if self.seen.get(article.id) == article.content_hash:
             self.stats.inc_value("defwatch/dedupe/same_run")
-            raise DropItem("duplicate: already stored in this crawl")
-        self.seen[record["id"]] = record["content_hash"]
+            raise PageOutcome("duplicate", "already stored in this crawl")
+        self.seen[article.id] = article.content_hash
         return item

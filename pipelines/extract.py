@@ -1,6 +1,6 @@
-"""ExtractPipeline: raw page bytes -> ``Extracted`` fields (metadata, main content, clean body).
+"""ExtractPipeline: ``FetchedPage`` -> ``ExtractedPage`` (metadata, main content, clean body).
 
-The work is done by the pure ``pipelines.article.extract_page``; this component only wires it to
+The work is done by the pure ``crawler.extraction.extract_page``; this component only wires it to
 Scrapy: it passes the site and feed entry, counts boilerplate hits as stats, and drops a page
 that cannot be read.
 """
@@ -10,11 +10,12 @@ import re
 from collections import Counter
 from typing import Any
 
-from scrapy.exceptions import DropItem
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 
-from crawler.items import FeedEntry
-from pipelines.article import ExtractError, extract_page
-
+from crawler.extraction import ExtractError, extract_page
+from crawler.items import ExtractedPage, FetchedPage
+from pipelines.outcome import PageOutcome
 
 #: More markup than this, once scripts, styles, comments and SVG are set aside, is not an article
 #: page (a data dump, filler, a hostile page): it would hold the crawl's only thread for seconds.
@@ -30,28 +31,32 @@ def markup_size(body: bytes) -> int:
 
 
 class ExtractPipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+    """Settings: ``DEFWATCH_SITES`` (required, else ``NotConfigured``). Stats: ``defwatch/extract/...``."""
+
+    def __init__(self, crawler: Crawler):
+        sites = crawler.settings.get("DEFWATCH_SITES")
+        if not sites:
+            raise NotConfigured("DEFWATCH_SITES is not set")
+        self.sites = {site.id: site for site in sites}
+        self.stats = crawler.stats
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        spider = self.crawler.spider
-        site = spider.sites[item["site"]]
-        entry = item.get("entry")
-        feed_entry = FeedEntry(**{**entry, "authors": tuple(entry.get("authors") or ()),
-                                  "tags": tuple(entry.get("tags") or ())}) if entry else None
-        size = markup_size(item["body"])
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, FetchedPage):
+            return item
+        size = markup_size(item.body)
         if size > MAX_PAGE_MARKUP:
-            raise DropItem(f"too-large: {size} bytes of markup besides scripts and styles; not an article page")
+            raise PageOutcome("too-large", f"{size} bytes of markup besides scripts and styles; not an article page")
         stats: Counter[str] = Counter()
         try:
-            item["extracted"] = extract_page(item["body"], item["url"], site=site, entry=feed_entry, stats=stats)
+            extracted = extract_page(item.body, item.url, site=self.sites[item.site], entry=item.entry, stats=stats,
+                                     headers={"Content-Type": item.content_type})
         except ExtractError as exc:
-            raise DropItem(f"parse-error: {exc}") from None
+            raise PageOutcome("parse-error", str(exc), retry=True) from None
         finally:
             for key, n in stats.items():
-                self.crawler.stats.inc_value(f"defwatch/{key}", n)
-        return item
+                self.stats.inc_value(f"defwatch/{key}", n)
+        return ExtractedPage(page=item, extracted=extracted)

@@ -1,4 +1,5 @@
-"""NormalizePipeline: ``Extracted`` fields -> the exported record (canonical URL, id, hash, fallbacks).
+"""NormalizePipeline: ``ExtractedPage`` -> ``ArticlePage`` (the ``Article`` record: canonical URL,
+id, content hash, fallbacks).
 
 The page's own canonical URL wins over the fetched URL when it is on the same site; tracking
 parameters and fragments are removed. Fields the page lacks come from the feed entry, then the
@@ -7,46 +8,37 @@ site registry (``lang``). Lists are never null.
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.items import Extracted
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import Article, ArticlePage, Extracted, ExtractedPage, FeedEntry
 from crawler.urls import article_id, canonical_url, is_http, same_site, url_key
 
 
 def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str, site_lang: str | None = None,
-                 entry: dict[str, Any] | None = None, feed_url: str | None = None,
-                 fetched_at: str | None = None) -> dict[str, Any]:
-    """The exported record of one page (``version`` is set by the store)."""
-    entry = entry or {}
+                 entry: FeedEntry | None = None, feed_url: str | None = None,
+                 fetched_at: str | None = None) -> Article:
+    """The record of one page (its ``version`` is set by the store)."""
     url = canonical_url(fetched_url)
     if trusted_canonical(ex.url, fetched_url, site_url):
         url = canonical_url(ex.url)
-    title = (ex.title or entry.get("title") or "").strip() or None
+    title = (ex.title or (entry.title if entry else None) or "").strip() or None
     # Extraction already falls back to the feed entry's authors, cleaned (no newsroom or account
     # names); the raw entry authors are never used here.
     authors = [a for a in ex.authors if a and a.strip()]
-    tags = list(dict.fromkeys(t for t in (ex.tags or list(entry.get("tags") or [])) if t and t.strip()))
-    body = ex.body or ""
-    record = {
-        "id": article_id(url),
-        "url": url,
-        "site": site_id,
-        "title": title,
-        "authors": authors,
-        "published": ex.published or entry.get("published"),
-        "updated": ex.updated,
-        "lang": ex.lang or site_lang,
-        "tags": tags,
-        "body": body,
-        "fetched_at": fetched_at or datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "version": 1,
-        "description": ex.description,
-        "feed_url": feed_url,
-    }
-    record["content_hash"] = content_hash(record)
-    return record
+    tags = list(dict.fromkeys(t for t in (ex.tags or list(entry.tags if entry else ())) if t and t.strip()))
+    article = Article(
+        id=article_id(url), url=url, site=site_id, title=title, authors=authors,
+        published=ex.published or (entry.published if entry else None), updated=ex.updated,
+        lang=ex.lang or site_lang, tags=tags, body=ex.body or "",
+        fetched_at=fetched_at or datetime.now(UTC).isoformat(timespec="seconds"),
+        description=ex.description, feed_url=feed_url)
+    article.content_hash = content_hash(article)
+    return article
 
 
 def trusted_canonical(canonical: str | None, fetched_url: str, site_url: str) -> bool:
@@ -69,26 +61,31 @@ def trusted_canonical(canonical: str | None, fetched_url: str, site_url: str) ->
     return True
 
 
-def content_hash(record: dict[str, Any]) -> str:
-    """What makes a new version: the title, body and dates (not the fetch time)."""
-    parts = [record.get("title") or "", record.get("body") or "", record.get("published") or "",
-             record.get("updated") or ""]
+def content_hash(article: Article) -> str:
+    """What makes a new version: the title, body, published and updated (not the fetch time)."""
+    parts = [article.title or "", article.body or "", article.published or "", article.updated or ""]
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
 class NormalizePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+    """Settings: ``DEFWATCH_SITES`` (required, else ``NotConfigured``)."""
+
+    def __init__(self, crawler: Crawler):
+        sites = crawler.settings.get("DEFWATCH_SITES")
+        if not sites:
+            raise NotConfigured("DEFWATCH_SITES is not set")
+        self.sites = {site.id: site for site in sites}
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> NormalizePipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        spider = self.crawler.spider
-        site = spider.sites[item["site"]]
-        record = build_record(item["extracted"], site_id=site.id, site_url=site.url, fetched_url=item["url"],
-                              site_lang=site.lang, entry=item.get("entry"), feed_url=item.get("feed_url"))
-        item["record"] = record
-        item["page_keys"] = list(dict.fromkeys([*item["page_keys"], url_key(record["url"])]))
-        return item
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ExtractedPage):
+            return item
+        page = item.page
+        site = self.sites[page.site]
+        article = build_record(item.extracted, site_id=site.id, site_url=site.url, fetched_url=page.url,
+                               site_lang=site.lang, entry=page.entry, feed_url=page.feed_url)
+        keys = list(dict.fromkeys([*page.keys, url_key(article.url)]))
+        return ArticlePage(page=page, kind=item.extracted.kind, article=article, keys=keys)

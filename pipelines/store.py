@@ -1,42 +1,43 @@
-"""StorePipeline: save each record in one transaction; record the outcome of dropped pages."""
+"""StorePipeline: save each record, with its page keys and feed-entry identities, in one transaction.
+
+Settings: ``DEFWATCH_STORE`` (required, else ``NotConfigured``). Stats: ``defwatch/store/<new|updated|unchanged>``,
+``defwatch/site/<id>/<new|updated>``. Pages that do not become articles are recorded by
+``pipelines/outcome.py``.
+"""
 from __future__ import annotations
 
 from typing import Any
 
-from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.items import ArticlePage
+from crawler.store import Store
 
 
 class StorePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+    def __init__(self, crawler: Crawler):
+        path = crawler.settings.get("DEFWATCH_STORE")
+        if not path:
+            raise NotConfigured("DEFWATCH_STORE is not set")
+        self.store = Store(path)
         self.stats = crawler.stats
-        crawler.signals.connect(self.item_dropped, signal=signals.item_dropped)
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> StorePipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        spider = self.crawler.spider
-        entry = item.get("entry") or {}
-        action, version = spider.store.save_article(
-            item["record"], page_keys=item["page_keys"], entry_keys=item.get("entry_keys", []),
-            entry_updated=entry.get("stamp"), feed_url=item.get("feed_url"))
+    def close_spider(self) -> None:
+        self.store.close()
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePage):
+            return item
+        page = item.page
+        action, _version = self.store.save_article(
+            item.article, page_keys=item.keys, entry_keys=page.entry_keys,
+            entry_updated=page.entry.stamp if page.entry else None, feed_url=page.feed_url)
         self.stats.inc_value(f"defwatch/store/{action}")
         if action in ("new", "updated"):
-            spider.count(item["site"], action)
+            self.stats.inc_value(f"defwatch/site/{page.site}/{action}")
         return item
-
-    def item_dropped(self, item: dict[str, Any], response, exception, spider) -> None:
-        reason = str(exception)
-        outcome = reason.split(":", 1)[0].strip() or "not-an-article"
-        entry = item.get("entry") or {}
-        keys = item.get("page_keys", [])
-        if outcome == "duplicate":
-            # Another route to an article stored in this crawl: remember this route too.
-            spider.store.remember_entries(item["site"], item.get("entry_keys", []), keys[0] if keys else "",
-                                          entry.get("stamp"), item.get("feed_url"))
-            return
-        spider.record({"site": item["site"], "entry": entry, "entry_keys": item.get("entry_keys", []),
-                       "feed_url": item.get("feed_url")}, keys, item["url"], outcome, reason, 200,
-                      retry=outcome == "parse-error")

@@ -1,15 +1,17 @@
 """ValidatePipeline: only articles become records.
 
-Drops (``DropItem(reason)``, one stat per reason) video, podcast, event, webinar, gallery and
-index pages, and pages without a title or with too little text to be an article.
+Drops (``PageOutcome("not-an-article")``, one stat per reason) video, podcast, event, webinar,
+gallery and index pages, and pages without a title or with too little text to be an article.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from scrapy.exceptions import DropItem
+from scrapy.crawler import Crawler
 
+from crawler.items import Article, ArticlePage
 from crawler.text import word_count
+from pipelines.outcome import PageOutcome
 
 #: Fewer words than this in the body: not an article (a teaser, a landing page, an error page).
 MIN_BODY_WORDS = 40
@@ -19,32 +21,35 @@ MAX_BODY_CHARS = 400_000
 ARTICLE_KINDS = frozenset({"article", "live"})
 
 
-def rejection(item_kind: str, record: dict[str, Any]) -> str | None:
-    """Why a record is not an article, or None."""
-    if item_kind not in ARTICLE_KINDS:
-        return f"not-an-article: {item_kind} page"
-    if not record.get("title"):
-        return "not-an-article: no title"
-    words = word_count(record.get("body") or "")
+def rejection(kind: str, article: Article) -> str | None:
+    """Why a record is not an article (``"<kind> page"``, ``"no title"``, ...), or None."""
+    if kind not in ARTICLE_KINDS:
+        return f"{kind} page"
+    if not article.title:
+        return "no title"
+    words = word_count(article.body)
     if words < MIN_BODY_WORDS:
-        return f"not-an-article: body of {words} words"
-    if len(record.get("body") or "") > MAX_BODY_CHARS:
-        return f"not-an-article: body of {len(record['body'])} characters"
+        return f"body of {words} words"
+    if len(article.body) > MAX_BODY_CHARS:
+        return f"body of {len(article.body)} characters"
     return None
 
 
 class ValidatePipeline:
-    def __init__(self, crawler):
-        self.crawler = crawler
+    """Stats: ``defwatch/validate/<reason>``."""
+
+    def __init__(self, crawler: Crawler):
         self.stats = crawler.stats
 
     @classmethod
-    def from_crawler(cls, crawler):
+    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
         return cls(crawler)
 
-    def process_item(self, item: dict[str, Any]) -> dict[str, Any]:
-        reason = rejection(item["extracted"].kind, item["record"])
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePage):
+            return item
+        reason = rejection(item.kind, item.article)
         if reason:
-            self.stats.inc_value("defwatch/validate/" + reason.split(": ", 1)[-1].split(" ")[0])
-            raise DropItem(reason)
+            self.stats.inc_value("defwatch/validate/" + reason.split(" ")[0])
+            raise PageOutcome("not-an-article", reason)
         return item

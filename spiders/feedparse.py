@@ -19,6 +19,7 @@ from typing import Any
 import feedparser
 from lxml import etree
 
+from crawler.dates import parse_iso
 from crawler.items import FeedEntry
 from crawler.urls import absolute, is_http
 
@@ -205,16 +206,12 @@ def parse_date(value: str | None) -> str | None:
     text = value.strip()
     if not text or re.fullmatch(r"\d+(\.\d+)?", text):
         return None
-    iso = text.replace("Z", "+00:00") if re.match(r"^\d{4}-\d{2}-\d{2}", text) else None
-    if iso:
-        try:
-            dt = datetime.fromisoformat(iso.replace(" ", "T", 1) if "T" not in iso and len(iso) > 10 else iso)
-        except ValueError:
-            dt = None
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        dt = parse_iso(text, assume_utc=False)
         if dt is not None:
-            if len(iso) <= 10:
+            if len(text) <= 10:
                 return dt.date().isoformat()
-            return dt.isoformat() if dt.tzinfo else None
+            return dt.isoformat() if dt.tzinfo else None  # a time without an offset is not guessed
     match = re.match(r"^(.*\d{1,2}:\d{2}(?::\d{2})?)\s+([A-Za-z]{1,5})$", text)
     if match and match.group(2).upper() in TZ_ABBREVIATIONS:
         hours = TZ_ABBREVIATIONS[match.group(2).upper()]

@@ -7,8 +7,9 @@ from collections import Counter
 import pytest
 
 from crawler.config import Boilerplate, Site
-from pipelines.clean import (RULES_FILE, Rules, RulesError, clean_text, compile_group, load_rules,
-                             parse_selector, parse_fragment, rules_from_dict)
+from crawler.extraction.clean import clean_text, parse_fragment
+from crawler.extraction.vocabulary import (RULES_FILE, Rules, RulesError, compile_group, compile_selectors, load_rules,
+                                           rules_from_dict)
 
 KEEP = "<p>The frigate will be delivered in 2026, the navy said on Tuesday.</p>"
 KEEP_TEXT = "The frigate will be delivered in 2026, the navy said on Tuesday."
@@ -149,11 +150,10 @@ def test_bad_rules_are_reported_with_group_name() -> None:
     (".img_caption .caption", '<table class="img_caption"><tr><td class="caption">x</td></tr></table>', True),
     (".outer > .inner", '<div class="outer"><div><p class="inner">x</p></div></div>', False),
 ])
-def test_fast_selector_matcher(selector: str, html: str, hit: bool) -> None:
-    compound = parse_selector(selector)
-    assert compound is not None
+def test_compiled_selectors(selector: str, html: str, hit: bool) -> None:
+    (compiled,), _ = compile_selectors("test", [selector])
     root = parse_fragment(html)
-    assert any(compound.matches(t) for t in root.find_all(True)) is hit
+    assert bool(compiled.compiled(root)) is hit
 
 
 # ---------------------------------------------------------------- rules over the block sequence
@@ -181,7 +181,7 @@ PARA2 = "<p>Deliveries start next year, and the second batch follows in 2027, of
 
 @pytest.mark.parametrize("what,html", SEQ_CASES, ids=[c[0] for c in SEQ_CASES])
 def test_sequence_rules_drop_boilerplate(what: str, html: str) -> None:
-    from pipelines.article import extract_page
+    from crawler.extraction import extract_page
     page = f"<html><body><article><h1>Frigates</h1>{KEEP}{PARA2 * 3}{html}</article></body></html>"
     body = extract_page(page, "http://x.test/a").body
     assert body.split("\n\n") == [KEEP_TEXT] + [PARA2[3:-4]] * 3
@@ -194,7 +194,7 @@ def test_sequence_rules_drop_boilerplate(what: str, html: str) -> None:
     "<h3>About the programme</h3><p>The programme started in 2019 and will run until 2030.</p>",
 ])
 def test_sequence_rules_keep_text(html: str) -> None:
-    from pipelines.article import extract_page
+    from crawler.extraction import extract_page
     page = f"<html><body><article><h1>Frigates</h1>{KEEP}{PARA2 * 3}{html}</article></body></html>"
     body = extract_page(page, "http://x.test/a").body
     assert len(body.split("\n\n")) == 4 + html.count("<p>") + html.count("<li>") + html.count("<h3>")

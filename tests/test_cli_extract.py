@@ -48,3 +48,34 @@ def test_one_page_view_prints_indented_json(tmp_path):
     assert record["authors"] and record["body"].count("\n\n") == 16
     run = run_cli("extract", tmp_path / "missing.html")
     assert run.returncode == 2 and "cannot read" in run.stderr
+
+
+def test_url_view_decodes_with_the_served_charset():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    paras = ["Флот получит четыре фрегата до конца следующего года, сообщили в министерстве обороны.",
+             "Первый корабль будет передан флоту весной, а последний пройдёт испытания в северных морях."]
+    page = ("<html><body><article><h1>Флот получит фрегаты</h1>" + "".join(f"<p>{p}</p>" for p in paras)
+            + "</article></body></html>").encode("cp1251")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (http.server's name)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=windows-1251")  # the page itself declares none
+            self.send_header("Content-Length", str(len(page)))
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        run = run_cli("extract", f"http://127.0.0.1:{server.server_port}/flot/")
+    finally:
+        server.shutdown()
+    assert run.returncode == 0, run.stderr
+    record = json.loads(run.stdout)
+    assert record["title"] == "Флот получит фрегаты" and record["body"].split("\n\n") == paras

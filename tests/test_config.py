@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
 from conftest import REPO, run_cli
+
 from crawler.config import ConfigError, load_app, load_sites
 
 GOOD = """
@@ -34,7 +34,7 @@ def test_folder_of_site_files(tmp_path):
     assert site.feeds == ("https://example.org/feed/", "https://feeds.example.net/x.xml")
     assert site.selectors.body == "div.entry-content"
     assert site.poll.min_interval == 60.0
-    with pytest.raises(Exception):
+    with pytest.raises(AttributeError):
         site.name = "changed"  # frozen
 
 

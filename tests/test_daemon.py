@@ -14,7 +14,6 @@ Two scenarios, each run once per module:
 from __future__ import annotations
 
 import json
-import os
 import random
 import signal
 import sqlite3
@@ -26,7 +25,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import REPO, WEB_DEV, expected_articles, run_cli, write_sites_file
 
 INTERVAL = 2.0   # --interval: every feed every 2 s
@@ -128,8 +126,8 @@ def lifecycle(web_dev, web_dev_sites, tmp_path_factory):
                 expected = set(expected_articles(web_dev_sites, list(range(epoch + 1))))
                 if epoch:
                     web_dev.set_epoch(epoch)
-                done = (lambda: keys_present() >= expected and edited_v2()) if epoch == 2 else (
-                    lambda: keys_present() >= expected)
+                done = (lambda want=expected: keys_present() >= want and edited_v2()) if epoch == 2 else (
+                    lambda want=expected: keys_present() >= want)
                 result["latency"][epoch] = wait_for(done, timeout=60 if epoch == 0 else 30)
                 assert result["latency"][epoch] is not None, (epoch, sorted(expected - keys_present()))
             # Idle: two intervals and more with nothing new.

@@ -12,8 +12,8 @@ from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import expected_articles, run_cli, write_sites_file
+
 
 def robots_allows(robots: str, path: str, query: str) -> bool:
     from protego import Protego
@@ -147,7 +147,7 @@ def test_second_identical_crawl_fetches_nothing_new(crawled, web_dev):
 
 
 def test_export_is_deterministic_and_filters(crawled):
-    db, tmp = crawled["db"], crawled["tmp"]
+    db = crawled["db"]
     a = run_cli("export", "--db", db, "--out", "-")
     b = run_cli("export", "--db", db, "--out", "-")
     assert a.returncode == b.returncode == 0

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import json
-import pytest
 
+import pytest
 from conftest import run_cli
+from test_store import record
+
 from crawler.export import append_pending, atomic_write, export_range
 from crawler.store import Store
-from test_store import record
 
 
 @pytest.fixture
@@ -37,7 +38,7 @@ def test_atomic_write_keeps_previous_file_on_failure(tmp_path):
     target.write_text('{"old": true}\n')
 
     def boom():
-        yield {"a": 1}
+        yield record("a1")
         raise OSError(28, "No space left on device")
 
     with pytest.raises(OSError):

@@ -13,9 +13,12 @@ import pytest
 
 from crawler.config import Boilerplate, Selectors, Site
 from crawler.items import FeedEntry
-from pipelines.article import ExtractError, extract_page
-from spiders.extract import (Page, _strip_site_suffix, clean_author, combine_with_entry, detect_lang,
-                             parse_when)
+from crawler.extraction import ExtractError, extract_page
+from crawler.extraction.authors import clean_author
+from crawler.extraction.dates import combine_with_entry, parse_when
+from crawler.extraction.lang import detect_lang
+from crawler.extraction.page import Page
+from crawler.extraction.title import _strip_site_suffix
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sites"
 BASE = "http://127.0.0.5:8765"

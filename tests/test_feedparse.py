@@ -66,8 +66,8 @@ def test_utf7_declared_in_the_header_is_checked():
     b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
     b'"http://my.netscape.com/publish/formats/rss-0.91.dtd">' + RSS.encode(),
     b"<!DOCTYPE rss>" + RSS.encode(),
-    ('<rss version="2.0"><channel><title>x</title><item><title>T</title><link>http://news.example/a/</link>'
-     "<description><![CDATA[<!DOCTYPE html><p>&lt;!ENTITY a></p>]]></description></item></channel></rss>").encode(),
+    (b'<rss version="2.0"><channel><title>x</title><item><title>T</title><link>http://news.example/a/</link>'
+     b"<description><![CDATA[<!DOCTYPE html><p>&lt;!ENTITY a></p>]]></description></item></channel></rss>"),
 ], ids=["plain", "rss091-netscape", "internal-doctype", "entity-text-in-cdata"])
 def test_harmless_documents_parse(body):
     assert [e.link for e in parse_feed(body, {}, URL).entries] == ["http://news.example/a/"]

@@ -20,7 +20,6 @@ import json
 import sys
 
 import pytest
-
 from conftest import FIXTURES, SHARED, run_cli, write_sites_file
 
 WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "hostile-web-2"]

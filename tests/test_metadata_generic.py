@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipelines.article import extract_page
+from crawler.extraction import extract_page
 
 URL = "https://news.example.org/2024/10/22/story/"
 PARAS = "".join(
@@ -259,6 +259,9 @@ def test_updated(head: str, body_top: str, updated: str) -> None:
 
 COMMON_DATES = [
     ("October 22, 2024, 9:02 AM", "2024-10-22T09:02:00"),
+    ("November 19, 2019, 07:47 PM EST", "2019-11-19T19:47:00-05:00"),
+    ("Nov 19, 2019 10:05 CEST", "2019-11-19T10:05:00+02:00"),
+    ("01:38:07 PM IST Nov 20, 2019", "2019-11-20T13:38:07+02:00"),
     ("October 22, 2024 at 12:05 am", "2024-10-22T00:05:00"),
     ("Tue, 22 Oct 2024 10:05:00 +0200", "2024-10-22T10:05:00+02:00"),
     ("Tuesday, 22 October 2024 10:05", "2024-10-22T10:05:00"),
@@ -274,7 +277,7 @@ COMMON_DATES = [
 def test_common_date_formats_do_not_need_dateparser(text: str, iso: str, monkeypatch: pytest.MonkeyPatch) -> None:
     import dateparser
 
-    from spiders.extract import _parse_human, parse_when
+    from crawler.extraction.dates import _parse_human, parse_when
 
     _parse_human.cache_clear()
     monkeypatch.setattr(dateparser, "parse", lambda *a, **k: pytest.fail(f"dateparser called for {a[0]!r}"))
@@ -445,7 +448,7 @@ def test_archive_with_long_excerpts_is_index(url: str) -> None:
     ("By Staff Sgt. Marta Lindqvist, Army Public Affairs", ["Marta Lindqvist"]),
 ])
 def test_cjk_titles_and_newsroom_bylines(byline: str, authors: list[str]) -> None:
-    from spiders.extract import clean_author
+    from crawler.extraction.authors import clean_author
     assert clean_author(byline) == authors
 
 

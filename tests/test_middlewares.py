@@ -6,11 +6,12 @@ from email.utils import formatdate
 
 import pytest
 from scrapy.exceptions import CannotResolveHostError, DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
-from scrapy.http import HtmlResponse, Request, Response
+from scrapy.http import Request, Response
 from scrapy.utils.test import get_crawler
 from twisted.internet.error import ConnectionLost
 from twisted.python.failure import Failure
 
+from crawler.config import AppConfig
 from crawler.middlewares import OutcomeIgnored
 from crawler.middlewares.netpolicy import AddressPolicy, is_public, parse_ip
 from crawler.middlewares.redirect import RedirectMiddleware
@@ -18,8 +19,7 @@ from crawler.middlewares.resolver import AddressDenied, GuardedResolver
 from crawler.middlewares.retry_after import RetryAfterMiddleware, parse_retry_after
 from crawler.middlewares.robots import RobotsTxtMiddleware, Unreachable
 from crawler.settings import build_settings
-from crawler.config import AppConfig
-from spiders.feeds import classify_failure
+from spiders.failures import classify_failure
 
 
 def crawler(**overrides):
@@ -190,10 +190,10 @@ def test_robots_rules_cached_for_the_process_not_failures():
 
     from scrapy.http import Request, TextResponse
     from scrapy.utils.test import get_crawler
+    from twisted.internet.defer import Deferred
 
     from crawler.middlewares import robots as robots_mod
     from crawler.middlewares.robots import RobotsTxtMiddleware, Unreachable
-    from twisted.internet.defer import Deferred
 
     robots_mod._PROCESS_CACHE.clear()
     crawler = get_crawler(settings_dict={"ROBOTSTXT_OBEY": True})

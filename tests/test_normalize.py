@@ -1,4 +1,4 @@
-from crawler.items import Extracted
+from crawler.items import Extracted, FeedEntry
 from pipelines.normalize import build_record, trusted_canonical
 
 
@@ -15,11 +15,12 @@ def test_canonical_rules():
 def test_record_fallbacks_and_tracking_removed():
     ex = Extracted(url="https://ex.com/post/?utm_source=x#c", title="T", body="B " * 50, authors=["A B"])
     rec = build_record(ex, site_id="ex", site_url="https://ex.com/", fetched_url="https://ex.com/post/",
-                       site_lang="fr", entry={"published": "2024-10-01T10:00:00+00:00", "authors": ["A B"], "tags": ["X"]})
-    assert rec["url"] == "https://ex.com/post/"
-    assert rec["lang"] == "fr" and rec["authors"] == ["A B"] and rec["tags"] == ["X"]
-    assert rec["published"] == "2024-10-01T10:00:00+00:00"
-    assert len(rec["id"]) == 16 and rec["content_hash"]
+                       site_lang="fr", entry=FeedEntry(feed_url="https://ex.com/feed/", link="https://ex.com/post/",
+                                       published="2024-10-01T10:00:00+00:00", authors=("A B",), tags=("X",)))
+    assert rec.url == "https://ex.com/post/"
+    assert rec.lang == "fr" and rec.authors == ["A B"] and rec.tags == ["X"]
+    assert rec.published == "2024-10-01T10:00:00+00:00"
+    assert len(rec.id) == 16 and rec.content_hash
 
 
 def test_markup_size_ignores_scripts_and_styles():

@@ -1,19 +1,18 @@
-"""When a feed is polled next: crawler.schedule (pure) and FeedSpider.finish_feed (with a store)."""
+"""When a feed is polled next: crawler.schedule and crawler.decisions.plan_poll (both pure)."""
 from __future__ import annotations
 
 import random
 import time
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from crawler.config import AppConfig, Poll, Site
 from crawler.daemon import tick_seconds
-from crawler.items import FeedEntry
-from crawler.schedule import (DAY, WEEK, cache_hint, entries_per_week, next_interval, parse_time, poll_interval,
-                              stamp_time)
-from crawler.store import Store
+from crawler.dates import iso_timestamp as parse_time
+from crawler.decisions import PollBounds, PollResult, plan_poll
+from crawler.schedule import DAY, WEEK, cache_hint, entries_per_week, next_interval, poll_interval, stamp_time
+from crawler.state import FeedState
 
 MIN, MAX = 300.0, 86400.0
 
@@ -64,7 +63,7 @@ def test_jitter_spreads_but_never_goes_below_the_hint():
 
 # ---------------------------------------------------------------- entry rate from entry dates
 
-NOW = datetime(2024, 10, 28, 12, 0, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2024, 10, 28, 12, 0, tzinfo=UTC).timestamp()
 
 
 def ago(**kw) -> float:
@@ -121,7 +120,7 @@ def test_cache_hint(headers, hint):
 
 
 def test_retry_after_http_date():
-    when = datetime.now(timezone.utc) + timedelta(hours=1)
+    when = datetime.now(UTC) + timedelta(hours=1)
     assert cache_hint({"retry-after": format_datetime(when, usegmt=True)}) == pytest.approx(3600, abs=5)
 
 
@@ -132,87 +131,71 @@ def test_tick_default():
     assert tick_seconds(60.0, 0.5) == 0.5
 
 
-# ---------------------------------------------------------------- FeedSpider.finish_feed with a store
+# ---------------------------------------------------------------- plan_poll: a feed's state after a poll
 
 FEED = "https://example.test/feed/"
+BOUNDS = PollBounds(min_interval=600.0, max_interval=7200.0, max_new_entries=5)
 
 
-@pytest.fixture
-def spider(tmp_path):
-    from spiders.feeds import FeedSpider
-
-    site = Site(id="ex", name="Example", url="https://example.test/", feeds=(FEED,),
-                poll=Poll(min_interval=600.0, max_interval=7200.0, max_new_entries=5))
-    store = Store(tmp_path / "s.sqlite3")
-    store.ensure_feeds([("ex", FEED)])
-    sp = FeedSpider(sites=[site], store=store, app=AppConfig(jitter=0.0))
-    sp.site = site
-    yield sp
-    store.close()
+def poll(state: FeedState, status: str, bounds: PollBounds = BOUNDS, **kw) -> FeedState:
+    plan = plan_poll(state, PollResult(status, **kw), time.time(), bounds)
+    return plan.state
 
 
-def entry(hours_ago: float, n: int) -> FeedEntry:
-    when = datetime.fromtimestamp(time.time() - hours_ago * 3600, timezone.utc).isoformat()
-    return FeedEntry(feed_url=FEED, link=f"https://example.test/{n}/", published=when)
+def fresh() -> FeedState:
+    return FeedState(url=FEED, site="ex")
 
 
-def test_per_site_bounds_and_entry_rate(spider):
+def test_per_site_bounds_and_entry_rate():
     # 14 entries over the last week: 12 h, clamped to the site's 2 h maximum.
-    entries = [entry(12 * i + 1, i) for i in range(14)]
-    spider.finish_feed(spider.site, FEED, "200", entries=entries, etag='"a"', body_hash="h")
-    state = spider.store.feed(FEED)
-    assert state["interval"] == 7200 and state["last_status"] == "200" and state["etag"] == '"a"'
+    state = poll(fresh(), "200", rate=14.0, etag='"a"', body_hash="h")
+    assert state.interval == 7200 and state.last_status == "200" and state.etag == '"a"' and state.polls == 1
     # hourly entries: 1 h
-    spider.finish_feed(spider.site, FEED, "200", entries=[entry(i + 0.5, i) for i in range(48)])
-    assert spider.store.feed(FEED)["interval"] == pytest.approx(3600 * 47.5 / 48, rel=0.01)
+    assert poll(state, "200", rate=168.0).interval == pytest.approx(3600)
 
 
-def test_ttl_hint_is_kept_for_304s(spider):
-    spider.finish_feed(spider.site, FEED, "200", entries=[entry(i / 10, i) for i in range(200)], hint=3000)
-    assert spider.store.feed(FEED)["interval"] == 3000
-    spider.finish_feed(spider.site, FEED, "304", headers={})
-    state = spider.store.feed(FEED)
-    assert state["interval"] >= 3000 and state["min_interval_hint"] == 3000
+def test_ttl_hint_is_kept_for_304s():
+    state = poll(fresh(), "200", rate=10_000.0, ttl=3000.0)
+    assert state.interval == 3000
+    state = poll(state, "304")
+    assert state.interval >= 3000 and state.min_interval_hint == 3000
 
 
-def test_failures_back_off_and_are_visible(spider):
+def test_failures_back_off_and_are_visible():
+    state = fresh()
     for n in range(1, 6):
-        spider.finish_feed(spider.site, FEED, "error", error="HTTP 503", headers={"retry-after": "60"})
-        state = spider.store.feed(FEED)
-        assert state["failures"] == n and state["last_status"] == "error" and state["last_error"] == "HTTP 503"
-        assert state["interval"] == min(600 * 2 ** n, 7200)
-    spider.finish_feed(spider.site, FEED, "304", headers={})
-    assert spider.store.feed(FEED)["failures"] == 0
+        state = poll(state, "error", error="HTTP 503", headers={"retry-after": "60"})
+        assert state.failures == n and state.last_status == "error" and state.last_error == "HTTP 503"
+        assert state.interval == min(600 * 2 ** n, 7200)
+    assert poll(state, "304").failures == 0
 
 
-def test_fixed_interval_still_backs_off_on_errors(spider):
-    spider.fixed_interval = 2.0
-    spider.finish_feed(spider.site, FEED, "304", headers={})
-    assert spider.store.feed(FEED)["interval"] == 2.0
-    spider.finish_feed(spider.site, FEED, "error", error="HTTP 410")
-    spider.finish_feed(spider.site, FEED, "error", error="HTTP 410")
-    assert spider.store.feed(FEED)["interval"] == 8.0
+def test_fixed_interval_still_backs_off_on_errors():
+    bounds = PollBounds(min_interval=600.0, max_interval=7200.0, max_new_entries=5, fixed_interval=2.0)
+    state = poll(fresh(), "304", bounds)
+    assert state.interval == 2.0
+    state = poll(poll(state, "error", bounds, error="HTTP 410"), "error", bounds, error="HTTP 410")
+    assert state.interval == 8.0
 
 
-def test_validators_of_a_feed_with_new_entries_wait_for_the_crawl_to_finish(spider):
+def test_validators_of_a_feed_with_new_entries_wait_for_the_crawl_to_finish():
     """kill -9 between the feed poll and its pages must not turn the next poll into a 304."""
-    spider.finish_feed(spider.site, FEED, "200", entries=[], etag='"old"', last_modified="Mon", body_hash="h0")
-    spider.finish_feed(spider.site, FEED, "200", entries=[entry(1, 1)], new_items=1, etag='"new"',
-                       last_modified="Tue", body_hash="h1")
-    state = spider.store.feed(FEED)
-    assert (state["etag"], state["last_modified"], state["body_hash"]) == ('"old"', "Mon", "h0")
-    assert state["last_new_at"] and state["items_total"] == 1
-    spider.closed("shutdown")  # stopped before the pages were done: keep the old validators
-    assert spider.store.feed(FEED)["etag"] == '"old"'
-    spider.finish_feed(spider.site, FEED, "200", entries=[entry(1, 1)], new_items=1, etag='"new"',
-                       last_modified="Tue", body_hash="h1")
-    spider.closed("finished")
-    state = spider.store.feed(FEED)
-    assert (state["etag"], state["last_modified"], state["body_hash"]) == ('"new"', "Tue", "h1")
+    state = poll(fresh(), "200", etag='"old"', last_modified="Mon", body_hash="h0")
+    plan = plan_poll(state, PollResult("200", new_items=1, etag='"new"', last_modified="Tue", body_hash="h1"),
+                     time.time(), BOUNDS)
+    assert (plan.state.etag, plan.state.last_modified, plan.state.body_hash) == ('"old"', "Mon", "h0")
+    assert plan.state.last_new_at and plan.state.items_total == 1
+    assert plan.deferred == {"etag": '"new"', "last_modified": "Tue", "body_hash": "h1"}
 
 
-def test_validators_of_a_capped_poll_are_never_stored(spider):
-    spider.finish_feed(spider.site, FEED, "200", entries=[], etag='"old"', body_hash="h0")
-    spider.finish_feed(spider.site, FEED, "200", entries=[], new_items=5, etag='"new"', body_hash="h1")
-    spider.closed("finished")
-    assert spider.store.feed(FEED)["etag"] == '"old"'  # the next poll is a full GET for the rest
+def test_validators_of_a_capped_poll_are_never_stored():
+    state = poll(fresh(), "200", etag='"old"', body_hash="h0")
+    plan = plan_poll(state, PollResult("200", new_items=5, etag='"new"', body_hash="h1"), time.time(), BOUNDS)
+    assert plan.state.etag == '"old"' and not plan.deferred  # the next poll is a full GET for the rest
+    assert plan.state.interval == 600  # and it comes soon
+
+
+def test_304_keeps_the_validators():
+    state = poll(fresh(), "200", etag='"a"', last_modified="Mon", body_hash="h0")
+    again = poll(state, "304")
+    assert (again.etag, again.last_modified, again.body_hash) == ('"a"', "Mon", "h0")

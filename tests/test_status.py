@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 
 import pytest
-
 from conftest import run_cli
+
 from crawler.status import error_kind, feed_rows, show_status
 from crawler.store import Store
 
@@ -21,13 +22,13 @@ def store(tmp_path):
     now = time.time()
     with Store(tmp_path / "s.sqlite3") as s:
         s.ensure_feeds([("ok", OK), ("gone", GONE), ("slow", SLOW), ("new", NEW)])
-        s.update_feed(OK, last_poll_at=now - 60, last_status="304", failures=0, next_poll_at=now + 240,
-                      interval=300.0, last_new_at=now - 3600, items_total=42, polls=17)
-        s.update_feed(GONE, last_poll_at=now - 10, last_status="error", last_error="HTTP 410", failures=3,
-                      next_poll_at=now + 2400, interval=2400.0, polls=5)
-        s.update_feed(SLOW, last_poll_at=now - 10, last_status="error", failures=1, next_poll_at=now + 600,
-                      last_error="timeout: TimeoutError: Getting https://slow.example/rss took longer than 30 s",
-                      interval=600.0, polls=2)
+        s.record_poll(replace(s.feed(OK), last_poll_at=now - 60, last_status="304", failures=0, next_poll_at=now + 240,
+                              interval=300.0, last_new_at=now - 3600, items_total=42, polls=17))
+        s.record_poll(replace(s.feed(GONE), last_poll_at=now - 10, last_status="error", last_error="HTTP 410", failures=3,
+                              next_poll_at=now + 2400, interval=2400.0, polls=5))
+        s.record_poll(replace(s.feed(SLOW), last_poll_at=now - 10, last_status="error", failures=1, next_poll_at=now + 600,
+                              last_error="timeout: TimeoutError: Getting https://slow.example/rss took longer than 30 s",
+                              interval=600.0, polls=2))
         yield s
 
 

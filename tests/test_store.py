@@ -5,14 +5,15 @@ import sqlite3
 
 import pytest
 
+from crawler.items import Article
 from crawler.store import MIGRATIONS, Store, StoreError, StoreLocked
 
 
-def record(aid="a1", body="Body text.", **kw):
+def record(aid="a1", body="Body text.", **kw) -> Article:
     base = {"id": aid, "url": f"https://ex.com/{aid}", "site": "ex", "title": "T", "authors": [], "published": "2024-10-01T10:00:00+00:00",
             "updated": None, "lang": "en", "tags": [], "body": body, "fetched_at": "2024-10-02T00:00:00+00:00",
             "version": 1, "content_hash": f"h-{body}"}
-    return {**base, **kw}
+    return Article(**{**base, **kw})
 
 
 @pytest.fixture
@@ -54,16 +55,16 @@ def test_versions_new_unchanged_updated(store):
                                          page_keys=["ex.com/a1"])
     assert (action, version) == ("updated", 2)
     (latest,) = list(store.latest_records())
-    assert latest["version"] == 2 and latest["body"] == "Edited text."
-    assert latest["updated"] == "2024-10-04T00:00:00+00:00"  # a new version always says when it changed
+    assert latest.version == 2 and latest.body == "Edited text."
+    assert latest.updated == "2024-10-04T00:00:00+00:00"  # a new version always says when it changed
     assert store.counts()["versions"] == 2
 
 
 def test_entries_and_outcomes(store):
     store.save_article(record(), page_keys=["ex.com/a1", "ex.com/?p=1"], entry_keys=["link:ex.com/a1", "guid:ex|1"],
                        entry_updated="s1")
-    assert store.known_entry(["guid:ex|1"])["page_key"] == "ex.com/a1"
-    assert store.page("ex.com/?p=1")["outcome"] == "stored"
+    assert store.known_entry(["guid:ex|1"]).page_key == "ex.com/a1"
+    assert store.page("ex.com/?p=1").outcome == "stored"
     attempts = store.record_outcome(site="ex", url="https://ex.com/x", page_keys=["ex.com/x"], outcome="timeout",
                                     retry_at=0)
     assert attempts == 1
@@ -89,9 +90,9 @@ def test_writer_lock(tmp_path):
 def test_pending_exports_and_marking(store):
     store.save_article(record("a1"), page_keys=["k1"])
     store.save_article(record("a2"), page_keys=["k2"])
-    assert [p["id"] for p in store.pending_exports()] == ["a1", "a2"]
+    assert [p.id for p in store.pending_exports()] == ["a1", "a2"]
     store.mark_exported([("a1", 1)], output="/x.jsonl", size=10)
-    assert [p["id"] for p in store.pending_exports()] == ["a2"]
+    assert [p.id for p in store.pending_exports()] == ["a2"]
     assert store.output_size("/x.jsonl") == 10
     store.save_article(record("a1", body="new"), page_keys=["k1"])
-    assert sorted(p["id"] for p in store.pending_exports()) == ["a1", "a2"]
+    assert sorted(p.id for p in store.pending_exports()) == ["a1", "a2"]

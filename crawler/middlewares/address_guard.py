@@ -15,18 +15,20 @@ loopback, link-local (169.254.169.254), multicast, reserved or unspecified addre
 Refusals raise ``OutcomeIgnored("address-denied")`` and count ``defwatch/address/denied_<why>``.
 
 Settings: ``DEFWATCH_ALLOW_NETWORKS`` (from ``allow_networks``), ``DEFWATCH_ALLOWED_HOSTS``
-(extra host names); the hosts of every configured site, feed and sitemap URL of the spider's
-``sites`` are always allowed.
+(extra host names); the hosts of every site, feed and sitemap URL of ``DEFWATCH_SITES`` are
+always allowed.
 """
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from scrapy import signals
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
+from crawler.config import Site
 from crawler.middlewares import OutcomeIgnored
 from crawler.middlewares.netpolicy import AddressPolicy, parse_ip
 from crawler.middlewares.resolver import AddressDenied, GuardedResolver
@@ -34,10 +36,10 @@ from crawler.middlewares.resolver import AddressDenied, GuardedResolver
 logger = logging.getLogger(__name__)
 
 
-def configured_urls(spider: Any) -> list[str]:
-    """Every URL the registry names for the spider's sites (site, feeds, sitemaps)."""
+def configured_urls(sites: Iterable[Site]) -> list[str]:
+    """Every URL the registry names for ``sites`` (site, feeds, sitemaps)."""
     urls: list[str] = []
-    for site in (getattr(spider, "sites", None) or {}).values():
+    for site in sites:
         urls.append(site.url)
         urls.extend(site.feeds)
         urls.extend(getattr(site, "sitemaps", ()) or ())
@@ -50,25 +52,25 @@ class AddressGuardMiddleware:
         self.stats = crawler.stats
         self.policy = AddressPolicy(crawler.settings.getlist("DEFWATCH_ALLOWED_HOSTS"),
                                     crawler.settings.getlist("DEFWATCH_ALLOW_NETWORKS"))
+        for url in configured_urls(crawler.settings.get("DEFWATCH_SITES") or ()):
+            self.policy.allow_host(urlparse_cached(Request(url)).hostname or "")
         self.resolver: GuardedResolver | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "AddressGuardMiddleware":
+    def from_crawler(cls, crawler: Any) -> AddressGuardMiddleware:
         return cls(crawler)
 
     # ------------------------------------------------------------ lifecycle
-    def spider_opened(self, spider: Any) -> None:
-        for url in configured_urls(spider):
-            self.policy.allow_host(urlparse_cached(Request(url)).hostname or "")
+    def spider_opened(self) -> None:
         from twisted.internet import reactor  # installed by now; never import it at module level
 
         self.resolver = GuardedResolver.from_crawler(self.crawler, reactor)
         self.resolver.policy = self.policy
         self.resolver.install_on_reactor()
 
-    def spider_closed(self, spider: Any) -> None:
+    def spider_closed(self) -> None:
         if self.resolver is not None:
             self.resolver.uninstall()
             self.resolver = None
@@ -76,7 +78,7 @@ class AddressGuardMiddleware:
     # ------------------------------------------------------------ checks
     def deny(self, request: Request, why: str, reason: str) -> OutcomeIgnored:
         self.stats.inc_value(f"defwatch/address/denied_{why}")
-        logger.warning("refused %s: %s", request.url, reason)
+        logger.info("refused %s: %s", request.url, reason)
         return OutcomeIgnored("address-denied", f"refused {request.url}: {reason}")
 
     async def process_request(self, request: Request, spider: Any = None) -> None:

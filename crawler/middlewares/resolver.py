@@ -19,8 +19,8 @@ from typing import Any
 
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
-from zope.interface import implementer
 from twisted.internet.interfaces import IResolverSimple
+from zope.interface import implementer
 
 from crawler.middlewares.netpolicy import AddressPolicy, parse_ip
 
@@ -54,7 +54,7 @@ class GuardedResolver(CachingThreadedResolver):
         self.previous: Any = None
 
     @classmethod
-    def from_crawler(cls, crawler: Any, reactor: Any) -> "GuardedResolver":
+    def from_crawler(cls, crawler: Any, reactor: Any) -> GuardedResolver:
         settings = crawler.settings
         cache_size = settings.getint("DNSCACHE_SIZE") if settings.getbool("DNSCACHE_ENABLED") else 0
         policy = AddressPolicy(settings.getlist("DEFWATCH_ALLOWED_HOSTS"), settings.getlist("DEFWATCH_ALLOW_NETWORKS"))

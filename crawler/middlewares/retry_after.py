@@ -11,9 +11,9 @@ builds the retry request; ``process_request`` sees the retry before it is queued
 * When the host asks for more than ``DEFWATCH_RETRY_AFTER_MAX`` seconds, the crawl does not wait:
   that answer is not retried and every later request to the host in this crawl ends as
   ``http-error-after-retries`` without being sent (the store retries them in a later cycle).
-* A Retry-After is written to the store (``hosts`` table) when the spider has one, and the
-  holds still running are loaded when the next crawl opens: a host that asked for two minutes
-  gets two minutes, across crawls, daemon cycles and restarts.
+* A Retry-After is written to the store (``hosts`` table) when ``DEFWATCH_STORE`` names one,
+  and the holds still running are loaded when the next crawl opens: a host that asked for two
+  minutes gets two minutes, across crawls, daemon cycles and restarts.
 * Retries for a timeout, a connection reset or refusal, or an HTTP error without
   ``Retry-After`` wait ``DEFWATCH_RETRY_BACKOFF`` * 2**(n-1) seconds (+-25 %, at most
   ``DEFWATCH_RETRY_BACKOFF_MAX``) before the n-th retry is sent.
@@ -26,8 +26,6 @@ from __future__ import annotations
 import logging
 import random
 import time
-from datetime import timezone
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from scrapy import signals
@@ -35,7 +33,9 @@ from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import load_object
 
+from crawler.dates import parse_retry_after
 from crawler.middlewares import OutcomeIgnored
+from crawler.store import Store
 
 logger = logging.getLogger(__name__)
 
@@ -43,37 +43,10 @@ RETRY_AFTER_CODES = (429, 503)
 _NOT_BEFORE = "dw_retry_not_before"
 
 
-def parse_retry_after(value: bytes | str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` value (delay-seconds or HTTP-date), or None."""
-    if value is None:
-        return None
-    text = (value.decode("latin-1") if isinstance(value, bytes) else value).strip()
-    if not text:
-        return None
-    if text.isdigit():
-        return float(text)
-    try:
-        seconds = float(text)
-    except ValueError:
-        pass
-    else:
-        return max(0.0, seconds) if seconds == seconds and seconds != float("inf") else None
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when is None:
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, when.timestamp() - (now if now is not None else time.time()))
-
-
 async def sleep(seconds: float) -> None:
+    from scrapy.utils.defer import maybe_deferred_to_future
     from twisted.internet import reactor
     from twisted.internet.task import deferLater
-
-    from scrapy.utils.defer import maybe_deferred_to_future
 
     await maybe_deferred_to_future(deferLater(reactor, seconds, lambda: None))
 
@@ -94,20 +67,27 @@ class RetryAfterMiddleware:
         self.gave_up: dict[str, float] = {}        # slot key -> time the host asked for (beyond max_wait)
         self.reasons: dict[str, str] = {}          # slot key -> the answer that asked for it ("HTTP 429 ...")
         self.held: dict[int, float] = {}           # id(downloader slot) -> until when we hold it
+        path = settings.get("DEFWATCH_STORE")
+        self.store = Store(path) if path else None
 
     @classmethod
-    def from_crawler(cls, crawler: Any) -> "RetryAfterMiddleware":
+    def from_crawler(cls, crawler: Any) -> RetryAfterMiddleware:
         mw = cls(crawler)
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 
-    def spider_opened(self, spider: Any) -> None:
+    def spider_closed(self) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def spider_opened(self) -> None:
         """Take over the holds earlier crawls recorded."""
-        store = getattr(spider, "store", None)
-        if store is None:
+        if self.store is None:
             return
         now = time.time()
-        for host, (until, reason) in store.host_holds(now).items():
+        for host, (until, reason) in self.store.host_holds(now).items():
             if until - now > self.max_wait:
                 self.gave_up[host] = until - now
                 self.reasons[host] = reason or "Retry-After"
@@ -116,9 +96,8 @@ class RetryAfterMiddleware:
             self.stats.inc_value("defwatch/retry_after/loaded")
 
     def remember(self, host: str, until: float, status: int) -> None:
-        store = getattr(getattr(self.crawler, "spider", None), "store", None)
-        if store is not None and host:
-            store.hold_host(host, until, f"HTTP {status} Retry-After")
+        if self.store is not None and host:
+            self.store.hold_host(host, until, f"HTTP {status} Retry-After")
 
     # ------------------------------------------------------------ helpers
     def slot_key(self, request: Request) -> str:
@@ -199,7 +178,7 @@ class RetryAfterMiddleware:
                 key = self.slot_key(request)
                 if delay > self.max_wait:
                     self.stats.inc_value("defwatch/retry_after/gave_up")
-                    logger.warning("%s answered %d with Retry-After %.0f s (more than %.0f s): its requests "
+                    logger.info("%s answered %d with Retry-After %.0f s (more than %.0f s): its requests "
                                    "are deferred to a later crawl", key, response.status, delay, self.max_wait)
                     self.gave_up[key] = delay
                     self.reasons[key] = f"HTTP {response.status} Retry-After"

@@ -145,7 +145,7 @@ class RobotsTxtMiddleware(ScrapyRobotsTxtMiddleware):
             self._settle(netloc, None)
             return
         self._stats.inc_value(f"robotstxt/exception_count/{type(exc).__name__}")
-        logger.warning("robots.txt of %s is unreachable (%s: %s); its pages are not crawled this time",
+        logger.info("robots.txt of %s is unreachable (%s: %s); its pages are not crawled this time",
                        netloc, type(exc).__name__, str(exc)[:200])
         self._settle(netloc, Unreachable(f"{type(exc).__name__}: {str(exc)[:120]}"))
 

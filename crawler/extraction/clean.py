@@ -1,0 +1,299 @@
+"""The one cleaner: whatever chose the body, it ends here, as text blocks passed through the vocabulary.
+
+A body chosen as markup (scored content, a site selector) first loses the elements the DOM rules
+name; a body known only as text (JSON-LD ``articleBody``, the trafilatura fallback) is split into
+paragraphs. Both then go through the same block text rules and sequence rules, and a last sweep
+checks every block of the final body against the text rules again.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any, Iterable
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from crawler.extraction.page import is_hidden
+from crawler.extraction.sequence import (LINK_BLOCK_SHARE, MAX_RULE_BLOCK, MAX_TEASER, Block, prune_sequence,
+                                         rule_text)
+from crawler.extraction.vocabulary import Rules, load_rules, widget_bases
+
+#: Tags that start a new text block.
+BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "caption", "center", "dd", "details", "dialog",
+    "div", "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
+    "h6", "header", "hgroup", "hr", "html", "legend", "li", "main", "nav", "ol", "p", "pre", "section",
+    "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+#: A class/id rule does not remove an element holding more than this share of the fragment text.
+MAX_CLASS_RULE_SHARE = 0.5
+_WS = re.compile(r"\s+")
+
+
+# ---------------------------------------------------------------- DOM rules
+
+def _text_len(el: Any) -> int:
+    return len(el.text_content())
+
+
+def _class_key(el: Any) -> str:
+    cls = " ".join((el.get("class") or "").split())
+    ident = el.get("id") or ""
+    if not cls and not ident:
+        return ""
+    return f"{cls} {ident}".lower().replace("_", "-").strip()
+
+
+def _widget_group(el: Any, rules: Rules) -> str | None:
+    """The group of a known widget that el is a part or wrapper of ("sharedaddy__title", "mc4wp-form-wrapper")."""
+    cls = el.get("class")
+    if not cls or not rules.widgets:
+        return None
+    for token in cls.split():
+        for base in widget_bases(token):
+            name = rules.widgets.get(base)
+            if name is not None:
+                return name
+    return None
+
+
+def _selector_hits(root: Any, elements: list[Any], rules: Rules) -> dict[Any, str]:
+    """Element -> first group one of whose CSS selectors matches it; only selectors whose subject
+    (id, class, attribute, tag) occurs in the fragment are evaluated."""
+    present: set[tuple[str, str]] = {("any", "")}
+    for el in elements:
+        present.add(("tag", el.tag))
+        ident = el.get("id")
+        if ident:
+            present.add(("id", ident))
+        cls = el.get("class")
+        if cls:
+            present.update(("class", c) for c in cls.split())
+        present.update(("attr", a.lower()) for a in el.attrib.keys())
+    hits: dict[Any, str] = {}
+    for group in rules.groups:
+        for sel in group.selectors:
+            if sel.key in present:
+                for el in sel.compiled(root):
+                    hits.setdefault(el, group.name)
+    return hits
+
+
+def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> None:
+    """Drop the elements the rules name, in place; the root itself is never dropped.
+
+    CSS selectors are precise and always apply. Class/id patterns and widget parts are fuzzier:
+    they never take an element holding most of the fragment's text (the article itself).
+    """
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    selected = _selector_hits(root, elements, rules)
+    class_groups = any(g.classes is not None for g in rules.groups)
+    hits: list[tuple[Any, str, bool]] = []
+    for el in elements:
+        if el is root:
+            continue
+        name = selected.get(el)
+        if name is not None:
+            hits.append((el, name, True))
+            continue
+        if is_hidden(el):
+            hits.append((el, "structure", True))
+            continue
+        name = _widget_group(el, rules)
+        if name is None and class_groups:
+            key = _class_key(el)
+            if key:
+                name = rules.class_group(key)
+        if name is not None:
+            hits.append((el, name, False))
+        elif el.tag in ("ul", "ol") and _is_link_list(el):
+            hits.append((el, "related", True))
+    if not hits:
+        return
+    total = None
+    removed: set[Any] = set()  # dropped elements and everything under them
+    for el, name, precise in hits:
+        if el in removed:
+            continue
+        if not precise:
+            if total is None:
+                total = max(1, _text_len(root))
+            if total > 300 and _text_len(el) > MAX_CLASS_RULE_SHARE * total:
+                continue  # a class rule never takes the article with it
+        removed.update(el.iter())
+        el.drop_tree()
+        if stats is not None:
+            stats[f"boilerplate/{name}"] += 1
+
+
+def _is_link_list(el: Any) -> bool:
+    """A list whose items are nearly all links (related stories, "more from", tag lists)."""
+    items = [li for li in el if li.tag == "li"]
+    if len(items) < 2:
+        return False
+    linked = 0
+    for li in items:
+        text = len(" ".join(li.text_content().split()))
+        link = sum(len(" ".join(a.text_content().split())) for a in li.iter("a"))
+        if text and link >= 0.8 * text:
+            linked += 1
+    return linked >= 0.8 * len(items)
+
+
+# ---------------------------------------------------------------- blocks
+
+def iter_blocks(root: Any) -> list[Block]:
+    """Paragraphs, headings, list items, quotes ... as blocks (``<br>`` also ends a block); iterative."""
+    blocks: list[Block] = []
+    parts: list[str] = []
+    link_chars = 0
+    current: tuple[Any, int] | None = None  # (block owner, breaks): the owner is held, so identity is safe
+    current_tag = "p"
+    breaks = 0
+    # (block owner, its tag, inside a link?) of each open element, innermost last.
+    stack: list[tuple[Any, str, bool]] = []
+
+    def flush() -> None:
+        nonlocal parts, link_chars
+        text = _WS.sub(" ", "".join(parts)).strip()
+        if text:
+            blocks.append(Block(text, min(link_chars, len(text)), current_tag))
+        parts, link_chars = [], 0
+
+    def emit(text: str, state: tuple[Any, str, bool]) -> None:
+        nonlocal current, current_tag, link_chars
+        if current is None or current[0] is not state[0] or current[1] != breaks:
+            flush()
+            current, current_tag = (state[0], breaks), state[1]
+        parts.append(text)
+        if state[2]:
+            link_chars += len(text.strip())
+
+    for event, el in etree.iterwalk(root, events=("start", "end")):
+        tag = el.tag
+        if event == "start":
+            if not stack:
+                state = (el, tag if isinstance(tag, str) else "div", False)
+            else:
+                owner, name, linked = stack[-1]
+                if isinstance(tag, str):
+                    if tag in BLOCK_TAGS:
+                        owner, name = el, tag
+                    linked = linked or tag == "a"
+                state = (owner, name, linked)
+            stack.append(state)
+            if tag in ("br", "hr"):
+                breaks += 1
+            if isinstance(tag, str) and el.text:
+                emit(el.text, state)
+        else:
+            stack.pop()
+            if stack and el.tail:
+                emit(el.tail, stack[-1])
+    flush()
+    return blocks
+
+
+def match_text_rule(block: Block, rules: Rules) -> str | None:
+    """The group whose text rule matches the whole block, or None."""
+    if len(block.text) > MAX_RULE_BLOCK:
+        return None
+    text = rule_text(block.text)
+    if not text:
+        return "structure"
+    linky = block.link_density >= LINK_BLOCK_SHARE
+    for group in rules.groups:
+        if group.text is not None and group.text.fullmatch(text):
+            return group.name
+        if linky and group.link_text is not None and group.link_text.fullmatch(text):
+            return group.name
+    return None
+
+
+def parse_fragment(html: str) -> Any:
+    """An HTML fragment under one ``<div>`` root."""
+    return lxml_html.fragment_fromstring(html, create_parent="div")
+
+
+def clean_block_list(blocks: Iterable[Block], rules: Rules, stats: Counter | None = None,
+                     drop_texts: Iterable[str] = (), text_only: bool = False) -> list[Block]:
+    """Blocks after the block text rules and the sequence rules (``drop_texts``: exact blocks to drop).
+
+    ``text_only``: the blocks come from text without markup, so links are unknown; after a
+    "Related" label, headline-like lines are its teasers.
+    """
+    drop = {_norm(t) for t in drop_texts if t}
+    out = []
+    teasers = False  # after a "Related"/"More stories" heading, its linked teasers go too
+    for block in blocks:
+        if drop and _norm(block.text) in drop:
+            continue
+        if teasers and len(block.text) <= MAX_TEASER and (
+                block.link_density >= LINK_BLOCK_SHARE or block.tag == "li" and block.link_chars > 0
+                or text_only and _headline_like(block.text)):
+            if stats is not None:
+                stats["boilerplate/related"] += 1
+            continue
+        teasers = False
+        group = match_text_rule(block, rules)
+        if group is not None:
+            if stats is not None and rule_text(block.text):
+                stats[f"boilerplate/{group}"] += 1
+            teasers = group == "related" and block.link_density < LINK_BLOCK_SHARE
+            continue
+        out.append(block)
+    return prune_sequence(out, rules, stats)
+
+
+def clean_blocks(html: str | Any, rules: Rules, stats: Counter | None = None,
+                 drop_texts: Iterable[str] = ()) -> list[Block]:
+    """A markup body's text blocks after the DOM rules, the block text rules and the sequence rules."""
+    root = parse_fragment(html) if isinstance(html, str) else html
+    apply_dom_rules(root, rules, stats)
+    return clean_block_list(iter_blocks(root), rules, stats, drop_texts)
+
+
+def text_blocks(text: str) -> list[Block]:
+    """A body known only as text, as blocks: one per paragraph or line."""
+    parts = re.split(r"\s*\n\s*", text or "")
+    return [Block(" ".join(p.split())) for p in parts if p.strip()]
+
+
+def clean_text_body(text: str, rules: Rules, stats: Counter | None = None,
+                    drop_texts: Iterable[str] = ()) -> list[Block]:
+    """A text-only body (JSON-LD ``articleBody``, the fallback) through the same block and sequence rules."""
+    return clean_block_list(text_blocks(text), rules, stats, drop_texts, text_only=True)
+
+
+def sweep(blocks: list[Block], rules: Rules, stats: Counter | None = None) -> list[Block]:
+    """The last pass over the final body: no block that a text rule names survives, whichever path chose it."""
+    out = []
+    for block in blocks:
+        group = match_text_rule(block, rules)
+        if group is None:
+            out.append(block)
+        elif stats is not None:
+            stats[f"boilerplate/{group}"] += 1
+    return out
+
+
+def clean_text(html: str | Any, rules: Rules | None = None, stats: Counter | None = None,
+               drop_texts: Iterable[str] = ()) -> str:
+    """Clean article text: blocks separated by one blank line."""
+    rules = rules or load_rules()
+    return "\n\n".join(b.text for b in clean_blocks(html, rules, stats, drop_texts))
+
+
+#: A headline has at most this many words and no closing punctuation.
+HEADLINE_WORDS = 16
+_SENTENCE_END = (".", "!", "?", ":", ";", '"', "”", "»", ")")
+
+
+def _headline_like(text: str) -> bool:
+    """A line that reads as a teaser headline, not a sentence of the article."""
+    return len(text.split()) <= HEADLINE_WORDS and not text.rstrip().endswith(_SENTENCE_END)
+
+
+def _norm(text: str) -> str:
+    return _WS.sub(" ", text).strip().lower()

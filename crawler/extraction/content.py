@@ -1,0 +1,295 @@
+"""The main content: the element(s) holding the article body, found by readability-style scoring.
+
+Paragraphs give points to their parent and grandparents; class and id names, link density and
+hidden markup take them away. The site's own selector, when it has one, comes first.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Iterator
+
+from lxml import html as lxml_html
+
+from crawler.extraction.page import Page, class_id, css, is_hidden, text_len, text_of
+
+#: Subtrees never scored as article text (they are removed again, by name, when the body is cleaned).
+SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "aside", "footer",
+                       "header", "select", "button", "iframe", "figcaption", "textarea", "head", "menu",
+                       "dialog", "object", "embed", "canvas", "video", "audio", "map"})
+_NEGATIVE = re.compile(
+    r"comment|disqus|respond|\bmeta\b|-meta|footer|footnote|related|share|sharing|social|sidebar|widget|"
+    r"\bnav|menu|breadcrumb|promo|sponsor|advert|\bads?\b|\bad-|newsletter|subscri|popular|trending|"
+    r"recommend|author-?(bio|box|info)|cookie|consent|banner|masthead|login|paywall|outbrain|taboola|"
+    r"\brail\b|-rail|caption|gallery|modal|popup|tag-?cloud|\btags\b|read-?next|more-?stories|pagination",
+    re.I)
+_POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|blog|prose|rich-?text|markdown|single|"
+                       r"page-?content|news-?item", re.I)
+_BLOCKISH = frozenset({"p", "div", "section", "article", "main", "td", "pre", "blockquote", "li", "ul", "ol",
+                       "table", "h1", "h2", "h3", "h4", "h5", "h6", "dl", "figure", "center", "tr", "tbody"})
+_TAG_WEIGHT = {"div": 5, "article": 8, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
+               "address": -3, "ol": -3, "ul": -3, "dl": -3, "dd": -3, "dt": -3, "li": -3, "form": -3,
+               "h1": -5, "h2": -5, "h3": -5, "h4": -5, "h5": -5, "h6": -5, "th": -5}
+#: Containers that CMSs use for the article body (tried as one signal among others).
+CONTENT_HINTS = (
+    '[itemprop="articleBody"]', ".entry-content", ".post-content", ".article-body", ".article-content",
+    ".article__body", ".article__content", ".story-body", ".story-content", ".c-articleBody",
+    ".td-post-content", ".field--name-body", ".field-name-body", ".post-body", ".gh-content",
+    ".single-content", ".content-inner", ".entry-body", ".articleBody", ".article-text", ".rich-text",
+    ".body-text", ".text-content", ".post-entry", ".jeg_post_content", ".content-body",
+)
+
+
+#: How many of the best raw-scored candidates get the (costly) link-density correction.
+TOP_CANDIDATES = 12
+
+
+@lru_cache(maxsize=16384)
+def _class_signs(key: str) -> tuple[bool, bool]:
+    """(negative, positive) class/id hints; memoised, as theme class names repeat on every page."""
+    return _NEGATIVE.search(key) is not None, _POSITIVE.search(key) is not None
+
+
+def _unlikely(el: Any) -> bool:
+    key = class_id(el)
+    if not key or el.tag in ("body", "html", "article", "main"):
+        return False
+    if el.get("itemprop") == "articleBody":
+        return False
+    negative, positive = _class_signs(key)
+    return negative and not positive
+
+
+@dataclass
+class Candidate:
+    el: Any
+    score: float = 0.0
+    text_len: int = 0       # paragraph text under it (scored paragraphs only)
+
+
+@dataclass
+class Content:
+    """The main content: the chosen element(s), and how they were found."""
+
+    elements: list[Any]
+    how: str
+    score: float = 0.0
+    text_len: int = 0
+
+
+def _walk(root: Any) -> Iterator[Any]:
+    """Elements under root in document order, skipping never-content subtrees (iterative)."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        tag = el.tag
+        if not isinstance(tag, str):
+            continue
+        if el is not root and (tag in SKIP_TAGS or _unlikely(el) or is_hidden(el)):
+            continue
+        yield el
+        children = list(el)
+        children.reverse()
+        stack.extend(children)
+
+
+def _own_text_len(el: Any) -> int:
+    """Text directly in el and in its inline children (not in block children)."""
+    n = len((el.text or "").strip())
+    for child in el:
+        if not isinstance(child.tag, str):
+            n += len((child.tail or "").strip())
+            continue
+        if child.tag not in _BLOCKISH and child.tag not in SKIP_TAGS:
+            n += text_len(child)
+        n += len((child.tail or "").strip())
+    return n
+
+
+def _link_len(el: Any) -> int:
+    return sum(text_len(a) for a in el.iter("a"))
+
+
+def score_candidates(page: Page) -> dict[Any, Candidate]:
+    """Readability-style scores: paragraphs give points to their parent and grandparents."""
+    cands: dict[Any, Candidate] = {}
+    for el in _walk(page.body):
+        tag = el.tag
+        if tag in ("p", "pre", "td", "blockquote") or (tag in ("div", "section", "article", "span", "font", "li")):
+            if tag in ("p", "pre"):
+                text = " ".join(el.text_content().split())
+                length = len(text)
+                if length < 25:
+                    continue
+                link = _link_len(el)
+            else:
+                length = _own_text_len(el)
+                if length < 60:
+                    continue
+                text = (el.text or "") + " ".join((c.tail or "") for c in el)
+                link = 0
+            if link > length * 0.6:
+                continue
+            points = 1 + text.count(",") + text.count("،") + text.count("，") + min(length // 100, 3)
+            node = el.getparent()
+            level = 0
+            while node is not None and level < 4:
+                cand = cands.get(node)
+                if cand is None:
+                    cand = cands[node] = Candidate(node, _initial_score(node))
+                cand.score += points / (1 if level == 0 else level * 2 if level < 3 else level * 3)
+                if level == 0:
+                    cand.text_len += length - link
+                node = node.getparent()
+                level += 1
+                if node is None or node.tag in ("html",):
+                    break
+    return cands
+
+
+def _initial_score(el: Any) -> float:
+    score = _TAG_WEIGHT.get(el.tag, 0)
+    key = class_id(el)
+    if key:
+        negative, positive = _class_signs(key)
+        score += 25 * positive - 25 * negative
+    if el.get("itemprop") == "articleBody":
+        score += 30
+    return score
+
+
+def _link_density(el: Any) -> float:
+    total = text_len(el)
+    return _link_len(el) / total if total else 1.0
+
+
+def find_content(page: Page, site: Any = None) -> Content | None:
+    """The element(s) holding the article body, or None when the page has none."""
+    if site is not None and site.selectors.body:
+        found = [el for el in css(page.doc, site.selectors.body) if text_len(el)]
+        if found:
+            return Content(found[:1], "site")
+    cands = score_candidates(page)
+    if not cands:
+        return None
+    # Link density needs the text of the whole subtree: only for the best raw scores.
+    best = sorted(cands.values(), key=lambda c: c.score, reverse=True)[:TOP_CANDIDATES]
+    ranked = [(c.score * (1 - _link_density(c.el)) if c.score > 0 else c.score, c) for c in best]
+    ranked.sort(key=lambda x: x[0], reverse=True)
+    top_score, top = ranked[0]
+    if top_score <= 0:
+        return None
+    top_el = top.el
+    # A tiny top candidate inside a much richer container: climb (readability's "parent has most").
+    parent = top_el.getparent()
+    while parent is not None and parent.tag not in ("body", "html"):
+        pc = cands.get(parent)
+        if pc is None or pc.score * (1 - _link_density(parent)) < top_score * 0.9 or _unlikely(parent):
+            break
+        top_el, top_score = parent, pc.score * (1 - _link_density(parent))
+        parent = top_el.getparent()
+    elements = _with_siblings(top_el, top_score, cands)
+    elements = _with_twins(elements, top_el, top_score, cands)
+    return Content(elements, "score", top_score, sum(cands[e].text_len if e in cands else 0 for e in elements))
+
+
+def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any, Candidate]) -> list[Any]:
+    """Add the top element's twins: same tag and class elsewhere (a body split into several columns)."""
+    cls = top.get("class")
+    if not cls:
+        return elements
+    twins = [c.el for c in cands.values()
+             if c.el is not top and c.el.tag == top.tag and c.el.get("class") == cls and c.text_len >= 80]
+    if not twins:
+        return elements
+    chosen = set(elements)
+    extra = []
+    for twin in twins:
+        if twin in chosen or any(a in chosen for a in twin.iterancestors()) or \
+           any(twin in set(e.iterancestors()) for e in chosen):
+            continue
+        if _link_density(twin) < 0.3:
+            extra.append(twin)
+    if not extra:
+        return elements
+    order = {el: i for i, el in enumerate(top.getroottree().iter())}
+    return sorted([*elements, *extra], key=lambda e: order.get(e, 0))
+
+
+def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate]) -> list[Any]:
+    parent = top.getparent()
+    if parent is None or parent.tag in ("html",):
+        return [top]
+    threshold = max(10.0, top_score * 0.2)
+    top_class = top.get("class")
+    out = []
+    for sib in parent:
+        if not isinstance(sib.tag, str):
+            continue
+        if sib is top:
+            out.append(sib)
+            continue
+        if sib.tag in SKIP_TAGS or _unlikely(sib) or is_hidden(sib):
+            continue
+        bonus = top_score * 0.2 if top_class and sib.get("class") == top_class else 0
+        cand = cands.get(sib)
+        if cand is not None and cand.score * (1 - _link_density(sib)) + bonus >= threshold:
+            out.append(sib)
+            continue
+        if sib.tag == "p":
+            text = text_of(sib)
+            density = _link_density(sib) if text else 1
+            if len(text) > 80 and density < 0.25:
+                out.append(sib)
+            elif 0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text):
+                out.append(sib)
+    return out
+
+
+#: Pruned from the copied fragment before the vocabulary runs (never text).
+PRUNE_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "canvas",
+              "video", "audio", "map", "select", "textarea", "button", "input", "nav")
+
+
+def fragment(elements: list[Any], stats: Counter | None = None) -> Any:
+    """Copies of the chosen elements under one ``<div>``, pruned of scripts, forms, navigation and hidden parts."""
+    root = lxml_html.html_parser.makeelement("div")
+    for el in elements:
+        el = copy.deepcopy(el)
+        el.tail = None
+        root.append(el)
+    pruned = 0
+    for junk in list(root.iter(*PRUNE_TAGS)):
+        if junk.getparent() is not root:
+            junk.drop_tree()
+            pruned += 1
+    for junk in list(root.iter()):
+        if junk is root or not isinstance(junk.tag, str) or junk.getparent() is None or junk.getparent() is root:
+            continue
+        # Forms are comment boxes and sign-ups, unless the page wraps everything in one (ASP.NET).
+        if is_hidden(junk) or junk.tag == "form" and sum(text_len(p) for p in junk.iter("p")) < 400 \
+                or junk.tag == "span" and _is_hover_card(junk):
+            junk.drop_tree()
+            pruned += 1
+    if stats is not None and pruned:
+        stats["boilerplate/structure"] += pruned
+    return root
+
+
+def _is_hover_card(span: Any) -> bool:
+    """An inline pop-up card inside a sentence: a picture and several links (people/topic rollovers)."""
+    if next(span.iter("img"), None) is None:
+        return False
+    links = sum(1 for _ in span.iter("a"))
+    return links >= 2 and any(a.tag in ("p", "li") for a in span.iterancestors())
+
+
+def ld_article_body(page: Page) -> str | None:
+    art = page.article_ld()
+    body = art.get("articleBody") if art else None
+    if isinstance(body, list):
+        body = "\n\n".join(b for b in body if isinstance(b, str))
+    return body.strip() if isinstance(body, str) and body.strip() else None

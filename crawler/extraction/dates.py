@@ -1,0 +1,328 @@
+"""Publication and update times: structured data first, then <time> elements and visible datelines.
+
+A time is never given an offset it does not state; the feed entry's instant can supply one.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from typing import Any, Iterable, Iterator
+
+from crawler.extraction.page import COMMENT_TYPES, Page, css, in_comments, ld_types, norm_space, text_of
+
+_DATE_LABEL = re.compile(r"^\s*(?:(?:first\s+|last\s+)?(?:posted|published|updated|modified|created|date|le|publié|mis à jour|"
+                         r"veröffentlicht|aktualisiert|publicado|actualizado|pubblicato)\b\s*(?:on|at|:)?\s*:?\s*)+",
+                         re.I)
+_DIGITS = re.compile(r"^\d{8}$|^\d{10}(?:\.\d+)?$|^\d{13}$")
+
+
+@dataclass(frozen=True)
+class When:
+    """A parsed time: ``value`` as read; ``aware`` when it carries an offset; ``date_only``."""
+
+    value: datetime
+    aware: bool
+    date_only: bool = False
+
+    def iso(self) -> str:
+        if self.date_only:
+            return self.value.date().isoformat()
+        return self.value.replace(microsecond=0).isoformat()
+
+
+def parse_when(raw: Any, lang: str | None = None) -> When | None:
+    """Read a date or time string without guessing an offset it does not state."""
+    if raw is None:
+        return None
+    text = norm_space(str(raw))
+    if not text or len(text) > 120:
+        return None
+    if _DIGITS.match(text):
+        if len(text) == 8:
+            try:
+                return When(datetime.strptime(text, "%Y%m%d"), False, True)
+            except ValueError:
+                return None
+        secs = float(text) / (1000 if len(text) == 13 else 1)
+        if 946684800 <= secs <= 2524608000:  # 2000..2050: an epoch timestamp, UTC by definition
+            return When(datetime.fromtimestamp(secs, tz=timezone.utc), True)
+        return None
+    iso = text.replace("Z", "+00:00").replace("z", "+00:00") if re.match(r"^\d{4}-\d\d-\d\d", text) else None
+    if iso:
+        iso = re.sub(r"(\d\d:\d\d(?::\d\d(?:\.\d+)?)?)\s*([+-]\d\d)(\d\d)$", r"\1\2:\3", iso)
+        iso = re.sub(r"^(\d{4}-\d\d-\d\d) (\d)", r"\1T\2", iso)
+        try:
+            dt = datetime.fromisoformat(iso)
+        except ValueError:
+            dt = None
+        if dt is not None:
+            date_only = len(iso) <= 10
+            return When(dt, dt.tzinfo is not None, date_only)
+    return _parse_human(text, lang)
+
+
+_MONTH_NUMBERS = {name: i for i, names in enumerate((
+    "jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+    "sep sept september", "oct october", "nov november", "dec december"), 1) for name in names.split()}
+_WEEKDAY_NAMES = ("mon|monday|tue|tues|tuesday|wed|wednesday|thu|thur|thurs|thursday|fri|friday|sat|saturday|"
+                  "sun|sunday")
+_CLOCK = r"(?P<H>\d{1,2}):(?P<M>\d\d)(?::(?P<S>\d\d))?\s*(?P<ampm>[ap]\.?m\.?)?"
+#: Zone abbreviations with the offsets dateparser gives them (its IST is Israel's).
+_NAMED_ZONES = {"EST": -300, "EDT": -240, "CST": -360, "CDT": -300, "MST": -420, "MDT": -360, "PST": -480,
+                "PDT": -420, "BST": 60, "CET": 60, "CEST": 120, "EET": 120, "EEST": 180, "MSK": 180, "JST": 540,
+                "KST": 540, "IST": 120, "AEST": 600, "AEDT": 660, "HKT": 480, "SGT": 480}
+_ZONE = rf"(?P<tz>GMT|UTC|Z|[+-]\d\d:?\d\d|{'|'.join(_NAMED_ZONES)})\b"
+_TAIL = rf"(?:,?\s+(?:at\s+|-\s+)?{_CLOCK})?(?:\s*{_ZONE})?"
+_MONTH = r"(?P<mon>[A-Za-z]{3,9})\.?"
+#: The formats most bylines use, read without dateparser (~1-30 ms a call): "October 22, 2024, 9:02 AM",
+#: "Tue, 22 Oct 2024 10:05:00 +0200", "22 October 2024 14:05 GMT", "2024-10-22 14:05:00 UTC".
+_COMMON_DATES = (
+    re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
+    re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
+    re.compile(rf"(?P<y>\d{{4}})-(?P<mon>\d\d)-(?P<d>\d\d)[ T]{_CLOCK}\s*{_ZONE}", re.I),
+    # "01:38:07 PM IST Nov 20, 2019": the time first.
+    re.compile(rf"{_CLOCK}(?:\s*{_ZONE})?,?\s+{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
+)
+
+
+def _parse_common(text: str) -> When | None:
+    """A date in one of the common English formats, exactly as dateparser would read it; else None."""
+    for rx in _COMMON_DATES:
+        m = rx.fullmatch(text)
+        if m is None:
+            continue
+        mon = m.group("mon")
+        month = int(mon) if mon.isdigit() else _MONTH_NUMBERS.get(mon.lower())
+        if month is None:
+            return None
+        hour = minute = second = 0
+        has_time = m.group("H") is not None
+        if has_time:
+            hour, minute, second = int(m.group("H")), int(m.group("M")), int(m.group("S") or 0)
+            ampm = (m.group("ampm") or "").lower()[:1]
+            if ampm and not 1 <= hour <= 12:
+                return None
+            if ampm == "p" and hour < 12:
+                hour += 12
+            elif ampm == "a" and hour == 12:
+                hour = 0
+        tz = m.group("tz")
+        tzinfo = None
+        if tz:
+            if not has_time:
+                return None
+            if tz.upper() in ("GMT", "UTC", "Z"):
+                tzinfo = timezone.utc
+            elif tz.upper() in _NAMED_ZONES:
+                tzinfo = timezone(timedelta(minutes=_NAMED_ZONES[tz.upper()]))
+            else:
+                sign = -1 if tz[0] == "-" else 1
+                digits = tz[1:].replace(":", "")
+                tzinfo = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+        try:
+            dt = datetime(int(m.group("y")), month, int(m.group("d")), hour, minute, second, tzinfo=tzinfo)
+        except ValueError:
+            return None
+        if not 1990 <= dt.year <= 2100:
+            return None
+        return When(dt, True) if tzinfo is not None else When(dt, False, not has_time)
+    return None
+
+
+#: dateparser is only asked about strings up to this long; longer ones are cut to where the date starts.
+DATEPARSER_MAX_CHARS = 60
+
+
+def _shorten(text: str) -> str:
+    """At most ``DATEPARSER_MAX_CHARS`` of text, cut at a space (dateparser's time grows with length)."""
+    if len(text) <= DATEPARSER_MAX_CHARS:
+        return text
+    cut = text.rfind(" ", 0, DATEPARSER_MAX_CHARS + 1)
+    return text[:cut if cut > 0 else DATEPARSER_MAX_CHARS]
+
+
+@lru_cache(maxsize=4096)
+def _parse_human(text: str, lang: str | None) -> When | None:
+    text = _DATE_LABEL.sub("", text).strip(" ,.|-–—")
+    if not text or not re.search(r"\d", text):
+        return None
+    common = _parse_common(text)
+    if common is not None:
+        return common
+    # "Submitted by Jane Roe on Tue, 10/22/2024 - 14:05": the part from where the date starts.
+    m = _VISIBLE_DATE.search(text)
+    tail = text[m.start():] if m is not None and m.start() > 0 else None
+    if tail is not None and not any(c.isdigit() for c in text[:m.start()]):
+        # Only words before the date (no time, no day): the date part alone says the same.
+        common = _parse_common(tail)
+        if common is not None:
+            return common
+    try:
+        import dateparser  # slow to import: only when a human-written date must be read
+    except ImportError:  # pragma: no cover
+        return None
+    # Default timezone handling: aware only when the text names a zone ("MSK", "+03:00").
+    settings = {"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["day", "month", "year"],
+                "PREFER_DATES_FROM": "past"}
+    languages = _dateparser_languages(lang)
+
+    def read(value: str) -> datetime | None:
+        return dateparser.parse(value, languages=languages, settings=settings)
+
+    dt = None
+    try:
+        text = _shorten(text)
+        dt = read(text)
+        if dt is None and tail is not None:
+            text = _shorten(tail)
+            dt = read(text)
+    except Exception:  # dateparser raises assorted errors on odd input
+        return None
+    if dt is None or not 1990 <= dt.year <= 2100:
+        return None
+    has_time = bool(re.search(r"\d{1,2}[:h.]\d\d|\d\s*(?:am|pm)\b", text, re.I))
+    if dt.tzinfo is not None:
+        return When(dt, True)
+    return When(dt, False, not has_time)
+
+
+@lru_cache(maxsize=64)
+def _dateparser_languages(lang: str | None) -> list[str]:
+    """The page's languages ("de" or "de,en": the body's, then the template's) that dateparser knows,
+    and English, the lingua franca of datelines.
+
+    Never all locales: unrestricted, dateparser compiles the patterns of every language it knows
+    (seconds per process), and reads numbers in one language as dates in another.
+    """
+    from dateparser.data.languages_info import language_order
+
+    wanted = [code for code in (lang or "").split(",") if code in language_order and code != "en"]
+    return list(dict.fromkeys(wanted)) + ["en"]
+
+
+def combine_with_entry(page_when: When | None, entry_value: str | None) -> When | None:
+    """A page time without offset gets the offset that makes it the feed entry's instant."""
+    entry_when = parse_when(entry_value) if entry_value else None
+    if page_when is None:
+        return entry_when
+    if page_when.aware or entry_when is None or not entry_when.aware:
+        return page_when
+    if page_when.date_only:
+        local = entry_when.value
+        return page_when if local.date() != page_when.value.date() else entry_when
+    utc = entry_when.value.astimezone(timezone.utc).replace(tzinfo=None)
+    delta = page_when.value - utc
+    minutes = delta.total_seconds() / 60
+    if abs(minutes) <= 14 * 60 and abs(minutes - round(minutes / 15) * 15) < 1.01:
+        offset = timedelta(minutes=round(minutes / 15) * 15)
+        return When(page_when.value.replace(tzinfo=timezone(offset)), True)
+    return page_when
+
+
+_PUBLISHED_META = ("article:published_time", "og:published_time", "og:article:published_time",
+                   "datepublished", "published_time", "pubdate", "publishdate", "publish-date",
+                   "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date",
+                   "dcterms.date", "date", "article.published", "cxenseparse:recs:publishtime")
+_UPDATED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
+                 "modified_time", "last-modified", "dcterms.modified", "article.updated", "revised")
+
+_VISIBLE_DATE = re.compile(
+    r"(?:\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)?\.?\s+[A-Za-zÀ-ÿ]{3,}\.?,?\s+\d{4}|[A-Za-zÀ-ÿ]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
+    r"\d{1,2}[./]\d{1,2}[./]\d{2,4})")
+
+
+def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
+    """(role, value, element) of <time> and date-classed elements near the article."""
+    for el in page.body.iter("time"):
+        value = el.get("datetime") or el.get("content")
+        if value and not in_comments(el):
+            yield _date_role(el), value, el
+
+
+def _date_role(el: Any) -> str:
+    probe = " ".join(filter(None, [el.get("itemprop"), el.get("class"), el.get("id"),
+                                   (el.getparent().get("class") if el.getparent() is not None else None)])).lower()
+    if "modif" in probe or "updated" in probe and "published" not in probe and "entry-date" not in probe:
+        return "updated"
+    return "published"
+
+
+def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
+    """(role, text) of short visible byline strings such as "Posted On Tuesday, 22 October 2024 10:05"."""
+    xp = ('//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "posted") or '
+          'contains(@class, "publish") or contains(@class, "byline") or contains(@class, "meta") or '
+          'contains(@class, "updated") or contains(@class, "submitted") or contains(@class, "dateline") or '
+          'contains(@id, "date")]')
+    count = 0
+    for el in page.body.xpath(xp):
+        t = text_of(el)
+        if not t or len(t) > 120 or not _VISIBLE_DATE.search(t) or in_comments(el):
+            continue
+        role = "updated" if re.match(r"\s*(?:last\s+)?(?:updated|modified|mis à jour|aktualisiert|actualizado)", t, re.I) else "published"
+        yield role, t
+        count += 1
+        if count >= 8:
+            return
+
+
+def extract_dates(page: Page, site: Any = None, entry: Any = None, lang: str | None = None,
+                  content: Any = None) -> tuple[str | None, str | None]:
+    """(published, updated) as ISO 8601; None when nothing can be read."""
+    published: When | None = None
+    updated: When | None = None
+    # Datelines are written in the template's language, which may not be the article's.
+    template = (page.doc.get("lang") or "")[:2].lower()
+    if template and template != lang:
+        lang = f"{lang},{template}" if lang else template
+
+    def first(values: Iterable[Any]) -> When | None:
+        for v in values:
+            w = parse_when(v, lang)
+            if w is not None:
+                return w
+        return None
+
+    if site is not None:
+        if site.selectors.published:
+            published = first(el.get("datetime") or el.get("content") or text_of(el)
+                              for el in css(page.doc, site.selectors.published))
+        if site.selectors.updated:
+            updated = first(el.get("datetime") or el.get("content") or text_of(el)
+                            for el in css(page.doc, site.selectors.updated))
+    art = page.article_ld()
+    ld_objs = [art] if art else []
+    ld_objs += [o for o in page.ld if o is not art and ("datePublished" in o or "uploadDate" in o)
+                and not ld_types(o) & COMMENT_TYPES]
+    if published is None:
+        published = first(o.get("datePublished") or o.get("uploadDate") or o.get("dateCreated") for o in ld_objs)
+    if updated is None:
+        updated = first(o.get("dateModified") for o in ld_objs)
+    if published is None:
+        published = first(page.all_meta(*_PUBLISHED_META))
+    if updated is None:
+        updated = first(page.all_meta(*_UPDATED_META))
+    if published is None or updated is None:
+        times = list(_time_elements(page, content))
+        if published is None:
+            published = first(v for role, v, _ in times if role == "published") or first(v for _, v, _ in times)
+        if updated is None:
+            updated = first(v for role, v, _ in times if role == "updated")
+    if published is None or (updated is None and published is not None):
+        visible = list(_visible_dates(page))
+        if published is None:
+            published = first(t for role, t in visible if role == "published")
+        if updated is None:
+            cand = first(t for role, t in visible if role == "updated")
+            if cand is not None:
+                updated = cand
+    entry_pub = getattr(entry, "published", None) if entry is not None else None
+    entry_upd = getattr(entry, "updated", None) if entry is not None else None
+    published = combine_with_entry(published, entry_pub)
+    if updated is not None:
+        updated = combine_with_entry(updated, entry_upd or entry_pub)
+    elif entry_upd and entry_upd != entry_pub:
+        updated = parse_when(entry_upd)
+    return (published.iso() if published else None, updated.iso() if updated else None)
+

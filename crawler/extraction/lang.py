@@ -1,0 +1,185 @@
+"""The article's language: declared by the markup, checked against the body's script and stopwords."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import Any
+
+from crawler.extraction.page import Page, ld_text, text_len
+from crawler.text import words as text_words
+
+_STOPWORDS = {
+    "en": "the and of to in is that for on with as was by it are be this from at have has an not said will which",
+    "fr": "le la les des et est une dans du pour que qui sur au par pas avec son ses sont été aux cette plus",
+    "de": "der die und das ist nicht den von mit sich des auf für ein eine dem zu im auch wird sind wurde",
+    "es": "el la los las de que y en un una por con para del se al es su lo como más fue han sus",
+    "it": "il di che la per un una del della sono nel non con le gli dei da alla anche essere è",
+    "pt": "o a os as de que e do da em um uma para com não no na por mais dos das foi ao",
+    "nl": "de het een en van is dat op te zijn in met voor niet aan er ook als door werd",
+    "pl": "i w na z się że do nie jest to o od przez po jak oraz dla za są co",
+    "ru": "и в не на что с по как это из за от для к он она они так было также",
+    "uk": "і в на що з до не як це від за для та у він вона вони також було",
+    "sv": "och att det som en på är av för med till den har inte om ett var de",
+    "tr": "ve bir bu da de ile için olarak olan daha çok gibi ama sonra kadar",
+}
+_STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items()}
+
+
+def detect_lang(text: str) -> str | None:
+    """The language whose stopwords cover most of the text's first words; None if unsure."""
+    words = text_words(text.lower())[:400]
+    if len(words) < 8:
+        return None
+    counts = Counter(words)
+    scores = {lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()}
+    lang, best = max(scores.items(), key=lambda kv: kv[1])
+    return lang if best >= max(3, 0.08 * len(words)) else None
+
+
+def _primary(tag: str | None) -> str | None:
+    if not tag:
+        return None
+    m = re.match(r"\s*([A-Za-z]{2,3})(?:[-_]|$)", tag)
+    return m.group(1).lower() if m else None
+
+
+#: The detector overrides a declared language only on a body at least this long (in words) ...
+LANG_OVERRIDE_WORDS = 120
+#: ... when its language covers this share of the words and beats the declared one this many times over.
+LANG_OVERRIDE_SHARE, LANG_OVERRIDE_RATIO = 0.12, 3.0
+
+
+def _lang_attr(el: Any) -> str | None:
+    return el.get("lang") or el.get("{http://www.w3.org/XML/1998/namespace}lang") or el.get("xml:lang")
+
+
+def content_lang(content: Any) -> str | None:
+    """The lang attribute that governs the article text: on the content element or its nearest
+    ancestor below <html>, else on one descendant holding most of its text (a Blogger post body)."""
+    roots = [] if content is None else list(content) if isinstance(content, (list, tuple)) else [content]
+    if not roots:
+        return None
+    root = roots[0]
+    node = root
+    while node is not None and node.tag != "html":
+        if isinstance(node.tag, str) and _lang_attr(node):
+            return _lang_attr(node)
+        node = node.getparent()
+    marked = [el for el in root.iter() if isinstance(el.tag, str) and el is not root and _lang_attr(el)]
+    if marked:
+        total = text_len(root) or 1
+        for el in marked:
+            if text_len(el) >= 0.6 * total:
+                return _lang_attr(el)
+    return None
+
+
+def _lang_scores(text: str) -> tuple[int, Counter]:
+    words = text_words(text.lower())[:400]
+    counts = Counter(words)
+    return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
+
+
+def _overrides(declared: str, body_text: str) -> str | None:
+    """The detected language of a long body that plainly is not the declared one (a French post on a
+    blog whose template says lang="en"); None when the detector has no strong, different answer."""
+    if declared not in _STOP_SETS or len(body_text) < 4 * LANG_OVERRIDE_WORDS:
+        return None
+    n, scores = _lang_scores(body_text)
+    if n < LANG_OVERRIDE_WORDS:
+        return None
+    (best, top), = scores.most_common(1)
+    if best != declared and top >= LANG_OVERRIDE_SHARE * n and top >= LANG_OVERRIDE_RATIO * max(1, scores[declared]):
+        return best
+    return None
+
+
+#: Languages by the script they are written in (a body in another script contradicts the declaration).
+_SCRIPT_OF = {"ko": "hangul", "ja": "kana", "zh": "han", "ru": "cyrillic", "uk": "cyrillic", "bg": "cyrillic",
+              "sr": "cyrillic", "mk": "cyrillic", "be": "cyrillic", "kk": "cyrillic", "ar": "arabic", "fa": "arabic",
+              "ur": "arabic", "he": "hebrew", "yi": "hebrew", "el": "greek", "th": "thai", "hi": "devanagari",
+              "mr": "devanagari", "ne": "devanagari"}
+#: The language a script names when the body is written in it and the declaration says otherwise.
+_SCRIPT_LANG = {"hangul": "ko", "kana": "ja", "han": "zh", "arabic": "ar", "hebrew": "he", "greek": "el",
+                "thai": "th", "devanagari": "hi"}
+_SCRIPT_RANGES = (
+    ("hangul", 0xAC00, 0xD7A3), ("hangul", 0x1100, 0x11FF), ("hangul", 0x3130, 0x318F),
+    ("kana", 0x3040, 0x30FF), ("han", 0x4E00, 0x9FFF), ("han", 0x3400, 0x4DBF),
+    ("cyrillic", 0x0400, 0x04FF), ("arabic", 0x0600, 0x06FF), ("hebrew", 0x0590, 0x05FF),
+    ("greek", 0x0370, 0x03FF), ("thai", 0x0E00, 0x0E7F), ("devanagari", 0x0900, 0x097F),
+)
+#: Share of the body's letters that makes a script "the" script of the body.
+SCRIPT_SHARE = 0.85
+
+
+_LATIN = re.compile(r"[^\W\d_\u0250-\U0010ffff]")
+_SCRIPT_RX = tuple((name, re.compile(f"[{chr(lo)}-{chr(hi)}]")) for name, lo, hi in _SCRIPT_RANGES)
+
+
+def script_shares(text: str) -> Counter:
+    """Share of letters per script ("latin", "hangul", "kana", "han", "cyrillic" ...) in the first 3,000 characters."""
+    sample = text[:3000]
+    letters = sum(map(str.isalpha, sample))
+    if not letters:
+        return Counter()
+    counts: Counter = Counter()
+    counts["latin"] = len(_LATIN.findall(sample))
+    for name, rx in _SCRIPT_RX:
+        n = len(rx.findall(sample))
+        if n:
+            counts[name] += n
+    other = letters - sum(counts.values())
+    if other > 0:
+        counts["other"] = other
+    return Counter({k: v / letters for k, v in counts.items() if v})
+
+
+def _script_override(declared: str, body_text: str) -> str | None:
+    """The body's language when its script contradicts the declared one (an English story on a Korean
+    template, a Korean story under lang="en"); cheap and reliable, unlike stopwords across scripts."""
+    if len(body_text) < 200:
+        return None
+    shares = script_shares(body_text)
+    want = _SCRIPT_OF.get(declared, "latin")
+    if want == "kana":  # Japanese mixes kana with han
+        have = shares["kana"] + shares["han"]
+    else:
+        have = shares[want]
+    if have >= 0.2:
+        return None
+    if shares["latin"] >= SCRIPT_SHARE:
+        return detect_lang(body_text)
+    if shares["kana"] >= 0.1 and shares["kana"] + shares["han"] >= SCRIPT_SHARE:
+        return "ja"
+    if shares["cyrillic"] >= SCRIPT_SHARE:
+        return detect_lang(body_text) if detect_lang(body_text) in ("ru", "uk") else "ru"
+    for script, lang in _SCRIPT_LANG.items():
+        if shares[script] >= SCRIPT_SHARE:
+            return lang
+    return None
+
+
+def extract_lang(page: Page, body_text: str = "", site: Any = None, content: Any = None) -> str | None:
+    """The article's language: the content's own lang attribute, JSON-LD, <html lang>, meta; the
+    stopword detector when nothing is declared, or when a long body plainly contradicts the declaration."""
+    art = page.article_ld()
+    declared = [
+        content_lang(content),
+        ld_text(art.get("inLanguage")) if art else None,
+        page.doc.get("lang"),
+        page.doc.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        page.doc.get("xml:lang"),
+        page.first_meta("og:locale"),
+        page.first_meta("content-language", "language", "dc.language", "inlanguage"),
+    ]
+    for tag in declared:
+        lang = _primary(tag)
+        if lang:
+            if not body_text:
+                return lang
+            return _script_override(lang, body_text) or _overrides(lang, body_text) or lang
+    detected = detect_lang(body_text) if body_text else None
+    if detected:
+        return detected
+    return _primary(getattr(site, "lang", None))
+

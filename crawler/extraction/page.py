@@ -1,0 +1,342 @@
+"""The parsed page: bytes decoded once, parsed once with lxml, its meta tags and JSON-LD collected.
+
+Every extractor of this package reads from a ``Page``. Nothing here fetches, logs or keeps state
+between pages: a saved HTML file and a URL are all a test needs.
+"""
+from __future__ import annotations
+
+import html as html_lib
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.cssselect import CSSSelector
+
+from crawler.extraction.source import PageError, clean_markup, flatten
+from crawler.urls import absolute, is_http
+
+# ---------------------------------------------------------------- the parsed page
+
+
+ARTICLE_TYPES = frozenset({
+    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
+    "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "askpublicnewsarticle",
+    "socialmediaposting", "liveblogposting", "techarticle", "scholarlyarticle", "report",
+    "posting", "discussionforumposting", "satiricalarticle", "advertisercontentarticle",
+})
+
+
+_ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
+
+
+def norm_space(text: str | None) -> str:
+    text = text or ""
+    if "&" in text and _ENTITY.search(text):  # metadata escaped twice by the CMS ("&#163;", "&amp;")
+        text = html_lib.unescape(text)
+        if "&" in text and _ENTITY.search(text):
+            text = html_lib.unescape(text)
+    return " ".join(text.split())
+
+
+@dataclass
+class Page:
+    """One HTML page, parsed once; every extractor reads from here."""
+
+    url: str
+    doc: Any                                        # lxml.html.HtmlElement (the <html> root)
+    meta: dict[str, list[str]] = field(default_factory=dict)
+    ld: list[dict] = field(default_factory=list)    # JSON-LD objects, @graph and lists flattened
+    ld_ids: dict[str, dict] = field(default_factory=dict)
+    base_url: str = ""
+
+    @classmethod
+    def parse(cls, html: bytes | str, url: str, content_type: str | None = None) -> "Page":
+        text = clean_markup(html, content_type)
+        parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
+                                      default_doctype=False)
+        try:
+            doc = lxml_html.document_fromstring(text, parser=parser)
+            if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+                # libxml2 stops at 2,048 levels, and drops everything deeper: the article too.
+                doc = lxml_html.document_fromstring(flatten(text), parser=parser)
+        except (etree.ParserError, ValueError, TypeError) as exc:
+            raise PageError(f"cannot parse HTML: {exc}") from None
+        if doc is None or doc.find("body") is None and doc.find("head") is None:
+            raise PageError("no HTML document")
+        page = cls(url=url, doc=doc)
+        page.base_url = url
+        base = doc.find(".//head/base[@href]")
+        if base is not None:
+            page.base_url = link(url, base.get("href")) or url
+        page.meta = _collect_meta(doc)
+        page.ld = _collect_jsonld(doc)
+        page.ld_ids = {o["@id"]: o for o in page.ld if isinstance(o.get("@id"), str)}
+        return page
+
+    @property
+    def body(self) -> Any:
+        body = self.doc.find("body")
+        return body if body is not None else self.doc
+
+    def first_meta(self, *names: str) -> str | None:
+        for name in names:
+            for value in self.meta.get(name, ()):
+                if value.strip():
+                    return value.strip()
+        return None
+
+    def all_meta(self, *names: str) -> list[str]:
+        return [v.strip() for n in names for v in self.meta.get(n, ()) if v.strip()]
+
+    def ld_of_type(self, types: Iterable[str]) -> list[dict]:
+        wanted = {t.lower() for t in types}
+        return [o for o in self.ld if ld_types(o) & wanted]
+
+    def article_ld(self) -> dict | None:
+        found = self.ld_of_type(ARTICLE_TYPES)
+        if found:
+            return max(found, key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", "")))))
+        return None
+
+    def resolve(self, obj: Any) -> Any:
+        """A JSON-LD ``{"@id": ...}`` reference replaced by the object it names, if present."""
+        if isinstance(obj, dict) and set(obj) <= {"@id"} and obj.get("@id") in self.ld_ids:
+            return self.ld_ids[obj["@id"]]
+        return obj
+
+
+def _collect_meta(doc: Any) -> dict[str, list[str]]:
+    meta: dict[str, list[str]] = {}
+    for el in doc.iter("meta"):
+        content = el.get("content")
+        if content is None:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = el.get(attr)
+            if key:
+                meta.setdefault(key.strip().lower(), []).append(content)
+    return meta
+
+
+def ld_types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t.lower().rsplit("/", 1)[-1]}
+    if isinstance(t, list):
+        return {x.lower().rsplit("/", 1)[-1] for x in t if isinstance(x, str)}
+    return set()
+
+
+def _collect_jsonld(doc: Any) -> list[dict]:
+    out: list[dict] = []
+    for script in doc.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            try:  # common breakage: trailing semicolon, HTML comment markers
+                data = json.loads(raw.strip("; \n").removeprefix("<!--").removesuffix("-->"), strict=False)
+            except ValueError:
+                continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(reversed(item))
+            elif isinstance(item, dict):
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+                if "@type" in item:
+                    out.append(item)
+    return out
+
+
+# ---------------------------------------------------------------- small helpers
+
+def link(base: str, href: str | None) -> str | None:
+    """The absolute http(s) URL an href points to; None for scripts, mail, data and in-page anchors."""
+    href = (href or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    try:
+        url = absolute(href, base)
+    except ValueError:
+        return None
+    return url if is_http(url) else None
+
+
+#: Elements that end a run of words: text on either side of them is never one word.
+BREAKING_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "caption", "center", "dd", "details", "dialog", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "summary", "table", "tbody",
+    "td", "tfoot", "th", "thead", "tr", "ul",
+})
+
+
+def text_pieces(el: Any) -> list[str]:
+    """The text of el as runs split where a block element or a ``<br>`` separates them (iterative)."""
+    runs: list[list[str]] = [[]]
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag
+        if not isinstance(tag, str):  # a comment or processing instruction: only its tail is text
+            if event == "end" and node.tail:
+                runs[-1].append(node.tail)
+            continue
+        if tag in BREAKING_TAGS and runs[-1]:
+            runs.append([])
+        if event == "start":
+            if node.text:
+                runs[-1].append(node.text)
+        elif node is not el and node.tail:
+            runs[-1].append(node.tail)
+    return [t for t in (norm_space("".join(r)) for r in runs) if t]
+
+
+def text_of(el: Any) -> str:
+    """The text of el, spaces collapsed, words kept apart across blocks and line breaks."""
+    try:
+        if len(el) == 0:
+            return norm_space(el.text)
+        return " ".join(text_pieces(el))
+    except (ValueError, AttributeError, TypeError):
+        return ""
+
+
+def text_len(el: Any) -> int:
+    """Characters of el's text (a measure only: words across blocks may touch)."""
+    try:
+        return len(" ".join(el.text_content().split()))
+    except (ValueError, AttributeError):
+        return 0
+
+
+def class_id(el: Any) -> str:
+    """An element's class and id attributes, as one string."""
+    return f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+
+
+def ld_text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return norm_space(value) or None
+    if isinstance(value, list) and value:
+        return ld_text(value[0])
+    if isinstance(value, dict):
+        return ld_text(value.get("@value") or value.get("name"))
+    return None
+
+
+@lru_cache(maxsize=1024)
+def compiled(selector: str) -> CSSSelector | None:
+    """A CSS selector compiled once to XPath (None when it cannot be)."""
+    try:
+        return CSSSelector(selector, translator="html")
+    except Exception:  # a bad selector in a site file: treated as "no match"
+        return None
+
+
+def css(doc: Any, selector: str) -> list[Any]:
+    sel = compiled(selector)
+    if sel is None:
+        return []
+    try:
+        return sel(doc)
+    except etree.XPathError:
+        return []
+
+
+#: Class tokens that CMS themes use to hide an element (Bootstrap, WordPress core, Tailwind, Foundation).
+HIDING_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden", "d-none",
+                            "is-hidden", "hide", "hidden", "invisible", "screen-reader-only", "element-invisible"})
+#: Inline styles that hide an element: not displayed, invisible, or pushed off-screen (link spam, SEO text).
+_HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|"
+                           r"(?:left|top|text-indent|margin-left)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|em|rem)|"
+                           r"font-size\s*:\s*0(?:px)?\s*(?:;|$)|(?<![-\w])opacity\s*:\s*0(?:\.0+)?\s*(?:;|$)", re.I)
+
+
+def is_hidden(el: Any) -> bool:
+    """Whether the element is never shown to a reader: hidden attribute, aria-hidden, inline style, CMS class."""
+    if el.get("hidden") is not None or el.get("aria-hidden") == "true":
+        return True
+    style = el.get("style")
+    if style and _HIDING_STYLE.search(style) is not None:
+        return True
+    cls = el.get("class")
+    return bool(cls) and not HIDING_CLASSES.isdisjoint(cls.lower().split())
+
+
+# ---------------------------------------------------------------- reader comments
+# A comment carries its own byline, date and sometimes tags ("Nikos P. (not verified)",
+# "Fri, 10/25/2024 - 08:12"): metadata read from the page skips every comment section.
+
+#: One class/id token of a comment section: WordPress "comment", "commentlist", "comment-author",
+#: "#comments", "#respond"; Drupal "comment", "comment__meta", "section.comments"; Disqus "disqus_thread";
+#: "reply"/"replies" threads. Not "commentary" (an opinion section), not "commentator".
+_COMMENT_TOKEN = re.compile(r"comment(?!ar|at)|disqus|(?:^|[-_])(?:repl(?:y|ies)|respond|responses)(?:$|[-_])", re.I)
+#: Tokens that only mention comments: counters, links to the comment section, open/closed flags,
+#: taxonomy classes ("category-comment").
+_COMMENT_MENTION = re.compile(r"^(?:category|tag|topic|has|no|show|open|post-format)[-_]|"
+                              r"(?:^|[-_])(?:counts?|number|num|links?|open|closed|status|icon|btn|button|"
+                              r"enabled|disabled|bubble|toggle|cta)(?:$|[-_])", re.I)
+COMMENT_TYPES = frozenset({"comment", "usercomments", "answer"})
+
+
+@lru_cache(maxsize=8192)
+def _is_comment_key(key: str) -> bool:
+    return any(_COMMENT_TOKEN.search(t) and not _COMMENT_MENTION.search(t) for t in key.split())
+
+
+def _names_comment_type(value: str | None) -> bool:
+    """An itemtype/typeof value naming schema.org Comment or UserComments."""
+    if not value:
+        return False
+    return any(v.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() in COMMENT_TYPES for v in value.split())
+
+
+def in_comments(el: Any) -> bool:
+    """Whether el is inside a reader-comment section (or is one); the article's own headline never is."""
+    node = el
+    while node is not None and node.tag not in ("body", "html"):
+        if isinstance(node.tag, str):
+            key = class_id(node)
+            if key and _is_comment_key(key) or _names_comment_type(node.get("itemtype")) or \
+                    _names_comment_type(node.get("typeof")) or \
+                    "comment" in (node.get("itemprop") or "").lower().split():
+                # A wrapper holding the headline is the article (a theme's odd class), not its comments.
+                return next(node.iter("h1"), None) is None
+        node = node.getparent()
+    return False
+
+
+# ---------------------------------------------------------------- canonical URL
+
+def declared_canonical(page: Page) -> str:
+    """The URL the page declares as its own: rel=canonical, og:url, JSON-LD; else the URL it was fetched from."""
+    for el in page.doc.iter("link"):
+        if "canonical" in (el.get("rel") or "").lower().split():
+            url = link(page.base_url, el.get("href"))
+            if url:
+                return url
+    og = link(page.base_url, page.first_meta("og:url"))
+    if og:
+        return og
+    art = page.article_ld()
+    if art:
+        for key in ("url", "mainEntityOfPage"):
+            value = art.get(key)
+            if isinstance(value, dict):
+                value = value.get("@id") or value.get("url")
+            if isinstance(value, str):
+                url = link(page.base_url, value)
+                if url:
+                    return url
+    return page.url
+

@@ -1,0 +1,221 @@
+"""Rules over the block sequence: boilerplate that only shows in context.
+
+A run of linked teasers, a label before them, a bare date line at the top or bottom, an "About
+<Company>" tail or a contact note at the very end. Repeated blocks are kept: interviews repeat
+questions and recipes repeat steps, and readers expect them.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from crawler.extraction.vocabulary import Rules
+
+#: Text rules are only tried on blocks up to this length (they describe short widgets).
+MAX_RULE_BLOCK = 400
+#: Longest linked teaser dropped after a related-content heading.
+MAX_TEASER = 200
+#: A block is "mostly links" (for ``link_text`` rules) at this link-text share.
+LINK_BLOCK_SHARE = 0.5
+_EDGE = " \t\r\n\u00a0-–—|:•·*>»«<›‹/\\[](){}.…"
+
+
+@dataclass
+class Block:
+    """A text block of the body: its text, how much of it is link text, and the tag that held it."""
+
+    text: str
+    link_chars: int = 0
+    tag: str = "p"
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / max(1, len(self.text))
+
+
+def rule_text(text: str) -> str:
+    """The block's text as rules see it: without surrounding spaces, bullets and punctuation."""
+    return text.strip(_EDGE)
+
+
+#: A block is a "teaser" (for runs) at this link-text share.
+TEASER_LINK_SHARE = 0.8
+#: A run of this many teasers is a link list even without a label before it.
+MIN_TEASER_RUN = 3
+#: Blocks from each end of the body on which ``edge_text`` rules are tried.
+EDGE_HEAD, EDGE_TAIL = 2, 4
+
+_MONTHS = (
+    "jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|may|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?|"
+    "janvier|février|fevrier|mars|avril|mai|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre|"
+    "januar|jänner|februar|märz|maerz|juni|juli|oktober|dezember|"
+    "enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|"
+    "gennaio|febbraio|aprile|maggio|giugno|luglio|settembre|ottobre|dicembre|"
+    "janeiro|fevereiro|março|maio|junho|julho|setembro|outubro|dezembro")
+_WEEKDAYS = (
+    "mon(day)?|tue(s|sday)?|wed(nesday)?|thu(rs|rsday)?|fri(day)?|sat(urday)?|sun(day)?|"
+    "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|"
+    "lunes|martes|miércoles|jueves|viernes|sábado|domingo|lunedì|martedì|mercoledì|giovedì|venerdì|sabato|"
+    "segunda|terça|quarta|quinta|sexta|feira|-feira")
+_DATE_FILLER = (
+    "published|updated|posted|last|modified|on|at|am|pm|a\\.m|p\\.m|le|à|de|del|às|um|uhr|am|den|el|il|"
+    "publié|mis|à jour|veröffentlicht|aktualisiert|publicado|actualizado|pubblicato|aggiornato|"
+    "gmt|utc|bst|cet|cest|est|edt|cst|cdt|pst|pdt|ist|msk|h|hrs|st|nd|rd|th|er|of")
+_DATELINE = re.compile(
+    rf"(?:\b(?:{_MONTHS}|{_WEEKDAYS}|{_DATE_FILLER})\b\.?|\d+|[\s,.:/|•·()\-–—+'])+", re.I)
+
+
+_MONTH_WORD = re.compile(rf"\b(?:{_MONTHS})\b", re.I)
+_NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+
+
+def is_dateline(text: str) -> bool:
+    """A short block that is only a date or time ("September 15, 2014", "Published 10:02 AM EST Nov 19, 2019")."""
+    if len(text) > 80 or not any(c.isdigit() for c in text):
+        return False
+    if not (_MONTH_WORD.search(text) or _NUMERIC_DATE.search(text)):  # a bare time is a live-blog stamp
+        return False
+    return _DATELINE.fullmatch(text) is not None
+
+
+def _is_label(block: Block) -> bool:
+    """A short lead-in such as "More:", "See also", an <h4> over a list of links."""
+    words = block.text.split()
+    if not 1 <= len(words) <= 5 or block.text.rstrip().endswith((".", "!", "?")):
+        return False
+    return block.text.rstrip().endswith(":") or block.tag in ("h2", "h3", "h4", "h5", "h6", "dt", "strong")
+
+
+def _is_caps_teaser(block: Block) -> bool:
+    """A fully linked headline in capitals inside the body (an inline "read this too" promo)."""
+    if block.link_density < 0.9 or len(block.text) < 12 or len(block.text) > MAX_TEASER:
+        return False
+    upper, lower = sum(c.isupper() for c in block.text), sum(c.islower() for c in block.text)
+    return upper >= 12 and upper >= 0.85 * (upper + lower) and len(block.text.split()) >= 3
+
+
+_ABOUT = re.compile(r"^(?:about|über|à propos de|à propos d'|a propos de|acerca de|acerca del|sobre|sobre el|sobre la|"
+                    r"informazioni su|chi è|over|o|o firmie|informacje o|о компании|о|про)\s*(?:the\s+|l'|la\s+|le\s+|el\s+|die\s+|der\s+|das\s+)?"
+                    r"(.{2,60}?)\s*:?$", re.I)
+_ARTICLE_WORD = re.compile(r"^(?:the|l'|la|le|les|el|los|las|die|der|das|il|lo|o|a|os|as|de|het)\s+", re.I)
+
+
+def _about_tail(blocks: list[Block]) -> int | None:
+    """Where a press release's "About <Company>" boilerplate starts, if the body ends with it."""
+    start = len(blocks) // 2
+    for i in range(max(1, start), len(blocks) - 1):
+        m = _ABOUT.match(blocks[i].text.strip())
+        if not m or len(blocks[i].text.split()) > 8:
+            continue
+        proper = m.group(1).strip()[:1].isupper()
+        name = m.group(1).strip().lower()
+        first_word = name.split()[0] if name.split() else ""
+        follow = blocks[i + 1].text.lower()
+        if proper:  # "About the Ministry of Defence" / "The Ministry of Defence is ..." (a name, not "the programme")
+            follow = _ARTICLE_WORD.sub("", follow)
+        if len(first_word) >= 2 and (follow.startswith(name) or follow.startswith(first_word)):
+            return i
+    return None
+
+
+#: Media/press contact labels that open the contact block at the end of a release or story.
+_CONTACT_LABEL = re.compile(
+    r"^(?:(?:for )?(?:media|press|news|pr|public affairs|communications?)\s+(?:contacts?|enquiries|inquiries|office)|contacts?|"
+    r"for (?:more information|further information|media enquiries|media inquiries)(?:,? (?:please )?contact)?|"
+    r"pressekontakt|medienkontakt|kontakt(?: für (?:medien|journalisten))?|contact(?:s)? (?:presse|médias)|relations (?:presse|médias)|"
+    r"contacto(?: de prensa| para medios| con los medios)?|contacto de comunicación|contato(?: para imprensa| de imprensa)?|"
+    r"contatti?(?: stampa| per la stampa)?|ufficio stampa|kontakt(?: dla mediów| dla prasy)?|biuro prasowe|perscontact|"
+    r"контакты(?: для (?:сми|прессы))?|пресс-служба|контакти(?: для змі)?|прес-служба|"
+    r"(?:취재|보도|언론)?\s*문의|お問い合わせ(?:先)?|報道関係者(?:の)?お問い合わせ|媒体联系(?:人)?|新闻联系人|联系方式)"
+    r"\s*[:：]?", re.I)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE = re.compile(r"(?:\b(?:tel|phone|telephone|t|fax|mob|mobile|cell|tél|téléphone|teléfono|telefone|telefono|telefon|тел|전화)\b\.?\s*:?\s*)?"
+                    r"\+?\(?\d[\d ()./-]{6,}\d")
+#: A contact line: short, and mostly an e-mail address or phone number (a reporter's sign-off too).
+CONTACT_LINE_WORDS = 10
+#: Blocks from the end searched for a contact label; blocks after it must be this short.
+CONTACT_TAIL, CONTACT_LINE_CHARS = 8, 140
+
+
+def _is_contact_line(text: str) -> bool:
+    """ "Tel. +44 20 7946 0000", "press@mod.example", "Kim Min-jun 기자 kim@paper.example"."""
+    if len(text) > 120 or len(text.split()) > CONTACT_LINE_WORDS:
+        return False
+    return bool(_EMAIL.search(text) or (_PHONE.search(text) and sum(c.isdigit() for c in text) >= 7))
+
+
+def _contact_tail(blocks: list[Block]) -> int | None:
+    """Where the trailing block of contact details starts ("Media contact" + office, phone, e-mail lines)."""
+    n = len(blocks)
+    start = None
+    for i in range(n - 1, max(-1, n - CONTACT_TAIL - 1), -1):
+        text = blocks[i].text.strip()
+        if len(text) > CONTACT_LINE_CHARS and not _is_contact_line(text):
+            break
+        if _CONTACT_LABEL.match(text) and (
+                _CONTACT_LABEL.fullmatch(text) or _EMAIL.search(text) or _PHONE.search(text)):
+            start = i
+    if start is not None:
+        return start
+    k = n
+    while k > 1 and _is_contact_line(blocks[k - 1].text):
+        k -= 1
+    return k if k < n else None
+
+
+def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = None) -> list[Block]:
+    """Drop boilerplate that only shows in the sequence: teaser runs, repeated labels, datelines, edges."""
+    n = len(blocks)
+    if not n:
+        return blocks
+    reason: list[str | None] = [None] * n
+    teaser = [b.link_density >= TEASER_LINK_SHARE and len(b.text) <= MAX_TEASER for b in blocks]
+    i = 0
+    while i < n:
+        if not teaser[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and teaser[j]:
+            j += 1
+        label = i > 0 and reason[i - 1] is None and _is_label(blocks[i - 1])
+        if j - i >= MIN_TEASER_RUN or (j - i >= 2 and label):
+            for k in range(i, j):
+                reason[k] = "related"
+            if label:
+                reason[i - 1] = "related"
+        i = j
+    for k, b in enumerate(blocks):
+        if reason[k] is not None or b.tag in ("td", "th"):
+            continue
+        if _is_caps_teaser(b):
+            reason[k] = "related"
+        elif (k <= EDGE_HEAD or k >= n - EDGE_TAIL) and is_dateline(b.text):
+            reason[k] = "structure"
+    edge_groups = [g for g in rules.groups if g.edge_text is not None]
+    if edge_groups:
+        for k in [*range(min(EDGE_HEAD, n)), *range(max(EDGE_HEAD, n - EDGE_TAIL), n)]:
+            if reason[k] is None and len(blocks[k].text) <= 2 * MAX_RULE_BLOCK:
+                for g in edge_groups:
+                    if g.edge_text.search(blocks[k].text):
+                        reason[k] = g.name
+                        break
+    about = _about_tail(blocks)
+    if about is not None:
+        for k in range(about, n):
+            reason[k] = reason[k] or "about"
+    contact = _contact_tail(blocks)
+    if contact is not None:
+        for k in range(contact, n):
+            reason[k] = reason[k] or "contact"
+    for k, b in enumerate(blocks):  # bare numbers outside tables: a pager ("1 2 3") or a counter
+        if reason[k] is None and b.tag not in ("td", "th") and b.text.strip().isdigit() and len(b.text.strip()) <= 3:
+            reason[k] = "structure"
+    if stats is not None:
+        for r in reason:
+            if r is not None:
+                stats[f"boilerplate/{r}"] += 1
+    return [b for b, r in zip(blocks, reason) if r is None]

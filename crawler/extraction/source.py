@@ -1,0 +1,116 @@
+"""The page's source: bytes decoded to text, binary refused, pathological nesting flattened.
+
+Pure functions on strings and bytes; the parsed ``Page`` (``page.py``) starts from their result.
+"""
+from __future__ import annotations
+
+import re
+
+from w3lib.encoding import html_to_unicode
+
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_CTRL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+MAX_HTML_CHARS = 8_000_000
+
+
+class PageError(ValueError):
+    """The input cannot be read as an HTML page."""
+
+
+def decode_html(data: bytes | str, content_type: str | None = None) -> str:
+    """Text of an HTML document: BOM, then the HTTP charset, then the declared one, then UTF-8, then Windows-1252."""
+    if isinstance(data, str):
+        return data
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        raise PageError(f"expected bytes or str, got {type(data).__name__}")
+    data = bytes(data)
+    if _binary_bytes(data):
+        raise PageError("binary content, not HTML")
+    _, text = html_to_unicode(content_type, data, auto_detect_fun=_utf8_or_cp1252)
+    return text
+
+
+_CONTROL_BYTES = frozenset(range(9)) | frozenset(range(14, 32)) - {27}
+
+
+def _binary_bytes(data: bytes) -> bool:
+    """Bytes that are no text in any ASCII-compatible charset: NULs and control codes (UTF-16 has a BOM)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return False
+    sample = data[:2048]
+    bad = sum(1 for b in sample if b in _CONTROL_BYTES)
+    return bad > len(sample) * 0.05 or sample.count(0) > len(sample) * 0.01
+
+
+def _utf8_or_cp1252(data: bytes) -> str:
+    """The encoding of an undeclared page: UTF-8 when it decodes as such, else what browsers assume."""
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "cp1252"
+    return "utf-8"
+
+
+#: Nesting kept by ``flatten``: deeper wrapper tags are dropped (their content kept); past the hard
+#: limit every tag is, as libxml2 would otherwise drop the content itself.
+MAX_DEPTH, HARD_MAX_DEPTH = 512, 1500
+#: Tags that only wrap (layout); the others carry structure the body needs (paragraphs, headings, lists).
+_WRAPPERS = frozenset({"div", "span", "section", "font", "center", "main", "aside", "header", "footer", "nav",
+                       "b", "i", "u", "em", "strong", "small", "big", "tbody", "thead", "form", "label", "figure"})
+_TAG = re.compile(r"<(/?)([a-zA-Z][\w:-]*)(?:\s[^>]*?)?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+                   "track", "wbr"})
+
+
+def flatten(text: str, limit: int = MAX_DEPTH) -> str:
+    """The markup with tags nested deeper than ``limit`` removed (their text stays): one pass, no recursion."""
+    out: list[str] = []
+    pos = 0
+    stack: list[tuple[str, bool]] = []  # (tag name, kept?)
+    depth = 0
+    for m in _TAG.finditer(text):
+        closing, name = m.group(1), m.group(2).lower()
+        if name in _VOID or m.group(3):
+            continue
+        if not closing:
+            keep = depth < limit or depth < HARD_MAX_DEPTH and name not in _WRAPPERS
+            stack.append((name, keep))
+            if keep:
+                depth += 1
+                continue
+        else:
+            i = len(stack) - 1
+            while i >= 0 and stack[i][0] != name:
+                i -= 1
+            if i < 0:
+                continue  # a stray end tag: the parser ignores it too
+            keep = stack[i][1]
+            depth -= sum(1 for _, kept in stack[i:] if kept)
+            del stack[i:]
+            if keep:
+                continue
+        out.append(text[pos:m.start()])
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _looks_binary(text: str) -> bool:
+    sample = text[:2048]
+    if not sample:
+        return False
+    bad = sum(1 for ch in sample if ch == "\x00" or ch == "\ufffd" or ("\x00" < ch < "\x09"))
+    return bad > len(sample) * 0.1
+
+
+def clean_markup(html: bytes | str, content_type: str | None = None) -> str:
+    """The page's text, ready for the parser: decoded, cut to ``MAX_HTML_CHARS``, without control characters."""
+    text = decode_html(html, content_type)
+    if len(text) > MAX_HTML_CHARS:
+        text = text[:MAX_HTML_CHARS]
+    if _looks_binary(text):
+        raise PageError("binary content, not HTML")
+    text = _CTRL.sub("", _XML_DECL.sub("", text, count=1))
+    if not text.strip() or "<" not in text:
+        raise PageError("empty or not HTML")
+    return text

@@ -1,0 +1,216 @@
+"""The boilerplate vocabulary: named rule groups loaded from ``config/boilerplate.toml``, compiled once.
+
+Each group (``comments``, ``subscribe``, ``share``, ``related`` ...) holds DOM rules (CSS selectors,
+compiled by ``lxml.cssselect``; regular expressions on class and id) and text rules (regular
+expressions that match a whole block, or search the body's edges). A site adds its own rules
+through ``Site.boilerplate`` (``selectors`` and ``patterns``); they form the group ``site``.
+"""
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from cssselect import SelectorError
+from cssselect import parse as parse_css
+from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
+from lxml.cssselect import CSSSelector
+
+RULES_FILE = Path(__file__).resolve().parents[2] / "config" / "boilerplate.toml"
+#: Class/id keys remembered per rule set before the memo is reset.
+CLASS_CACHE_SIZE = 50_000
+
+#: What a widget's own parts and wrappers add to its name: BEM elements and modifiers
+#: ("sharedaddy__title", "jp-relatedposts--grid") and wrapper words ("addtoany-wrapper", "mc4wp-box").
+_WIDGET_PART = re.compile(r"(?:__[a-z0-9-]+|--[a-z0-9-]+|[-_](?:wrapper|wrap|container|box|outer|inner|holder|"
+                          r"area|block|section|widget|module|component|title|heading|header|content|body|"
+                          r"list|item|items|inner-wrap))$")
+
+
+class RulesError(ValueError):
+    """A boilerplate rule file that cannot be used; the message names the group and rule."""
+
+
+@dataclass(frozen=True)
+class Selector:
+    """One compiled CSS selector, and the class, id, attribute or tag its subject needs."""
+
+    text: str
+    compiled: CSSSelector
+    key: tuple[str, str]  # ("class", name), ("id", name), ("attr", name), ("tag", name) or ("any", "")
+
+
+@dataclass(frozen=True)
+class Group:
+    """One named group of boilerplate rules, compiled."""
+
+    name: str
+    selectors: tuple[Selector, ...] = ()
+    #: Class names of bare ``.name`` selectors: their parts and wrappers match too.
+    widgets: frozenset[str] = frozenset()
+    classes: re.Pattern[str] | None = None
+    text: re.Pattern[str] | None = None
+    link_text: re.Pattern[str] | None = None
+    edge_text: re.Pattern[str] | None = None
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Compiled groups, in order: the first matching group names a hit."""
+
+    groups: tuple[Group, ...]
+    #: class/id key -> the first group whose class pattern matches it (keys repeat within and across pages).
+    _class_hits: dict[str, str | None] = field(init=False, compare=False, hash=False, repr=False)
+    #: widget class name -> the first group naming it.
+    widgets: dict[str, str] = field(init=False, compare=False, hash=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_class_hits", {})
+        widgets: dict[str, str] = {}
+        for g in self.groups:
+            for name in g.widgets:
+                widgets.setdefault(name, g.name)
+        object.__setattr__(self, "widgets", widgets)
+
+    def names(self) -> list[str]:
+        return [g.name for g in self.groups]
+
+    def class_group(self, key: str) -> str | None:
+        """The first group whose class/id pattern matches ``key`` (memoised: ~17 searches per new key)."""
+        hits = self._class_hits
+        if key in hits:
+            return hits[key]
+        found = next((g.name for g in self.groups if g.classes is not None and g.classes.search(key)), None)
+        if len(hits) > CLASS_CACHE_SIZE:
+            hits.clear()
+        hits[key] = found
+        return found
+
+
+@lru_cache(maxsize=16384)
+def widget_bases(token: str) -> tuple[str, ...]:
+    """A class token without its BEM element/modifier and wrapper suffixes, shortest last
+    ("foo-bar__title-wrapper" -> "foo-bar__title", "foo-bar")."""
+    bases = []
+    base = token.lower()
+    for _ in range(3):
+        stripped = _WIDGET_PART.sub("", base)
+        if stripped == base or len(stripped) < 2:
+            break
+        bases.append(stripped)
+        base = stripped
+    return tuple(bases)
+
+
+def _alternation(patterns: Iterable[str], where: str, anchored: bool) -> re.Pattern[str] | None:
+    patterns = list(patterns)
+    if not patterns:
+        return None
+    body = "|".join(f"(?:{p})" for p in patterns)
+    try:
+        return re.compile(f"(?:{body})" if anchored else body, re.IGNORECASE | re.DOTALL)
+    except re.error:
+        for p in patterns:  # only now, to name the culprit: compiling each one costs start-up time
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise RulesError(f"{where}: bad regular expression {p!r}: {exc}") from None
+        raise
+
+
+def _subject_key(tree: Any) -> tuple[str, str]:
+    """What an element must carry to match: the subject's id, else a class, else an attribute, else its tag."""
+    node = tree.subselector if isinstance(tree, CombinedSelector) else tree
+    found: dict[str, str] = {}
+    while node is not None:
+        if isinstance(node, Hash):
+            found.setdefault("id", node.id)
+        elif isinstance(node, Class):
+            found.setdefault("class", node.class_name)
+        elif isinstance(node, Attrib):
+            found.setdefault("attr", node.attrib.lower())
+        elif isinstance(node, Element):
+            if node.element:
+                found.setdefault("tag", node.element.lower())
+            break
+        node = getattr(node, "selector", None)
+    for kind in ("id", "class", "attr", "tag"):
+        if kind in found:
+            return kind, found[kind]
+    return "any", ""
+
+
+def _bare_class(tree: Any) -> str | None:
+    """The class of a selector that is only ``.name``."""
+    if isinstance(tree, Class) and isinstance(tree.selector, Element) and not tree.selector.element:
+        return tree.class_name.lower()
+    return None
+
+
+def compile_selectors(name: str, selectors: Iterable[str]) -> tuple[tuple[Selector, ...], frozenset[str]]:
+    """Each selector of a group compiled once, with its subject key; and the group's widget names."""
+    out: list[Selector] = []
+    widgets: set[str] = set()
+    for sel in selectors:
+        try:
+            parsed = parse_css(sel)
+        except SelectorError as exc:
+            raise RulesError(f"[{name}].selectors: bad CSS selector {sel!r}: {exc}") from None
+        for one in parsed:
+            text = one.canonical()
+            try:
+                compiled = CSSSelector(text, translator="html")
+            except (SelectorError, ValueError) as exc:
+                raise RulesError(f"[{name}].selectors: unsupported CSS selector {sel!r}: {exc}") from None
+            out.append(Selector(text, compiled, _subject_key(one.parsed_tree)))
+            bare = _bare_class(one.parsed_tree)
+            if bare:
+                widgets.add(bare)
+    return tuple(out), frozenset(widgets)
+
+
+def compile_group(name: str, table: dict[str, Any]) -> Group:
+    """Compile one ``[group]`` table: ``selectors``, ``classes``, ``text``, ``link_text``, ``edge_text``."""
+    unknown = set(table) - {"selectors", "classes", "text", "link_text", "edge_text", "description"}
+    if unknown:
+        raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
+    selectors, widgets = compile_selectors(name, table.get("selectors", ()))
+    return Group(
+        name=name,
+        selectors=selectors,
+        widgets=widgets,
+        classes=_alternation(table.get("classes", ()), f"[{name}].classes", anchored=False),
+        text=_alternation(table.get("text", ()), f"[{name}].text", anchored=True),
+        link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
+        edge_text=_alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False),
+    )
+
+
+def rules_from_dict(data: dict[str, Any]) -> Rules:
+    return Rules(tuple(compile_group(name, table) for name, table in data.items() if isinstance(table, dict)))
+
+
+@lru_cache(maxsize=8)
+def _load_file(path: str) -> Rules:
+    with open(path, "rb") as fh:
+        return rules_from_dict(tomllib.load(fh))
+
+
+@lru_cache(maxsize=256)
+def _with_site(base: Rules, selectors: tuple[str, ...], patterns: tuple[str, ...]) -> Rules:
+    if not selectors and not patterns:
+        return base
+    site = compile_group("site", {"selectors": list(selectors), "text": list(patterns)})
+    return Rules((site, *base.groups))
+
+
+def load_rules(path: Path | str | None = None, site: Any = None) -> Rules:
+    """The global vocabulary (cached), plus the site's own rules as group ``site``."""
+    base = _load_file(str(path or RULES_FILE))
+    bp = getattr(site, "boilerplate", None)
+    if bp is None:
+        return base
+    return _with_site(base, tuple(bp.selectors), tuple(bp.patterns))
