@@ -117,13 +117,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
-    if isinstance(getattr(args, "db", None), str):
-        # TODO(issue 12): the Store on PostgreSQL lands with the store refactor; until then say so.
-        from crawler.db import redact
-
-        print(f"defwatch: store error: {redact(args.db)}: PostgreSQL stores are not supported by this build yet",
-              file=sys.stderr)
-        return EXIT_STORE
     try:
         app = load_app(args.config)
         handler = COMMANDS[args.command]

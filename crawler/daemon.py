@@ -53,8 +53,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.config import AppConfig, Site
+from crawler.db import is_url
 from crawler.export import dated_output
-from crawler.store import Store, StoreLocked
+from crawler.store import Store, StoreLocked, default_db_path
 
 if TYPE_CHECKING:
     from crawler.runner import CycleResult
@@ -70,8 +71,10 @@ STOP_TIMEOUT = 3.0
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
 
 
-def data_dir(db: Path) -> Path:
-    """Where dated exports go: the folder that holds the store."""
+def data_dir(db: Path | str) -> Path:
+    """Where dated exports go: the folder that holds the store (a server store: the default data folder)."""
+    if is_url(db):
+        return default_db_path().parent
     return Path(db).resolve().parent
 
 
@@ -247,7 +250,7 @@ def heal_outputs(store: Store) -> None:
             event("output healed", level=logging.WARNING, path=path, cut=actual - size)
 
 
-def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = None, interval: float | None = None,
+def serve(app: AppConfig, sites: list[Site], db: Path | str, *, out: Path | None = None, interval: float | None = None,
           tick: float | None = None, log_json: bool = False) -> int:
     """Run the daemon until SIGTERM/SIGINT; return the process exit code."""
     if log_json:
