@@ -38,6 +38,8 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--sites", type=Path, default=DEFAULT_SITES,
                            help="registry folder of <id>.toml files, or one TOML file of [[sites]] (default: bundled)")
             p.add_argument("--site", action="append", default=[], metavar="ID", help="only these site ids (repeatable)")
+            p.add_argument("--workers", type=int, metavar="N",
+                           help="extraction worker processes (default: extract_workers in app.toml; 0 = one per core)")
         p.add_argument("--db", type=store_target, default=None,
                        help=f"SQLite file or postgresql://USER@HOST:PORT/DB (default: {default_db_path()})")
 
@@ -118,7 +120,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:
-        app = load_app(args.config)
+        app = load_app(args.config, extract_workers=getattr(args, "workers", None))
         handler = COMMANDS[args.command]
         return handler(args, app)
     except ConfigError as exc:
@@ -212,6 +214,10 @@ def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: 
     except SystemExit as exc:
         if exc.code not in (0, None):
             raise RuntimeError(f"crawl failed (exit {exc.code})") from None
+    finally:
+        from crawler.pool import close_pools
+
+        close_pools()  # the extraction workers (pipelines/extract.py)
     if "result" not in holder:
         raise RuntimeError("the crawl did not complete")
     return holder["result"]

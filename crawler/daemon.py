@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Any
 from crawler.config import AppConfig, Site
 from crawler.db import is_url
 from crawler.export import dated_output
+from crawler.pool import close_pools
 from crawler.store import Store, StoreLocked, default_db_path
 
 if TYPE_CHECKING:
@@ -318,5 +319,9 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_FAILED)
         return code
+    finally:
+        # The extraction workers: idle ones end at once; one stuck on a page is terminated after
+        # 1 s, so SIGTERM still ends the daemon within 10 s.
+        close_pools(timeout=1.0)
     return EXIT_OK
 

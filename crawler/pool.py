@@ -18,6 +18,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -30,6 +31,8 @@ T = TypeVar("T")
 
 #: Tasks per worker, on average, before the workers are replaced by fresh ones.
 DEFAULT_MAX_TASKS = 500
+#: How often a worker checks that the process owning it is still alive.
+WATCH_SECONDS = 0.5
 
 
 def default_workers() -> int:
@@ -40,10 +43,30 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _worker_init() -> None:
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of ``pid`` (tells a process from a later one with the same pid)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return None
+
+
+def _watch_owner(pid: int, started: str | None) -> None:
+    while True:
+        time.sleep(WATCH_SECONDS)
+        if _start_time(pid) != started:
+            os._exit(0)
+
+
+def _worker_init(owner: int, owner_started: str | None) -> None:
     # Ctrl-C reaches the whole process group; the parent decides when workers end, and SIGTERM
     # to the daemon is the daemon's alone.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A worker holds both ends of its task queue and keeps the fork server alive: after a kill -9
+    # of the crawl nothing would ever end them. So each worker watches the process that owns it.
+    if owner_started is not None:
+        threading.Thread(target=_watch_owner, args=(owner, owner_started), daemon=True).start()
 
 
 def _ready() -> int:
@@ -68,7 +91,8 @@ class WorkerPool:
 
     def _new_executor(self) -> ProcessPoolExecutor:
         self.generations += 1
-        return ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_worker_init)
+        return ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_worker_init,
+                                   initargs=(os.getpid(), _start_time(os.getpid())))
 
     def executor(self) -> ProcessPoolExecutor:
         """The current executor, replaced by a fresh one when this one has done its share."""

@@ -2,10 +2,13 @@
 
 The work is done by the pure ``crawler.extraction.extract_page``; this component only wires it to
 Scrapy: it passes the site and feed entry, counts boilerplate hits as stats, and drops a page
-that cannot be read.
+that cannot be read. Extraction is the crawl's CPU work, so it runs in worker processes
+(``crawler.pool``, ``extract_workers`` in app.toml, ``--workers``) that the pipeline awaits:
+the reactor keeps downloading and answering signals meanwhile, and every core works.
 """
 from __future__ import annotations
 
+import logging
 import re
 from collections import Counter
 from typing import Any
@@ -13,9 +16,13 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
+from crawler.config import AppConfig, Site
 from crawler.extraction import ExtractError, extract_page
-from crawler.items import ExtractedPage, FetchedPage
+from crawler.items import Extracted, ExtractedPage, FeedEntry, FetchedPage
+from crawler.pool import WorkerPool, default_workers, shared_pool
 from pipelines.outcome import PageOutcome
+
+logger = logging.getLogger(__name__)
 
 #: More markup than this, once scripts, styles, comments and SVG are set aside, is not an article
 #: page (a data dump, filler, a hostile page): it would hold the crawl's only thread for seconds.
@@ -30,8 +37,20 @@ def markup_size(body: bytes) -> int:
     return len(body) - sum(m.end() - m.start() for m in _CODE.finditer(body))
 
 
+def extract_in_worker(body: bytes, url: str, site: Site, entry: FeedEntry | None,
+                      content_type: str | None) -> tuple[Extracted | None, str | None, Counter[str]]:
+    """Extract one page in a worker process: the record or the reason it cannot be read, and the stats."""
+    stats: Counter[str] = Counter()
+    try:
+        return extract_page(body, url, site=site, entry=entry, stats=stats,
+                            headers={"Content-Type": content_type}), None, stats
+    except ExtractError as exc:  # sent back as text: the worker's exception need not pickle
+        return None, str(exc), stats
+
+
 class ExtractPipeline:
-    """Settings: ``DEFWATCH_SITES`` (required, else ``NotConfigured``). Stats: ``defwatch/extract/...``."""
+    """Settings: ``DEFWATCH_SITES`` (required, else ``NotConfigured``), ``DEFWATCH_APP``
+    (``extract_workers``: 0 = one per core; ``extract_worker_pages``). Stats: ``defwatch/extract/...``."""
 
     def __init__(self, crawler: Crawler):
         sites = crawler.settings.get("DEFWATCH_SITES")
@@ -39,24 +58,37 @@ class ExtractPipeline:
             raise NotConfigured("DEFWATCH_SITES is not set")
         self.sites = {site.id: site for site in sites}
         self.stats = crawler.stats
+        app = crawler.settings.get("DEFWATCH_APP") or AppConfig()
+        self.workers = app.extract_workers or default_workers()
+        self.worker_pages = app.extract_worker_pages
+        self._pool: WorkerPool | None = None
+
+    def pool(self) -> WorkerPool | None:
+        """The process's worker pool, started on the first page (a crawl with no page starts none)."""
+        if self._pool is None and self.workers:
+            try:
+                # The fork server imports this module once; workers are forks of it.
+                self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=[__name__])
+            except (OSError, ImportError) as exc:  # no semaphores (some containers): extract in process
+                logger.warning("no extraction worker processes (%s); extracting on the reactor's thread", exc)
+                self.workers = 0
+        return self._pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
         size = markup_size(item.body)
         if size > MAX_PAGE_MARKUP:
             raise PageOutcome("too-large", f"{size} bytes of markup besides scripts and styles; not an article page")
-        stats: Counter[str] = Counter()
-        try:
-            extracted = extract_page(item.body, item.url, site=self.sites[item.site], entry=item.entry, stats=stats,
-                                     headers={"Content-Type": item.content_type})
-        except ExtractError as exc:
-            raise PageOutcome("parse-error", str(exc), retry=True) from None
-        finally:
-            for key, n in stats.items():
-                self.stats.inc_value(f"defwatch/{key}", n)
+        args = (item.body, item.url, self.sites[item.site], item.entry, item.content_type)
+        pool = self.pool()
+        extracted, error, stats = await pool.run(extract_in_worker, *args) if pool else extract_in_worker(*args)
+        for key, n in stats.items():
+            self.stats.inc_value(f"defwatch/{key}", n)
+        if extracted is None:
+            raise PageOutcome("parse-error", error, retry=True)
         return ExtractedPage(page=item, extracted=extracted)

@@ -117,3 +117,65 @@ def test_shared_pool_is_one_per_process():
         assert shared_pool(1) is not shared_pool(2)
     finally:
         close_pools()
+
+
+def test_workers_end_when_their_owner_is_killed(tmp_path):
+    """kill -9 of a crawl leaves no worker, fork server or resource tracker behind."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = (
+        "import asyncio, os, time\n"
+        "from crawler.pool import WorkerPool\n"
+        "from test_pool import pid\n"
+        "async def main():\n"
+        "    p = WorkerPool(2)\n"
+        "    await asyncio.gather(*(p.run(pid) for _ in range(4)))\n"
+        "    print(' '.join(map(str, p.pids())), flush=True)\n"
+        "    time.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    tests = Path(__file__).resolve().parent
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True,
+                            cwd=tests.parent, env={**os.environ, "PYTHONPATH": f"{tests}:{tests.parent}"})
+    workers = [int(p) for p in proc.stdout.readline().split()]
+    descendants = set(workers) | {int(p) for p in _children(proc.pid)}
+    assert len(workers) == 2
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(_alive(p) for p in descendants):
+        time.sleep(0.2)
+    assert not [p for p in descendants if _alive(p)]
+
+
+def _children(ppid: int) -> list[str]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    if int(fh.read().rsplit(")", 1)[1].split()[1]) == ppid:
+                        out.append(entry)
+            except OSError:
+                continue
+    return out
+
+
+def _alive(pid_: int) -> bool:
+    return os.path.exists(f"/proc/{pid_}") and _running(pid_)
+
+
+def test_crawl_extracts_in_worker_processes(fresh_web_dev, web_dev_sites, tmp_path):
+    """`crawl --workers 1` extracts through a worker process; a negative count is a usage error."""
+    from conftest import run_cli, write_sites_file
+
+    sites = write_sites_file(tmp_path / "sites.toml", fresh_web_dev, web_dev_sites, only=["defencetalks"])
+    bad = run_cli("crawl", "--sites", sites, "--db", tmp_path / "db.sqlite3", "--workers", "-1")
+    assert bad.returncode == 2 and "extract_workers" in bad.stderr
+    run = run_cli("crawl", "--sites", sites, "--db", tmp_path / "db.sqlite3", "--workers", "1",
+                  "--out", tmp_path / "out.jsonl")
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) >= 3
+    assert "Traceback" not in run.stderr
