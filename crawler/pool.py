@@ -1,15 +1,23 @@
 """Worker processes for CPU-bound work (page extraction), awaited from the asyncio reactor.
 
-The reactor only does I/O: a pipeline awaits ``pool.run(fn, *args)``, which is
-``loop.run_in_executor`` on a ``ProcessPoolExecutor``, so a 2 s page stalls neither downloads nor
-signals and every core works. One pool per process (``shared_pool``), made on first use and kept
-across daemon cycles; ``close_pools()`` ends it.
+The reactor only does I/O: a pipeline awaits ``pool.run(fn, *args)``, so a 2 s page stalls
+neither downloads nor signals, and every core works. One pool per process (``shared_pool``),
+made on first use and kept across daemon cycles; ``close_pools()`` ends it.
 
-Workers are started by a fork server that has imported the extraction code once (``preload``):
-a new worker costs a fork, not an interpreter start, and ``fork`` from the reactor's threads is
-avoided. Memory stays bounded by recycling: after ``max_tasks`` tasks per worker on average, new
-tasks go to a fresh executor and the old one ends once its tasks are done. (The standard
-``max_tasks_per_child`` deadlocks on Python 3.11, CPython gh-115634, fixed in 3.13 only.)
+Each worker is one process and one duplex pipe, whose end is watched by the event loop
+(``loop.add_reader``): a task is one message out, its result one message back, and no thread is
+involved. (``run_in_executor`` on a ``ProcessPoolExecutor`` was measured first: its manager and
+feeder threads fight the reactor's thread for the GIL, and on a busy 2-core machine each submit
+cost 1.5 ms of waiting in ``os.write``, 3.2 s for 2,000 pages, with SQLite's calls slowed the
+same way; its ``max_tasks_per_child`` also deadlocks on Python 3.11, CPython gh-115634.)
+
+Workers are forked by a fork server that has imported the task's module once (``preload``): a
+new worker costs a fork, not an interpreter start, and nothing forks the reactor's process. The
+fork server boots in a thread on the first task (about a second: an interpreter and the imports);
+until it is up, tasks run in the caller's process, so a daemon's first pages come as early as before.
+Memory stays bounded: a worker is replaced after ``max_tasks`` tasks. A worker that dies fails
+its task with ``WorkerLost`` and is replaced; each worker exits when the process owning the pool
+is gone (a kill -9 of the crawl leaves nothing behind).
 """
 from __future__ import annotations
 
@@ -20,19 +28,24 @@ import os
 import signal
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from multiprocessing import forkserver
+from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any, TypeVar
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-#: Tasks per worker, on average, before the workers are replaced by fresh ones.
+#: Tasks a worker does before it is replaced by a fresh one.
 DEFAULT_MAX_TASKS = 500
 #: How often a worker checks that the process owning it is still alive.
 WATCH_SECONDS = 0.5
+
+
+class WorkerLost(RuntimeError):
+    """The worker running a task died (killed, out of memory, crashed in C code)."""
 
 
 def default_workers() -> int:
@@ -59,22 +72,42 @@ def _watch_owner(pid: int, started: str | None) -> None:
             os._exit(0)
 
 
-def _worker_init(owner: int, owner_started: str | None) -> None:
-    # Ctrl-C reaches the whole process group; the parent decides when workers end, and SIGTERM
-    # to the daemon is the daemon's alone.
+def _serve(conn: Connection, owner: int, owner_started: str | None) -> None:
+    """A worker's life: run each task received on ``conn``, send its outcome back; None ends it."""
+    # Ctrl-C reaches the whole process group; the owner decides when workers end.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # A worker holds both ends of its task queue and keeps the fork server alive: after a kill -9
-    # of the crawl nothing would ever end them. So each worker watches the process that owns it.
     if owner_started is not None:
+        # The fork server and the workers keep each other alive: after a kill -9 of the owner
+        # nothing else would end them.
         threading.Thread(target=_watch_owner, args=(owner, owner_started), daemon=True).start()
+    while True:
+        try:
+            task = conn.recv()
+        except (EOFError, OSError):
+            return
+        if task is None:
+            return
+        fn, args, kwargs = task
+        try:
+            outcome: tuple[bool, Any] = (True, fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
+            outcome = (False, exc)
+        try:
+            conn.send(outcome)
+        except Exception as exc:  # noqa: BLE001 - e.g. a result or exception that does not pickle
+            conn.send((False, RuntimeError(f"result could not be sent back: {exc!r}")))
 
 
-def _ready() -> int:
-    return os.getpid()
+class _Worker:
+    def __init__(self, process: BaseProcess, conn: Connection):
+        self.process = process
+        self.conn = conn
+        self.tasks = 0
+        self.current: asyncio.Future[Any] | None = None
 
 
 class WorkerPool:
-    """A process pool whose executor is replaced every ``workers * max_tasks`` tasks."""
+    """Up to ``workers`` worker processes, started on demand, fed by the running event loop."""
 
     def __init__(self, workers: int, *, max_tasks: int = DEFAULT_MAX_TASKS, preload: Sequence[str] = ()):
         if workers < 1:
@@ -83,50 +116,159 @@ class WorkerPool:
         self.max_tasks = max_tasks
         self._context = multiprocessing.get_context("forkserver")
         self._context.set_forkserver_preload(list(preload))
-        self._executor: ProcessPoolExecutor | None = None
-        #: Worker processes of replaced executors that may still be finishing their last tasks.
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
         self._retired: list[BaseProcess] = []
-        self._tasks = 0
-        self.generations = 0
-
-    def _new_executor(self) -> ProcessPoolExecutor:
-        self.generations += 1
-        return ProcessPoolExecutor(self.workers, mp_context=self._context, initializer=_worker_init,
-                                   initargs=(os.getpid(), _start_time(os.getpid())))
-
-    def executor(self) -> ProcessPoolExecutor:
-        """The current executor, replaced by a fresh one when this one has done its share."""
-        if self._executor is not None and self._tasks >= self.workers * self.max_tasks:
-            old, self._executor = self._executor, None
-            self._retired = [p for p in self._retired if p.is_alive()] + _processes(old)
-            old.shutdown(wait=False)  # its queued tasks still run; its workers then exit
-        if self._executor is None:
-            self._executor = self._new_executor()
-            self._tasks = 0
-        self._tasks += 1
-        return self._executor
+        self._backlog: deque[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any], asyncio.Future[Any]]] = deque()
+        #: Worker processes started so far (replacements included).
+        self.spawned = 0
+        #: Tasks run in the caller's process while the fork server was starting.
+        self.ran_inline = 0
+        self._boot: asyncio.Future[None] | None = None
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        """Run ``fn(*args, **kwargs)`` in a worker process and await its result."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.executor(), partial(fn, *args, **kwargs))
+        """Run ``fn(*args, **kwargs)`` in a worker process and await its result (or its exception)."""
+        loop = self._bind()
+        if not self._started(loop):
+            self.ran_inline += 1
+            return fn(*args, **kwargs)
+        future: asyncio.Future[T] = loop.create_future()
+        self._backlog.append((fn, args, kwargs, future))
+        self._pump()
+        return await future
 
-    def warm(self) -> None:
-        """Start every worker now (while the first feeds download), not on the first page."""
-        executor = self.executor()
-        for _ in range(self.workers):
-            executor.submit(_ready)
+    async def start(self) -> None:
+        """Start the fork server and every worker now, not on the first tasks."""
+        loop = self._bind()
+        self._started(loop)
+        assert self._boot is not None
+        await asyncio.shield(self._boot)  # raises if the fork server cannot start
+        while len(self._idle) + len(self._busy) < self.workers:
+            self._idle.append(self._spawn())
+
+    def _started(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Whether the fork server is up; the first call starts it in a thread."""
+        if self._boot is None:
+            # ensure_running() blocks until the server has imported ``preload``: not on the loop.
+            self._boot = loop.run_in_executor(None, forkserver.ensure_running)
+        if not self._boot.done():
+            return False
+        if (error := self._boot.exception()) is not None:
+            if not self.ran_inline:  # say it once
+                logger.warning("no worker processes (%s); the work runs on the caller's thread", error)
+            return False
+        return True
 
     def pids(self) -> list[int]:
-        """Process ids of the current workers."""
-        return sorted(p.pid for p in _processes(self._executor) if p.pid is not None)
+        """Process ids of the live workers."""
+        return sorted(w.process.pid for w in [*self._idle, *self._busy] if w.process.pid is not None)
+
+    def _bind(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:
+            if self._loop is not None:  # a new loop (a new test, a new reactor): start afresh
+                self.close()
+            self._loop, self._boot = loop, None
+        return loop
+
+    def _spawn(self) -> _Worker:
+        assert self._loop is not None
+        mine, theirs = self._context.Pipe(duplex=True)
+        process = self._context.Process(target=_serve, args=(theirs, os.getpid(), _start_time(os.getpid())),
+                                        daemon=True, name="defwatch-worker")
+        process.start()
+        theirs.close()
+        worker = _Worker(process, mine)
+        self._loop.add_reader(mine.fileno(), self._on_result, worker)
+        self.spawned += 1
+        return worker
+
+    def _pump(self) -> None:
+        """Give queued tasks to idle workers, starting workers up to the limit."""
+        while self._backlog:
+            fn, args, kwargs, future = self._backlog[0]
+            if future.done():  # cancelled while queued
+                self._backlog.popleft()
+                continue
+            if self._idle:
+                worker = self._idle.pop()
+            elif len(self._busy) < self.workers:
+                worker = self._spawn()
+            else:
+                return
+            self._backlog.popleft()
+            try:
+                worker.conn.send((fn, args, kwargs))
+            except (OSError, ValueError):  # the worker died while idle
+                self._backlog.appendleft((fn, args, kwargs, future))
+                self._drop(worker)
+                continue
+            except Exception as exc:  # noqa: BLE001 - the task itself does not pickle
+                future.set_exception(exc)
+                self._idle.append(worker)
+                continue
+            worker.current = future
+            self._busy.add(worker)
+
+    def _on_result(self, worker: _Worker) -> None:
+        try:
+            ok, value = worker.conn.recv()
+        except (EOFError, OSError):
+            if worker.current is not None and not worker.current.done():
+                worker.current.set_exception(WorkerLost(f"worker {worker.process.pid} died "
+                                                        f"(exit code {worker.process.exitcode})"))
+            self._drop(worker)
+            self._pump()
+            return
+        future, worker.current = worker.current, None
+        self._busy.discard(worker)
+        worker.tasks += 1
+        if future is not None and not future.done():
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
+        if worker.tasks >= self.max_tasks:
+            self._retire(worker)
+        else:
+            self._idle.append(worker)
+        self._pump()
+
+    def _retire(self, worker: _Worker) -> None:
+        """Ask a worker to end (it is replaced on demand)."""
+        try:
+            worker.conn.send(None)
+        except (OSError, ValueError):
+            pass
+        self._retired = [p for p in self._retired if p.is_alive()] + [worker.process]
+        self._drop(worker)
+
+    def _drop(self, worker: _Worker) -> None:
+        self._busy.discard(worker)
+        if worker in self._idle:
+            self._idle.remove(worker)
+        if self._loop is not None and not self._loop.is_closed():
+            self._loop.remove_reader(worker.conn.fileno())
+        worker.conn.close()
 
     def close(self, *, timeout: float = 3.0) -> None:
-        """Cancel what is queued, let running tasks end for ``timeout`` s, then terminate workers."""
-        processes = self._retired + _processes(self._executor)
-        if self._executor is not None:
-            self._executor.shutdown(wait=False, cancel_futures=True)
-        self._executor, self._retired = None, []
+        """Fail what is queued, let running tasks end for ``timeout`` s, then terminate the workers."""
+        workers = [*self._idle, *self._busy]
+        processes = self._retired + [w.process for w in workers]
+        for worker in workers:
+            if worker.current is not None and not worker.current.done() and not worker.current.get_loop().is_closed():
+                worker.current.cancel()
+            try:
+                worker.conn.send(None)
+            except (OSError, ValueError):
+                pass
+            self._drop(worker)
+        for *_, future in self._backlog:
+            if not future.done() and not future.get_loop().is_closed():
+                future.cancel()
+        self._backlog.clear()
+        self._idle, self._busy, self._retired, self._loop, self._boot = [], set(), [], None, None
         deadline = time.monotonic() + timeout
         for process in processes:
             # A worker stuck on a pathological page must not hold a daemon's shutdown past its 10 s.
@@ -134,11 +276,6 @@ class WorkerPool:
             if process.is_alive():
                 process.terminate()
                 process.join(1)
-
-
-def _processes(executor: ProcessPoolExecutor | None) -> list[BaseProcess]:
-    """The executor's worker processes (kept privately, and dropped by ``shutdown``: read them first)."""
-    return list((getattr(executor, "_processes", None) or {}).values())
 
 
 _POOLS: dict[tuple[int, int], WorkerPool] = {}

@@ -35,6 +35,7 @@ def pool():
 
 def test_work_runs_in_other_processes_and_errors_come_back(pool):
     async def main():
+        await pool.start()
         pids = await asyncio.gather(*(pool.run(busy, 0.05) for _ in range(6)))
         with pytest.raises(ValueError, match="bad page"):
             await pool.run(fail)
@@ -48,8 +49,7 @@ def test_work_runs_in_other_processes_and_errors_come_back(pool):
 def test_the_loop_keeps_ticking_while_workers_compute(pool):
     """A slow page in the pool does not stall the reactor (downloads, signals)."""
     async def main():
-        pool.warm()
-        await pool.run(pid)
+        await pool.start()
         ticks: list[float] = []
 
         async def ticker():
@@ -72,13 +72,14 @@ def test_workers_are_recycled_without_hanging():
     p = WorkerPool(1, max_tasks=10)
 
     async def main():
+        await p.start()
         return [await p.run(pid) for _ in range(30)] + list(await asyncio.gather(*(p.run(pid) for _ in range(70))))
 
     try:
         pids = asyncio.run(asyncio.wait_for(main(), timeout=60))
     finally:
         p.close()
-    assert p.generations == 10
+    assert p.spawned == 10
     assert len(set(pids)) == 10
 
 
@@ -86,8 +87,7 @@ def test_close_ends_a_stuck_worker_promptly():
     p = WorkerPool(1)
 
     async def main():
-        p.warm()
-        await p.run(pid)
+        await p.start()
         future = asyncio.ensure_future(p.run(busy, 60))
         await asyncio.sleep(0.3)
         return future, p.pids()
@@ -131,6 +131,7 @@ def test_workers_end_when_their_owner_is_killed(tmp_path):
         "from test_pool import pid\n"
         "async def main():\n"
         "    p = WorkerPool(2)\n"
+        "    await p.start()\n"
         "    await asyncio.gather(*(p.run(pid) for _ in range(4)))\n"
         "    print(' '.join(map(str, p.pids())), flush=True)\n"
         "    time.sleep(60)\n"
@@ -179,3 +180,20 @@ def test_crawl_extracts_in_worker_processes(fresh_web_dev, web_dev_sites, tmp_pa
     assert run.returncode == 0, run.stderr[-2000:]
     assert len((tmp_path / "out.jsonl").read_text().splitlines()) >= 3
     assert "Traceback" not in run.stderr
+
+
+def test_first_tasks_run_inline_while_the_fork_server_starts():
+    """A crawl's first pages do not wait for the fork server: they run in the caller's process."""
+    p = WorkerPool(1)
+
+    async def main():
+        first = await p.run(pid)
+        await p.start()
+        return first, await p.run(pid)
+
+    try:
+        first, later = asyncio.run(main())
+    finally:
+        p.close()
+    assert first == os.getpid() and p.ran_inline == 1
+    assert later != os.getpid()
