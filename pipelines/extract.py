@@ -8,7 +8,6 @@ the reactor keeps downloading and answering signals meanwhile, and every core wo
 """
 from __future__ import annotations
 
-import logging
 import re
 from collections import Counter
 from typing import Any
@@ -19,10 +18,8 @@ from scrapy.exceptions import NotConfigured
 from crawler.config import AppConfig, Site
 from crawler.extraction import ExtractError, extract_page
 from crawler.items import Extracted, ExtractedPage, FeedEntry, FetchedPage
-from crawler.pool import WorkerPool, default_workers, shared_pool
+from crawler.pool import WorkerLost, WorkerPool, default_workers, shared_pool
 from pipelines.outcome import PageOutcome
-
-logger = logging.getLogger(__name__)
 
 #: More markup than this, once scripts, styles, comments and SVG are set aside, is not an article
 #: page (a data dump, filler, a hostile page): it would hold the crawl's only thread for seconds.
@@ -63,15 +60,11 @@ class ExtractPipeline:
         self.worker_pages = app.extract_worker_pages
         self._pool: WorkerPool | None = None
 
-    def pool(self) -> WorkerPool | None:
-        """The process's worker pool, started on the first page (a crawl with no page starts none)."""
-        if self._pool is None and self.workers:
-            try:
-                # The fork server imports this module once; workers are forks of it.
-                self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=[__name__])
-            except (OSError, ImportError) as exc:  # no semaphores (some containers): extract in process
-                logger.warning("no extraction worker processes (%s); extracting on the reactor's thread", exc)
-                self.workers = 0
+    def pool(self) -> WorkerPool:
+        """The process's worker pool (kept across a daemon's crawls); it starts on the first page."""
+        if self._pool is None:
+            # The fork server imports this module once; workers are forks of it.
+            self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=[__name__])
         return self._pool
 
     @classmethod
@@ -85,8 +78,10 @@ class ExtractPipeline:
         if size > MAX_PAGE_MARKUP:
             raise PageOutcome("too-large", f"{size} bytes of markup besides scripts and styles; not an article page")
         args = (item.body, item.url, self.sites[item.site], item.entry, item.content_type)
-        pool = self.pool()
-        extracted, error, stats = await pool.run(extract_in_worker, *args) if pool else extract_in_worker(*args)
+        try:
+            extracted, error, stats = await self.pool().run(extract_in_worker, *args)
+        except WorkerLost as exc:  # killed (out of memory?) on this page: recorded, retried later
+            raise PageOutcome("parse-error", str(exc), retry=True) from None
         for key, n in stats.items():
             self.stats.inc_value(f"defwatch/{key}", n)
         if extracted is None:
