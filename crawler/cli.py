@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="refetch pages even when the store knows them")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line (every failure in full)")
+    p.add_argument("--fleet", action="store_true",
+                   help="share a PostgreSQL store with other crawls: lease whole sites, crawl the due ones")
 
     p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
     common(p)
@@ -144,6 +146,8 @@ def main(argv: list[str] | None = None) -> int:
 def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
+    if args.fleet:
+        return cmd_crawl_fleet(args, app, sites, db)
     if args.log_json:
         from crawler.daemon import use_json_logs
 
@@ -169,6 +173,24 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
             sys.stdout.flush()  # the hint closes the output, after the summary
             print(NOTHING_REACHED, file=sys.stderr)
         return EXIT_NOTHING
+    return EXIT_OK
+
+
+def cmd_crawl_fleet(args: argparse.Namespace, app: AppConfig, sites: list[Site], db: Path | str) -> int:
+    """``crawl --fleet``: one worker among several on a PostgreSQL store (crawler/fleet.py)."""
+    from crawler.fleet import crawl_fleet, needs_server
+
+    problem = needs_server(db) or ("--out: with --fleet, write the output with `defwatch export`" if args.out else None)
+    if problem:
+        print(f"defwatch crawl: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    store = Store(db)  # no writer lock: the workers share the store and lease sites
+    try:
+        result, name = crawl_fleet(app, sites, store, force=args.force)
+    finally:
+        store.close()
+    print(f"fleet worker {name}: sites {len(result.summary)}, feeds polled {result.feeds_polled}, "
+          f"failed {result.feeds_failed}; new articles {result.new}, updated {result.updated}")
     return EXIT_OK
 
 

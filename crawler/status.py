@@ -45,7 +45,9 @@ def feed_rows(store: Store) -> list[dict[str, Any]]:
 def show_status(store: Store, *, as_json: bool = False) -> int:
     rows = feed_rows(store)
     summary = {"counts": store.counts(), "page_outcomes": store.page_outcomes(),
-               "articles_per_site": store.articles_per_site()}
+               "articles_per_site": store.articles_per_site(),
+               "fleet": [{**w, "started": _iso(w["started"]), "heartbeat": _iso(w["heartbeat"])}
+                         for w in store.fleet()]}
     if as_json:
         print(json.dumps({"feeds": rows, **summary}, indent=2))
         return 0
@@ -67,6 +69,9 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
     console.print("articles: {articles}, versions: {versions}, pages: {pages}".format(**summary["counts"]))
     if summary["page_outcomes"]:
         console.print("page outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(summary["page_outcomes"].items())))
+    for w in summary["fleet"]:  # crawl --fleet workers on a shared store
+        console.print(f"worker {w['id']}: last heartbeat {w['heartbeat']}, sites done {w['sites_done']}, "
+                      f"holding {', '.join(w['sites']) or 'nothing'}", markup=False, highlight=False)
     failing = [r for r in rows if r["consecutive_failures"]]
     if failing:
         console.print(f"[red]{len(failing)} feed(s) failing:[/red]")
