@@ -135,4 +135,67 @@ def test_the_http_charset_decodes_an_undeclared_page(headers: dict) -> None:
     html = ("<html><body><article><h1>Флот получит фрегаты</h1>" + "".join(f"<p>{p}</p>" for p in RU)
             + "</article></body></html>").encode("cp1251")
     assert extract_page(html, "http://x.test/a", headers=headers).body.split("\n\n") == RU
-    assert extract_page(html, "http://x.test/a").title != "Флот получит фрегаты"  # without it: mojibake
+    # Without the header the bytes declare nothing: the charset detector (UnicodeDammit) reads them.
+    assert extract_page(html, "http://x.test/a").title == "Флот получит фрегаты"
+
+
+# ---------------------------------------------------------------- live-blog chrome and orphan titles
+
+def test_live_blog_chrome_goes_update_text_stays() -> None:
+    updates = "".join(
+        f'<div class="post-update"><time datetime="2026-11-02T1{i}:00">1{i}:00 GMT</time><span class="badge">Pinned</span>'
+        f"<h3>Update {i} headline</h3><p>{p}</p></div>" for i, p in enumerate(PARAS))
+    html = (f'<html><body><article><h1>Live: frigates</h1><div class="liveblog-status"><span class="live-pill">LIVE'
+            f'</span></div><p>Key updates</p>{updates}</article></body></html>')
+    assert extract_page(html, "http://x.test/live/a").body.split("\n\n") == [
+        x for i, p in enumerate(PARAS) for x in (f"Update {i} headline", p)]
+
+
+def test_a_widget_title_left_alone_goes_with_its_widget() -> None:
+    box = '<div class="more-box"><h4>Elsewhere on the site</h4><ul><li><a href="/a">Army tests rifle</a></li>' \
+          '<li><a href="/b">Navy buys boats</a></li></ul></div>'
+    stats: Counter = Counter()
+    assert clean_text(f"<div>{KEEP}{box}</div>", load_rules(), stats) == KEEP_TEXT
+    assert stats["boilerplate/related"] == 2, dict(stats)
+
+
+def test_a_time_inside_a_sentence_stays() -> None:
+    html = f'<div><p>The talks on <time datetime="2026-11-02">2 November</time> ended early.</p>{KEEP}</div>'
+    assert clean_text(html, load_rules()).startswith("The talks on 2 November ended early.")
+
+
+def test_a_fuzzy_class_rule_spares_text_the_page_marks_as_its_own() -> None:
+    # TYPO3 news: the lead sits in "teaser-text", a class the related group names, but microdata says
+    # it is the article's description.
+    lead = '<div class="teaser-text" itemprop="description"><p>The navy has ordered four frigates.</p></div>'
+    html = f'<div>{lead}<div itemprop="articleBody">{PARA_HTML}</div><div class="teaser-list"><p>Other</p></div></div>'
+    assert clean_text(html, load_rules()).split("\n\n") == ["The navy has ordered four frigates.", *PARAS]
+
+
+@pytest.mark.parametrize("cls", ["hidden md:block", "d-none d-lg-flex", "hide show-for-medium"])
+def test_hidden_on_phones_only_is_shown(cls: str) -> None:
+    html = f'<html><body><article><h1>Frigates</h1><div class="{cls}">{PARA_HTML}</div></article></body></html>'
+    assert extract_page(html, "http://x.test/a").body.split("\n\n") == PARAS
+
+
+UNDECLARED = {
+    # Text in a legacy single-byte or CJK charset, served with no charset in header, BOM or meta.
+    "cp1254": "Savunma Sanayii Başkanlığı, yeni nesil hava savunma radarının teslimatını gerçekleştirdiğini "
+              "açıkladı. Türk Silahlı Kuvvetleri için üretilen sistem ağır koşullarda test edildi.",
+    "shift_jis": "防衛省は新型護衛艦の建造計画を発表した。海上自衛隊の能力向上が目的である。",
+}
+
+
+@pytest.mark.parametrize("charset", sorted(UNDECLARED))
+def test_an_undeclared_legacy_charset_is_detected_not_read_as_windows_1252(charset):
+    from crawler.extraction.source import decode_html
+
+    text = UNDECLARED[charset]
+    page = f"<html><head><title>t</title></head><body><p>{text}</p></body></html>"
+    assert text in decode_html(page.encode(charset))
+
+
+def test_undeclared_utf8_stays_utf8():
+    from crawler.extraction.source import guess_encoding
+
+    assert guess_encoding("Jēkabpils – Başkanlığı".encode()) == "utf-8"

@@ -107,8 +107,9 @@ def _choose_body(page: Page, content: Any, rules: Rules, title: str | None, auth
     drop = [title or ""]
 
     def finish(found: list[Block], hits: Counter) -> list[Block]:
-        return [b for i, b in enumerate(found)
-                if not _is_byline(b.text, authors, hits) and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, hits))]
+        """The blocks without the byline and without the headline repeated at the top."""
+        return [b for i, b in enumerate(found) if not _is_byline(b.text, authors, hits)
+                and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, hits))]
 
     hits: Counter = Counter()
     blocks: list[Block] = []

@@ -1,4 +1,4 @@
-"""Authors: person names from JSON-LD, microdata, meta tags and the visible byline, cleaned of ranks and roles."""
+"""Authors: person names from JSON-LD, microdata, meta tags and the visible byline, without ranks or roles."""
 from __future__ import annotations
 
 import re
@@ -193,6 +193,7 @@ def _by_lines(page: Page) -> list[str]:
 
 
 def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content: Any = None) -> list[str]:
+    """Person names of the article: site selector, JSON-LD, microdata, meta tags, the visible byline, the feed entry."""
     names = site_names(page, site)
 
     def cleaned(values: Iterable[str]) -> list[str]:

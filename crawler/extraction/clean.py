@@ -97,8 +97,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         if name is not None:
             hits.append((el, name, True))
             continue
-        if is_hidden(el):
-            hits.append((el, "structure", True))
+        if is_hidden(el) or el.tag == "time" and _alone(el):
+            hits.append((el, "structure", True))  # hidden, or a time stamp on its own line (live-blog updates)
             continue
         name = _widget_group(el, rules)
         if name is None and class_groups:
@@ -113,18 +113,54 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         return
     total = None
     removed: set[Any] = set()  # dropped elements and everything under them
+    emptied: dict[Any, str] = {}  # containers that lost a widget -> its group
     for el, name, precise in hits:
         if el in removed:
             continue
         if not precise:
+            if (el.get("itemprop") or "").lower() in _OWN_TEXT:
+                continue  # the page marks it as the article's own text ("teaser-text" holding the lead)
             if total is None:
                 total = max(1, _text_len(root))
             if total > 300 and _text_len(el) > MAX_CLASS_RULE_SHARE * total:
                 continue  # a class rule never takes the article with it
+        parent = el.getparent()
         removed.update(el.iter())
         el.drop_tree()
+        if parent is not None and parent is not root and parent.tag in _CONTAINERS:
+            emptied.setdefault(parent, name)
         if stats is not None:
             stats[f"boilerplate/{name}"] += 1
+    for box, name in emptied.items():
+        if box not in removed and _only_a_title(box):
+            removed.update(box.iter())
+            box.drop_tree()  # the widget's own title, left alone once the widget went ("Key events")
+            if stats is not None:
+                stats[f"boilerplate/{name}"] += 1
+
+
+#: Microdata naming the article's own text: a fuzzy class rule never removes such an element.
+_OWN_TEXT = frozenset({"articlebody", "description", "abstract", "text"})
+#: Elements that hold a widget and its title.
+_CONTAINERS = frozenset({"div", "section", "aside", "header", "footer", "nav", "figure", "details"})
+#: A title left alone: this many words at most, no sentence.
+TITLE_WORDS = 6
+
+
+def _only_a_title(box: Any) -> bool:
+    """Whether what is left of a container is a short label, not text of the article."""
+    text = " ".join(box.text_content().split())
+    return 0 < len(text.split()) <= TITLE_WORDS and not text.endswith((".", "!", "?")) and \
+        next(box.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div"), None) is not None
+
+
+def _alone(el: Any) -> bool:
+    """Whether no text sits beside el in its parent (the element is a line of its own)."""
+    if (el.tail or "").strip():
+        return False
+    prev = el.getprevious()
+    before = prev.tail if prev is not None else (el.getparent().text if el.getparent() is not None else None)
+    return not (before or "").strip()
 
 
 def _is_link_list(el: Any) -> bool:
@@ -203,12 +239,7 @@ def match_text_rule(block: Block, rules: Rules) -> str | None:
     if not text:
         return "structure"
     linky = block.link_density >= LINK_BLOCK_SHARE
-    for group in rules.groups:
-        if group.text is not None and group.text.fullmatch(text):
-            return group.name
-        if linky and group.link_text is not None and group.link_text.fullmatch(text):
-            return group.name
-    return None
+    return rules.text_group(text, linky)
 
 
 def parse_fragment(html: str) -> Any:

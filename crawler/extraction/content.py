@@ -65,6 +65,7 @@ def _unlikely(el: Any) -> bool:
 
 @dataclass
 class Candidate:
+    """An element that paragraphs gave points to."""
     el: Any
     score: float = 0.0
     text_len: int = 0       # paragraph text under it (scored paragraphs only)
@@ -288,6 +289,7 @@ def _is_hover_card(span: Any) -> bool:
 
 
 def ld_article_body(page: Page) -> str | None:
+    """The JSON-LD article's ``articleBody`` text, if it has one."""
     art = page.article_ld()
     body = art.get("articleBody") if art else None
     if isinstance(body, list):

@@ -27,6 +27,7 @@ class When:
     date_only: bool = False
 
     def iso(self) -> str:
+        """ISO 8601: the date alone when only the day is known."""
         if self.date_only:
             return self.value.date().isoformat()
         return self.value.replace(microsecond=0).isoformat()

@@ -7,6 +7,7 @@ from typing import Any
 from crawler.extraction.page import Page, css, in_comments, ld_text, link, norm_space, text_of
 
 def extract_tags(page: Page, site: Any = None, content: Any = None) -> list[str]:
+    """The page's own tags: site selector, article:tag, JSON-LD, microdata, rel=tag, a tag box, meta keywords."""
     values: list[str] = []
     if site is not None and site.selectors.tags:
         values = [text_of(el) for el in css(page.doc, site.selectors.tags)]
@@ -83,6 +84,7 @@ def _visible_tags(page: Page) -> list[str]:
 
 
 def extract_description(page: Page) -> str | None:
+    """The standfirst or meta description, if the page has one."""
     art = page.article_ld()
     for value in (page.first_meta("og:description", "description", "twitter:description"),
                   ld_text(art.get("description")) if art else None):
@@ -92,6 +94,7 @@ def extract_description(page: Page) -> str | None:
 
 
 def extract_image(page: Page) -> str | None:
+    """The lead image's absolute URL: og:image, twitter:image, JSON-LD image."""
     for value in (page.first_meta("og:image", "og:image:url", "twitter:image", "twitter:image:src"),):
         url = link(page.base_url, value)
         if url:

@@ -34,12 +34,16 @@ _ENTITY = re.compile(r"&(?:#\d{2,7}|#x[0-9a-fA-F]{2,6}|[a-zA-Z]{2,8});")
 
 
 def norm_space(text: str | None) -> str:
+    """Text with spaces collapsed and doubly escaped entities decoded."""
     text = text or ""
     if "&" in text and _ENTITY.search(text):  # metadata escaped twice by the CMS ("&#163;", "&amp;")
         text = html_lib.unescape(text)
         if "&" in text and _ENTITY.search(text):
             text = html_lib.unescape(text)
     return " ".join(text.split())
+
+
+_UNSET = object()
 
 
 @dataclass
@@ -52,9 +56,14 @@ class Page:
     ld: list[dict] = field(default_factory=list)    # JSON-LD objects, @graph and lists flattened
     ld_ids: dict[str, dict] = field(default_factory=dict)
     base_url: str = ""
+    _article_ld: Any = field(default=None, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._article_ld = _UNSET
 
     @classmethod
     def parse(cls, html: bytes | str, url: str, content_type: str | None = None) -> "Page":
+        """Decode, parse and index one page; ``PageError`` if it is not HTML."""
         text = clean_markup(html, content_type)
         parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
                                       default_doctype=False)
@@ -79,10 +88,12 @@ class Page:
 
     @property
     def body(self) -> Any:
+        """The <body> element (the whole document when it has none)."""
         body = self.doc.find("body")
         return body if body is not None else self.doc
 
     def first_meta(self, *names: str) -> str | None:
+        """The first non-empty value of the named meta tags."""
         for name in names:
             for value in self.meta.get(name, ()):
                 if value.strip():
@@ -90,17 +101,21 @@ class Page:
         return None
 
     def all_meta(self, *names: str) -> list[str]:
+        """Every non-empty value of the named meta tags."""
         return [v.strip() for n in names for v in self.meta.get(n, ()) if v.strip()]
 
     def ld_of_type(self, types: Iterable[str]) -> list[dict]:
+        """JSON-LD objects of any of the given types."""
         wanted = {t.lower() for t in types}
         return [o for o in self.ld if ld_types(o) & wanted]
 
     def article_ld(self) -> dict | None:
-        found = self.ld_of_type(ARTICLE_TYPES)
-        if found:
-            return max(found, key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", "")))))
-        return None
+        """The JSON-LD object describing the article (the fullest one), chosen once per page."""
+        if self._article_ld is _UNSET:
+            found = self.ld_of_type(ARTICLE_TYPES)
+            self._article_ld = max(found, key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", ""))))) \
+                if found else None
+        return self._article_ld  # type: ignore[return-value]
 
     def resolve(self, obj: Any) -> Any:
         """A JSON-LD ``{"@id": ...}`` reference replaced by the object it names, if present."""
@@ -123,6 +138,7 @@ def _collect_meta(doc: Any) -> dict[str, list[str]]:
 
 
 def ld_types(obj: dict) -> set[str]:
+    """The lower-cased schema.org types of a JSON-LD object."""
     t = obj.get("@type")
     if isinstance(t, str):
         return {t.lower().rsplit("/", 1)[-1]}
@@ -225,6 +241,7 @@ def class_id(el: Any) -> str:
 
 
 def ld_text(value: Any) -> str | None:
+    """The text of a JSON-LD value (a string, the first of a list, a name or @value)."""
     if isinstance(value, str):
         return norm_space(value) or None
     if isinstance(value, list) and value:
@@ -244,6 +261,7 @@ def compiled(selector: str) -> CSSSelector | None:
 
 
 def css(doc: Any, selector: str) -> list[Any]:
+    """Elements matching a CSS selector (compiled once); none for a bad selector."""
     sel = compiled(selector)
     if sel is None:
         return []
@@ -256,6 +274,11 @@ def css(doc: Any, selector: str) -> list[Any]:
 #: Class tokens that CMS themes use to hide an element (Bootstrap, WordPress core, Tailwind, Foundation).
 HIDING_CLASSES = frozenset({"sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden", "d-none",
                             "is-hidden", "hide", "hidden", "invisible", "screen-reader-only", "element-invisible"})
+#: A class that shows the element again from some screen width on ("hidden md:block" in Tailwind,
+#: "d-none d-lg-flex" in Bootstrap, "hide show-for-medium" in Foundation): hidden on phones only.
+_SHOWN_AT = re.compile(r"^(?:(?:sm|md|lg|xl|2xl):(?:block|flex|inline|inline-block|inline-flex|grid|table|contents)|"
+                       r"d-(?:sm|md|lg|xl|xxl)-(?:block|flex|inline|inline-block|inline-flex|grid|table)|"
+                       r"show-for-(?:medium|large|xlarge)(?:-up)?)$")
 #: Inline styles that hide an element: not displayed, invisible, or pushed off-screen (link spam, SEO text).
 _HIDING_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|"
                            r"(?:left|top|text-indent|margin-left)\s*:\s*-\d{3,}(?:\.\d+)?(?:px|em|rem)|"
@@ -270,7 +293,10 @@ def is_hidden(el: Any) -> bool:
     if style and _HIDING_STYLE.search(style) is not None:
         return True
     cls = el.get("class")
-    return bool(cls) and not HIDING_CLASSES.isdisjoint(cls.lower().split())
+    if not cls:
+        return False
+    tokens = cls.lower().split()
+    return not HIDING_CLASSES.isdisjoint(tokens) and not any(_SHOWN_AT.match(t) for t in tokens)
 
 
 # ---------------------------------------------------------------- reader comments

@@ -33,6 +33,7 @@ class Block:
 
     @property
     def link_density(self) -> float:
+        """Share of the text that is link text."""
         return self.link_chars / max(1, len(self.text))
 
 

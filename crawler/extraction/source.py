@@ -26,7 +26,7 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
     data = bytes(data)
     if _binary_bytes(data):
         raise PageError("binary content, not HTML")
-    _, text = html_to_unicode(content_type, data, auto_detect_fun=_utf8_or_cp1252)
+    _, text = html_to_unicode(content_type, data, auto_detect_fun=guess_encoding)
     return text
 
 
@@ -42,13 +42,28 @@ def _binary_bytes(data: bytes) -> bool:
     return bad > len(sample) * 0.05 or sample.count(0) > len(sample) * 0.01
 
 
-def _utf8_or_cp1252(data: bytes) -> str:
-    """The encoding of an undeclared page: UTF-8 when it decodes as such, else what browsers assume."""
+#: Bytes of an undeclared page that the charset detector reads (enough for a confident guess).
+DETECT_BYTES = 65536
+
+
+def guess_encoding(data: bytes) -> str:
+    """The encoding of a page that declares none (no BOM, header or meta charset).
+
+    UTF-8 when the bytes decode as such (the common case, and cheap); otherwise beautifulsoup4's
+    ``UnicodeDammit`` guesses from the bytes (it asks charset-normalizer), so an undeclared
+    Windows-1254 or Shift_JIS page is not read as Windows-1252; that stays the last resort,
+    as in browsers.
+    """
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
+        pass
+    else:
+        return "utf-8"
+    from bs4.dammit import UnicodeDammit  # only undeclared non-UTF-8 pages pay for the import
+
+    guess = UnicodeDammit(data[:DETECT_BYTES], is_html=True, exclude_encodings=["utf-8"]).original_encoding
+    return guess or "cp1252"
 
 
 #: Nesting kept by ``flatten``: deeper wrapper tags are dropped (their content kept); past the hard

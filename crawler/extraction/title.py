@@ -12,6 +12,7 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»«›‹~/]|::)\s+|:\s+"
 
 
 def site_names(page: Page, site: Any = None) -> list[str]:
+    """Names the site goes by (og:site_name, JSON-LD publisher, the registry, the host name)."""
     names = page.all_meta("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
     for obj in page.ld_of_type(("WebSite", "Organization", "NewsMediaOrganization")):
         name = ld_text(obj.get("name"))
@@ -31,6 +32,7 @@ def site_names(page: Page, site: Any = None) -> list[str]:
 
 
 def squash(text: str) -> str:
+    """Lower-case letters and digits only (for comparing names)."""
     return re.sub(r"[\W_]+", "", text.lower())
 
 
@@ -87,6 +89,7 @@ def _title_similarity(a: str, b: str) -> float:
 
 
 def extract_title(page: Page, site: Any = None) -> str | None:
+    """The headline, without the site's name."""
     if site is not None and site.selectors.title:
         for el in css(page.doc, site.selectors.title):
             t = text_of(el)

@@ -22,6 +22,8 @@ from lxml.cssselect import CSSSelector
 RULES_FILE = Path(__file__).resolve().parents[2] / "config" / "boilerplate.toml"
 #: Class/id keys remembered per rule set before the memo is reset.
 CLASS_CACHE_SIZE = 50_000
+#: Short block texts remembered per rule set (at most ~400 characters each) before the memo is reset.
+TEXT_CACHE_SIZE = 20_000
 
 #: What a widget's own parts and wrappers add to its name: BEM elements and modifiers
 #: ("sharedaddy__title", "jp-relatedposts--grid") and wrapper words ("addtoany-wrapper", "mc4wp-box").
@@ -64,18 +66,40 @@ class Rules:
     groups: tuple[Group, ...]
     #: class/id key -> the first group whose class pattern matches it (keys repeat within and across pages).
     _class_hits: dict[str, str | None] = field(init=False, compare=False, hash=False, repr=False)
+    #: (block text, mostly links?) -> the first group whose text rule matches it.
+    _text_hits: dict[tuple[str, bool], str | None] = field(init=False, compare=False, hash=False, repr=False)
     #: widget class name -> the first group naming it.
     widgets: dict[str, str] = field(init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_class_hits", {})
+        object.__setattr__(self, "_text_hits", {})
         widgets: dict[str, str] = {}
         for g in self.groups:
             for name in g.widgets:
                 widgets.setdefault(name, g.name)
         object.__setattr__(self, "widgets", widgets)
 
+    def text_group(self, text: str, linky: bool) -> str | None:
+        """The first group whose text rule (or, for a mostly-linked block, link-text rule) matches the
+        whole ``text``; memoised, as the last sweep asks again and widgets repeat across pages."""
+        hits = self._text_hits
+        key = (text, linky)
+        if key in hits:
+            return hits[key]
+        found = None
+        for group in self.groups:
+            if group.text is not None and group.text.fullmatch(text) or \
+                    linky and group.link_text is not None and group.link_text.fullmatch(text):
+                found = group.name
+                break
+        if len(hits) > TEXT_CACHE_SIZE:
+            hits.clear()
+        hits[key] = found
+        return found
+
     def names(self) -> list[str]:
+        """The group names, in order."""
         return [g.name for g in self.groups]
 
     def class_group(self, key: str) -> str | None:
@@ -190,6 +214,7 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
 
 
 def rules_from_dict(data: dict[str, Any]) -> Rules:
+    """Compile a parsed vocabulary (``{group: table}``)."""
     return Rules(tuple(compile_group(name, table) for name, table in data.items() if isinstance(table, dict)))
 
 
