@@ -22,7 +22,9 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -57,12 +59,20 @@ def _server_user() -> pwd.struct_passwd:
         return pwd.getpwnam(PG_USER)
 
 
-@pytest.fixture(scope="session")
-def pg_server() -> Iterator[object]:
-    """A running PostgreSQL server (pytest-postgresql ``PostgreSQLExecutor``), stopped at the end."""
+class ServerUnavailable(Exception):
+    """The throwaway server cannot run here (``missing``: no PostgreSQL binaries at all)."""
+
+    def __init__(self, reason: str, *, missing: bool = False):
+        super().__init__(reason)
+        self.missing = missing
+
+
+@contextmanager
+def throwaway_server() -> Iterator[Any]:
+    """Start a PostgreSQL server in a temporary folder (pytest-postgresql's ``PostgreSQLExecutor``)."""
     pg_ctl = find_pg_ctl()
     if not pg_ctl:
-        _unavailable("no pg_ctl found (set DEFWATCH_PG_CTL, or install postgresql)", may_skip=True)
+        raise ServerUnavailable("no pg_ctl found (set DEFWATCH_PG_CTL, or install postgresql)", missing=True)
     from port_for import select_random
     from pytest_postgresql.executors import PostgreSQLExecutor
 
@@ -72,7 +82,8 @@ def pg_server() -> Iterator[object]:
         try:
             user = _server_user()
         except (OSError, subprocess.CalledProcessError) as exc:
-            _unavailable(f"running as root and cannot create the {PG_USER!r} user: {exc}")
+            shutil.rmtree(base, ignore_errors=True)
+            raise ServerUnavailable(f"running as root and cannot create the {PG_USER!r} user: {exc}") from None
         os.chown(base, user.pw_uid, user.pw_gid)
         # One executable path for pytest-postgresql, which calls it for initdb, start, status and stop.
         executable = str(base / "pg_ctl-as-postgres")
@@ -87,7 +98,7 @@ def pg_server() -> Iterator[object]:
     except Exception as exc:  # noqa: BLE001 - any failure is reported with the server's log
         log = (base / "server.log").read_text(errors="replace")[-2000:] if (base / "server.log").exists() else ""
         shutil.rmtree(base, ignore_errors=True)
-        _unavailable(f"{type(exc).__name__}: {exc}\n{log}")
+        raise ServerUnavailable(f"{type(exc).__name__}: {exc}\n{log}") from None
     try:
         yield executor
     finally:
@@ -97,15 +108,32 @@ def pg_server() -> Iterator[object]:
             shutil.rmtree(base, ignore_errors=True)
 
 
+def create_database(server: Any, name: str) -> str:
+    """Create database ``name`` on ``server``; return its ``postgresql://`` URL."""
+    from pytest_postgresql.janitor import DatabaseJanitor
+
+    DatabaseJanitor(user=PG_USER, host=server.host, port=server.port, dbname=name).init()
+    return f"postgresql://{PG_USER}@{server.host}:{server.port}/{name}"
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[Any]:
+    """A running PostgreSQL server, stopped at the end of the session."""
+    try:
+        with throwaway_server() as server:
+            yield server
+    except ServerUnavailable as exc:
+        _unavailable(str(exc), may_skip=exc.missing)
+
+
 @pytest.fixture
-def pg_url(pg_server) -> Iterator[str]:
+def pg_url(pg_server: Any) -> Iterator[str]:
     """``postgresql://`` URL of a fresh, empty database, dropped after the test."""
     from pytest_postgresql.janitor import DatabaseJanitor
 
     name = f"test_{os.getpid()}_{next(_db_numbers)}"
-    janitor = DatabaseJanitor(user=PG_USER, host=pg_server.host, port=pg_server.port, dbname=name)
-    janitor.init()
+    url = create_database(pg_server, name)
     try:
-        yield f"postgresql://{PG_USER}@{pg_server.host}:{pg_server.port}/{name}"
+        yield url
     finally:
-        janitor.drop()
+        DatabaseJanitor(user=PG_USER, host=pg_server.host, port=pg_server.port, dbname=name).drop()
