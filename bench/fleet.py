@@ -78,10 +78,11 @@ def main() -> int:
     ap.add_argument("--workers", default="1,2,3")
     ap.add_argument("--json", type=Path)
     args = ap.parse_args()
-    become_subreaper()
     print(f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}", flush=True)
     results = []
     with tempfile.TemporaryDirectory(prefix="defwatch-fleet-") as tmp, throwaway_server() as server:
+        # After the server is up: its daemonised postmaster must not become our child to wait for.
+        become_subreaper()
         root = generate(Path(tmp) / "web", sites=args.sites, articles=args.articles)
         truth = score_crawl.load_sites(root)
         with mockweb.start(str(root), port=0) as web:

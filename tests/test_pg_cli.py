@@ -58,3 +58,28 @@ def test_every_command_runs_on_postgresql_as_on_sqlite(pg_url, fresh_web_dev, we
     with Store(pg_url, writer=True):  # a daemon holds the store
         run = run_cli("crawl", "--sites", sites_toml, "--db", pg_url, "--no-progress")
     assert run.returncode == 3 and "in use by another defwatch writer" in run.stderr
+
+
+def test_daemon_on_postgresql(pg_url, fresh_web_dev, web_dev_sites, tmp_path):
+    """The daemon on a PostgreSQL store: records out, a second writer refused, SIGTERM ends it promptly."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    sites = write_sites_file(tmp_path / "sites.toml", fresh_web_dev, web_dev_sites, only=["defencetalks"])
+    out = tmp_path / "out.jsonl"
+    daemon = subprocess.Popen([sys.executable, "-m", "crawler", "daemon", "--sites", str(sites), "--db", pg_url,
+                               "--out", str(out), "--interval", "2"], cwd=REPO, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not (out.exists() and len(out.read_text().splitlines()) >= 3):
+            time.sleep(0.2)
+        assert out.exists() and len(out.read_text().splitlines()) >= 3
+        second = run_cli("crawl", "--sites", sites, "--db", pg_url, "--no-progress")
+        assert second.returncode == 3 and "in use by another defwatch writer" in second.stderr
+    finally:
+        started = time.monotonic()
+        daemon.send_signal(signal.SIGTERM)
+        code = daemon.wait(timeout=30)
+    assert code == 0 and time.monotonic() - started < 10, daemon.stderr.read()[-2000:]
