@@ -60,6 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", type=float, default=None,
                    help="seconds between scheduler ticks (default: min(--interval, 1))")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
+    p.add_argument("--fleet", action="store_true",
+                   help="one of several daemons on a PostgreSQL store: lease whole sites (no --out)")
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")
     common(p, sites=False)
@@ -283,7 +285,15 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
 
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
-    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json)
+    if args.fleet:
+        from crawler.fleet import needs_server
+
+        if problem := needs_server(db) or ("--out: with --fleet, write the output with `defwatch export`"
+                                           if args.out else None):
+            print(f"defwatch daemon: {problem}", file=sys.stderr)
+            return EXIT_USAGE
+    return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json,
+                 fleet=args.fleet)
 
 
 # ---------------------------------------------------------------- export

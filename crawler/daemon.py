@@ -170,6 +170,8 @@ class Daemon:
     current: asyncio.Task | None = None
     feed_urls: set[str] = field(default_factory=set)
     site_ids: set[str] = field(default_factory=set)
+    #: ``daemon --fleet``: this daemon is one worker of several on a PostgreSQL store (crawler/fleet.py).
+    fleet: Any = None
 
     def __post_init__(self) -> None:
         self.feed_urls = {url for site in self.sites for url in site.feeds}
@@ -187,7 +189,11 @@ class Daemon:
     # ------------------------------------------------------------ the tick job
     async def tick(self) -> None:
         """Run one cycle over the due feeds, if any; log one summary line."""
-        if self.stopping or not self.due(time.time()):
+        if self.stopping:
+            return
+        if self.fleet is not None:
+            self.fleet.beat()  # a live worker, even when idle
+        if not self.due(time.time()) and not (self.fleet and self.fleet.anything_abandoned()):
             return
         from crawler.runner import run_cycle
 
@@ -195,7 +201,10 @@ class Daemon:
         self.current = asyncio.current_task()
         started = time.monotonic()
         try:
-            result = await run_cycle(self.runner, self.store, out=self.output())
+            if self.fleet is not None:  # the sites are leased; records are written by `defwatch export`
+                result = await self.fleet.run()
+            else:
+                result = await run_cycle(self.runner, self.store, out=self.output())
         except Exception:
             # A bad cycle never stops the daemon: the store still holds the schedule.
             self.failed_cycles += 1
@@ -221,8 +230,9 @@ class Daemon:
             await asyncio.wait({task}, timeout=SHUTDOWN_GRACE)
             if not task.done():
                 event("stopping the crawl in flight", level=logging.WARNING)
+                runner = self.fleet.runner if self.fleet is not None else self.runner
                 try:
-                    await asyncio.wait_for(self.runner.stop(), timeout=STOP_TIMEOUT)
+                    await asyncio.wait_for(runner.stop(), timeout=STOP_TIMEOUT)
                 except TimeoutError:
                     logger.warning("the crawl did not stop within %.0f s", STOP_TIMEOUT)
                 # run_cycle exports what was stored before it returns.
@@ -252,7 +262,7 @@ def heal_outputs(store: Store) -> None:
 
 
 def serve(app: AppConfig, sites: list[Site], db: Path | str, *, out: Path | None = None, interval: float | None = None,
-          tick: float | None = None, log_json: bool = False) -> int:
+          tick: float | None = None, log_json: bool = False, fleet: bool = False) -> int:
     """Run the daemon until SIGTERM/SIGINT; return the process exit code."""
     if log_json:
         use_json_logs()
@@ -265,7 +275,8 @@ def serve(app: AppConfig, sites: list[Site], db: Path | str, *, out: Path | None
         print("defwatch daemon: --interval must be positive", file=sys.stderr)
         return 2
     try:
-        store = Store(db, writer=True)  # other StoreErrors: the CLI prints them and exits 3
+        # A fleet shares the store (sites are leased); otherwise one writer. Other StoreErrors: exit 3.
+        store = Store(db, writer=not fleet)
     except StoreLocked as exc:
         print(f"defwatch daemon: {exc}; stop it first (a daemon and a crawl must not share a store)",
               file=sys.stderr)
@@ -273,13 +284,13 @@ def serve(app: AppConfig, sites: list[Site], db: Path | str, *, out: Path | None
     try:
         heal_outputs(store)
         return _run_reactor(app, sites, store, out=out, interval=interval, tick=tick_seconds(interval, tick),
-                            data=data_dir(db))
+                            data=data_dir(db), fleet=fleet)
     finally:
         store.close()
 
 
 def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path | None, interval: float | None,
-                 tick: float, data: Path) -> int:
+                 tick: float, data: Path, fleet: bool = False) -> int:
     # The reactor must be installed before anything imports twisted.internet.reactor.
     from crawler.runner import install_asyncio_reactor, make_runner
 
@@ -293,6 +304,10 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
         runner = make_runner(app, store=store.path, sites=sites, interval=interval)
         daemon = Daemon(app, sites, store, runner, out=out.resolve() if out else None, interval=interval,
                         data_dir=data)
+        if fleet:
+            from crawler.fleet import FleetWorker
+
+            daemon.fleet = FleetWorker(app, sites, store, interval=interval)
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
         scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,

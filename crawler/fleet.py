@@ -36,14 +36,17 @@ def worker_name() -> str:
 class FleetWorker:
     """One worker of the fleet: claims sites, crawls them, renews and releases its leases."""
 
-    def __init__(self, app: AppConfig, sites: list[Site], store: Store, *, force: bool = False):
-        self.app, self.sites, self.store, self.force = app, sites, store, force
+    def __init__(self, app: AppConfig, sites: list[Site], store: Store, *, force: bool = False,
+                 interval: float | None = None):
+        self.app, self.sites, self.store, self.force, self.interval = app, sites, store, force, interval
         self.name = worker_name()
         self.lease = app.fleet_lease
         # Enough hosts at a time to fill this worker's request slots, and no more: the other
         # workers get the rest.
         self.batch = max(1, app.concurrent_requests // max(1, app.concurrent_per_host))
         self.done: set[str] = set()
+        #: The crawler runner of the batch in flight (a daemon's shutdown stops it).
+        self.runner: Any = None
 
     def beat(self) -> None:
         self.store.heartbeat(self.name, socket.gethostname(), os.getpid(), time.time())
@@ -66,6 +69,11 @@ class FleetWorker:
                 (taken if got else due).append(site)
         return due, taken
 
+    def anything_abandoned(self) -> bool:
+        """Whether a site's lease expired before its worker finished (a daemon's tick looks)."""
+        now = time.time()
+        return any(self.store.abandoned(site.id, now) for site in self.sites)
+
     async def keep_leases(self) -> None:
         """Renew this worker's leases (and heartbeat) every third of a lease while it crawls."""
         while True:
@@ -74,9 +82,10 @@ class FleetWorker:
             self.beat()
 
     async def run(self) -> CycleResult:
-        """Crawl sites until none is left that is due and free; return the merged counts."""
+        """One cycle: crawl sites until none is left that is due and free; return the merged counts."""
         from crawler.runner import make_runner, run_cycle
 
+        self.done.clear()
         self.beat()
         self.store.ensure_feeds((site.id, url) for site in self.sites for url in site.feeds)
         stats: dict[str, Any] = {}
@@ -91,8 +100,8 @@ class FleetWorker:
                         continue
                     logger.info("fleet worker %s crawls %s%s", self.name, ",".join(s.id for s in batch),
                                 " (taken over)" if every and not self.force else "")
-                    runner = make_runner(self.app, store=self.store.path, sites=batch)
-                    result = await run_cycle(runner, self.store, force=self.force, all_feeds=every)
+                    self.runner = make_runner(self.app, store=self.store.path, sites=batch, interval=self.interval)
+                    result = await run_cycle(self.runner, self.store, force=self.force, all_feeds=every)
                     for key, value in result.stats.items():
                         if isinstance(value, int) and not isinstance(value, bool):
                             stats[key] = stats.get(key, 0) + value
@@ -102,6 +111,7 @@ class FleetWorker:
                     self.beat()
         finally:
             keeper.cancel()
+            self.runner = None
         return CycleResult(stats=stats)
 
 

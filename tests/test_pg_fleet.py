@@ -143,3 +143,39 @@ def test_a_killed_workers_sites_are_taken_over(pg_url, tmp_path):
 def test_fleet_needs_a_server(tmp_path):
     run = run_cli("crawl", "--fleet", "--db", tmp_path / "db.sqlite3", "--sites", tmp_path / "none.toml")
     assert run.returncode == 2
+
+
+def test_three_daemons_share_the_work(pg_url, fleet_web, tmp_path):
+    """`daemon --fleet` x3: every page once, every record once, politeness fleet-wide, then only 304s."""
+    import signal
+
+    web, truth = fleet_web
+    sites = write_sites_file(tmp_path / "sites.toml", web, truth)
+    config = tmp_path / "app.toml"
+    config.write_text("concurrent_requests = 4\n")
+    Store(pg_url).close()
+    daemons = [subprocess.Popen([sys.executable, "-m", "crawler", "--config", str(config), "daemon", "--fleet",
+                                 "--sites", str(sites), "--db", pg_url, "--interval", "4"], cwd=REPO,
+                                stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with Store(pg_url) as store:
+                if store.counts()["articles"] >= SITES * ARTICLES:
+                    break
+            time.sleep(0.5)
+        time.sleep(6)  # at least one more cycle: the feeds again, unchanged
+        with Store(pg_url) as store:
+            assert store.counts()["articles"] == SITES * ARTICLES
+            assert len(store.fleet()) == 3
+    finally:
+        for d in daemons:
+            d.send_signal(signal.SIGTERM)
+        codes = [d.wait(timeout=30) for d in daemons]
+    assert codes == [0, 0, 0], [d.stderr.read()[-1500:] for d in daemons]
+    log = web.log()
+    pages = Counter((e["site"], e["path"]) for e in log if e["path"] != "/robots.txt" and "/feed/" not in e["path"])
+    assert len(pages) == SITES * ARTICLES and set(pages.values()) == {1}
+    assert in_flight(log) <= 2
+    polls = [e for e in log if "/feed/" in e["path"]]
+    assert len(polls) > SITES and {e["status"] for e in polls[SITES:]} <= {304}
