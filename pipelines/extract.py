@@ -9,15 +9,14 @@ the reactor keeps downloading and answering signals meanwhile, and every core wo
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.config import AppConfig, Site
-from crawler.extraction import ExtractError, extract_page
-from crawler.items import Extracted, ExtractedPage, FeedEntry, FetchedPage
+from crawler.config import AppConfig
+from crawler.items import ExtractedPage, FetchedPage
+from crawler.offload import extract_in_worker
 from crawler.pool import WorkerLost, WorkerPool, default_workers, shared_pool
 from pipelines.outcome import PageOutcome
 
@@ -32,17 +31,6 @@ def markup_size(body: bytes) -> int:
     if len(body) <= MAX_PAGE_MARKUP:
         return len(body)
     return len(body) - sum(m.end() - m.start() for m in _CODE.finditer(body))
-
-
-def extract_in_worker(body: bytes, url: str, site: Site, entry: FeedEntry | None,
-                      content_type: str | None) -> tuple[Extracted | None, str | None, Counter[str]]:
-    """Extract one page in a worker process: the record or the reason it cannot be read, and the stats."""
-    stats: Counter[str] = Counter()
-    try:
-        return extract_page(body, url, site=site, entry=entry, stats=stats,
-                            headers={"Content-Type": content_type}), None, stats
-    except ExtractError as exc:  # sent back as text: the worker's exception need not pickle
-        return None, str(exc), stats
 
 
 class ExtractPipeline:
@@ -63,8 +51,8 @@ class ExtractPipeline:
     def pool(self) -> WorkerPool:
         """The process's worker pool (kept across a daemon's crawls); it starts on the first page."""
         if self._pool is None:
-            # The fork server imports this module once; workers are forks of it.
-            self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=[__name__])
+            # The fork server imports the task's module once; workers are forks of it.
+            self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=["crawler.offload"])
         return self._pool
 
     @classmethod
