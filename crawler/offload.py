@@ -1,4 +1,4 @@
-"""Work done in the extraction worker processes (``crawler.pool``), free of Scrapy and Twisted.
+"""Work done in the worker processes (``crawler.pool``), free of Scrapy and Twisted.
 
 The fork server imports this module once and every worker is a fork of it, so it stays light: a
 worker holds the extraction library, not the crawler around it.
@@ -10,6 +10,10 @@ from collections import Counter
 from crawler.config import Site
 from crawler.extraction import ExtractError, extract_page
 from crawler.items import Extracted, FeedEntry
+
+#: What the fork server imports before forking workers: the extraction library (here) and the
+#: feed parser (``spiders.feedparse.parse_feed_outcome``, run by the feed spider).
+PRELOAD = ["crawler.offload", "spiders.feedparse"]
 
 
 def extract_in_worker(body: bytes, url: str, site: Site, entry: FeedEntry | None,

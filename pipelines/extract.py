@@ -16,7 +16,7 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.config import AppConfig
 from crawler.items import ExtractedPage, FetchedPage
-from crawler.offload import extract_in_worker
+from crawler.offload import PRELOAD, extract_in_worker
 from crawler.pool import WorkerLost, WorkerPool, default_workers, shared_pool
 from pipelines.outcome import PageOutcome
 
@@ -52,7 +52,7 @@ class ExtractPipeline:
         """The process's worker pool (kept across a daemon's crawls); it starts on the first page."""
         if self._pool is None:
             # The fork server imports the task's module once; workers are forks of it.
-            self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=["crawler.offload"])
+            self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=PRELOAD)
         return self._pool
 
     @classmethod
