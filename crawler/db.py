@@ -268,6 +268,16 @@ class Database:
         table that needs it declares an identity column ``seq``."""
         return "rowid" if self.dialect == SQLITE else "seq"
 
+    def serialize(self, name: str) -> None:
+        """Hold the lock ``name`` until the current transaction ends, waiting for it if need be.
+
+        SQLite's ``BEGIN IMMEDIATE`` already makes each write transaction the only one; PostgreSQL
+        runs them side by side (READ COMMITTED), so work that reads what other writers decide
+        (placing an article in a story) takes a transaction-level advisory lock.
+        """
+        if self.dialect == POSTGRESQL:
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(name),))
+
     def try_lock(self, name: str) -> bool:
         """Take the session-level advisory lock ``name`` without waiting (PostgreSQL only)."""
         if self.dialect != POSTGRESQL:

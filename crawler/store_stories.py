@@ -113,6 +113,9 @@ class StoriesStore:
         date: a new first reporter or a merge gives each a new version (so it is exported
         again); a new size alone is written in place.
         """
+        # Several crawls on one PostgreSQL store: one places its article at a time, or two copies
+        # saved at once would each miss the other and start two stories.
+        self.db.serialize("defwatch-stories")
         if not self._stories_caught_up:
             self._stories_caught_up = self._place_older_records(record.id)
         placement = self.place_in_story(record)
@@ -287,7 +290,7 @@ class StoriesStore:
         self.db.executemany("INSERT INTO story_facts(fact, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                             [(fact_key(f), p.ts, rid) for f in postings(p)])
         self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=story_df.n+1",
-                            [(fact_key(f),) for f in p.facts])
+                            [(k,) for k in sorted(fact_key(f) for f in p.facts)])
         return rid
 
     def _unindex_story_article(self, rid: int) -> None:
