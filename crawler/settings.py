@@ -68,6 +68,7 @@ ITEM_PIPELINES = {
     "pipelines.window.WindowPipeline": 250,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.dedupe.DedupePipeline": 400,
+    "pipelines.template.TemplatePipeline": 450,
     "pipelines.store.StorePipeline": 500,
 }
 #: Our components replace or wrap Scrapy's (crawler/middlewares/, one per file). Order matters:

@@ -13,6 +13,7 @@ psycopg when the store is a ``postgresql://`` URL). Tables:
 * backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
 * story clusters: ``crawler/store_stories.py`` (issue 10);
 * ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
+* each site's learned template: ``crawler/store_templates.py`` (issue 8).
 
 The schema is versioned (``PRAGMA user_version``, or a ``schema_version`` table in PostgreSQL) and
 migrated forward at open, in one transaction that holds the database's write lock (a writer also
@@ -42,6 +43,7 @@ from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
 from crawler.store_fleet import MIGRATION_V7, FleetStore
 from crawler.store_stories import MIGRATION_V4, StoriesStore
+from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
@@ -146,8 +148,8 @@ MIGRATIONS: list[str | Migration] = [
     MIGRATION_V4,
     # 5 (issue 11): watchlist alerts and one delivery queue per sink (crawler/store_alerts.py)
     MIGRATION_V5,
-    "-- v6: reserved (issue 8)",
-    "-- v6: reserved (issue 8)",
+    # 6 (issue 8): each site's learned template (crawler/store_templates.py says what each table holds)
+    MIGRATION_V6,
     # 7 (issue 12): a fleet of crawls on one PostgreSQL store: who works, and which site each holds
     MIGRATION_V7,
 ]
@@ -169,7 +171,7 @@ class PendingExport:
     article: Article
 
 
-class Store(BackfillStore, StoriesStore, AlertsStore, FleetStore):
+class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore):
     """One SQLite file or PostgreSQL database. Open with ``Store(path_or_url)``; use as a context
     manager to close.
 

@@ -1,4 +1,4 @@
-"""The backfill, gap, cadence and fleet transitions of the store (issues 9 and 12), each run on
+"""The backfill, gap, cadence, site-template and fleet transitions of the store (issues 9, 8 and 12), each run on
 SQLite and on the throwaway PostgreSQL server, through the same methods."""
 from __future__ import annotations
 
@@ -121,3 +121,27 @@ def test_site_leases_between_workers(store):
     store.renew_sites("w1", now + 900)
     assert store.abandoned("b", now + 800) is False
     assert {w["id"]: w["sites"] for w in store.fleet()}["w1"] == ["b"]
+
+
+def test_site_templates_count_distinct_pages_and_correct_unexported(store):
+    for page in ("a", "b", "b", "c"):
+        store.learn_template("x", page, {"fp1": "Subscribe to our newsletter", f"fp-{page}": f"only on {page}"})
+    store.learn_template("y", "z", {"fp1": "Subscribe to our newsletter"})
+    assert store.template_counts("x", ["fp1", "fp-b", "nothing"]) == ({"fp1": 3, "fp-b": 1}, 3)
+    assert store.template_counts("x", []) == ({}, 3)
+    assert store.site_template("x", 3) == [("Subscribe to our newsletter", 3)]
+    assert store.site_template("x", 1) == [("Subscribe to our newsletter", 3), ("only on a", 1), ("only on b", 1),
+                                           ("only on c", 1)]
+    from crawler.items import Article
+
+    art = Article(id="a1", url="https://x.test/1", site="x", title="T", authors=[], published=None, updated=None,
+                  lang="en", tags=[], body="Body.\n\nSubscribe to our newsletter", fetched_at="2026-12-07T10:00:00+00:00",
+                  version=1, content_hash="h1")
+    store.save_article(art, page_keys=["x/1"])
+    assert store.unexported_article("a1").body == art.body
+    from dataclasses import replace
+
+    store.correct_article(replace(art, body="Body.", content_hash="h2"))
+    assert store.article("a1").body == "Body." and store.unexported_article("a1").version == 1
+    store.mark_exported([("a1", 1)])
+    assert store.unexported_article("a1") is None
