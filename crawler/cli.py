@@ -1,4 +1,4 @@
-"""The ``defwatch`` command line: crawl | daemon | export | extract | status | schema.
+"""The ``defwatch`` command line: crawl | daemon | backfill | export | extract | status | schema | stories.
 
 Exit codes (also in the README):
   0  success
@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crawler import alertcmd  # issue 11: --watchlists, watch test, alerts
 from crawler.config import DEFAULT_SITES, AppConfig, ConfigError, Site, load_app, load_sites
 from crawler.humane import NOTHING_REACHED, Explained, explain
 from crawler.store import Store, StoreError, default_db_path
@@ -51,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line (every failure in full)")
     p.add_argument("--fleet", action="store_true",
                    help="share a PostgreSQL store with other crawls: lease whole sites, crawl the due ones")
+    alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
     common(p)
@@ -62,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
     p.add_argument("--fleet", action="store_true",
                    help="one of several daemons on a PostgreSQL store: lease whole sites (no --out)")
+    alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")
     common(p, sites=False)
@@ -69,6 +72,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", help="only articles published at or after this ISO date/time")
     p.add_argument("--until", help="only articles published before this ISO date/time")
     p.add_argument("--site", action="append", default=[], metavar="ID", help="only these site ids (repeatable)")
+    p.add_argument("--stories", action="store_true", help="one line per story (its records' ids and URLs) instead")
+
+    p = sub.add_parser("stories", help="stories (one event, many outlets): outlets, first reporter, times; newest first")
+    common(p, sites=False)
+    p.add_argument("--since", help="only stories with an article at or after this ISO date/time")
+    p.add_argument("--site", action="append", default=[], metavar="ID", help="only stories with an article of this site")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
 
     p = sub.add_parser("extract", help="extract one page (FILE or URL), or JSONL pages from stdin with --jsonl")
     p.add_argument("source", nargs="?", help="an HTML file or an http(s) URL")
@@ -82,6 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="machine-readable output")
 
     sub.add_parser("schema", help="print the JSON Schema of an exported record")
+    alertcmd.add_alert_commands(sub, common)
+
+    p = sub.add_parser("backfill", help="collect every article published in a window, from sitemaps or feed archives")
+    common(p)
+    p.add_argument("--since", required=True, help="first day or time of the window (ISO 8601, inclusive)")
+    p.add_argument("--until", help="end of the window (ISO 8601, exclusive; default: now)")
+    p.add_argument("--out", type=Path, help="write the stored records published in the window to this JSONL file")
+    p.add_argument("--no-progress", action="store_true", help="no progress display")
     return parser
 
 
@@ -147,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
+    watch = alertcmd.load_watch(args.watchlists)
     db = args.db or default_db_path()
     if args.fleet:
         return cmd_crawl_fleet(args, app, sites, db)
@@ -160,7 +179,8 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     started = time.time()
     try:
         result = run_once(app, sites, store, force=args.force, out=args.out,
-                          progress=not args.no_progress and sys.stderr.isatty())
+                          progress=not args.no_progress and sys.stderr.isatty(), watch=watch)
+        alert_line = alertcmd.alert_summary_line(store, result) if watch is not None else None
         errors: dict[str, str] = {}
         for feed in store.feeds(s.id for s in sites):
             if feed.last_status == "error" and (feed.last_poll_at or 0) >= started and feed.last_error:
@@ -170,6 +190,8 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     explained = {site: explain(error, timeout=app.download_timeout) for site, error in errors.items()}
     report_failures(sites, explained, as_log=args.log_json)
     print_summary(result, sites, {site: e.reason for site, e in explained.items()})
+    if alert_line:
+        print(alert_line)
     if result.feeds_polled and result.feeds_failed == result.feeds_polled:
         if not any(e.reached for e in explained.values()):
             sys.stdout.flush()  # the hint closes the output, after the summary
@@ -211,7 +233,7 @@ def report_failures(sites: list[Site], explained: dict[str, Explained], *, as_lo
 
 
 def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: Path | None = None,
-             progress: bool = False):
+             progress: bool = False, watch=None):
     """Run one cycle over every feed of ``sites`` on a fresh asyncio reactor."""
     from scrapy.utils.defer import deferred_from_coro
     from twisted.internet.task import react
@@ -222,10 +244,11 @@ def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: 
     holder: dict[str, Any] = {}
 
     async def cycle() -> None:
-        runner = make_runner(app, store=store.path, sites=sites)
+        runner = make_runner(app, store=store.path, sites=sites, **alertcmd.alert_settings(watch))
         status = _progress(progress)
         try:
             holder["result"] = await run_cycle(runner, store, force=force, all_feeds=True, out=out)
+            holder["result"].alerts_delivered = await alertcmd.deliver_after_crawl(store, watch)
         finally:
             if status:
                 status.stop()
@@ -263,14 +286,16 @@ def print_summary(result, sites: list[Site], errors: dict[str, str] | None = Non
 
     table = Table(title="defwatch crawl", show_lines=False)
     errors = errors or {}
-    for col in ("site", "feeds polled", "feed errors", "new", "updated", "page errors", "last error"):
+    for col in ("site", "feeds polled", "feed errors", "new", "updated", "gaps", "recovered", "page errors",
+                "last error"):
         # The error is a short phrase (crawler/humane.py): wrapped at spaces, never cut.
         table.add_column(col, justify="left" if col in ("site", "last error") else "right",
                          overflow="fold" if col == "last error" else "ellipsis")
     for site in sites:
         s = result.summary.get(site.id, {})
         table.add_row(site.id, str(s.get("feeds", 0)), str(s.get("feed_errors", 0)), str(s.get("new", 0)),
-                      str(s.get("updated", 0)), str(s.get("errors", 0)), errors.get(site.id) or "")
+                      str(s.get("updated", 0)), str(s.get("gaps", 0)), str(s.get("recovered", 0)),
+                      str(s.get("errors", 0)), errors.get(site.id) or "")
     console = Console(stderr=False, width=160)
     console.print(table)
     console.print(f"feeds polled {result.feeds_polled}, failed {result.feeds_failed}; "
@@ -285,6 +310,7 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
 
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
+    watch = alertcmd.load_watch(args.watchlists)
     if args.fleet:
         from crawler.fleet import needs_server
 
@@ -293,21 +319,24 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
             print(f"defwatch daemon: {problem}", file=sys.stderr)
             return EXIT_USAGE
     return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json,
-                 fleet=args.fleet)
+                 watch=watch, fleet=args.fleet)
 
 
 # ---------------------------------------------------------------- export
 
 def cmd_export(args: argparse.Namespace, app) -> int:
-    from crawler.export import export_range, parse_when
+    from crawler.dates import parse_iso_arg
+    from crawler.export import export_range
 
     for flag in ("since", "until"):
         try:
-            parse_when(getattr(args, flag))
+            parse_iso_arg(getattr(args, flag))
         except ValueError:
             print(f"defwatch export: --{flag}: not an ISO 8601 date or time: {getattr(args, flag)!r}", file=sys.stderr)
             return EXIT_USAGE
     store = Store(args.db or default_db_path(), readonly=True)
+    if args.stories:
+        return _export_stories(args, store)
     try:
         n = export_range(store, args.out, since=args.since, until=args.until, sites=args.site or None)
     except OSError as exc:
@@ -319,6 +348,40 @@ def cmd_export(args: argparse.Namespace, app) -> int:
     if args.out != "-":
         print(f"exported {n} articles to {args.out}", file=sys.stderr)
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- stories (issue 10)
+
+def _export_stories(args: argparse.Namespace, store: Store) -> int:
+    from crawler.stories.report import export_stories
+
+    try:
+        n = export_stories(store, args.out, since=args.since, sites=args.site or None)
+    except OSError as exc:
+        print(f"defwatch export: cannot write {args.out}: {exc.strerror or exc} (previous file left intact)",
+              file=sys.stderr)
+        return EXIT_NOTHING
+    finally:
+        store.close()
+    if args.out != "-":
+        print(f"exported {n} stories to {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_stories(args: argparse.Namespace, app) -> int:
+    from crawler.dates import parse_iso_arg
+    from crawler.stories.report import show_stories
+
+    try:
+        parse_iso_arg(args.since)
+    except ValueError:
+        print(f"defwatch stories: --since: not an ISO 8601 date or time: {args.since!r}", file=sys.stderr)
+        return EXIT_USAGE
+    store = Store(args.db or default_db_path(), readonly=True)
+    try:
+        return show_stories(store, since=args.since, sites=args.site or None, as_json=args.json)
+    finally:
+        store.close()
 
 
 # ---------------------------------------------------------------- extract
@@ -360,8 +423,35 @@ def cmd_schema(args: argparse.Namespace, app) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
-            "status": cmd_status, "schema": cmd_schema}
+# ---------------------------------------------------------------- backfill
+
+def cmd_backfill(args: argparse.Namespace, app) -> int:
+    from crawler.backfill import Window
+    from crawler.backfillcmd import backfill_once, print_summary, write_window
+    from crawler.dates import parse_iso_arg
+
+    try:
+        window = Window(parse_iso_arg(args.since), parse_iso_arg(args.until))
+    except ValueError as exc:
+        print(f"defwatch backfill: --since/--until: not an ISO 8601 date or time ({exc})", file=sys.stderr)
+        return EXIT_USAGE
+    if window.until is not None and window.until <= window.since:
+        print("defwatch backfill: --until must be after --since", file=sys.stderr)
+        return EXIT_USAGE
+    sites = select_sites(load_sites(args.sites), args.site, args.sites)
+    store = Store(args.db or default_db_path(), writer=True)  # the writer lock is taken before any migration
+    try:
+        summary = backfill_once(app, sites, store, window, progress=not args.no_progress and sys.stderr.isatty())
+        written = write_window(store, args.out, window, sites) if args.out else 0
+    finally:
+        store.close()
+    print_summary(summary, sites, args.out, written)
+    return EXIT_OK
+
+
+COMMANDS = {"backfill": cmd_backfill, "crawl": cmd_crawl, "daemon": cmd_daemon, "export": cmd_export, "extract": cmd_extract,
+            "status": cmd_status, "schema": cmd_schema, "stories": cmd_stories}
+COMMANDS.update({"watch": alertcmd.cmd_watch, "alerts": alertcmd.cmd_alerts})  # issue 11
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -60,6 +60,7 @@ from crawler.store import Store, StoreLocked, default_db_path
 
 if TYPE_CHECKING:
     from crawler.runner import CycleResult
+    from crawler.watchlists import WatchConfig
 
 logger = logging.getLogger(__name__)
 
@@ -140,6 +141,8 @@ def summarize(cycle: int, result: CycleResult, duration: float) -> dict[str, Any
         "updated": result.updated,
         "pages": stats.get("defwatch/pages/scheduled", 0),
         "page_errors": sum(s.get("errors", 0) for s in result.summary.values()),
+        "gaps": result.total("gaps"),
+        "recovered": result.total("recovered"),
         "exported": result.exported,
         "duration": round(duration, 3),
     }
@@ -170,6 +173,7 @@ class Daemon:
     current: asyncio.Task | None = None
     feed_urls: set[str] = field(default_factory=set)
     site_ids: set[str] = field(default_factory=set)
+    tick_s: float = DEFAULT_TICK
     #: ``daemon --fleet``: this daemon is one worker of several on a PostgreSQL store (crawler/fleet.py).
     fleet: Any = None
 
@@ -183,6 +187,10 @@ class Daemon:
         """Whether a configured feed is due or a failed page's retry time has come."""
         return self.store.anything_due(self.feed_urls, self.site_ids, now)
 
+    def next_due(self, horizon: float) -> float | None:
+        """The earliest time, up to ``horizon``, at which a feed or a page retry is due (None: none)."""
+        return self.store.next_due(self.feed_urls, self.site_ids, horizon)
+
     def output(self) -> Path:
         return self.out if self.out is not None else dated_output(self.data_dir)
 
@@ -193,8 +201,18 @@ class Daemon:
             return
         if self.fleet is not None:
             self.fleet.beat()  # a live worker, even when idle
-        if not self.due(time.time()) and not (self.fleet and self.fleet.anything_abandoned()):
+        # Start the cycle when the first feed is due, not at the next tick: ``--interval S``
+        # is S seconds between poll starts, with no tick rounding added to every period.
+        now = time.time()
+        due_at = self.next_due(now + self.tick_s)
+        if due_at is None and self.fleet is not None and self.fleet.anything_abandoned():
+            due_at = now  # a dead worker's sites wait for a taker
+        if due_at is None:
             return
+        if due_at > now:
+            await asyncio.sleep(due_at - now)
+            if self.stopping:
+                return
         from crawler.runner import run_cycle
 
         self.cycles += 1
@@ -262,7 +280,8 @@ def heal_outputs(store: Store) -> None:
 
 
 def serve(app: AppConfig, sites: list[Site], db: Path | str, *, out: Path | None = None, interval: float | None = None,
-          tick: float | None = None, log_json: bool = False, fleet: bool = False) -> int:
+          tick: float | None = None, log_json: bool = False, watch: WatchConfig | None = None,
+          fleet: bool = False) -> int:
     """Run the daemon until SIGTERM/SIGINT; return the process exit code."""
     if log_json:
         use_json_logs()
@@ -284,13 +303,13 @@ def serve(app: AppConfig, sites: list[Site], db: Path | str, *, out: Path | None
     try:
         heal_outputs(store)
         return _run_reactor(app, sites, store, out=out, interval=interval, tick=tick_seconds(interval, tick),
-                            data=data_dir(db), fleet=fleet)
+                            data=data_dir(db), watch=watch, fleet=fleet)
     finally:
         store.close()
 
 
 def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path | None, interval: float | None,
-                 tick: float, data: Path, fleet: bool = False) -> int:
+                 tick: float, data: Path, watch: WatchConfig | None = None, fleet: bool = False) -> int:
     # The reactor must be installed before anything imports twisted.internet.reactor.
     from crawler.runner import install_asyncio_reactor, make_runner
 
@@ -301,9 +320,11 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
     from twisted.internet.task import react
 
     async def main(reactor: Any) -> None:
-        runner = make_runner(app, store=store.path, sites=sites, interval=interval)
+        # Alerts (issue 11) are raised by the store pipeline, which reads the watchlists file.
+        runner = make_runner(app, store=store.path, sites=sites, interval=interval,
+                             DEFWATCH_WATCHLISTS=str(watch.path) if watch is not None else None)
         daemon = Daemon(app, sites, store, runner, out=out.resolve() if out else None, interval=interval,
-                        data_dir=data)
+                        data_dir=data, tick_s=tick)
         if fleet:
             from crawler.fleet import FleetWorker
 
@@ -312,6 +333,8 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
         scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
         scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,
                           misfire_grace_time=None, next_run_time=datetime.now(UTC))
+        if watch is not None:
+            add_alert_jobs(scheduler, daemon, watch, tick)
         stopped = asyncio.Event()
 
         async def shutdown() -> None:
@@ -340,3 +363,35 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
         close_pools(timeout=1.0)
     return EXIT_OK
 
+
+# ---------------------------------------------------------------- alerts (issue 11)
+
+#: Seconds one round of alert deliveries may take (each call is also bounded by its sink's timeout).
+DELIVERY_BUDGET = 10.0
+
+
+def add_alert_jobs(scheduler: Any, daemon: Daemon, watch: WatchConfig, tick: float) -> None:
+    """Deliver the queued alerts in a job of their own, beside the tick.
+
+    A sink that is down or slow delays its own queue, never a crawl cycle.
+    """
+    from crawler.sinks import deliver
+
+    event("alerts", watchlists=len(watch.watchlists), sinks=",".join(s.key for s in watch.sinks) or "-",
+          file=str(watch.path))
+    if not watch.sinks:
+        return
+    # Deliveries and failed attempts are the daemon's output too (one line per round at most).
+    logging.getLogger("crawler.sinks").setLevel(logging.INFO)
+
+    rounds = 0
+
+    async def deliver_alerts() -> None:
+        nonlocal rounds
+        if not daemon.stopping:
+            # The first round after a start tries every sink at once: it may have come back meanwhile.
+            await deliver(daemon.store, watch.sinks, budget=DELIVERY_BUDGET, now_first=rounds == 0)
+            rounds += 1
+
+    scheduler.add_job(deliver_alerts, "interval", seconds=tick, id="deliver", max_instances=1, coalesce=True,
+                      misfire_grace_time=None, next_run_time=datetime.now(UTC))

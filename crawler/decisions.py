@@ -33,13 +33,24 @@ def stamp_moved(known: EntryState, entry: FeedEntry) -> bool:
 
     The same post in a second feed (a category feed with excerpts instead of full text) only
     counts as changed when its dates move; content is compared within the feed that recorded it.
+    Across feeds, an undated side (RSS 0.92) has no date to compare: it never says that the
+    post changed, whichever feed recorded it first. One change, one fetch (issue 9).
     """
     if entry.stamp is None or known.updated in (None, entry.stamp):
         return False
     assert known.updated is not None
     if known.feed_url and known.feed_url != entry.feed_url:
-        return known.updated.split("|", 1)[0] != entry.stamp.split("|", 1)[0]
+        date, before = entry.stamp.split("|", 1)[0], known.updated.split("|", 1)[0]
+        return bool(date and before) and before != date
     return True
+
+
+def dated_over_undated(known: EntryState, entry: FeedEntry) -> bool:
+    """Whether a dated feed now lists a post that an undated feed recorded: the dated feed
+    watches it from now on (its dates and content tell edits; issue 9)."""
+    if not entry.stamp or not known.feed_url or known.feed_url == entry.feed_url:
+        return False
+    return bool(entry.stamp.split("|", 1)[0]) and not (known.updated or "").split("|", 1)[0]
 
 
 def retry_pending(page: PageState, now: float) -> bool:
@@ -61,6 +72,8 @@ class Decision:
     stamp: str | None = None
     #: The stat to count (``defwatch/entries/<stat>``), if any.
     stat: str | None = None
+    #: Hand the entry's identities to this entry's (dated) feed, with its stamp (``Store.restamp_entries``).
+    restamp: bool = False
 
 
 def decide_entry(known: EntryState | None, page: PageState | None, entry: FeedEntry, now: float, *,
@@ -76,7 +89,8 @@ def decide_entry(known: EntryState | None, page: PageState | None, entry: FeedEn
     if known is not None:
         if not force and not stamp_moved(known, entry):
             # Already handled; remember any new identity (a changed GUID, a second feed).
-            return Decision("remember", page_key, stamp=known.updated, stat="known")
+            return Decision("remember", page_key, stamp=known.updated, stat="known",
+                            restamp=dated_over_undated(known, entry))
         if page and page.outcome in SETTLED_OUTCOMES:
             return Decision("remember", page_key, stamp=entry.stamp)
         return Decision("fetch", page_key, refetch=True, stat="changed")
@@ -143,8 +157,18 @@ class PollPlan:
     deferred: Mapping[str, str | None] = field(default_factory=dict)
 
 
+def poll_base(state: FeedState, interval: float, now: float, bounds: PollBounds, cycle_started: float | None) -> float:
+    """What the next poll is counted from: with ``--interval``, the time this poll was due when
+    the cycle started on time (a fixed grid of poll starts, no drift), else the cycle's start;
+    adaptive polling counts from now (issue 9)."""
+    if bounds.fixed_interval is None or cycle_started is None:
+        return now
+    due = state.next_poll_at or 0.0
+    return due if 0.0 <= cycle_started - due < interval else cycle_started
+
+
 def plan_poll(state: FeedState, result: PollResult, now: float, bounds: PollBounds, *,
-              rng: random.Random | None = None) -> PollPlan:
+              rng: random.Random | None = None, cycle_started: float | None = None) -> PollPlan:
     """The feed's next state after ``result``: its schedule (see ``crawler.schedule``) and validators.
 
     A 304 or an unchanged body reuses the stored <ttl> hint. Validators of a poll that found new
@@ -180,7 +204,7 @@ def plan_poll(state: FeedState, result: PollResult, now: float, bounds: PollBoun
                                    ("body_hash", result.body_hash)) if v is not None}
     new_state = replace(
         state, last_poll_at=now, last_status=result.status, last_error=result.error, failures=failures,
-        next_poll_at=now + interval, interval=interval, min_interval_hint=kept_hint, polls=state.polls + 1)
+        next_poll_at=poll_base(state, interval, now, bounds, cycle_started) + interval, interval=interval, min_interval_hint=kept_hint, polls=state.polls + 1)
     if result.new_items:
         new_state = replace(new_state, last_new_at=now, items_total=state.items_total + result.new_items)
     deferred: dict[str, str | None] = {}

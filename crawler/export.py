@@ -25,9 +25,6 @@ from crawler.dates import parse_iso, parse_iso_arg
 from crawler.items import Article
 from crawler.store import Store
 
-#: ``--since``/``--until``: an ISO 8601 date or time, naive means UTC (ValueError otherwise).
-parse_when = parse_iso_arg
-
 
 def _record_time(record: Article) -> datetime | None:
     return parse_iso(record.published) or parse_iso(record.fetched_at)
@@ -53,7 +50,7 @@ def write_lines(fh: TextIO, records: Iterable[Article]) -> int:
 def export_range(store: Store, out: str | Path, *, since: str | None = None, until: str | None = None,
                  sites: Iterable[str] | None = None) -> int:
     """Export the latest version of each article; ``out`` of ``-`` is stdout. Returns the count."""
-    records = select(store.latest_records(sites=sites), parse_when(since), parse_when(until))
+    records = select(store.latest_records(sites=sites), parse_iso_arg(since), parse_iso_arg(until))
     if str(out) == "-":
         n = write_lines(sys.stdout, records)
         sys.stdout.flush()
@@ -62,11 +59,20 @@ def export_range(store: Store, out: str | Path, *, since: str | None = None, unt
 
 
 def atomic_write(path: Path, records: Iterable[Article]) -> int:
+    """Write records as JSON lines to ``path`` atomically (temporary file, fsync, rename)."""
+    return atomic_write_lines(path, (record.to_json() for record in records))
+
+
+def atomic_write_lines(path: Path, lines: Iterable[str]) -> int:
+    """Write ``lines`` (without newlines) to ``path`` atomically; returns the count."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            n = write_lines(fh, records)
+            n = 0
+            for line in lines:
+                fh.write(line + "\n")
+                n += 1
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

@@ -71,6 +71,12 @@ class PageTarget:
     entry: FeedEntry | None = None
     feed_url: str | None = None
     refetch: bool = False
+    #: How the page was found: "feed", "sitemap" or "archive" (the record's ``found_via``).
+    found_via: str = "feed"
+    #: A backfill's window ``(since, until)`` in ISO 8601 (``pipelines/window.py``); None: any date.
+    window: tuple[str, str | None] | None = None
+    #: The date the sitemap gave the page, when its own date is unknown.
+    sitemap_date: str | None = None
 
     @property
     def entry_keys(self) -> list[str]:
@@ -91,6 +97,10 @@ class FetchedPage:
     feed_url: str | None
     refetch: bool = False
     http_status: int = 200
+    #: As ``PageTarget``: how the page was found, a backfill's window and the sitemap's date.
+    found_via: str = "feed"
+    window: tuple[str, str | None] | None = None
+    sitemap_date: str | None = None
 
     @property
     def entry_keys(self) -> list[str]:
@@ -170,13 +180,25 @@ class Article:
     fetched_at: str
     """When this version was fetched, ISO 8601 UTC."""
     version: int = 1
-    """1 for the first version; +1 each time the content hash changes."""
+    """1 for the first version; +1 each time the content hash changes, or the story's first reporter or id changes (the record is exported again)."""
     description: str | None = None
     """Standfirst / meta description when the page has one; null otherwise."""
     feed_url: str | None = None
     """The feed the article was found in (null when found otherwise)."""
     content_hash: str = ""
     """First 16 hex digits of the SHA-256 of title, body, published and updated (not the fetch time); a change makes a new version."""
+    found_via: str = "feed"
+    """How the article was found: 'feed', 'sitemap' or 'archive' (a feed's archive pages)."""
+    story: str | None = None
+    """Story id: the id of the first stored record of the event this article reports; never changes silently (null only in records stored before stories existed)."""
+    story_first_url: str | None = None
+    """URL of the story's first reporter (its earliest published article)."""
+    story_first_site: str | None = None
+    """Site id of the story's first reporter."""
+    story_first_published: str | None = None
+    """Publication time of the story's first reporter, ISO 8601; null when unknown."""
+    story_size: int = 0
+    """Number of articles in the story when this record was written (1: no other outlet yet; 0 only before stories existed)."""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -65,8 +65,10 @@ ITEM_PIPELINES = {
     "pipelines.outcome.OutcomePipeline": 50,
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.normalize.NormalizePipeline": 200,
+    "pipelines.window.WindowPipeline": 250,
     "pipelines.validate.ValidatePipeline": 300,
     "pipelines.dedupe.DedupePipeline": 400,
+    "pipelines.template.TemplatePipeline": 450,
     "pipelines.store.StorePipeline": 500,
 }
 #: Our components replace or wrap Scrapy's (crawler/middlewares/, one per file). Order matters:
@@ -113,6 +115,8 @@ DEFWATCH_SITES: tuple[Site, ...] = ()
 DEFWATCH_APP: AppConfig | None = None
 #: ``--interval`` in seconds: a fixed poll and retry pace (None: adaptive).
 DEFWATCH_INTERVAL: float | None = None
+#: ``--watchlists`` (str): the store pipeline raises alerts with each article (issue 11).
+DEFWATCH_WATCHLISTS: str | None = None
 
 
 def build_settings(app: AppConfig, *, store: Path | str | None = None, sites: Iterable[Site] = (),

@@ -22,10 +22,21 @@ PAGE_MAX_ATTEMPTS = 5
 Row = TypeVar("Row")
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a row class (cached: a daemon reads thousands of rows a cycle)."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return names
+
+
 def from_row(cls: type[Row], row: Mapping[str, Any]) -> Row:
     """Build row class ``cls`` from a database row; columns it does not name are ignored."""
-    keys = set(row.keys())
-    return cls(**{f.name: row[f.name] for f in fields(cls) if f.name in keys})  # type: ignore[arg-type]
+    keys = row.keys()
+    return cls(**{name: row[name] for name in field_names(cls) if name in keys})
 
 
 @dataclass(frozen=True)
@@ -85,3 +96,117 @@ class EntryState:
     updated: str | None = None
     feed_url: str | None = None
     seen_at: float = 0.0
+
+
+# ---------------------------------------------------------------- backfill, gaps (issue 9)
+
+@dataclass(frozen=True)
+class SitemapDoc:
+    """A document a backfill run walks (table ``sitemaps``): robots.txt, a sitemap or an archive page."""
+
+    url: str
+    site: str
+    #: "robots", "sitemap" or "archive".
+    kind: str
+    depth: int = 0
+    lastmod: str | None = None
+    #: "pending", "walked", "missing" or "error".
+    state: str = "pending"
+    detail: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An article URL a backfill run found (table ``candidates``), decided before any fetch."""
+
+    key: str
+    site: str
+    url: str
+    #: The date the sitemap or archive gave (ISO 8601), if any.
+    published: str | None
+    #: "sitemap" or "archive": becomes the record's ``found_via``.
+    via: str
+    #: "due" (fetch), "undated" (fetch; the extracted date decides) or "out" (outside the window).
+    state: str
+
+
+@dataclass(frozen=True)
+class FeedMark:
+    """The newest publication time a feed showed in earlier polls (table ``feed_marks``)."""
+
+    feed_url: str
+    site: str
+    newest_published: float | None
+    marked_at: float
+
+
+@dataclass(frozen=True)
+class Gap:
+    """A poll that may have missed posts (table ``gaps``); recovered from sitemaps since ``since``."""
+
+    id: int
+    site: str
+    feed_url: str | None
+    since: float
+    detected_at: float
+    recovered_at: float | None = None
+    recovered: int = 0
+
+
+# ---------------------------------------------------------------- stories (issue 10)
+
+@dataclass(frozen=True)
+class StoryMember:
+    """One article of a story (table ``story_articles``)."""
+
+    id: str
+    url: str | None
+    site: str | None
+    published: str | None
+
+
+@dataclass(frozen=True)
+class Story:
+    """A live story (table ``stories``): its first reporter, size, members and the stories merged into it."""
+
+    id: str
+    first_article: str | None
+    first_url: str | None
+    first_site: str | None
+    first_published: str | None
+    first_ts: float | None
+    size: int
+    last_ts: float | None
+    created_at: float
+    members: tuple[StoryMember, ...] = ()
+    merged: tuple[str, ...] = ()
+
+
+# ---------------------------------------------------------------- alerts (issue 11)
+
+@dataclass(frozen=True)
+class PendingAlert:
+    """An alert waiting in a sink's queue (table ``deliveries``), with the alert object itself."""
+
+    alert_id: str
+    attempts: int
+    #: When the sink may try again (Unix time; 0: now).
+    next_at: float
+    #: The alert as the sinks receive it (``crawler.alerts.make_alert``).
+    alert: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SinkQueue:
+    """One sink's queue: alerts waiting, delivered and refused, and its oldest waiting alert."""
+
+    sink: str
+    pending: int
+    delivered: int
+    rejected: int
+    #: When the oldest waiting alert was queued (Unix time; None: nothing waits).
+    oldest: float | None
+    oldest_alert_id: str | None
+    attempts: int
+    last_error: str | None
+    next_attempt: float | None

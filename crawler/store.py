@@ -9,7 +9,12 @@ psycopg when the store is a ``postgresql://`` URL). Tables:
 * ``articles`` the latest version of each article (record JSON) + ``exported_version``;
 * ``versions`` every version of every article;
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
-* ``outputs``  the committed size of each live JSONL output (crash-safe appends).
+* ``outputs``  the committed size of each live JSONL output (crash-safe appends);
+* backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
+* story clusters: ``crawler/store_stories.py`` (issue 10);
+* ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
+* each site's learned template: ``crawler/store_templates.py`` (issue 8);
+* the workers of a fleet and their site leases: ``crawler/store_fleet.py`` (issue 12).
 
 The schema is versioned (``PRAGMA user_version``, or a ``schema_version`` table in PostgreSQL) and
 migrated forward at open, in one transaction that holds the database's write lock (a writer also
@@ -27,7 +32,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
@@ -35,6 +40,11 @@ from crawler.db import Database, DatabaseError, connect, is_url, redact
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
+from crawler.store_alerts import MIGRATION_V5, AlertsStore
+from crawler.store_backfill import MIGRATION_V3, BackfillStore
+from crawler.store_fleet import MIGRATION_V7, FleetStore
+from crawler.store_stories import MIGRATION_V4, StoriesStore
+from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
 
@@ -132,26 +142,17 @@ MIGRATIONS: list[str] = [
         reason TEXT
     );
     """,
-    "-- v3: reserved (issue 9)",
-    "-- v4: reserved (issue 10)",
-    "-- v5: reserved (issue 11)",
-    "-- v6: reserved (issue 8)",
-    # 7: a fleet of crawls on one PostgreSQL store (issue 12): who works, and which site each holds
-    """
-    CREATE TABLE workers (
-        id TEXT PRIMARY KEY,
-        host TEXT NOT NULL,
-        pid INTEGER NOT NULL,
-        started REAL NOT NULL,
-        heartbeat REAL NOT NULL,
-        sites_done INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE site_leases (
-        site TEXT PRIMARY KEY,
-        owner TEXT NOT NULL,
-        until REAL NOT NULL
-    );
-    """,
+    # 3 (issue 9): backfill runs, their sitemaps and candidates (resumable), feed marks and gaps
+    # (gap recovery), poll start times (the daemon's measured cadence)
+    MIGRATION_V3,
+    # 4 (issue 10): story clusters (crawler/store_stories.py says what each table holds)
+    MIGRATION_V4,
+    # 5 (issue 11): watchlist alerts and one delivery queue per sink (crawler/store_alerts.py)
+    MIGRATION_V5,
+    # 6 (issue 8): each site's learned template (crawler/store_templates.py says what each table holds)
+    MIGRATION_V6,
+    # 7 (issue 12): the workers of a fleet and the sites they lease (crawler/store_fleet.py)
+    MIGRATION_V7,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -171,7 +172,7 @@ class PendingExport:
     article: Article
 
 
-class Store:
+class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore):
     """One SQLite file or PostgreSQL database. Open with ``Store(path_or_url)``; use as a context
     manager to close.
 
@@ -190,6 +191,9 @@ class Store:
         self._lock_fh: IO[str] | None = None
         #: Page keys claimed for fetching by this connection's crawl (see ``claim``).
         self._claims: set[str] = set()
+        #: Called as ``on_article(store, article_id, action, version)`` inside save_article's
+        #: transaction for each new or changed article (issue 11: crawler.alerts.AlertHook).
+        self.on_article: Callable[[Store, str, str, int], None] | None = None
         if readonly and not self.is_server and not Path(self.path).exists():
             raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
         try:
@@ -276,9 +280,6 @@ class Store:
         with self.db.transaction():
             yield self.db
 
-    def integrity_check(self) -> str:
-        return str(self.db.execute("PRAGMA integrity_check").fetchone()[0])
-
     # ------------------------------------------------------------ feeds
     def ensure_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
         """Register (site, url) feeds; known feeds keep their state."""
@@ -304,7 +305,8 @@ class Store:
 
     def record_poll(self, state: FeedState, detail: str | None = None) -> None:
         """Write a feed's state after a poll (``crawler.decisions.plan_poll``) and log its result."""
-        values = {k: v for k, v in asdict(state).items() if k not in ("url", "site")}
+        # vars(), not asdict(): asdict deep-copies every value, thousands of times a cycle.
+        values = {k: v for k, v in vars(state).items() if k not in ("url", "site")}
         cols = ", ".join(f"{k}=?" for k in values)
         with self.transaction():
             self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), state.url))
@@ -365,6 +367,12 @@ class Store:
                 "ON CONFLICT(key) DO UPDATE SET page_key=excluded.page_key, "
                 "updated=COALESCE(excluded.updated, entries.updated)",
                 (key, site, page_key, updated, feed_url, now))
+
+    def restamp_entries(self, keys: Iterable[str], stamp: str | None, feed_url: str | None) -> None:
+        """Let another feed watch these entry identities from now on, with its stamp."""
+        with self.transaction():
+            self.db.executemany("UPDATE entries SET updated=?, feed_url=? WHERE key=?",
+                                [(stamp, feed_url, key) for key in keys])
 
     def record_outcome(self, *, site: str | None, url: str, page_keys: Iterable[str], outcome: str,
                        detail: str | None = None, http_status: int | None = None,
@@ -429,10 +437,6 @@ class Store:
                 return True
         return False
 
-    def log_outcome(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None = None) -> None:
-        with self.transaction():
-            self._log(site, url, kind, outcome, detail, time.time())
-
     def _log(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None, now: float) -> None:
         row_id = self.db.execute("INSERT INTO outcomes(ts, site, url, kind, outcome, detail) VALUES (?,?,?,?,?,?) "
                                  "RETURNING id", (now, site, url, kind, outcome, detail)).fetchone()[0]
@@ -456,6 +460,7 @@ class Store:
             row = self.db.execute("SELECT record FROM articles WHERE id=?", (record.id,)).fetchone()
             action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
             if action != "unchanged":
+                stored = self._join_story(stored)  # issue 10: in the article's transaction
                 text = stored.to_json()
                 self.db.execute(
                     "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
@@ -479,6 +484,10 @@ class Store:
                 self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
             self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
                       f"{action} v{stored.version}", now)
+            if self.on_article is not None and action != "unchanged":
+                # Alerts commit with the article, or not at all. Last in the transaction: the
+                # hook reads the stored record (and so its story).
+                self.on_article(self, stored.id, action, stored.version)
         return action, stored.version
 
     def latest_records(self, *, sites: Iterable[str] | None = None) -> Iterator[Article]:
@@ -531,51 +540,6 @@ class Store:
         """Hosts still on hold at ``now``: the time each reopens and why."""
         rows = self.db.execute("SELECT host, not_before, reason FROM hosts WHERE not_before > ?", (now or time.time(),))
         return {r["host"]: (r["not_before"], r["reason"]) for r in rows}
-
-    # ------------------------------------------------------------ fleet (several crawls, one store)
-    def heartbeat(self, worker: str, host: str, pid: int, now: float) -> None:
-        """Say that ``worker`` is alive (its row in ``workers`` is made on the first beat)."""
-        with self.transaction():
-            self.db.execute("INSERT INTO workers(id, host, pid, started, heartbeat) VALUES (?,?,?,?,?) "
-                            "ON CONFLICT(id) DO UPDATE SET heartbeat=excluded.heartbeat", (worker, host, pid, now, now))
-
-    def claim_site(self, site: str, worker: str, now: float, lease: float) -> bool | None:
-        """Lease ``site`` to ``worker`` until ``now + lease``: None when another worker holds it, True
-        when it is taken over from a worker whose lease expired unfinished, else False."""
-        with self.transaction():
-            row = self.db.execute("SELECT owner, until FROM site_leases WHERE site=?", (site,)).fetchone()
-            # The WHERE makes the upsert the arbiter: of two workers racing, one gets the row back.
-            won = self.db.execute(
-                "INSERT INTO site_leases(site, owner, until) VALUES (?,?,?) ON CONFLICT(site) DO UPDATE "
-                "SET owner=excluded.owner, until=excluded.until WHERE site_leases.until < ? "
-                "OR site_leases.owner = excluded.owner RETURNING site", (site, worker, now + lease, now)).fetchone()
-        if won is None:
-            return None
-        return bool(row and row["owner"] not in ("", worker) and row["until"] < now)
-
-    def release_site(self, site: str, worker: str) -> None:
-        """End ``worker``'s lease on ``site``: its work there is done (an expired lease is not)."""
-        with self.transaction():
-            self.db.execute("UPDATE site_leases SET owner='', until=0 WHERE site=? AND owner=?", (site, worker))
-            self.db.execute("UPDATE workers SET sites_done = sites_done + 1 WHERE id=?", (worker,))
-
-    def renew_sites(self, worker: str, until: float) -> None:
-        """Extend every lease ``worker`` holds to ``until`` (it is alive and still crawling)."""
-        with self.transaction():
-            self.db.execute("UPDATE site_leases SET until=? WHERE owner=?", (until, worker))
-
-    def abandoned(self, site: str, now: float) -> bool:
-        """Whether ``site``'s lease expired before its worker finished (a killed worker)."""
-        row = self.db.execute("SELECT owner, until FROM site_leases WHERE site=?", (site,)).fetchone()
-        return bool(row and row["owner"] != "" and row["until"] < now)
-
-    def fleet(self) -> list[dict[str, Any]]:
-        """Every worker with its last heartbeat and the sites it holds."""
-        leases: dict[str, list[str]] = {}
-        for r in self.db.execute("SELECT site, owner FROM site_leases WHERE owner <> '' ORDER BY site"):
-            leases.setdefault(r["owner"], []).append(r["site"])
-        return [{**dict(r), "sites": leases.get(r["id"], [])}
-                for r in self.db.execute("SELECT * FROM workers ORDER BY started")]
 
     # ------------------------------------------------------------ status
     def counts(self) -> dict[str, int]:

@@ -21,7 +21,7 @@ from crawler.urls import article_id, canonical_url, is_http, same_site, url_key
 
 def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str, site_lang: str | None = None,
                  entry: FeedEntry | None = None, feed_url: str | None = None,
-                 fetched_at: str | None = None) -> Article:
+                 fetched_at: str | None = None, found_via: str = "feed") -> Article:
     """The record of one page (its ``version`` is set by the store)."""
     url = canonical_url(fetched_url)
     if trusted_canonical(ex.url, fetched_url, site_url):
@@ -36,7 +36,7 @@ def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str
         published=ex.published or (entry.published if entry else None), updated=ex.updated,
         lang=ex.lang or site_lang, tags=tags, body=ex.body or "",
         fetched_at=fetched_at or datetime.now(UTC).isoformat(timespec="seconds"),
-        description=ex.description, feed_url=feed_url)
+        description=ex.description, feed_url=feed_url, found_via=found_via)
     article.content_hash = content_hash(article)
     return article
 
@@ -86,6 +86,7 @@ class NormalizePipeline:
         page = item.page
         site = self.sites[page.site]
         article = build_record(item.extracted, site_id=site.id, site_url=site.url, fetched_url=page.url,
-                               site_lang=site.lang, entry=page.entry, feed_url=page.feed_url)
+                               site_lang=site.lang, entry=page.entry, feed_url=page.feed_url,
+                               found_via=page.found_via)
         keys = list(dict.fromkeys([*page.keys, url_key(article.url)]))
         return ArticlePage(page=page, kind=item.extracted.kind, article=article, keys=keys)

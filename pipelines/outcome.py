@@ -26,7 +26,7 @@ from crawler.store import Store
 logger = logging.getLogger(__name__)
 
 #: Outcomes that are the page's own nature, not an error of the crawl (not counted as errors).
-NOT_ERRORS = frozenset({"gone", "not-an-article"})
+NOT_ERRORS = frozenset({"gone", "not-an-article", "out-of-window"})
 
 
 class PageOutcome(DropItem):

@@ -1,7 +1,8 @@
 """StorePipeline: save each record, with its page keys and feed-entry identities, in one transaction.
 
-Settings: ``DEFWATCH_STORE`` (required, else ``NotConfigured``). Stats: ``defwatch/store/<new|updated|unchanged>``,
-``defwatch/site/<id>/<new|updated>``. Pages that do not become articles are recorded by
+Settings: ``DEFWATCH_STORE`` (required, else ``NotConfigured``); ``DEFWATCH_WATCHLISTS`` (a watchlists file:
+alerts are raised with each article, issue 11). Stats: ``defwatch/store/<new|updated|unchanged>``,
+``defwatch/site/<id>/<new|updated>``, ``defwatch/alerts/<new|also-reported|updated>``. Pages that do not become articles are recorded by
 ``pipelines/outcome.py``.
 """
 from __future__ import annotations
@@ -22,6 +23,12 @@ class StorePipeline:
             raise NotConfigured("DEFWATCH_STORE is not set")
         self.store = Store(path)
         self.stats = crawler.stats
+        if watchlists := crawler.settings.get("DEFWATCH_WATCHLISTS"):
+            # Issue 11: alerts are raised in the transaction that stores the article.
+            from crawler.alerts import AlertHook
+            from crawler.watchlists import load_watchlists
+
+            AlertHook(load_watchlists(watchlists), stats=crawler.stats).install(self.store)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:

@@ -35,6 +35,7 @@ from crawler.schedule import WEEK, entries_per_week, stamp_time
 from crawler.state import FeedState
 from crawler.store import Store
 from crawler.urls import canonical_url, url_key
+from spiders import gaps
 from spiders.failures import classify_failure
 from spiders.feedparse import FeedError, ParsedFeed, parse_feed_outcome
 
@@ -63,6 +64,7 @@ class FeedSpider(scrapy.Spider):
         self.app = AppConfig()
         self.fixed_interval: float | None = None
         self.deferred_validators: dict[str, dict[str, str | None]] = {}
+        self.cycle_started = time.time()  # --interval counts from poll start to poll start (issue 9)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> FeedSpider:
@@ -132,6 +134,7 @@ class FeedSpider(scrapy.Spider):
     async def parse_feed(self, response: Response, site_id: str, feed_url: str) -> AsyncIterator[scrapy.Request]:
         site = self.sites[site_id]
         self.count(site.id, "feeds")
+        gaps.note_poll_start(self.store, feed_url, response)
         state = self.store.feed(feed_url)
         headers = {k.decode("latin-1").lower(): v[0].decode("latin-1") for k, v in response.headers.items() if v}
         if response.status == 304:
@@ -165,6 +168,7 @@ class FeedSpider(scrapy.Spider):
                         feed_url, parsed.bozo, len(parsed.entries))
         cap = self.bounds(site).max_new_entries
         new = 0
+        fresh = gaps.unseen(self.store, site, parsed.entries)
         for entry in parsed.entries:
             try:
                 request = self.entry_request(site, entry)
@@ -181,6 +185,8 @@ class FeedSpider(scrapy.Spider):
             yield request
         if new:
             self.stat("entries/new", new)
+        if gaps.watch(self.store, site, feed_url, parsed.entries, fresh) is not None:
+            self.stat("feeds/gap")
         self.finish_feed(site, feed_url, "200", headers=headers, new_items=new, ttl=parsed.ttl_seconds,
                          entries=parsed.entries, error=f"bozo: {parsed.bozo}" if parsed.bozo else None, **validators)
 
@@ -203,6 +209,7 @@ class FeedSpider(scrapy.Spider):
         site_id, feed_url = request.cb_kwargs["site_id"], request.cb_kwargs["feed_url"]
         outcome, detail = classify_failure(failure)
         self.count(site_id, "feeds")
+        gaps.note_poll_start(self.store, feed_url, None)
         self.stat(f"feeds/error/{outcome}")
         logger.info("feed %s: %s", feed_url, detail)
         self.finish_feed(self.sites[site_id], feed_url, "error", error=f"{outcome}: {detail}")
@@ -229,7 +236,7 @@ class FeedSpider(scrapy.Spider):
             if rate is None:  # undated entries: count the entries first seen in the last week
                 rate = self.store.entries_since(feed_url, now - WEEK) + new_items
         result = PollResult(status, error, headers or {}, new_items, ttl, rate, etag, last_modified, body_hash)
-        plan = plan_poll(state, result, now, self.bounds(site))
+        plan = plan_poll(state, result, now, self.bounds(site), cycle_started=self.cycle_started)
         if plan.deferred:
             self.deferred_validators[feed_url] = dict(plan.deferred)
         self.store.record_poll(plan.state, error)
@@ -254,6 +261,8 @@ class FeedSpider(scrapy.Spider):
             self.stat(f"entries/{decision.stat}")
         if decision.action == "remember":
             self.store.remember_entries(site.id, keys, decision.page_key, decision.stamp, entry.feed_url)
+            if decision.restamp:
+                self.store.restamp_entries(keys, entry.stamp, entry.feed_url)
             return None
         if decision.action == "skip":
             return None
@@ -290,7 +299,8 @@ class FeedSpider(scrapy.Spider):
             return
         yield FetchedPage(site=target.site, url=response.url, body=response.body, content_type=ctype,
                           entry=target.entry, keys=keys, feed_url=target.feed_url, refetch=target.refetch,
-                          http_status=status)
+                          http_status=status, found_via=target.found_via, window=target.window,
+                          sitemap_date=target.sitemap_date)
 
     def page_failed(self, failure: Failure) -> Iterator[FailedPage]:
         request = failure.request  # type: ignore[attr-defined]

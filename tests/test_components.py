@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -110,7 +111,10 @@ def test_extract_normalize_validate_store(db):
     assert crawler.stats.get_value(f"defwatch/site/{SITE.id}/new") == 1
     with Store(db) as store:
         (stored,) = list(store.latest_records())
-        assert stored == article
+        # The store puts the record in its story (issue 10): a story of one, its own.
+        assert (stored.story, stored.story_first_url, stored.story_size) == (article.id, article.url, 1)
+        assert replace(stored, story=None, story_first_url=None, story_first_site=None, story_first_published=None,
+                       story_size=0) == article
         assert store.page(item.keys[0]).outcome == "stored"
         assert store.known_entry([f"guid:{SITE.id}|{ENTRY.guid}"]).page_key == item.keys[0]
 

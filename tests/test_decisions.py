@@ -40,6 +40,21 @@ def test_second_feed_with_other_content_is_not_a_change():
     assert not stamp_moved(known(updated=None, feed_url=None), entry())
 
 
+def test_one_change_one_fetch_across_feeds():
+    """Issue 9: across feeds an undated side never marks a post changed, and a dated feed takes
+    over a post an undated feed recorded; a date that moved is an edit, even a backdated one."""
+    category = "https://ex.com/category/army/feed/"
+    assert not stamp_moved(known(), entry(feed=category, stamp="|cccc"))   # RSS 0.92: no date
+    dated = entry(feed=category, stamp="2024-10-03T10:00:00+00:00|cccc")
+    undated = known(updated="|aaaa")  # recorded through an undated feed
+    assert not stamp_moved(undated, dated)
+    stored = PageState(key="ex.com/post", site="ex", url="https://ex.com/post/", outcome="stored", attempts=1)
+    decision = decide_entry(undated, stored, dated, NOW, link_key="ex.com/post")
+    assert (decision.action, decision.restamp) == ("remember", True)
+    assert not decide_entry(known(), stored, entry(feed=category), NOW, link_key="ex.com/post").restamp
+    assert stamp_moved(known(), dated)
+
+
 def decide(k, p, e=None, force=False):
     return decide_entry(k, p, e or entry(), NOW, link_key="ex.com/post", force=force)
 

@@ -103,7 +103,8 @@ def test_latest_text_of_edited_articles(crawled, web_dev, web_dev_sites):
             record = by_key[(sid, path.rstrip("/"))]
             missing = [p for p in truth["body"].split("\n\n") if " ".join(words(p)) not in " ".join(words(record["body"]))]
             assert not missing, (sid, path, missing[:1])
-            assert record["version"] == 2 and record["updated"], (sid, path)
+            # The edit is version 2 (a story's corrected first reporter may add one, issue 10).
+            assert record["version"] >= 2 and record["updated"], (sid, path)
             checked += 1
     assert checked >= 5
 

@@ -7,6 +7,9 @@ name, url and feeds).
 * web-alt3: Italian Joomla 4, a Medium-like blog, Substack, Ukrainian WordPress;
 * web-alt4: German TYPO3, Arabic RTL, Japanese Shift_JIS, a magazine with a teaser grid and a
   live blog;
+* web-blind-a / web-blind-b (issue 8): built blind, from a brief and FORMAT.md only: Elementor+
+  Jetpack, Divi, a legacy table layout, Sitecore, a live blog, BLOX, Webflow (en); Plone, Jannah,
+  Optimizely, ASP.NET WebForms, Bitrix, Craft, Liferay (nl, pt, sv, tr, cs, ro, el);
 * hostile-web-2: faults with the default configuration (500s then 200, redirect chains, a gzip
   bomb feed, robots.txt hanging, a 300-entry feed over the per-poll cap, tarpits, a 9 MB page,
   cross-host canonicals, meta refresh, duplicate links).
@@ -22,7 +25,7 @@ import sys
 import pytest
 from conftest import FIXTURES, SHARED, run_cli, write_sites_file
 
-WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "hostile-web-2"]
+WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "web-blind-a", "web-blind-b", "hostile-web-2"]
 #: Measured floors (see BENCHMARKS.md); raise them when the figures go up.
 FLOORS = {"coverage": 1.0, "body_f1": 0.999, "title_acc": 1.0, "authors_acc": 1.0, "published_acc": 1.0,
           "lang_acc": 1.0}

@@ -51,3 +51,13 @@ def test_engine_download_async():
     from scrapy.core.engine import ExecutionEngine
 
     assert inspect.iscoroutinefunction(ExecutionEngine.download_async)
+
+
+def test_trafilatura_fallback_can_be_imported():
+    """trafilatura's justext needs lxml.html.clean (the lxml_html_clean project, pulled in by
+    pyproject's lxml[html-clean]); without it the extraction's fallback path fails on a clean install."""
+    import justext  # noqa: F401
+    import trafilatura  # noqa: F401
+    from lxml.html.clean import Cleaner
+
+    assert Cleaner is not None

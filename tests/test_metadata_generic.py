@@ -4,8 +4,9 @@ These pages are synthetic on purpose. They name CMS conventions (WordPress, Drup
 Ghost, Blogger, news-site microdata) and byline/date wordings seen across publishers, so that a
 rule tuned to one site's markup fails here. Decisions the tests pin down:
 
-* **authors** are people or a wire agency named as the byline ("Reuters", "AFP"): an agency is
-  kept (the mockweb truth does the same); "Staff", "Admin", "Editorial Team" and the site's own
+* **authors** are people; a wire agency or desk credit ("Reuters", "ČTK") is kept only where the
+  site gives it an author profile like a reporter's (a rel=author link, a Person record), as the
+  mockweb truth does; "Staff", "Admin", "Editorial Team" and the site's own
   name are not authors. Ranks, "(ret.)", a trailing dateline city, a job title after "|" or a
   comma ("Contributing Analyst", "Redakteurin", "rédacteur en chef"), e-mail addresses and
   @handles are removed.
@@ -123,8 +124,12 @@ def test_title_label_is_not_a_site_name(head: str, title: str) -> None:
     ("", '<div class="byline">By Sgt. Maj. (ret.) John Doe</div>', ["John Doe"]),
     ("", '<div class="byline">By Lt. Col. Jane Roe, USAF</div>', ["Jane Roe"]),
     ("", '<div class="byline">John Doe, Tallinn</div>', ["John Doe"]),
-    ("", '<div class="byline">By Reuters</div>', ["Reuters"]),
-    ("", '<div class="byline">AFP</div>', ["AFP"]),
+    # An agency credit names no person (issue 8: "ČTK", "AA", "ANP"), unless the site gives it an
+    # author profile as it does its reporters (a rel=author link, a person-typed record).
+    ("", '<div class="byline">By Reuters</div>', []),
+    ("", '<div class="byline">AFP</div>', []),
+    ("", '<div class="byline">By <a rel="author" href="/author/afp/">AFP</a></div>', ["AFP"]),
+    ("", '<div class="byline">Autor: ČTK</div>', []),
     ("", '<div class="byline">By Staff</div>', []),
     ("", '<div class="byline">Posted by admin</div>', []),
     ('<meta property="og:site_name" content="Example News">', '<div class="byline">By Example News</div>', []),

@@ -10,7 +10,8 @@ from crawler.items import ARTICLE_FIELDS, Article, article_json_schema
 from pipelines.normalize import content_hash
 
 README_FIELDS = ("id", "url", "site", "title", "authors", "published", "updated", "lang", "tags", "body",
-                 "fetched_at", "version", "description", "feed_url", "content_hash")
+                 "fetched_at", "version", "description", "feed_url", "content_hash", "found_via", "story", "story_first_url",
+                 "story_first_site", "story_first_published", "story_size")
 
 
 def sample() -> Article:

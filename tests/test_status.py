@@ -56,6 +56,7 @@ def test_rows_carry_every_field(store):
     assert ok["last_result"] == "304" and ok["items_total"] == 42 and ok["consecutive_failures"] == 0
     assert ok["last_new_item"] and ok["next_poll"] > ok["last_poll"]
     assert rows[GONE]["error_kind"] == "http-410" and rows[GONE]["consecutive_failures"] == 3
+    assert rows[SLOW]["reason"] == "timed out after 30 s" and rows[GONE]["reason"] == "HTTP 410"
     assert rows[SLOW]["error_kind"] == "timeout"
     assert rows[NEW]["last_poll"] is None and rows[NEW]["next_poll"] is None  # never polled: due now
 

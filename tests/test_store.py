@@ -115,3 +115,59 @@ def test_pending_exports_and_marking(store):
     assert store.output_size("/x.jsonl") == 10
     store.save_article(record("a1", body="new"), page_keys=["k1"])
     assert sorted(p.id for p in store.pending_exports()) == ["a1", "a2"]
+
+
+# ---------------------------------------------------------------- named transitions
+
+def test_due_feeds_record_poll_and_deferred_validators(store):
+    from dataclasses import replace
+
+    store.ensure_feeds([("ex", "https://ex.com/a"), ("ex", "https://ex.com/b")])
+    urls = {"https://ex.com/a", "https://ex.com/b"}
+    assert [f.url for f in store.due_feeds(urls, now=100.0)] == sorted(urls)       # new feeds are due
+    polled = replace(store.feed("https://ex.com/a"), last_status="200", next_poll_at=500.0, polls=1, etag='"1"')
+    store.record_poll(polled)
+    assert [f.url for f in store.due_feeds(urls, now=100.0)] == ["https://ex.com/b"]
+    assert len(store.due_feeds(urls, now=100.0, every=True)) == 2
+    assert store.due_feeds({"https://ex.com/b"}, now=100.0, every=True)[0].url == "https://ex.com/b"
+    assert store.feed("https://ex.com/a") == polled
+    store.commit_validators("https://ex.com/a", {"etag": '"2"', "body_hash": "h"})
+    state = store.feed("https://ex.com/a")
+    assert (state.etag, state.body_hash, state.polls) == ('"2"', "h", 1)
+    assert store.anything_due(urls, {"ex"}, now=100.0)
+    assert not store.anything_due({"https://ex.com/a"}, {"ex"}, now=100.0)
+
+
+def test_claim_once_per_crawl(store, tmp_path):
+    assert store.claim("ex.com/a") and not store.claim("ex.com/a") and store.claim("ex.com/b")
+    with Store(tmp_path / "s.sqlite3") as next_crawl:
+        assert next_crawl.claim("ex.com/a")
+
+
+def test_due_retries_are_typed_and_keep_the_entry(store):
+    from crawler.items import FeedEntry
+    from crawler.state import PAGE_MAX_ATTEMPTS
+
+    entry = FeedEntry(feed_url="https://ex.com/feed", link="https://ex.com/x", tags=("a",))
+    store.record_outcome(site="ex", url="https://ex.com/x", page_keys=["ex.com/x"], outcome="timeout",
+                         retry_at=50.0, entry=entry)
+    store.record_outcome(site="ex", url="https://ex.com/g", page_keys=["ex.com/g"], outcome="gone")
+    (due,) = store.due_retries(100.0)
+    assert (due.url, due.outcome, due.attempts, due.feed_entry) == ("https://ex.com/x", "timeout", 1, entry)
+    assert store.due_retries(10.0) == [] and store.due_retries(100.0, sites=["other"]) == []
+    assert store.anything_due(set(), {"ex"}, now=100.0)
+    for _ in range(PAGE_MAX_ATTEMPTS):
+        store.record_outcome(site="ex", url="https://ex.com/x", page_keys=["ex.com/x"], outcome="timeout",
+                             retry_at=50.0)
+    assert store.due_retries(100.0) == []  # attempts used up
+
+
+def test_host_holds_keep_the_later_time_and_exports_never_go_back(store):
+    store.hold_host("ex.com", 200.0, "HTTP 503 Retry-After")
+    store.hold_host("ex.com", 150.0, "HTTP 429 Retry-After")
+    assert store.host_holds(now=100.0) == {"ex.com": (200.0, "HTTP 429 Retry-After")}
+    store.save_article(record("a1"), page_keys=["k1"])
+    store.save_article(record("a1", body="v2"), page_keys=["k1"])
+    store.mark_exported([("a1", 2)])
+    store.mark_exported([("a1", 1)])  # a late mark of an older version
+    assert store.pending_exports() == []

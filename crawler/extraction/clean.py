@@ -15,8 +15,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extraction.page import is_hidden
-from crawler.extraction.sequence import (LINK_BLOCK_SHARE, MAX_RULE_BLOCK, MAX_TEASER, Block, prune_sequence,
-                                         rule_text)
+from crawler.extraction.sequence import (LINK_BLOCK_SHARE, MAX_RULE_BLOCK, MAX_TEASER, Block, is_clock_stamp,
+                                         prune_sequence, rule_text)
 from crawler.extraction.vocabulary import Rules, load_rules, widget_bases
 
 #: Tags that start a new text block.
@@ -109,6 +109,12 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, name, False))
         elif el.tag in ("ul", "ol") and _is_link_list(el):
             hits.append((el, "related", True))
+    hits += [(box, "structure", True) for box in _stamp_boxes(root)]
+    # Comment and sign-up form boxes the content step marked (a page-wide ASP.NET <form> hides them).
+    hits += [(el, "structure", True) for el in elements if el.get("data-defwatch-form-box") is not None]
+    # The "Read more:" label of a link list goes with the list.
+    hits += [(label, name, True) for el, name, _ in list(hits) if name == "related"
+             for label in (_label_before(el),) if label is not None]
     if not hits:
         return
     total = None
@@ -175,6 +181,34 @@ def _is_link_list(el: Any) -> bool:
         if text and link >= 0.8 * text:
             linked += 1
     return linked >= 0.8 * len(items)
+
+
+def _stamp_boxes(root: Any) -> list[Any]:
+    """Blocks that only hold a marked-up time and a short label: live-blog update stamps
+    (``<div class="meta"><span>Pinned</span> <time>01:15 GMT</time></div>``). A time written as a
+    plain paragraph ("<p>4:14 p.m.</p>", AP's "The Latest") is the story's own text and stays."""
+    boxes = []
+    for el in root.iter("time"):
+        box = el
+        while box.getparent() is not None and box.getparent() is not root and box.tag not in BLOCK_TAGS:
+            box = box.getparent()
+        if box is not root and box not in boxes and is_clock_stamp(" ".join(box.text_content().split())):
+            boxes.append(box)
+    return boxes
+
+
+#: A label is a short lead-in: at most this many words, ending in a colon.
+LABEL_WORDS = 5
+
+
+def _label_before(el: Any) -> Any:
+    """The element just before el when it is only a short label ending in a colon ("Read more:",
+    "Lees ook:"): dropping el's list orphans it."""
+    prev = el.getprevious()
+    if prev is None or not isinstance(prev.tag, str) or (prev.tail or "").strip() or prev.tag not in BLOCK_TAGS:
+        return None
+    text = " ".join(prev.text_content().split())
+    return prev if text.endswith((":", "：")) and 1 <= len(text.split()) <= LABEL_WORDS else None
 
 
 # ---------------------------------------------------------------- blocks

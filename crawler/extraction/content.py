@@ -81,7 +81,7 @@ class Content:
     text_len: int = 0
 
 
-def _walk(root: Any) -> Iterator[Any]:
+def _walk(root: Any, skip: set[Any] | frozenset = frozenset()) -> Iterator[Any]:
     """Elements under root in document order, skipping never-content subtrees (iterative)."""
     stack = [root]
     while stack:
@@ -89,7 +89,7 @@ def _walk(root: Any) -> Iterator[Any]:
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        if el is not root and (tag in SKIP_TAGS or _unlikely(el) or is_hidden(el)):
+        if el is not root and (tag in SKIP_TAGS or _unlikely(el) or is_hidden(el) or el in skip):
             continue
         yield el
         children = list(el)
@@ -114,10 +114,46 @@ def _link_len(el: Any) -> int:
     return sum(text_len(a) for a in el.iter("a"))
 
 
+#: A form box (the container of a text field) holds at most this much text: a comment or sign-up form.
+FORM_BOX_CHARS = 400
+#: Attribute that marks a form box in the copied fragment for the cleaner.
+FORM_BOX_MARK = "data-defwatch-form-box"
+_TEXT_INPUTS = frozenset({"text", "email", "url", "tel", "search", "password", ""})
+
+
+def form_boxes(root: Any, fields: tuple[str, ...] = ("textarea", "input")) -> list[Any]:
+    """The containers of text fields (a textarea, a text input), each the largest ancestor below root
+    with little text: comment and sign-up forms, even when the whole page sits in one ASP.NET <form>."""
+    boxes: list[Any] = []
+    for field in root.iter(*fields):
+        if field.tag == "input" and (field.get("type") or "").lower() not in _TEXT_INPUTS:
+            continue
+        box = None
+        node = field.getparent()
+        while node is not None and node is not root and not _text_over(node, FORM_BOX_CHARS):
+            if node.tag not in ("span", "label", "td", "tr", "tbody", "p"):
+                box = node
+            node = node.getparent()
+        if box is not None and box not in boxes:
+            boxes.append(box)
+    return boxes
+
+
+def _text_over(el: Any, limit: int) -> bool:
+    """Whether el holds more than ``limit`` characters of text (stops reading once it does)."""
+    n = 0
+    for piece in el.itertext():
+        n += len(piece.strip())
+        if n > limit:
+            return True
+    return False
+
+
 def score_candidates(page: Page) -> dict[Any, Candidate]:
     """Readability-style scores: paragraphs give points to their parent and grandparents."""
     cands: dict[Any, Candidate] = {}
-    for el in _walk(page.body):
+    forms = set(form_boxes(page.body, ("textarea",)))  # a comment form can outscore a short story
+    for el in _walk(page.body, forms):
         tag = el.tag
         if tag in ("p", "pre", "td", "blockquote") or (tag in ("div", "section", "article", "span", "font", "li")):
             if tag in ("p", "pre"):
@@ -263,6 +299,8 @@ def fragment(elements: list[Any], stats: Counter | None = None) -> Any:
         el.tail = None
         root.append(el)
     pruned = 0
+    for box in form_boxes(root):  # marked before the fields go (they tell a form box from text);
+        box.set(FORM_BOX_MARK, "1")  # the cleaner drops it after the named rules had their say
     for junk in list(root.iter(*PRUNE_TAGS)):
         if junk.getparent() is not root:
             junk.drop_tree()

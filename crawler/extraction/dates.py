@@ -83,8 +83,9 @@ _COMMON_DATES = (
     re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
     re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+{_MONTH},?\s+(?P<y>\d{{4}}){_TAIL}", re.I),
     re.compile(rf"(?P<y>\d{{4}})-(?P<mon>\d\d)-(?P<d>\d\d)[ T]{_CLOCK}\s*{_ZONE}", re.I),
-    # "01:38:07 PM IST Nov 20, 2019": the time first.
-    re.compile(rf"{_CLOCK}(?:\s*{_ZONE})?,?\s+{_MONTH}\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
+    # "01:38:07 PM IST Nov 20, 2019", "Fri 6:45 PM, Feb 16, 2018": the time first.
+    re.compile(rf"(?:(?:{_WEEKDAY_NAMES})\.?,?\s+)?{_CLOCK}(?:\s*{_ZONE})?,?\s+{_MONTH}\s+(?P<d>\d{{1,2}})"
+               rf"(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})", re.I),
 )
 
 
@@ -144,9 +145,15 @@ def _shorten(text: str) -> str:
     return text[:cut if cut > 0 else DATEPARSER_MAX_CHARS]
 
 
+#: A clock word before a time, with the time written with a dot ("kl. 14.32", "klo 14.32", "ore 14.32",
+#: "saat 14.32"): read as "14:32".
+_CLOCK_WORD = re.compile(r"(?<=\d{4})(?:,?\s+(?:kl|klo|kello|ore|ora|saat|um|at|à|às|o)\.?)?\s+(\d{1,2})[.:h](\d\d)\b", re.I)
+
+
 @lru_cache(maxsize=4096)
 def _parse_human(text: str, lang: str | None) -> When | None:
     text = _DATE_LABEL.sub("", text).strip(" ,.|-–—")
+    text = _CLOCK_WORD.sub(r" \1:\2", text)
     if not text or not re.search(r"\d", text):
         return None
     common = _parse_common(text)
@@ -183,7 +190,7 @@ def _parse_human(text: str, lang: str | None) -> When | None:
         return None
     if dt is None or not 1990 <= dt.year <= 2100:
         return None
-    has_time = bool(re.search(r"\d{1,2}[:h.]\d\d|\d\s*(?:am|pm)\b", text, re.I))
+    has_time = bool(re.search(r"\d{1,2}(?:[:h.]|\s*[時시]\s*)\d\d|\d\s*(?:am|pm)\b", text, re.I))
     if dt.tzinfo is not None:
         return When(dt, True)
     return When(dt, False, not has_time)
@@ -229,9 +236,13 @@ _PUBLISHED_META = ("article:published_time", "og:published_time", "og:article:pu
 _UPDATED_META = ("article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
                  "modified_time", "last-modified", "dcterms.modified", "article.updated", "revised")
 
+#: Where a written date starts: ISO, "4 november 2026", "4. listopadu 2026", "12 Kasım 2026",
+#: "4 Νοεμβρίου 2026", "Nov. 4, 2026", "04.11.2026" (month names in any alphabet), year first too.
 _VISIBLE_DATE = re.compile(
-    r"(?:\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)?\.?\s+[A-Za-zÀ-ÿ]{3,}\.?,?\s+\d{4}|[A-Za-zÀ-ÿ]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|"
-    r"\d{1,2}[./]\d{1,2}[./]\d{2,4})")
+    r"(?:\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}|"
+    r"[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
+    # year first: "2026. november 4.", "2026年11月4日", "2026년 11월 4일", "2026/11/04"
+    r"\d{4}\.?\s+[^\W\d_]{3,}\.?\s+\d{1,2}|\d{4}\s*[年년/.]\s*\d{1,2}\s*[月월/.]\s*\d{1,2})")
 
 
 def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
@@ -250,21 +261,47 @@ def _date_role(el: Any) -> str:
     return "published"
 
 
+#: Class or id tokens of byline and date containers, in any case ("documentByLine",
+#: "documentPublished", "entry__date", "post-meta", "dateline", "tarih").
+_DATE_BOX = re.compile(r"date|time|posted|publish|byline|meta|updated|modified|submitted|tarih|datum|fecha", re.I)
+#: A visible line that gives the update time: by its label in the page's language, or its box's class.
+_UPDATED_LABEL = re.compile(
+    r"\s*(?:last\s+)?(?:updated|modified|mis à jour|aktualisiert|actualizado|atualizado|actualizat|aggiornato|"
+    r"bijgewerkt|gewijzigd|uppdaterad|oppdatert|opdateret|päivitetty|aktualizováno|aktualizowano|aktualizované|"
+    r"güncellendi|güncelleme|güncellenme|ενημερώθηκε|ενημέρωση|оновлено|обновлено|frissítve)", re.I)
+_UPDATED_BOX, _PUBLISH_BOX = re.compile(r"updat|modif", re.I), re.compile(r"publish", re.I)
+#: Visible date lines read at most.
+MAX_VISIBLE_DATES = 8
+
+
+def _after_headline_first(page: Page, elements: list[Any]) -> list[Any]:
+    """Elements after the headline first, then those before it: a site header's "today" date
+    ("Monday, 7 December 2026") comes before the headline, the story's own date after it."""
+    h1 = next(page.body.iter("h1"), None)
+    if h1 is None:
+        return elements
+    order = {el: i for i, el in enumerate(page.body.iter())}
+    at = order.get(h1, 0)
+    return [el for el in elements if order.get(el, 0) > at] + [el for el in elements if order.get(el, 0) <= at]
+
+
 def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
-    """(role, text) of short visible byline strings such as "Posted On Tuesday, 22 October 2024 10:05"."""
-    xp = ('//*[contains(@class, "date") or contains(@class, "time") or contains(@class, "posted") or '
-          'contains(@class, "publish") or contains(@class, "byline") or contains(@class, "meta") or '
-          'contains(@class, "updated") or contains(@class, "submitted") or contains(@class, "dateline") or '
-          'contains(@id, "date")]')
+    """(role, text) of short visible byline strings such as "Posted On Tuesday, 22 October 2024 10:05"
+    or "gepubliceerd op woensdag 4 november 2026, 14:32", from date and byline boxes in document order."""
     count = 0
-    for el in page.body.xpath(xp):
-        t = text_of(el)
-        if not t or len(t) > 120 or not _VISIBLE_DATE.search(t) or in_comments(el):
+    seen: set[str] = set()
+    for el in _after_headline_first(page, page.body.xpath("//*[@class or @id]")):
+        key = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if not _DATE_BOX.search(key):
             continue
-        role = "updated" if re.match(r"\s*(?:last\s+)?(?:updated|modified|mis à jour|aktualisiert|actualizado)", t, re.I) else "published"
-        yield role, t
+        t = text_of(el)
+        if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or in_comments(el):
+            continue
+        seen.add(t)
+        updated = _UPDATED_LABEL.match(t) or (_UPDATED_BOX.search(key) and not _PUBLISH_BOX.search(key))
+        yield ("updated" if updated else "published"), t
         count += 1
-        if count >= 8:
+        if count >= MAX_VISIBLE_DATES:
             return
 
 
@@ -320,7 +357,9 @@ def extract_dates(page: Page, site: Any = None, entry: Any = None, lang: str | N
                 updated = cand
     entry_pub = getattr(entry, "published", None) if entry is not None else None
     entry_upd = getattr(entry, "updated", None) if entry is not None else None
-    published = combine_with_entry(published, entry_pub)
+    # A feed with one date only (RSS 1.0 dc:date reads as "updated") still gives the page's time its offset.
+    published = combine_with_entry(published, entry_pub) if entry_pub or published is None else \
+        combine_with_entry(published, entry_upd)
     if updated is not None:
         updated = combine_with_entry(updated, entry_upd or entry_pub)
     elif entry_upd and entry_upd != entry_pub:

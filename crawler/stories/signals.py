@@ -1,0 +1,144 @@
+"""Text signals of one article: word shingles, a MinHash signature and its LSH band keys.
+
+Near-copies (agency wires, republished releases) share most of their 3-word shingles; the
+MinHash of those shingles estimates their Jaccard similarity in constant space, and the band
+keys let the store find the articles that collide with a new one without reading the others.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import struct
+import unicodedata
+from functools import lru_cache
+
+import numpy as np
+
+
+def _import_minhash():
+    """datasketch's MinHash, without running the package's ``__init__``.
+
+    That ``__init__`` imports every sketch datasketch has, and its LSH tuning imports SciPy:
+    0.35 s of CPU in every process, a third of a small crawl, for code we do not use. The
+    submodule is imported under a stand-in parent that is removed at once, so a later
+    ``import datasketch`` anywhere gets the whole package (and this same MinHash class).
+    """
+    import importlib.util
+    import sys
+    import types
+
+    if "datasketch" not in sys.modules:
+        spec = importlib.util.find_spec("datasketch")
+        if spec is not None and spec.submodule_search_locations:
+            stub = types.ModuleType("datasketch")
+            stub.__path__ = list(spec.submodule_search_locations)
+            sys.modules["datasketch"] = stub
+            try:
+                from datasketch.minhash import MinHash as cls
+                return cls
+            except ImportError:
+                pass
+            finally:
+                if sys.modules.get("datasketch") is stub:
+                    del sys.modules["datasketch"]
+    from datasketch import MinHash as cls
+    return cls
+
+
+MinHash = _import_minhash()
+
+#: 64 permutations: a Jaccard estimate within ~0.06, 256 bytes a signature (uint32 values).
+NUM_PERM = 64
+#: 21 bands of 3 rows (63 of the 64 values): a pair collides in some band with probability
+#: 1 - (1 - J^3)^21, i.e. 0.5 at J ~ 0.27 and 0.95 at J ~ 0.45. Lower than the 0.5 that
+#: datasketch's default would give, because rewrites of one story share little text; the
+#: facts check (match.py) then rejects the look-alikes this lets through.
+BANDS, ROWS = 21, 3
+SHINGLE = 3
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+# Letters that NFKD does not decompose into a base letter and an accent.
+_MARKS = re.compile("[\u0300-\u036f]")  # the combining accents of Latin scripts
+_LETTERS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "æ": "ae", "œ": "oe", "ı": "i", "’": "'"})
+_RARE = re.compile("[łøđæœı’]")
+
+
+def fold(text: str) -> str:
+    """Lowercase, without accents: "Ministère" and "ministere", "Łask" and "lask" are the same key."""
+    low = text.casefold()
+    if low.isascii():
+        return low
+    if _RARE.search(low):
+        low = low.translate(_LETTERS)
+    return _MARKS.sub("", unicodedata.normalize("NFKD", low))
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def shingles(text: str, size: int = SHINGLE) -> set[bytes]:
+    """The distinct ``size``-word shingles of a text (one shingle for a shorter text)."""
+    toks = words(text)
+    if len(toks) <= size:
+        return {" ".join(toks).encode()} if toks else set()
+    return {" ".join(toks[i:i + size]).encode() for i in range(len(toks) - size + 1)}
+
+
+def _hash32(data: bytes) -> int:
+    # blake2b is ~3x faster than datasketch's default sha1 and as well distributed.
+    return int.from_bytes(hashlib.blake2b(data, digest_size=4).digest(), "little")
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> np.ndarray:
+    """datasketch's affine32 permutations (odd ``a``, any ``b``), drawn from BLAKE2b, not numpy's RNG.
+
+    Signatures are stored, so the permutations must never change: a hash of fixed labels is
+    stable across numpy and datasketch versions (and spares importing numpy.random, 25 ms).
+    """
+    words = [int.from_bytes(hashlib.blake2b(f"defwatch-minhash-{i}".encode(), digest_size=8).digest(), "little")
+             for i in range(NUM_PERM)]
+    a = np.array([(w & 0xFFFFFFFF) | 1 for w in words], dtype=np.uint32)
+    b = np.array([w >> 32 for w in words], dtype=np.uint32)
+    return np.array([a, b])
+
+
+def signature(text: str) -> np.ndarray:
+    """MinHash signature (``NUM_PERM`` uint32 values) of the text's shingles."""
+    m = MinHash(num_perm=NUM_PERM, hashfunc=_hash32, permutations=_permutations(), scheme="affine32")
+    sh = shingles(text)
+    if sh:
+        m.update_batch(sh)
+    return m.hashvalues.astype(np.uint32)
+
+
+def to_blob(sig: np.ndarray) -> bytes:
+    return sig.astype("<u4").tobytes()
+
+
+def from_blob(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype="<u4")
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Estimated Jaccard similarity of two signatures' shingle sets."""
+    return float(np.count_nonzero(a == b)) / len(a)
+
+
+def band_keys(sig: np.ndarray) -> list[int]:
+    """One signed 64-bit key per band: articles sharing a key are LSH candidates."""
+    keys = []
+    raw = sig.astype("<u4")
+    for band in range(BANDS):
+        chunk = raw[band * ROWS:(band + 1) * ROWS].tobytes()
+        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
+        keys.append(struct.unpack("<q", digest)[0])
+    return keys
+
+
+def fact_key(fact: str) -> int:
+    """A fact as a signed 64-bit integer (the inverted index's key)."""
+    return struct.unpack("<q", hashlib.blake2b(fact.encode(), digest_size=8).digest())[0]

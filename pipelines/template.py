@@ -1,0 +1,82 @@
+"""TemplatePipeline: learn each site's template from its own pages and keep it out of the bodies.
+
+Every article's short body blocks are remembered per site in the store (``template_blocks``,
+``crawler/store_templates.py``); a block seen on enough distinct pages of the site is template
+(``crawler/extraction/template.py`` says how much is enough) and leaves the body before the
+article is stored. When the crawl closes, the articles it passed and nobody exported yet are
+checked again against the template as it stands then: a new site's first pages, fetched before
+the template could be known, are corrected in place, so even a first crawl compares several
+pages of each site.
+
+Settings: ``DEFWATCH_STORE`` (required, else ``NotConfigured``). Stats:
+``defwatch/template/removed`` (blocks taken out before storing), ``defwatch/template/swept``
+(blocks taken out of stored, unexported articles when the crawl closed).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+from crawler.extraction.template import MIN_PAGES, blocks_of, learnable, strip_template
+from crawler.items import Article, ArticlePage
+from crawler.store import Store
+from pipelines.normalize import content_hash
+
+logger = logging.getLogger(__name__)
+
+
+class TemplatePipeline:
+    def __init__(self, crawler: Crawler):
+        path = crawler.settings.get("DEFWATCH_STORE")
+        if not path:
+            raise NotConfigured("DEFWATCH_STORE is not set")
+        self.store = Store(path)
+        self.stats = crawler.stats
+        #: article id -> site of the articles that passed in this crawl, for the closing sweep.
+        self.seen: dict[str, str] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TemplatePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if not isinstance(item, ArticlePage) or not item.article.body:
+            return item
+        article = item.article
+        blocks = learnable(blocks_of(article.body))
+        self.store.learn_template(article.site, article.id, blocks)
+        self.seen[article.id] = article.site
+        removed = self._strip(article, blocks)
+        if removed:
+            self.stats.inc_value("defwatch/template/removed", removed)
+        return item
+
+    def _strip(self, article: Article, blocks: dict[str, str]) -> int:
+        """Take the site's template blocks out of the article's body; how many went."""
+        counts, pages = self.store.template_counts(article.site, blocks)
+        body, removed = strip_template(article.body, counts, pages)
+        if removed:
+            article.body = body
+            article.content_hash = content_hash(article)
+        return len(removed)
+
+    def close_spider(self) -> None:
+        """Correct this crawl's unexported articles with the template learned by the end of it."""
+        try:
+            for aid, site in self.seen.items():
+                article = self.store.unexported_article(aid)
+                if article is None or not article.body:
+                    continue
+                removed = self._strip(article, learnable(blocks_of(article.body)))
+                if removed:
+                    self.store.correct_article(article)
+                    self.stats.inc_value("defwatch/template/swept", removed)
+            for site in sorted(set(self.seen.values())):
+                learned = self.store.site_template(site, MIN_PAGES)
+                if learned:
+                    logger.debug("template of %s: %s", site, learned[:10])
+        finally:
+            self.store.close()
