@@ -50,9 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="refetch pages even when the store knows them")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line (every failure in full)")
-    alertcmd.watchlists_flag(p)
     p.add_argument("--fleet", action="store_true",
                    help="share a PostgreSQL store with other crawls: lease whole sites, crawl the due ones")
+    alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
     common(p)
@@ -62,9 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", type=float, default=None,
                    help="seconds between scheduler ticks (default: min(--interval, 1))")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
-    alertcmd.watchlists_flag(p)
     p.add_argument("--fleet", action="store_true",
                    help="one of several daemons on a PostgreSQL store: lease whole sites (no --out)")
+    alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")
     common(p, sites=False)
@@ -310,6 +310,7 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
 
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
+    watch = alertcmd.load_watch(args.watchlists)
     if args.fleet:
         from crawler.fleet import needs_server
 
@@ -317,7 +318,6 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
                                            if args.out else None):
             print(f"defwatch daemon: {problem}", file=sys.stderr)
             return EXIT_USAGE
-    watch = alertcmd.load_watch(args.watchlists)
     return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json,
                  watch=watch, fleet=args.fleet)
 

@@ -199,21 +199,20 @@ class Daemon:
         """Run one cycle over the due feeds, if any; log one summary line."""
         if self.stopping:
             return
-        abandoned = False
         if self.fleet is not None:
             self.fleet.beat()  # a live worker, even when idle
-            abandoned = self.fleet.anything_abandoned()  # a killed worker's sites: take them over now
-        if not abandoned:
-            # Start the cycle when the first feed is due, not at the next tick: ``--interval S``
-            # is S seconds between poll starts, with no tick rounding added to every period.
-            now = time.time()
-            due_at = self.next_due(now + self.tick_s)
-            if due_at is None:
+        # Start the cycle when the first feed is due, not at the next tick: ``--interval S``
+        # is S seconds between poll starts, with no tick rounding added to every period.
+        now = time.time()
+        due_at = self.next_due(now + self.tick_s)
+        if due_at is None and self.fleet is not None and self.fleet.anything_abandoned():
+            due_at = now  # a dead worker's sites wait for a taker
+        if due_at is None:
+            return
+        if due_at > now:
+            await asyncio.sleep(due_at - now)
+            if self.stopping:
                 return
-            if due_at > now:
-                await asyncio.sleep(due_at - now)
-                if self.stopping:
-                    return
         from crawler.runner import run_cycle
 
         self.cycles += 1
@@ -310,8 +309,7 @@ def serve(app: AppConfig, sites: list[Site], db: Path | str, *, out: Path | None
 
 
 def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path | None, interval: float | None,
-                 tick: float, data: Path, watch: WatchConfig | None = None,
-                 fleet: bool = False) -> int:
+                 tick: float, data: Path, watch: WatchConfig | None = None, fleet: bool = False) -> int:
     # The reactor must be installed before anything imports twisted.internet.reactor.
     from crawler.runner import install_asyncio_reactor, make_runner
 

@@ -13,7 +13,8 @@ psycopg when the store is a ``postgresql://`` URL). Tables:
 * backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
 * story clusters: ``crawler/store_stories.py`` (issue 10);
 * ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
-* each site's learned template: ``crawler/store_templates.py`` (issue 8).
+* each site's learned template: ``crawler/store_templates.py`` (issue 8);
+* the workers of a fleet and their site leases: ``crawler/store_fleet.py`` (issue 12).
 
 The schema is versioned (``PRAGMA user_version``, or a ``schema_version`` table in PostgreSQL) and
 migrated forward at open, in one transaction that holds the database's write lock (a writer also
@@ -150,7 +151,7 @@ MIGRATIONS: list[str | Migration] = [
     MIGRATION_V5,
     # 6 (issue 8): each site's learned template (crawler/store_templates.py says what each table holds)
     MIGRATION_V6,
-    # 7 (issue 12): a fleet of crawls on one PostgreSQL store: who works, and which site each holds
+    # 7 (issue 12): the workers of a fleet and the sites they lease (crawler/store_fleet.py)
     MIGRATION_V7,
 ]
 
