@@ -34,6 +34,8 @@ SQLITE, POSTGRESQL = "sqlite", "postgresql"
 _URL_SCHEMES = ("postgresql://", "postgres://")
 #: Key of the transaction-level advisory lock taken while migrating a PostgreSQL store.
 MIGRATION_LOCK = 0x64656677  # "defw"
+#: Key of the transaction-level advisory lock every write transaction takes in PostgreSQL.
+WRITE_LOCK = 0x64657772  # "dewr"
 
 
 class DatabaseError(Exception):
@@ -218,6 +220,10 @@ class Database:
         """One write transaction; SQLite takes the writer lock at its start (``BEGIN IMMEDIATE``)."""
         if self.dialect == POSTGRESQL:
             with self.conn.transaction():
+                # SQLite's BEGIN IMMEDIATE: one write transaction at a time per database. The store's
+                # transactions touch shared rows (story counts, feeds) in no fixed order, so with
+                # several workers they would deadlock; a transaction-level lock serialises them.
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield self
             return
         self.conn.execute("BEGIN IMMEDIATE")
@@ -239,6 +245,13 @@ class Database:
         self.close()
 
     # ------------------------------------------------------------ schema
+    def has_table(self, name: str) -> bool:
+        """Whether table ``name`` exists (a read-only store may predate a migration)."""
+        if self.dialect == SQLITE:
+            sql = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
+            return self.conn.execute(sql, (name,)).fetchone() is not None
+        return bool(self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0])
+
     def schema_version(self) -> int:
         if self.dialect == SQLITE:
             return int(self.conn.execute("PRAGMA user_version").fetchone()[0])

@@ -54,8 +54,7 @@ class AlertsStore:
     transaction: Callable[[], AbstractContextManager[Any]]
 
     def _has_table(self, name: str) -> bool:
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() \
-            is not None
+        return bool(self.db.has_table(name))
 
     def alerts_ready(self) -> bool:
         """Whether the schema has the alert tables (a read-only store may predate v5)."""

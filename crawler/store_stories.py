@@ -344,7 +344,7 @@ class StoriesStore:
 
     def _has_stories(self) -> bool:
         # A store older than v4, opened read-only, has no story tables.
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name='stories'").fetchone() is not None
+        return bool(self.db.has_table("stories"))
 
     def stories(self, *, since: str | None = None, sites: Iterable[str] | None = None) -> list[Story]:
         """Live stories, newest first (by their latest article), each with its members and merges."""
