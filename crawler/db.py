@@ -186,6 +186,10 @@ class Database:
 
             self._errors = (psycopg.Error,)
 
+    def __getattr__(self, name: str) -> Any:
+        # The driver's own API (``in_transaction``, ``executescript``, ...) for what the face lacks.
+        return getattr(self.conn, name)
+
     @property
     def errors(self) -> tuple[type[BaseException], ...]:
         """The driver's exception classes (to catch database errors on either backend)."""

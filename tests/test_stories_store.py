@@ -167,7 +167,9 @@ def test_records_stored_before_stories_get_one(db):
     with Store(db) as s:  # a store of v3: articles, no story tables
         s.db.executescript("DROP TABLE stories; DROP TABLE story_articles; DROP TABLE story_keys; "
                            "DROP TABLE story_facts; DROP TABLE story_df; DROP TABLE story_merges; "
-                           "DROP TABLE alerts; DROP TABLE deliveries; PRAGMA user_version=3")
+                           "DROP TABLE alerts; DROP TABLE deliveries; DROP TABLE template_pages; "
+                           "DROP TABLE template_blocks; DROP TABLE workers; DROP TABLE site_leases; "
+                           "PRAGMA user_version=3")  # v4 and later: none of their tables
         for aid, sample, when in (("pl1", HIMARS_PL, "2024-03-12T15:00:00+00:00"),
                                   ("nk1", NK_TUE, "2024-03-12T16:00:00+00:00")):
             s.db.execute("INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
