@@ -34,6 +34,8 @@ SQLITE, POSTGRESQL = "sqlite", "postgresql"
 _URL_SCHEMES = ("postgresql://", "postgres://")
 #: Key of the transaction-level advisory lock taken while migrating a PostgreSQL store.
 MIGRATION_LOCK = 0x64656677  # "defw"
+#: Key of the transaction-level advisory lock every write transaction takes in PostgreSQL.
+WRITE_LOCK = 0x64657772  # "dewr"
 
 
 class DatabaseError(Exception):
@@ -184,6 +186,10 @@ class Database:
 
             self._errors = (psycopg.Error,)
 
+    def __getattr__(self, name: str) -> Any:
+        # The driver's own API (``in_transaction``, ``executescript``, ...) for what the face lacks.
+        return getattr(self.conn, name)
+
     @property
     def errors(self) -> tuple[type[BaseException], ...]:
         """The driver's exception classes (to catch database errors on either backend)."""
@@ -218,6 +224,10 @@ class Database:
         """One write transaction; SQLite takes the writer lock at its start (``BEGIN IMMEDIATE``)."""
         if self.dialect == POSTGRESQL:
             with self.conn.transaction():
+                # SQLite's BEGIN IMMEDIATE: one write transaction at a time per database. The store's
+                # transactions touch shared rows (story counts, feeds) in no fixed order, so with
+                # several workers they would deadlock; a transaction-level lock serialises them.
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield self
             return
         self.conn.execute("BEGIN IMMEDIATE")
@@ -239,6 +249,13 @@ class Database:
         self.close()
 
     # ------------------------------------------------------------ schema
+    def has_table(self, name: str) -> bool:
+        """Whether table ``name`` exists (a read-only store may predate a migration)."""
+        if self.dialect == SQLITE:
+            sql = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
+            return self.conn.execute(sql, (name,)).fetchone() is not None
+        return bool(self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0])
+
     def schema_version(self) -> int:
         if self.dialect == SQLITE:
             return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
@@ -277,14 +294,6 @@ class Database:
         else:
             self.conn.execute("DELETE FROM schema_version")
             self.conn.execute("INSERT INTO schema_version(version) VALUES (%s)", (number,))
-
-    def has_table(self, name: str) -> bool:
-        """Whether the table ``name`` exists (a store opened read-only may predate its migration)."""
-        if self.dialect == SQLITE:
-            sql = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
-        else:
-            sql = "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() AND table_name=?"
-        return self.execute(sql, (name,)).fetchone() is not None
 
     @property
     def insertion_order(self) -> str:

@@ -41,10 +41,11 @@ def test_every_command_runs_on_postgresql_as_on_sqlite(pg_url, fresh_web_dev, we
     sites_toml = write_sites_file(tmp_path / "sites.toml", fresh_web_dev, web_dev_sites, only=only)
     pg_lines = _crawl_export(fresh_web_dev, tmp_path, pg_url, sites_toml)
     sqlite_lines = _crawl_export(fresh_web_dev, tmp_path, tmp_path / "db.sqlite3", sites_toml)
-    # feed_url: which of two feeds listing a post was read first is a race within any crawl.
-    drop = ("fetched_at", "feed_url")
-    strip = [[{k: v for k, v in json.loads(line).items() if k not in drop} for line in lines]
-             for lines in (pg_lines, sqlite_lines)]
+    # The stored content must be the same. Not compared: when a page was fetched, and what depends
+    # on the order in which concurrent pages arrive (which copy of a story came first; a page
+    # listed by two feeds with different dates can be saved as version 1 then 2).
+    same = ("id", "url", "site", "title", "authors", "published", "lang", "tags", "body", "content_hash")
+    strip = [[{k: json.loads(line).get(k) for k in same} for line in lines] for lines in (pg_lines, sqlite_lines)]
     assert len(pg_lines) >= 5 and strip[0] == strip[1]
 
     fresh_web_dev.clear_log()
