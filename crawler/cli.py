@@ -39,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--sites", type=Path, default=DEFAULT_SITES,
                            help="registry folder of <id>.toml files, or one TOML file of [[sites]] (default: bundled)")
             p.add_argument("--site", action="append", default=[], metavar="ID", help="only these site ids (repeatable)")
-        p.add_argument("--db", type=Path, default=None, help=f"SQLite store (default: {default_db_path()})")
+            p.add_argument("--workers", type=int, metavar="N",
+                           help="extraction worker processes (default: extract_workers in app.toml; 0 = one per core)")
+        p.add_argument("--db", type=store_target, default=None,
+                       help=f"SQLite file or postgresql://USER@HOST:PORT/DB (default: {default_db_path()})")
 
     p = sub.add_parser("crawl", help="poll every feed of every site once, fetch new articles, store them")
     common(p)
@@ -47,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="refetch pages even when the store knows them")
     p.add_argument("--no-progress", action="store_true", help="no progress display")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line (every failure in full)")
+    p.add_argument("--fleet", action="store_true",
+                   help="share a PostgreSQL store with other crawls: lease whole sites, crawl the due ones")
     alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("daemon", help="poll feeds on a schedule until SIGTERM/SIGINT")
@@ -57,6 +62,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--tick", type=float, default=None,
                    help="seconds between scheduler ticks (default: min(--interval, 1))")
     p.add_argument("--log-json", action="store_true", help="log one JSON object per line")
+    p.add_argument("--fleet", action="store_true",
+                   help="one of several daemons on a PostgreSQL store: lease whole sites (no --out)")
     alertcmd.watchlists_flag(p)
 
     p = sub.add_parser("export", help="write the latest version of every article as JSONL")
@@ -105,6 +112,13 @@ def package_version() -> str:
         return "unknown"
 
 
+def store_target(value: str) -> str | Path:
+    """Parse ``--db``: a ``postgresql://`` URL stays a string (a Path would make it a folder)."""
+    from crawler.db import is_url
+
+    return value if is_url(value) else Path(value)
+
+
 def setup_logging(verbose: int, *, stream=None) -> None:
     level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
     logging.basicConfig(level=level, stream=stream or sys.stderr,
@@ -128,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup_logging(args.verbose)
     try:
-        app = load_app(args.config)
+        app = load_app(args.config, extract_workers=getattr(args, "workers", None))
         handler = COMMANDS[args.command]
         return handler(args, app)
     except ConfigError as exc:
@@ -153,6 +167,8 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     watch = alertcmd.load_watch(args.watchlists)
     db = args.db or default_db_path()
+    if args.fleet:
+        return cmd_crawl_fleet(args, app, sites, db)
     if args.log_json:
         from crawler.daemon import use_json_logs
 
@@ -181,6 +197,24 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
             sys.stdout.flush()  # the hint closes the output, after the summary
             print(NOTHING_REACHED, file=sys.stderr)
         return EXIT_NOTHING
+    return EXIT_OK
+
+
+def cmd_crawl_fleet(args: argparse.Namespace, app: AppConfig, sites: list[Site], db: Path | str) -> int:
+    """``crawl --fleet``: one worker among several on a PostgreSQL store (crawler/fleet.py)."""
+    from crawler.fleet import crawl_fleet, needs_server
+
+    problem = needs_server(db) or ("--out: with --fleet, write the output with `defwatch export`" if args.out else None)
+    if problem:
+        print(f"defwatch crawl: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    store = Store(db)  # no writer lock: the workers share the store and lease sites
+    try:
+        result, name = crawl_fleet(app, sites, store, force=args.force)
+    finally:
+        store.close()
+    print(f"fleet worker {name}: sites {len(result.summary)}, feeds polled {result.feeds_polled}, "
+          f"failed {result.feeds_failed}; new articles {result.new}, updated {result.updated}")
     return EXIT_OK
 
 
@@ -227,6 +261,10 @@ def run_once(app, sites: list[Site], store: Store, *, force: bool = False, out: 
     except SystemExit as exc:
         if exc.code not in (0, None):
             raise RuntimeError(f"crawl failed (exit {exc.code})") from None
+    finally:
+        from crawler.pool import close_pools
+
+        close_pools()  # the extraction workers (pipelines/extract.py)
     if "result" not in holder:
         raise RuntimeError("the crawl did not complete")
     return holder["result"]
@@ -273,8 +311,15 @@ def cmd_daemon(args: argparse.Namespace, app) -> int:
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
     db = args.db or default_db_path()
     watch = alertcmd.load_watch(args.watchlists)
+    if args.fleet:
+        from crawler.fleet import needs_server
+
+        if problem := needs_server(db) or ("--out: with --fleet, write the output with `defwatch export`"
+                                           if args.out else None):
+            print(f"defwatch daemon: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     return serve(app, sites, db, out=args.out, interval=args.interval, tick=args.tick, log_json=args.log_json,
-                 watch=watch)
+                 watch=watch, fleet=args.fleet)
 
 
 # ---------------------------------------------------------------- export

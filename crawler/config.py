@@ -113,6 +113,9 @@ class AppConfig:
     concurrent_per_host: int = 2
     download_delay: float = 0.0
     allow_networks: tuple[str, ...] = ()
+    extract_workers: int = 0
+    extract_worker_pages: int = 500
+    fleet_lease: float = 240.0
 
     def __deepcopy__(self, memo: dict[int, Any]) -> AppConfig:
         # Frozen: a copy is the same value (it travels in the Scrapy settings as DEFWATCH_APP).
@@ -308,4 +311,7 @@ def load_app(path: Path | str | None = None, **overrides: Any) -> AppConfig:
             ipaddress.ip_network(network, strict=False)
         except ValueError:
             raise ConfigError(path, f"allow_networks[{i}]", f"{network!r} is not an IP network (CIDR)") from None
+    for key, least in (("extract_workers", 0), ("extract_worker_pages", 1), ("fleet_lease", 1)):
+        if values.get(key, least) < least:
+            raise ConfigError(path, key, f"must be at least {least}")
     return AppConfig(**values)

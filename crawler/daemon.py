@@ -53,8 +53,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crawler.config import AppConfig, Site
+from crawler.db import is_url
 from crawler.export import dated_output
-from crawler.store import Store, StoreLocked
+from crawler.pool import close_pools
+from crawler.store import Store, StoreLocked, default_db_path
 
 if TYPE_CHECKING:
     from crawler.runner import CycleResult
@@ -71,8 +73,10 @@ STOP_TIMEOUT = 3.0
 EXIT_OK, EXIT_FAILED, EXIT_LOCKED = 0, 1, 3
 
 
-def data_dir(db: Path) -> Path:
-    """Where dated exports go: the folder that holds the store."""
+def data_dir(db: Path | str) -> Path:
+    """Where dated exports go: the folder that holds the store (a server store: the default data folder)."""
+    if is_url(db):
+        return default_db_path().parent
     return Path(db).resolve().parent
 
 
@@ -170,6 +174,8 @@ class Daemon:
     feed_urls: set[str] = field(default_factory=set)
     site_ids: set[str] = field(default_factory=set)
     tick_s: float = DEFAULT_TICK
+    #: ``daemon --fleet``: this daemon is one worker of several on a PostgreSQL store (crawler/fleet.py).
+    fleet: Any = None
 
     def __post_init__(self) -> None:
         self.feed_urls = {url for site in self.sites for url in site.feeds}
@@ -193,10 +199,14 @@ class Daemon:
         """Run one cycle over the due feeds, if any; log one summary line."""
         if self.stopping:
             return
+        if self.fleet is not None:
+            self.fleet.beat()  # a live worker, even when idle
         # Start the cycle when the first feed is due, not at the next tick: ``--interval S``
         # is S seconds between poll starts, with no tick rounding added to every period.
         now = time.time()
         due_at = self.next_due(now + self.tick_s)
+        if due_at is None and self.fleet is not None and self.fleet.anything_abandoned():
+            due_at = now  # a dead worker's sites wait for a taker
         if due_at is None:
             return
         if due_at > now:
@@ -209,7 +219,10 @@ class Daemon:
         self.current = asyncio.current_task()
         started = time.monotonic()
         try:
-            result = await run_cycle(self.runner, self.store, out=self.output())
+            if self.fleet is not None:  # the sites are leased; records are written by `defwatch export`
+                result = await self.fleet.run()
+            else:
+                result = await run_cycle(self.runner, self.store, out=self.output())
         except Exception:
             # A bad cycle never stops the daemon: the store still holds the schedule.
             self.failed_cycles += 1
@@ -235,8 +248,9 @@ class Daemon:
             await asyncio.wait({task}, timeout=SHUTDOWN_GRACE)
             if not task.done():
                 event("stopping the crawl in flight", level=logging.WARNING)
+                runner = self.fleet.runner if self.fleet is not None else self.runner
                 try:
-                    await asyncio.wait_for(self.runner.stop(), timeout=STOP_TIMEOUT)
+                    await asyncio.wait_for(runner.stop(), timeout=STOP_TIMEOUT)
                 except TimeoutError:
                     logger.warning("the crawl did not stop within %.0f s", STOP_TIMEOUT)
                 # run_cycle exports what was stored before it returns.
@@ -265,8 +279,9 @@ def heal_outputs(store: Store) -> None:
             event("output healed", level=logging.WARNING, path=path, cut=actual - size)
 
 
-def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = None, interval: float | None = None,
-          tick: float | None = None, log_json: bool = False, watch: WatchConfig | None = None) -> int:
+def serve(app: AppConfig, sites: list[Site], db: Path | str, *, out: Path | None = None, interval: float | None = None,
+          tick: float | None = None, log_json: bool = False, watch: WatchConfig | None = None,
+          fleet: bool = False) -> int:
     """Run the daemon until SIGTERM/SIGINT; return the process exit code."""
     if log_json:
         use_json_logs()
@@ -279,7 +294,8 @@ def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = Non
         print("defwatch daemon: --interval must be positive", file=sys.stderr)
         return 2
     try:
-        store = Store(db, writer=True)  # other StoreErrors: the CLI prints them and exits 3
+        # A fleet shares the store (sites are leased); otherwise one writer. Other StoreErrors: exit 3.
+        store = Store(db, writer=not fleet)
     except StoreLocked as exc:
         print(f"defwatch daemon: {exc}; stop it first (a daemon and a crawl must not share a store)",
               file=sys.stderr)
@@ -287,13 +303,13 @@ def serve(app: AppConfig, sites: list[Site], db: Path, *, out: Path | None = Non
     try:
         heal_outputs(store)
         return _run_reactor(app, sites, store, out=out, interval=interval, tick=tick_seconds(interval, tick),
-                            data=data_dir(db), watch=watch)
+                            data=data_dir(db), watch=watch, fleet=fleet)
     finally:
         store.close()
 
 
 def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path | None, interval: float | None,
-                 tick: float, data: Path, watch: WatchConfig | None = None) -> int:
+                 tick: float, data: Path, watch: WatchConfig | None = None, fleet: bool = False) -> int:
     # The reactor must be installed before anything imports twisted.internet.reactor.
     from crawler.runner import install_asyncio_reactor, make_runner
 
@@ -309,6 +325,10 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
                              DEFWATCH_WATCHLISTS=str(watch.path) if watch is not None else None)
         daemon = Daemon(app, sites, store, runner, out=out.resolve() if out else None, interval=interval,
                         data_dir=data, tick_s=tick)
+        if fleet:
+            from crawler.fleet import FleetWorker
+
+            daemon.fleet = FleetWorker(app, sites, store, interval=interval)
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
         scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,
@@ -337,6 +357,10 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else EXIT_FAILED)
         return code
+    finally:
+        # The extraction workers: idle ones end at once; one stuck on a page is terminated after
+        # 1 s, so SIGTERM still ends the daemon within 10 s.
+        close_pools(timeout=1.0)
     return EXIT_OK
 
 

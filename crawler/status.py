@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import statistics
 import sys
 from dataclasses import asdict
@@ -39,20 +38,17 @@ def cadence(starts: list[float]) -> float | None:
 
 def gap_rows(store: Store) -> dict[str, dict[str, int]]:
     """Per site: feed gaps detected and articles recovered from sitemaps (issue 9)."""
-    try:
-        return store.gap_counts()
-    except sqlite3.OperationalError:  # a store from before migration v3, opened read-only
+    if not store.db.has_table("gaps"):  # a store from before migration v3, opened read-only
         return {}
+    return store.gap_counts()
 
 
 def feed_rows(store: Store) -> list[dict[str, Any]]:
     """One row per feed: the fields of ``defwatch status --json``."""
     rows = []
+    cadenced = store.db.has_table("poll_starts")  # not in a store from before migration v3, opened read-only
     for f in store.feeds():
-        try:
-            starts = store.poll_starts(f.url)
-        except sqlite3.OperationalError:  # a store from before migration v3, opened read-only
-            starts = []
+        starts = store.poll_starts(f.url) if cadenced else []
         rows.append({
             "site": f.site, "url": f.url, "last_poll": _iso(f.last_poll_at), "last_result": f.last_status,
             "error_kind": error_kind(f.last_status, f.last_error),
@@ -71,7 +67,9 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
     alerts = alert_summary(store)  # issue 11
     summary = {"counts": store.counts(), "page_outcomes": store.page_outcomes(),
                "articles_per_site": store.articles_per_site(), "gaps": gap_rows(store),
-               "stories": store.story_counts()}
+               "stories": store.story_counts(),
+               "fleet": [{**w, "started": _iso(w["started"]), "heartbeat": _iso(w["heartbeat"])}
+                         for w in store.fleet()]}
     if as_json:
         print(json.dumps({"feeds": rows, **summary, "alerts": alerts}, indent=2))
         return 0
@@ -100,6 +98,9 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
         console.print("feed gaps: " + ", ".join(f"{site} {g['gaps']} (recovered {g['recovered']})"
                                                 for site, g in sorted(summary["gaps"].items())))
     print_alert_queues(console, alerts)
+    for w in summary["fleet"]:  # crawl --fleet workers on a shared store
+        console.print(f"worker {w['id']}: last heartbeat {w['heartbeat']}, sites done {w['sites_done']}, "
+                      f"holding {', '.join(w['sites']) or 'nothing'}", markup=False, highlight=False)
     failing = [r for r in rows if r["consecutive_failures"]]
     if failing:
         console.print(f"[red]{len(failing)} feed(s) failing:[/red]")

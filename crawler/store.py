@@ -1,6 +1,7 @@
-"""The embedded store: SQLite in WAL mode, one file.
+"""The store: SQLite in WAL mode, one file (the embedded default), or a PostgreSQL database.
 
-A leaf module (standard library only). Tables:
+A leaf module (standard library only; ``crawler.db`` adapts the SQL to PostgreSQL through
+psycopg when the store is a ``postgresql://`` URL). Tables:
 
 * ``feeds``    caching info and schedule per feed (ETag, Last-Modified, body hash, failures, next poll);
 * ``entries``  feed-entry identities already handled (link key and GUID key -> page key);
@@ -12,9 +13,11 @@ A leaf module (standard library only). Tables:
 * backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
 * story clusters: ``crawler/store_stories.py`` (issue 10);
 * ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
-* each site's learned template: ``crawler/store_templates.py`` (issue 8).
+* each site's learned template: ``crawler/store_templates.py`` (issue 8);
+* the workers of a fleet and their site leases: ``crawler/store_fleet.py`` (issue 12).
 
-The schema is versioned with ``PRAGMA user_version`` and migrated forward at open (a writer
+The schema is versioned (``PRAGMA user_version``, or a ``schema_version`` table in PostgreSQL) and
+migrated forward at open, in one transaction that holds the database's write lock (a writer also
 takes the writer lock first, so two writers never race in a migration). Each article is written
 in one transaction, so a reader never sees half of one. Callers speak to the store in named
 transitions (``due_feeds``, ``record_poll``, ``claim``, ``record_outcome``, ``save_article``, ...)
@@ -26,19 +29,20 @@ from __future__ import annotations
 
 import fcntl
 import os
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from crawler.db import Database, DatabaseError, Migration, connect, is_url, redact
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
 from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
+from crawler.store_fleet import MIGRATION_V7, FleetStore
 from crawler.store_stories import MIGRATION_V4, StoriesStore
 from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
@@ -53,7 +57,7 @@ class StoreLocked(StoreError):
     """Another writer (a daemon or a crawl) holds the store."""
 
 
-MIGRATIONS: list[str] = [
+MIGRATIONS: list[str | Migration] = [
     # 1: the initial schema
     """
     CREATE TABLE feeds (
@@ -147,6 +151,8 @@ MIGRATIONS: list[str] = [
     MIGRATION_V5,
     # 6 (issue 8): each site's learned template (crawler/store_templates.py says what each table holds)
     MIGRATION_V6,
+    # 7 (issue 12): the workers of a fleet and the sites they lease (crawler/store_fleet.py)
+    MIGRATION_V7,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -166,69 +172,69 @@ class PendingExport:
     article: Article
 
 
-class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore):
-    """One SQLite file. Open with ``Store(path)``; use as a context manager to close.
+class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore):
+    """One SQLite file or PostgreSQL database. Open with ``Store(path_or_url)``; use as a context
+    manager to close.
 
-    ``writer=True`` takes the writer lock (``<db>.lock``) before anything else, migrations
-    included: a second writer gets ``StoreLocked`` and never touches the schema.
+    ``writer=True`` takes the writer lock before anything else, migrations included (``<db>.lock``
+    for SQLite, a session advisory lock for PostgreSQL): a second writer gets ``StoreLocked`` and
+    never touches the schema.
     """
 
+    #: Name of the PostgreSQL advisory lock held by the one writer.
+    WRITER_LOCK = "defwatch-writer"
+
     def __init__(self, path: Path | str, *, readonly: bool = False, writer: bool = False):
-        self.path = Path(path)
+        self.is_server = is_url(path)
+        #: The file's path, or the server URL (a string, passed on to components as it is).
+        self.path: Path | str = str(path) if self.is_server else Path(path)
         self._lock_fh: IO[str] | None = None
         #: Page keys claimed for fetching by this connection's crawl (see ``claim``).
         self._claims: set[str] = set()
         #: Called as ``on_article(store, article_id, action, version)`` inside save_article's
         #: transaction for each new or changed article (issue 11: crawler.alerts.AlertHook).
         self.on_article: Callable[[Store, str, str, int], None] | None = None
-        if readonly:
-            if not self.path.exists():
-                raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
-            uri = f"file:{self.path}?mode=ro"
-            try:
-                self.db = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
-                self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite3.DatabaseError as exc:
-                raise StoreError(f"{self.path}: cannot read the store: {exc}") from None
-        else:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
+        if readonly and not self.is_server and not Path(self.path).exists():
+            raise StoreError(f"{self.path}: no such store (run `defwatch crawl` first)")
+        try:
+            if not readonly and not self.is_server:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 if writer:
                     self.lock()
-                self.db = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-                self.db.execute("PRAGMA journal_mode=WAL")
-                self.db.execute("PRAGMA synchronous=NORMAL")
-                self.db.execute("PRAGMA foreign_keys=ON")
-                self._migrate()
-            except StoreError:
-                self._unlock()
-                raise
-            except sqlite3.DatabaseError as exc:
-                self._unlock()
-                raise StoreError(f"{self.path}: cannot open the store: {exc}") from None
-            except OSError as exc:
-                self._unlock()
-                raise StoreError(f"{self.path}: cannot open the store: {exc.strerror or exc}") from None
-        self.db.row_factory = sqlite3.Row
-        self.db.execute("PRAGMA busy_timeout=30000")
-
-    # ------------------------------------------------------------ lifecycle
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path}: store schema v{version} is newer than this defwatch "
-                             f"(v{len(MIGRATIONS)}); upgrade defwatch")
-        for number in range(version + 1, len(MIGRATIONS) + 1):
-            # One script, one transaction: the schema change and its version number land together.
-            # The newline ends a migration that is only a "-- reserved" comment before the PRAGMA.
-            self.db.executescript("BEGIN IMMEDIATE;" + MIGRATIONS[number - 1] + f"\n;PRAGMA user_version={number};COMMIT;")
+            self.db: Database = connect(self.path, readonly=readonly)
+            if writer and self.is_server:
+                self.lock()
+            if not readonly:
+                self.db.migrate(MIGRATIONS)
+            elif self.is_server and self.db.schema_version() == 0:
+                raise StoreError(f"{self.name}: no such store (run `defwatch crawl` first)")
+        except StoreError:
+            self.close()
+            raise
+        except DatabaseError as exc:
+            self.close()
+            raise StoreError(str(exc)) from None
+        except OSError as exc:
+            self.close()
+            raise StoreError(f"{self.path}: cannot open the store: {exc.strerror or exc}") from None
 
     @property
+    def name(self) -> str:
+        """The store's path or URL, for messages (without a password)."""
+        return redact(self.path)
+
+    # ------------------------------------------------------------ lifecycle
+    @property
     def schema_version(self) -> int:
-        return int(self.db.execute("PRAGMA user_version").fetchone()[0])
+        return self.db.schema_version()
 
     def lock(self) -> None:
         """Take the writer lock (``<db>.lock``); raise StoreLocked when another writer has it."""
+        if self.is_server:
+            # Session-level: held until this connection closes, released if the process dies.
+            if not self.db.try_lock(self.WRITER_LOCK):
+                raise StoreLocked(f"{self.name} is in use by another defwatch writer")
+            return
         if self._lock_fh is not None:
             return
         fh = open(f"{self.path}.lock", "a+")
@@ -254,6 +260,11 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore):
     def close(self) -> None:
         try:
             if hasattr(self, "db"):
+                if self.is_server:
+                    # Closing returns before the server ends the session: release the writer lock
+                    # now, so a writer started right after this one finds it free.
+                    with suppress(*self.db.errors):
+                        self.db.execute("SELECT pg_advisory_unlock_all()")
                 self.db.close()
         finally:
             self._unlock()
@@ -265,15 +276,9 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore):
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        self.db.execute("BEGIN IMMEDIATE")
-        try:
+    def transaction(self) -> Iterator[Database]:
+        with self.db.transaction():
             yield self.db
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        else:
-            self.db.execute("COMMIT")
 
     # ------------------------------------------------------------ feeds
     def ensure_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
@@ -433,10 +438,10 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore):
         return False
 
     def _log(self, site: str | None, url: str, kind: str, outcome: str, detail: str | None, now: float) -> None:
-        cur = self.db.execute("INSERT INTO outcomes(ts, site, url, kind, outcome, detail) VALUES (?,?,?,?,?,?)",
-                              (now, site, url, kind, outcome, detail))
-        if cur.lastrowid and cur.lastrowid % 500 == 0:
-            self.db.execute("DELETE FROM outcomes WHERE id <= ?", (cur.lastrowid - OUTCOME_LOG_KEEP,))
+        row_id = self.db.execute("INSERT INTO outcomes(ts, site, url, kind, outcome, detail) VALUES (?,?,?,?,?,?) "
+                                 "RETURNING id", (now, site, url, kind, outcome, detail)).fetchone()[0]
+        if row_id and row_id % 500 == 0:
+            self.db.execute("DELETE FROM outcomes WHERE id <= ?", (row_id - OUTCOME_LOG_KEEP,))
 
     # ------------------------------------------------------------ articles
     def article(self, article_id: str) -> Article | None:

@@ -12,12 +12,12 @@ article); the delivery transitions open their own.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
+from crawler.db import Database
 from crawler.state import PendingAlert, SinkQueue
 
 MIGRATION_V5 = """
@@ -51,12 +51,11 @@ MIGRATION_V5 = """
 class AlertsStore:
     """Alerts raised and their delivery queues; mixed into ``Store`` (which gives ``db`` and ``transaction``)."""
 
-    db: sqlite3.Connection
-    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    db: Database
+    transaction: Callable[[], AbstractContextManager[Database]]
 
     def _has_table(self, name: str) -> bool:
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() \
-            is not None
+        return self.db.has_table(name)
 
     def alerts_ready(self) -> bool:
         """Whether the schema has the alert tables (a read-only store may predate v5)."""

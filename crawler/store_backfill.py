@@ -7,16 +7,16 @@ they list, decided before any fetch), ``feed_marks`` (the newest entry each feed
 """
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import astuple
 from typing import Any
 
+from crawler.db import Database, Migration
 from crawler.state import PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, Candidate, FeedMark, Gap, SitemapDoc, from_row
 
-MIGRATION_V3 = """
+_V3 = """
     CREATE TABLE backfill_runs (
         id INTEGER PRIMARY KEY AUTOINCREMENT,
         key TEXT NOT NULL,
@@ -68,13 +68,17 @@ MIGRATION_V3 = """
     );
     CREATE INDEX poll_starts_feed ON poll_starts(feed_url, started_at);
 """
+#: PostgreSQL has no rowid: sitemaps and candidates are read back in insertion order by ``seq``.
+MIGRATION_V3 = Migration(sqlite=_V3, postgresql=_V3.replace(
+    "        PRIMARY KEY (run_id, url)", "        seq BIGINT GENERATED ALWAYS AS IDENTITY,\n        PRIMARY KEY (run_id, url)").replace(
+    "        PRIMARY KEY (run_id, key)", "        seq BIGINT GENERATED ALWAYS AS IDENTITY,\n        PRIMARY KEY (run_id, key)"))
 
 
 class BackfillStore:
     """Backfill runs, feed gaps and poll starts; mixed into ``Store`` (which gives ``db`` and ``transaction``)."""
 
-    db: sqlite3.Connection
-    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    db: Database
+    transaction: Callable[[], AbstractContextManager[Database]]
 
     # ------------------------------------------------------------ backfill runs
     def backfill_run(self, key: str, mode: str) -> tuple[int, bool]:
@@ -84,9 +88,9 @@ class BackfillStore:
                                   "ORDER BY id DESC LIMIT 1", (key,)).fetchone()
             if row:
                 return row["id"], True
-            cur = self.db.execute("INSERT INTO backfill_runs(key, mode, started_at) VALUES (?,?,?)",
-                                  (key, mode, time.time()))
-            return int(cur.lastrowid or 0), False
+            row = self.db.execute("INSERT INTO backfill_runs(key, mode, started_at) VALUES (?,?,?) RETURNING id",
+                                  (key, mode, time.time())).fetchone()
+            return int(row[0]), False
 
     def finish_backfill_run(self, run_id: int) -> None:
         with self.transaction():
@@ -108,11 +112,12 @@ class BackfillStore:
         return added
 
     def sitemap_docs(self, run_id: int, *, state: str | None = None) -> list[SitemapDoc]:
-        sql, params = "SELECT * FROM sitemaps WHERE run_id=?", list[Any]([run_id])
+        sql = "SELECT * FROM sitemaps WHERE run_id=?"
+        params: list[Any] = [run_id]
         if state:
             sql += " AND state=?"
             params.append(state)
-        return [from_row(SitemapDoc, r) for r in self.db.execute(sql + " ORDER BY rowid", params)]
+        return [from_row(SitemapDoc, r) for r in self.db.execute(f"{sql} ORDER BY {self.db.insertion_order}", params)]
 
     def walked(self, run_id: int, url: str, state: str, detail: str | None = None, *,
                children: Iterable[SitemapDoc] = (),
@@ -137,7 +142,8 @@ class BackfillStore:
 
     def run_candidates(self, run_id: int, states: Iterable[str] = ("due", "undated")) -> list[Candidate]:
         wanted = list(states)
-        sql = f"SELECT * FROM candidates WHERE run_id=? AND state IN ({','.join('?' * len(wanted))}) ORDER BY rowid"
+        sql = (f"SELECT * FROM candidates WHERE run_id=? AND state IN ({','.join('?' * len(wanted))}) "
+               f"ORDER BY {self.db.insertion_order}")
         return [from_row(Candidate, r) for r in self.db.execute(sql, (run_id, *wanted))]
 
     # ------------------------------------------------------------ feed gaps
@@ -159,9 +165,9 @@ class BackfillStore:
 
     def add_gap(self, site: str, feed_url: str | None, since: float) -> int:
         with self.transaction():
-            cur = self.db.execute("INSERT INTO gaps(site, feed_url, since, detected_at) VALUES (?,?,?,?)",
-                                  (site, feed_url, since, time.time()))
-            return int(cur.lastrowid or 0)
+            row = self.db.execute("INSERT INTO gaps(site, feed_url, since, detected_at) VALUES (?,?,?,?) RETURNING id",
+                                  (site, feed_url, since, time.time())).fetchone()
+            return int(row[0])
 
     def open_gaps(self, sites: Iterable[str] | None = None) -> list[Gap]:
         """Gaps not yet recovered (also those a killed cycle left behind)."""
@@ -177,7 +183,8 @@ class BackfillStore:
 
     def gap_counts(self) -> dict[str, dict[str, int]]:
         """Per site: gaps detected and articles recovered."""
-        return {r[0]: {"gaps": r[1], "recovered": r[2] or 0} for r in self.db.execute(
+        # int(): PostgreSQL's sum of a BIGINT is a NUMERIC (a Decimal).
+        return {r[0]: {"gaps": int(r[1]), "recovered": int(r[2] or 0)} for r in self.db.execute(
             "SELECT site, count(*), sum(recovered) FROM gaps GROUP BY site")}
 
     # ------------------------------------------------------------ cadence
@@ -185,7 +192,7 @@ class BackfillStore:
         with self.transaction():
             self.db.execute("INSERT INTO poll_starts(feed_url, started_at) VALUES (?,?)", (feed_url, started_at))
             self.db.execute("DELETE FROM poll_starts WHERE feed_url=? AND started_at < (SELECT min(started_at) FROM "
-                            "(SELECT started_at FROM poll_starts WHERE feed_url=? ORDER BY started_at DESC LIMIT ?))",
+                            "(SELECT started_at FROM poll_starts WHERE feed_url=? ORDER BY started_at DESC LIMIT ?) AS recent)",
                             (feed_url, feed_url, keep))
 
     def poll_starts(self, feed_url: str, last: int = 20) -> list[float]:

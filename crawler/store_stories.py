@@ -21,13 +21,13 @@ from __future__ import annotations
 
 import json
 import logging
-import sqlite3
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from crawler.dates import iso_timestamp
+from crawler.db import Database, Migration
 from crawler.items import Article
 from crawler.state import Story, StoryMember
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger("defwatch.stories")
 
-MIGRATION_V4 = """
+_V4 = """
     CREATE TABLE stories (
         id TEXT PRIMARY KEY,
         first_article TEXT,
@@ -73,6 +73,10 @@ MIGRATION_V4 = """
         by_article TEXT
     );
 """
+#: ``rid INTEGER PRIMARY KEY`` is SQLite's rowid, numbered on insert; PostgreSQL needs an identity
+#: (``crawler.db.pg_ddl`` turns BLOB into BYTEA and drops WITHOUT ROWID).
+MIGRATION_V4 = Migration(sqlite=_V4, postgresql=_V4.replace(
+    "rid INTEGER PRIMARY KEY,", "rid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"))
 
 #: The record fields a story gives (``Article.story*``).
 STORY_FIELDS = ("story", "story_first_url", "story_first_site", "story_first_published", "story_size")
@@ -94,7 +98,7 @@ def _marks(n: int) -> str:
 class StoriesStore:
     """Story assignment and reading; mixed into ``Store`` (which gives ``db`` and the transactions)."""
 
-    db: sqlite3.Connection
+    db: Database
     #: Stories larger than this get a new ``story_size`` in their stored records only when their
     #: first reporter or id moves: a size alone is not worth rewriting them on every copy.
     STORY_SYNC_SIZES = 50
@@ -110,6 +114,9 @@ class StoriesStore:
         date: a new first reporter or a merge gives each a new version (so it is exported
         again); a new size alone is written in place.
         """
+        # Several crawls on one PostgreSQL store: one places its article at a time, or two copies
+        # saved at once would each miss the other and start two stories.
+        self.db.serialize("defwatch-stories")
         if not self._stories_caught_up:
             self._stories_caught_up = self._place_older_records(record.id)
         placement = self.place_in_story(record)
@@ -279,7 +286,7 @@ class StoriesStore:
         if rid is None:
             rid = int(self.db.execute(
                 "INSERT INTO story_articles(article_id, story, ts, sig, facts, url, site, published) "
-                "VALUES (?,?,?,?,?,?,?,?)", values).lastrowid or 0)
+                "VALUES (?,?,?,?,?,?,?,?) RETURNING rid", values).fetchone()[0])
         else:
             self.db.execute("UPDATE story_articles SET article_id=?, story=?, ts=?, sig=?, facts=?, url=?, site=?, "
                             "published=? WHERE rid=?", (*values, rid))
@@ -287,8 +294,8 @@ class StoriesStore:
                             [(k, p.ts, rid) for k in band_keys(p.sig)])
         self.db.executemany("INSERT INTO story_facts(fact, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                             [(fact_key(f), p.ts, rid) for f in postings(p)])
-        self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=n+1",
-                            [(fact_key(f),) for f in p.facts])
+        self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=story_df.n+1",
+                            [(k,) for k in sorted(fact_key(f) for f in p.facts)])
         return rid
 
     def _unindex_story_article(self, rid: int) -> None:
@@ -350,7 +357,7 @@ class StoriesStore:
 
     def _has_stories(self) -> bool:
         # A store older than v4, opened read-only, has no story tables.
-        return self.db.execute("SELECT 1 FROM sqlite_master WHERE name='stories'").fetchone() is not None
+        return self.db.has_table("stories")
 
     def stories(self, *, since: str | None = None, sites: Iterable[str] | None = None) -> list[Story]:
         """Live stories, newest first (by their latest article), each with its members and merges."""

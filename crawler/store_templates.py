@@ -11,21 +11,21 @@ A leaf module (standard library only). Tables (migration v6):
 """
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 
+from crawler.db import Database
 from crawler.items import Article
 
 MIGRATION_V6 = """
-    CREATE TABLE IF NOT EXISTS template_pages (
+    CREATE TABLE template_pages (
         site TEXT NOT NULL,
         page TEXT NOT NULL,
         seen_at REAL NOT NULL,
         PRIMARY KEY (site, page)
     );
-    CREATE TABLE IF NOT EXISTS template_blocks (
+    CREATE TABLE template_blocks (
         site TEXT NOT NULL,
         fingerprint TEXT NOT NULL,
         page TEXT NOT NULL,
@@ -39,8 +39,8 @@ MIGRATION_V6 = """
 class TemplatesStore:
     """Each site's learned template; mixed into ``Store`` (which gives ``db`` and ``transaction``)."""
 
-    db: sqlite3.Connection
-    transaction: Callable[[], AbstractContextManager[sqlite3.Connection]]
+    db: Database
+    transaction: Callable[[], AbstractContextManager[Database]]
 
     def learn_template(self, site: str, page: str, blocks: Mapping[str, str]) -> None:
         """Remember that ``page`` of ``site`` showed these short blocks (fingerprint -> text)."""
@@ -57,9 +57,9 @@ class TemplatesStore:
         wanted = list(dict.fromkeys(fingerprints))
         counts: dict[str, int] = {}
         if wanted:
-            marks = ",".join("?" * len(wanted))
-            rows = self.db.execute(f"SELECT fingerprint, count(*) FROM template_blocks WHERE site=? AND fingerprint "
-                                   f"IN ({marks}) GROUP BY fingerprint", [site, *wanted])
+            rows = self.db.execute(
+                f"SELECT fingerprint, count(*) FROM template_blocks WHERE site=? AND fingerprint IN "
+                f"({','.join('?' * len(wanted))}) GROUP BY fingerprint", [site, *wanted])
             counts = {r[0]: r[1] for r in rows}
         pages = self.db.execute("SELECT count(*) FROM template_pages WHERE site=?", (site,)).fetchone()[0]
         return counts, pages

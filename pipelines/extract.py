@@ -2,19 +2,22 @@
 
 The work is done by the pure ``crawler.extraction.extract_page``; this component only wires it to
 Scrapy: it passes the site and feed entry, counts boilerplate hits as stats, and drops a page
-that cannot be read.
+that cannot be read. Extraction is the crawl's CPU work, so it runs in worker processes
+(``crawler.pool``, ``extract_workers`` in app.toml, ``--workers``) that the pipeline awaits:
+the reactor keeps downloading and answering signals meanwhile, and every core works.
 """
 from __future__ import annotations
 
 import re
-from collections import Counter
 from typing import Any
 
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.extraction import ExtractError, extract_page
+from crawler.config import AppConfig
 from crawler.items import ExtractedPage, FetchedPage
+from crawler.offload import PRELOAD, extract_in_worker
+from crawler.pool import WorkerLost, WorkerPool, default_workers, shared_pool
 from pipelines.outcome import PageOutcome
 
 #: More markup than this, once scripts, styles, comments and SVG are set aside, is not an article
@@ -31,7 +34,8 @@ def markup_size(body: bytes) -> int:
 
 
 class ExtractPipeline:
-    """Settings: ``DEFWATCH_SITES`` (required, else ``NotConfigured``). Stats: ``defwatch/extract/...``."""
+    """Settings: ``DEFWATCH_SITES`` (required, else ``NotConfigured``), ``DEFWATCH_APP``
+    (``extract_workers``: 0 = one per core; ``extract_worker_pages``). Stats: ``defwatch/extract/...``."""
 
     def __init__(self, crawler: Crawler):
         sites = crawler.settings.get("DEFWATCH_SITES")
@@ -39,24 +43,35 @@ class ExtractPipeline:
             raise NotConfigured("DEFWATCH_SITES is not set")
         self.sites = {site.id: site for site in sites}
         self.stats = crawler.stats
+        app = crawler.settings.get("DEFWATCH_APP") or AppConfig()
+        self.workers = app.extract_workers or default_workers()
+        self.worker_pages = app.extract_worker_pages
+        self._pool: WorkerPool | None = None
+
+    def pool(self) -> WorkerPool:
+        """The process's worker pool (kept across a daemon's crawls); it starts on the first page."""
+        if self._pool is None:
+            # The fork server imports the task's module once; workers are forks of it.
+            self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=PRELOAD)
+        return self._pool
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
         return cls(crawler)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if not isinstance(item, FetchedPage):
             return item
         size = markup_size(item.body)
         if size > MAX_PAGE_MARKUP:
             raise PageOutcome("too-large", f"{size} bytes of markup besides scripts and styles; not an article page")
-        stats: Counter[str] = Counter()
+        args = (item.body, item.url, self.sites[item.site], item.entry, item.content_type)
         try:
-            extracted = extract_page(item.body, item.url, site=self.sites[item.site], entry=item.entry, stats=stats,
-                                     headers={"Content-Type": item.content_type})
-        except ExtractError as exc:
+            extracted, error, stats = await self.pool().run(extract_in_worker, *args)
+        except WorkerLost as exc:  # killed (out of memory?) on this page: recorded, retried later
             raise PageOutcome("parse-error", str(exc), retry=True) from None
-        finally:
-            for key, n in stats.items():
-                self.stats.inc_value(f"defwatch/{key}", n)
+        for key, n in stats.items():
+            self.stats.inc_value(f"defwatch/{key}", n)
+        if extracted is None:
+            raise PageOutcome("parse-error", error, retry=True)
         return ExtractedPage(page=item, extracted=extracted)

@@ -236,6 +236,18 @@ def _text(value: Any) -> str | None:
     return None
 
 
+def parse_feed_outcome(body: bytes, headers: dict[str, str] | None,
+                       url: str) -> tuple[ParsedFeed | None, tuple[str, str] | None]:
+    """``parse_feed`` for a worker process: the feed, or its FeedError's (outcome, message).
+
+    A FeedError does not survive pickling (its constructor takes two arguments), so it travels as text.
+    """
+    try:
+        return parse_feed(body, headers, url), None
+    except FeedError as exc:
+        return None, (exc.outcome, str(exc))
+
+
 def parse_feed(body: bytes, headers: dict[str, str] | None, url: str) -> ParsedFeed:
     """Parse a feed document. Raises FeedError when it is not a usable feed."""
     if not body or not body.strip():

@@ -29,13 +29,15 @@ from crawler.config import AppConfig, Site
 from crawler.dates import iso_timestamp
 from crawler.decisions import PollBounds, PollResult, decide_entry, plan_poll
 from crawler.items import FailedPage, FeedEntry, FetchedPage, PageTarget, entry_keys
+from crawler.offload import PRELOAD
+from crawler.pool import WorkerLost, WorkerPool, default_workers, shared_pool
 from crawler.schedule import WEEK, entries_per_week, stamp_time
 from crawler.state import FeedState
 from crawler.store import Store
 from crawler.urls import canonical_url, url_key
 from spiders import gaps
 from spiders.failures import classify_failure
-from spiders.feedparse import FeedError, parse_feed
+from spiders.feedparse import FeedError, ParsedFeed, parse_feed_outcome
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ class FeedSpider(scrapy.Spider):
     name = "feeds"
     #: Opened from ``DEFWATCH_STORE`` in ``from_crawler``, closed in ``closed``.
     store: Store
+    #: The process's worker pool (``crawler.pool``), shared with the extraction pipeline.
+    pool: WorkerPool | None = None
 
     def __init__(self, *, force: bool = False, all_feeds: bool = False, **kwargs: Any):
         super().__init__(**kwargs)
@@ -73,6 +77,9 @@ class FeedSpider(scrapy.Spider):
         interval = settings.get("DEFWATCH_INTERVAL")
         spider.fixed_interval = float(interval) if interval is not None else None
         spider.store = Store(settings["DEFWATCH_STORE"])
+        # Feed parsing is CPU work: it goes to the extraction workers, the reactor only does I/O.
+        spider.pool = shared_pool(spider.app.extract_workers or default_workers(),
+                                  max_tasks=spider.app.extract_worker_pages, preload=PRELOAD)
         return spider
 
     # ------------------------------------------------------------ helpers
@@ -126,7 +133,7 @@ class FeedSpider(scrapy.Spider):
                               meta={"handle_httpstatus_list": HANDLED_STATUSES})
 
     # ------------------------------------------------------------ feeds
-    def parse_feed(self, response: Response, site_id: str, feed_url: str) -> Iterator[scrapy.Request]:
+    async def parse_feed(self, response: Response, site_id: str, feed_url: str) -> AsyncIterator[scrapy.Request]:
         site = self.sites[site_id]
         self.count(site.id, "feeds")
         gaps.note_poll_start(self.store, feed_url, response)
@@ -150,7 +157,7 @@ class FeedSpider(scrapy.Spider):
             self.finish_feed(site, feed_url, "200-unchanged", headers=headers, **validators)
             return
         try:
-            parsed = parse_feed(body, headers, response.url)
+            parsed = await self.parse_document(body, headers, response.url)
         except FeedError as exc:
             self.stat(f"feeds/error/{exc.outcome}")
             logger.info("feed %s: %s", feed_url, exc)
@@ -184,6 +191,20 @@ class FeedSpider(scrapy.Spider):
             self.stat("feeds/gap")
         self.finish_feed(site, feed_url, "200", headers=headers, new_items=new, ttl=parsed.ttl_seconds,
                          entries=parsed.entries, error=f"bozo: {parsed.bozo}" if parsed.bozo else None, **validators)
+
+    async def parse_document(self, body: bytes, headers: dict[str, str], url: str) -> ParsedFeed:
+        """``spiders.feedparse.parse_feed`` in a worker process; raises FeedError as it does."""
+        if self.pool is None:
+            parsed, error = parse_feed_outcome(body, headers, url)
+        else:
+            try:
+                parsed, error = await self.pool.run(parse_feed_outcome, body, headers, url)
+            except WorkerLost as exc:
+                raise FeedError("parse-error", str(exc)) from None
+        if error is not None:
+            raise FeedError(*error)
+        assert parsed is not None
+        return parsed
 
     def feed_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

@@ -80,3 +80,7 @@ def fresh_web_dev(web_dev):
 @pytest.fixture(scope="session")
 def web_dev_sites() -> dict[str, dict]:
     return load_web(WEB_DEV)
+
+
+# The throwaway PostgreSQL server (pg_server, pg_url) of tests/pg.py (issue 12).
+pytest_plugins = ["pg"]

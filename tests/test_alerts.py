@@ -1,5 +1,6 @@
 """Alerts in the store (events, ids, one transaction with the article) and the sinks, against a
-real HTTP receiver on 127.0.0.1 (503, refused connections, hangs) and a real JSONL file."""
+real HTTP receiver on 127.0.0.1 (503, refused connections, hangs) and a real JSONL file. The tests
+that take ``target`` (or ``store``) run on SQLite and on the throwaway PostgreSQL server."""
 from __future__ import annotations
 
 import asyncio
@@ -40,9 +41,15 @@ def sinks(tmp_path) -> tuple[Sink, ...]:
     return (Sink("jsonl", str(tmp_path / "alerts.jsonl")), Sink("jsonl", str(tmp_path / "new.jsonl"), events=("new",)))
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    """Where the store lives: a SQLite file, or a fresh database on the test PostgreSQL server."""
+    return tmp_path / "db.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def store(tmp_path, sinks):
-    s = Store(tmp_path / "db.sqlite3")
+def store(target, tmp_path, sinks):
+    s = Store(target)
     AlertHook(WatchConfig(tmp_path / "wl.toml", (K2, LASERS), sinks)).install(s)
     yield s
     s.close()
@@ -135,13 +142,13 @@ def test_alert_fields_and_sink_subscriptions(store, sinks):
 def test_one_new_per_story_is_enforced_by_the_schema(store):
     save(store, record("a1", "K2 tanks"))
     story = alerts_of(store)[0]["story"]
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(store.db.errors, match="(?i)unique"):
         store.db.execute("INSERT INTO alerts(alert_id, watchlist, article_id, version, story, event, created_at, alert) "
                          "VALUES ('x', 'k2', 'a9', 1, ?, 'new', 0, '{}')", (story,))
 
 
-def test_alerts_commit_with_the_article_or_not_at_all(tmp_path):
-    store = Store(tmp_path / "db.sqlite3")
+def test_alerts_commit_with_the_article_or_not_at_all(target):
+    store = Store(target)
 
     def broken(*args):
         raise RuntimeError("crash in the middle of the transaction")
@@ -163,12 +170,12 @@ def test_a_v2_store_migrates_through_the_reserved_versions(tmp_path, monkeypatch
     # A schema that ends on a reserved (comment-only) step commits that step's number too.
     monkeypatch.setattr(store_module, "MIGRATIONS", store_module.MIGRATIONS[:3])
     store = Store(tmp_path / "old.sqlite3")
-    assert store.schema_version == 3 and not store.db.in_transaction
+    assert store.schema_version == 3 and not store.db.conn.in_transaction
     store.close()
     monkeypatch.undo()
     store = Store(tmp_path / "old.sqlite3")
     assert store.schema_version == len(store_module.MIGRATIONS) >= 5
-    assert store.alerts_ready() and not store.db.in_transaction
+    assert store.alerts_ready() and not store.db.conn.in_transaction
     store.close()
 
 
@@ -206,9 +213,9 @@ def receiver():
     r.stop()
 
 
-def webhook_store(tmp_path, receiver, **sink_kw) -> tuple[Store, Sink]:
+def webhook_store(tmp_path, receiver, target=None, **sink_kw) -> tuple[Store, Sink]:
     sink = Sink("webhook", receiver.url, **sink_kw)
-    store = Store(tmp_path / "hook.sqlite3")
+    store = Store(target or tmp_path / "hook.sqlite3")
     AlertHook(WatchConfig(tmp_path / "wl.toml", (K2,), (sink,))).install(store)
     return store, sink
 
@@ -225,8 +232,8 @@ def test_webhook_posts_each_alert_with_its_idempotency_key(tmp_path, receiver):
     store.close()
 
 
-def test_webhook_503_then_refused_then_back_loses_nothing(tmp_path, receiver):
-    store, sink = webhook_store(tmp_path, receiver, max_backoff=0.2)
+def test_webhook_503_then_refused_then_back_loses_nothing(tmp_path, receiver, target):
+    store, sink = webhook_store(tmp_path, receiver, target, max_backoff=0.2)
     put(store, record("a0", "K2 tanks", story="s1"))
     receiver.mode = "503"
     assert asyncio.run(deliver(store, [sink], budget=5)) == {sink.key: 0}
@@ -241,7 +248,7 @@ def test_webhook_503_then_refused_then_back_loses_nothing(tmp_path, receiver):
     assert queue.pending == 2 and queue.last_error.startswith("connection-error")
     # The store is reopened (a restart): the queue is still there.
     store.close()
-    store, sink = webhook_store(tmp_path, receiver, max_backoff=0.2)
+    store, sink = webhook_store(tmp_path, receiver, target, max_backoff=0.2)
     receiver.mode = "ok"
     receiver.up()
     time.sleep(0.3)
@@ -278,8 +285,8 @@ def test_hanging_webhook_is_bounded_by_timeout_and_budget(tmp_path, receiver):
     store.close()
 
 
-def test_refused_alert_is_set_aside_after_repeated_4xx(tmp_path, receiver):
-    store, sink = webhook_store(tmp_path, receiver, max_backoff=0.01)
+def test_refused_alert_is_set_aside_after_repeated_4xx(tmp_path, receiver, target):
+    store, sink = webhook_store(tmp_path, receiver, target, max_backoff=0.01)
     save(store, record("a0", "K2 tanks"))
     save(store, record("a1", "K2 tanks"))
     receiver.mode = "ok"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -52,9 +53,15 @@ def fetched(body: bytes | None = None, url: str = PAGE_URL) -> FetchedPage:
                        feed_url=SITE.feeds[0])
 
 
+def process(component, item):
+    """``component.process_item(item)``, awaited when it is a coroutine (ExtractPipeline's is)."""
+    result = component.process_item(item)
+    return asyncio.run(result) if inspect.iscoroutine(result) else result
+
+
 def through(item, *components):
     for component in components:
-        item = component.process_item(item)
+        item = process(component, item)
     return item
 
 
@@ -115,10 +122,10 @@ def test_extract_normalize_validate_store(db):
 def test_extract_drops_unreadable_and_huge_pages(db):
     _, extract = make(ExtractPipeline, db)
     with pytest.raises(PageOutcome) as err:
-        extract.process_item(fetched(b"\x00\x01\x02" * 10))
+        process(extract, fetched(b"\x00\x01\x02" * 10))
     assert err.value.outcome == "parse-error" and err.value.retry
     with pytest.raises(PageOutcome) as err:
-        extract.process_item(fetched(b"<html><body>" + b"<p>filler text</p>" * 200_000 + b"</body></html>"))
+        process(extract, fetched(b"<html><body>" + b"<p>filler text</p>" * 200_000 + b"</body></html>"))
     assert err.value.outcome == "too-large" and not err.value.retry
 
 
@@ -149,7 +156,7 @@ def test_dedupe_drops_a_second_route_within_the_crawl(db):
 def test_pipelines_pass_other_items_through(db):
     failure = FailedPage(site=SITE.id, url=PAGE_URL, keys=["k"], entry=None, feed_url=None, outcome="gone")
     for component in (ExtractPipeline, NormalizePipeline, ValidatePipeline, DedupePipeline, StorePipeline):
-        assert make(component, db)[1].process_item(failure) is failure
+        assert process(make(component, db)[1], failure) is failure
 
 
 # ---------------------------------------------------------------- outcomes
@@ -175,7 +182,7 @@ def test_outcome_pipeline_records_failed_pages_with_their_retry(db):
 def test_outcome_pipeline_records_dropped_articles_and_remembers_duplicates(db):
     crawler, outcome = make(OutcomePipeline, db)
     _, extract = make(ExtractPipeline, db)
-    item = extract.process_item(fetched())
+    item = process(extract, fetched())
     drop(crawler, item, PageOutcome("not-an-article", "video page"))
     with Store(db) as store:
         page = store.page(fetched().keys[0])

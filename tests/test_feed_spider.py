@@ -2,6 +2,7 @@
 asks for, and what it hands to the pipelines. No reactor, no network."""
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import pytest
@@ -22,6 +23,14 @@ RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Ex</title>
 <pubDate>Mon, 28 Oct 2024 12:00:00 GMT</pubDate></item>
 <item><title>Two</title><link>https://ex.com/two/</link><pubDate>Mon, 28 Oct 2024 13:00:00 GMT</pubDate></item>
 </channel></rss>"""
+
+
+def collect(results):
+    """The requests of a callback: ``parse_feed`` is an async generator (it awaits the worker pool)."""
+    async def gather():
+        return [r async for r in results]
+
+    return asyncio.run(gather())
 
 
 @pytest.fixture
@@ -51,12 +60,12 @@ def test_polls_every_feed_with_its_validators(spider):
 def test_new_entries_become_page_requests_once_per_crawl(spider):
     spider.store.ensure_feeds([("ex", url) for url in SITE.feeds])
     feed = next(r for r in spider.start_requests() if r.url == SITE.feeds[0])
-    pages = list(spider.parse_feed(feed_response(feed), **feed.cb_kwargs))
+    pages = collect(spider.parse_feed(feed_response(feed), **feed.cb_kwargs))
     assert [p.url for p in pages] == ["https://ex.com/one/", "https://ex.com/two/"]  # tracking removed
     target = pages[0].cb_kwargs["target"]
     assert target.entry.guid == "https://ex.com/?p=1" and target.feed_url == SITE.feeds[0]
     other = next(r for r in spider.start_requests() if r.url == SITE.feeds[1])
-    assert list(spider.parse_feed(feed_response(other), **other.cb_kwargs)) == []  # claimed already
+    assert collect(spider.parse_feed(feed_response(other), **other.cb_kwargs)) == []  # claimed already
     assert spider.crawler.stats.get_value("defwatch/entries/duplicate_in_run") == 2
     state = spider.store.feed(SITE.feeds[0])
     assert state.last_status == "200" and state.items_total == 2 and state.etag is None  # deferred
@@ -69,7 +78,7 @@ def test_a_304_and_a_feed_error(spider):
     spider.store.ensure_feeds([("ex", url) for url in SITE.feeds])
     feeds = {r.url: r for r in spider.start_requests()}
     first, second = feeds[SITE.feeds[0]], feeds[SITE.feeds[1]]
-    assert list(spider.parse_feed(feed_response(first, b"", 304), **first.cb_kwargs)) == []
+    assert collect(spider.parse_feed(feed_response(first, b"", 304), **first.cb_kwargs)) == []
     assert spider.store.feed(SITE.feeds[0]).last_status == "304"
     failure = Failure(DNSLookupError("no such host"))
     failure.request = second

@@ -1,4 +1,6 @@
-"""The store: migrations, article versions, outcomes, the writer lock, live-output bookkeeping."""
+"""The store: migrations, article versions, outcomes, the writer lock, live-output bookkeeping.
+
+The tests that take ``target`` (or ``store``) run on SQLite and on a throwaway PostgreSQL server."""
 from __future__ import annotations
 
 import sqlite3
@@ -16,18 +18,35 @@ def record(aid="a1", body="Body text.", **kw) -> Article:
     return Article(**{**base, **kw})
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    """Where a store lives: a SQLite file, or a fresh database on the test PostgreSQL server."""
+    return tmp_path / "s.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
 @pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "s.sqlite3") as s:
+def store(target):
+    with Store(target) as s:
         yield s
 
 
-def test_schema_versioned_and_wal(store, tmp_path):
+def test_schema_versioned_and_wal(store, target):
     assert store.schema_version == len(MIGRATIONS)
-    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if not store.is_server:
+        assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     store.close()
-    with Store(tmp_path / "s.sqlite3") as again:  # reopening migrates nothing and keeps the version
+    with Store(target) as again:  # reopening migrates nothing and keeps the version
         assert again.schema_version == len(MIGRATIONS)
+
+
+def test_newer_schema_refused_on_postgresql(pg_url):
+    Store(pg_url).close()
+    with Store(pg_url) as s:
+        s.db.execute("UPDATE schema_version SET version = ?", (len(MIGRATIONS) + 1,))
+    with pytest.raises(StoreError, match="newer"):
+        Store(pg_url)
+    with pytest.raises(StoreError, match="no such store"):
+        Store(pg_url.rsplit("/", 1)[0] + "/postgres", readonly=True)
 
 
 def test_newer_schema_refused(tmp_path):
@@ -76,10 +95,10 @@ def test_entries_and_outcomes(store):
     assert store.page_outcomes() == {"stored": 2, "timeout": 1, "gone": 1}
 
 
-def test_writer_lock(tmp_path):
-    a = Store(tmp_path / "l.sqlite3")
+def test_writer_lock(target):
+    a = Store(target)
     a.lock()
-    b = Store(tmp_path / "l.sqlite3")
+    b = Store(target)
     with pytest.raises(StoreLocked, match="in use"):
         b.lock()
     a.close()

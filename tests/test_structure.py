@@ -17,7 +17,8 @@ PACKAGES = ("crawler", "spiders", "pipelines")
 LEAF = {"crawler/config.py", "crawler/items.py", "crawler/urls.py", "crawler/store.py", "crawler/export.py",
         "crawler/schedule.py", "crawler/text.py", "crawler/decisions.py", "crawler/state.py",
         "crawler/dates.py", "crawler/humane.py", "crawler/store_backfill.py", "crawler/backfill.py",
-        "crawler/store_stories.py", "crawler/store_alerts.py", "crawler/store_templates.py"}
+        "crawler/store_stories.py", "crawler/store_alerts.py", "crawler/store_templates.py",
+        "crawler/db.py", "crawler/store_fleet.py"}
 MAX_LINES = 600
 
 

@@ -1,0 +1,413 @@
+"""One DB-API face for the store on SQLite (embedded default) or PostgreSQL (psycopg 3).
+
+A leaf module: the standard library, plus psycopg imported only when a ``postgresql://`` URL is
+opened. The store writes its SQL once, in SQLite's spelling, and :class:`Database` adapts it:
+
+* ``?`` placeholders outside string literals become ``%s`` (and ``%`` becomes ``%%`` when there are parameters);
+* ``INSERT OR IGNORE INTO`` becomes ``INSERT INTO ... ON CONFLICT DO NOTHING``;
+* the two-argument scalar ``MAX(a, b)`` / ``MIN(a, b)`` becomes ``GREATEST`` / ``LEAST``;
+* ``ON CONFLICT ... DO UPDATE SET x = excluded.x`` and ``RETURNING`` run unchanged on both.
+
+Rows support ``row["col"]``, ``row[0]`` and ``dict(row)`` on both backends. DDL differs, so a
+migration is either one text translated by :func:`pg_ddl` (``REAL`` -> ``DOUBLE PRECISION``,
+``INTEGER`` -> ``BIGINT``, ``INTEGER PRIMARY KEY AUTOINCREMENT`` -> ``BIGINT GENERATED ALWAYS AS
+IDENTITY``, ``BLOB`` -> ``BYTEA``, no ``WITHOUT ROWID``) or a :class:`Migration` with one text per dialect. The schema version is
+``PRAGMA user_version`` in SQLite and the ``schema_version`` table in PostgreSQL; :meth:`Database.migrate`
+reads it and applies what is missing in one transaction that holds the writer lock
+(``BEGIN IMMEDIATE``, or ``pg_advisory_xact_lock``), so processes started together never race.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+SQLITE, POSTGRESQL = "sqlite", "postgresql"
+_URL_SCHEMES = ("postgresql://", "postgres://")
+#: Key of the transaction-level advisory lock taken while migrating a PostgreSQL store.
+MIGRATION_LOCK = 0x64656677  # "defw"
+#: Key of the transaction-level advisory lock every write transaction takes in PostgreSQL.
+WRITE_LOCK = 0x64657772  # "dewr"
+
+
+class DatabaseError(Exception):
+    """The database cannot be opened or used (message is meant for the user)."""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """A schema step whose DDL differs between the dialects."""
+
+    sqlite: str
+    postgresql: str
+
+    def text(self, dialect: str) -> str:
+        return self.sqlite if dialect == SQLITE else self.postgresql
+
+
+def is_url(target: str | Path) -> bool:
+    """Tell whether ``target`` names a PostgreSQL server rather than a SQLite file."""
+    return isinstance(target, str) and target.lower().startswith(_URL_SCHEMES)
+
+
+def redact(target: str | Path) -> str:
+    """Return ``target`` for messages, without a password."""
+    if not is_url(target):
+        return str(target)
+    parts = urlsplit(str(target))
+    if parts.password is None:
+        return str(target)
+    return str(target).replace(f":{parts.password}@", ":***@", 1)
+
+
+def connect(target: str | Path, *, readonly: bool = False, timeout: float = 30) -> Database:
+    """Open a SQLite file (a path) or a PostgreSQL database (``postgresql://USER@HOST:PORT/DB``)."""
+    if is_url(target):
+        return _connect_pg(str(target), readonly=readonly, timeout=timeout)
+    return _connect_sqlite(Path(target), readonly=readonly, timeout=timeout)
+
+
+def _connect_sqlite(path: Path, *, readonly: bool, timeout: float) -> Database:
+    try:
+        if readonly:
+            if not path.exists():
+                raise DatabaseError(f"{path}: no such store")
+            conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None, timeout=timeout)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, timeout=timeout)
+            _wal(conn, timeout)
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(f"{path}: cannot open the store: {exc}") from None
+    except OSError as exc:
+        raise DatabaseError(f"{path}: cannot open the store: {exc.strerror or exc}") from None
+    conn.row_factory = sqlite3.Row
+    return Database(conn, SQLITE, str(path))
+
+
+def _wal(conn: sqlite3.Connection, timeout: float) -> None:
+    """Switch to WAL, waiting for other openers: the switch fails at once, without the busy handler."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
+
+
+def _connect_pg(url: str, *, readonly: bool, timeout: float) -> Database:
+    import psycopg
+
+    try:
+        conn = psycopg.connect(url, autocommit=True, row_factory=_pg_row_factory,
+                               connect_timeout=max(1, int(timeout)))
+        if readonly:
+            # read_only only applies to transactions psycopg starts; this covers autocommit statements too.
+            conn.execute("SET default_transaction_read_only = on")
+    except psycopg.Error as exc:
+        raise DatabaseError(f"{redact(url)}: cannot open the store: {str(exc).strip()}") from None
+    return Database(conn, POSTGRESQL, redact(url))
+
+
+class Row(dict[str, Any]):
+    """A PostgreSQL row that also answers ``row[0]``, as ``sqlite3.Row`` does."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, names: Sequence[str], values: Sequence[Any]):
+        super().__init__(zip(names, values, strict=True))
+        self._values = values
+
+    def __getitem__(self, key: str | int) -> Any:
+        if isinstance(key, int):
+            return self._values[key]
+        return super().__getitem__(key)
+
+    def __iter__(self) -> Iterator[Any]:
+        # Iterate values like a tuple (and sqlite3.Row), so ``(x,) = row`` unpacks the same on both.
+        return iter(self._values)
+
+
+def _pg_row_factory(cursor: Any) -> Any:
+    names = [c.name for c in cursor.description] if cursor.description else []
+    return lambda values: Row(names, values)
+
+
+class _PgCursor:
+    """A psycopg cursor that also answers ``lastrowid`` (the id an identity column just gave)."""
+
+    def __init__(self, conn: Any, cursor: Any):
+        self._conn, self._cursor = conn, cursor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._cursor, name)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._cursor)
+
+    @property
+    def lastrowid(self) -> int | None:
+        import psycopg
+
+        try:
+            with self._conn.transaction():  # a savepoint: a failed lastval() must not end the caller's transaction
+                row = self._conn.execute("SELECT lastval()").fetchone()
+        except psycopg.Error:  # no sequence used yet in this session
+            return None
+        return int(row[0]) if row else None
+
+
+class Database:
+    """A connection in autocommit mode, whose SQL is written once in SQLite's spelling."""
+
+    def __init__(self, conn: Any, dialect: str, name: str):
+        self.conn = conn
+        self.dialect = dialect
+        self.name = name
+        self._in_tx = False
+        self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+        if dialect == POSTGRESQL:
+            import psycopg
+
+            self._errors = (psycopg.Error,)
+
+    def __getattr__(self, name: str) -> Any:
+        # The driver's own API (``in_transaction``, ``executescript``, ...) for what the face lacks.
+        return getattr(self.conn, name)
+
+    @property
+    def errors(self) -> tuple[type[BaseException], ...]:
+        """The driver's exception classes (to catch database errors on either backend)."""
+        return self._errors
+
+    def sql(self, text: str) -> str:
+        """Return ``text`` in this connection's dialect."""
+        return text if self.dialect == SQLITE else to_pg(text)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        """Run one statement; return the cursor (``fetchone``/``fetchall``/iteration)."""
+        if self.dialect == SQLITE:
+            return self.conn.execute(sql, params)
+        if not params:
+            return _PgCursor(self.conn, self.conn.execute(to_pg(sql, placeholders=False)))
+        return _PgCursor(self.conn, self.conn.execute(to_pg(sql), params))
+
+    def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> None:
+        if self.dialect == SQLITE:
+            self.conn.executemany(sql, seq)
+        else:
+            with self.conn.cursor() as cur:
+                cur.executemany(to_pg(sql), list(seq))
+
+    def script(self, text: str) -> None:
+        """Run several statements (DDL) inside the current transaction."""
+        for statement in split_statements(text):
+            self.conn.execute(statement)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Database]:
+        """One write transaction; SQLite takes the writer lock at its start (``BEGIN IMMEDIATE``)."""
+        if self.dialect == POSTGRESQL:
+            with self.conn.transaction():
+                # SQLite's BEGIN IMMEDIATE: one write transaction at a time per database. The store's
+                # transactions touch shared rows (story counts, feeds) in no fixed order, so with
+                # several workers they would deadlock; a transaction-level lock serialises them.
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                yield self
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------ schema
+    def has_table(self, name: str) -> bool:
+        """Whether table ``name`` exists (a read-only store may predate a migration)."""
+        if self.dialect == SQLITE:
+            sql = "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?"
+            return self.conn.execute(sql, (name,)).fetchone() is not None
+        return bool(self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0])
+
+    def schema_version(self) -> int:
+        if self.dialect == SQLITE:
+            return int(self.conn.execute("PRAGMA user_version").fetchone()[0])
+        row = self.conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+        if not row[0]:
+            return 0
+        row = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        return int(row[0] or 0)
+
+    def migrate(self, migrations: Sequence[str | Migration]) -> int:
+        """Apply the migrations this database lacks, in one locked transaction; return the version.
+
+        Index ``i`` of ``migrations`` upgrades version ``i`` to ``i + 1``. The version is read
+        after the lock is taken, so a second process started at the same time waits and then
+        finds nothing to do.
+        """
+        with self.transaction():
+            if self.dialect == POSTGRESQL:
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
+                self.conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version BIGINT NOT NULL)")
+            version = self.schema_version()
+            if version > len(migrations):
+                raise DatabaseError(f"{self.name}: store schema v{version} is newer than this defwatch "
+                                    f"(v{len(migrations)}); upgrade defwatch")
+            for number in range(version + 1, len(migrations) + 1):
+                step = migrations[number - 1]
+                text = step.text(self.dialect) if isinstance(step, Migration) else step
+                self.script(text if self.dialect == SQLITE else pg_ddl(text))
+            if version < len(migrations):
+                self._set_version(len(migrations))
+            return len(migrations)
+
+    def _set_version(self, number: int) -> None:
+        if self.dialect == SQLITE:
+            self.conn.execute(f"PRAGMA user_version={int(number)}")
+        else:
+            self.conn.execute("DELETE FROM schema_version")
+            self.conn.execute("INSERT INTO schema_version(version) VALUES (%s)", (number,))
+
+    @property
+    def insertion_order(self) -> str:
+        """The column that orders a table's rows as inserted: SQLite's ``rowid``; a PostgreSQL
+        table that needs it declares an identity column ``seq``."""
+        return "rowid" if self.dialect == SQLITE else "seq"
+
+    def serialize(self, name: str) -> None:
+        """Hold the lock ``name`` until the current transaction ends, waiting for it if need be.
+
+        SQLite's ``BEGIN IMMEDIATE`` already makes each write transaction the only one; PostgreSQL
+        runs them side by side (READ COMMITTED), so work that reads what other writers decide
+        (placing an article in a story) takes a transaction-level advisory lock.
+        """
+        if self.dialect == POSTGRESQL:
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(name),))
+
+    def try_lock(self, name: str) -> bool:
+        """Take the session-level advisory lock ``name`` without waiting (PostgreSQL only)."""
+        if self.dialect != POSTGRESQL:
+            raise DatabaseError("advisory locks need PostgreSQL; SQLite stores lock a file")
+        return bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(name),)).fetchone()[0])
+
+
+def lock_key(name: str) -> int:
+    """A stable signed 64-bit advisory-lock key for ``name``."""
+    return zlib.crc32(name.encode()) | (0x6477 << 32)
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a script into complete statements; comments-only scripts give none."""
+    out, buf = [], ""
+    for line in text.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if _has_code(buf):
+                out.append(buf.strip())
+            buf = ""
+    if _has_code(buf):
+        out.append(buf.strip())
+    return out
+
+
+def _has_code(text: str) -> bool:
+    return bool(re.sub(r"--[^\n]*", "", text).strip(" \n\t;"))
+
+
+# ---------------------------------------------------------------- SQL translation
+_DDL_RULES = [
+    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b", re.I), "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
+    # SQLite's INTEGER PRIMARY KEY is the rowid: numbered by the database unless the insert gives one.
+    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\b(?!\s+GENERATED)", re.I), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
+    (re.compile(r"\bREAL\b", re.I), "DOUBLE PRECISION"),
+    (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
+    # A clustered primary key is how PostgreSQL keeps every table: nothing to ask for.
+    (re.compile(r"\)\s*WITHOUT\s+ROWID", re.I), ")"),
+    # SQLite integers are 64-bit; PostgreSQL's INTEGER is 32-bit (a JSONL size or a byte count overflows it).
+    (re.compile(r"\bINTEGER\b", re.I), "BIGINT"),
+]
+
+
+def pg_ddl(text: str) -> str:
+    """Translate SQLite DDL to PostgreSQL's types."""
+    for pattern, repl in _DDL_RULES:
+        text = pattern.sub(repl, text)
+    return text
+
+
+_INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
+_INSERT_OR_REPLACE = re.compile(r"^\s*INSERT\s+OR\s+REPLACE\b", re.I)
+_MINMAX = re.compile(r"\b(MAX|MIN)\s*\(", re.I)
+
+
+@lru_cache(maxsize=512)
+def to_pg(sql: str, *, placeholders: bool = True) -> str:
+    """Translate one statement from SQLite's spelling to PostgreSQL's (see the module docstring).
+
+    psycopg reads ``%`` as a placeholder only when parameters are passed, hence ``placeholders``.
+    """
+    if _INSERT_OR_REPLACE.match(sql):
+        raise DatabaseError("INSERT OR REPLACE has no PostgreSQL form; use ON CONFLICT (...) DO UPDATE")
+    if _INSERT_OR_IGNORE.match(sql):
+        sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql, count=1).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
+    sql = _scalar_minmax(sql)
+    if not placeholders:
+        return sql
+    out, quoted = [], False
+    for ch in sql:
+        if ch == "'":
+            quoted = not quoted
+            out.append(ch)
+        elif ch == "?" and not quoted:
+            out.append("%s")
+        elif ch == "%":
+            out.append("%%")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _scalar_minmax(sql: str) -> str:
+    """Rename two-argument ``MAX(a, b)``/``MIN(a, b)`` (SQLite scalars) to ``GREATEST``/``LEAST``."""
+    pos, out = 0, []
+    for m in _MINMAX.finditer(sql):
+        depth, top_comma, i = 1, False, m.end()
+        while i < len(sql) and depth:
+            ch = sql[i]
+            depth += ch == "("
+            depth -= ch == ")"
+            top_comma |= ch == "," and depth == 1
+            i += 1
+        if top_comma:
+            out.append(sql[pos:m.start()])
+            out.append("GREATEST(" if m.group(1).upper() == "MAX" else "LEAST(")
+            pos = m.end()
+    out.append(sql[pos:])
+    return "".join(out)

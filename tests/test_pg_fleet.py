@@ -1,0 +1,181 @@
+"""A fleet of `defwatch crawl --fleet` workers on one PostgreSQL store (crawler/fleet.py, issue 12)."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from conftest import REPO, load_web, run_cli, write_sites_file
+
+from crawler.store import Store
+
+sys.path.insert(0, str(REPO / "bench"))
+from genweb import generate  # noqa: E402
+
+SITES, ARTICLES = 6, 12
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def target(request, tmp_path):
+    return tmp_path / "s.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_site_leases(target):
+    with Store(target) as a, Store(target) as b:
+        assert a.claim_site("s1", "A", now=100.0, lease=10.0) is False       # free: claimed
+        assert b.claim_site("s1", "B", now=105.0, lease=10.0) is None        # held by A
+        assert a.claim_site("s1", "A", now=106.0, lease=10.0) is False       # A again: renewed
+        assert not b.abandoned("s1", now=115.0)
+        assert b.abandoned("s1", now=117.0)                                  # A stopped renewing
+        assert b.claim_site("s1", "B", now=117.0, lease=10.0) is True        # taken over
+        b.release_site("s1", "B")
+        assert not a.abandoned("s1", now=1000.0)                              # released, not abandoned
+        assert a.claim_site("s1", "A", now=118.0, lease=10.0) is False
+        a.heartbeat("A", "h", 1, 100.0)
+        a.renew_sites("A", 500.0)
+        assert b.claim_site("s1", "B", now=400.0, lease=10.0) is None
+        assert [(w["id"], w["sites"]) for w in b.fleet()] == [("A", ["s1"])]
+
+
+@pytest.fixture
+def fleet_web(tmp_path):
+    import mockweb
+
+    root = generate(tmp_path / "web", sites=SITES, articles=ARTICLES, seed=7)
+    handle = mockweb.start(str(root), port=0)
+    yield handle, load_web(root)
+    handle.stop()
+
+
+def start_worker(sites: Path, db: str, config: Path) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "crawler", "--config", str(config), "crawl", "--fleet",
+                             "--sites", str(sites), "--db", db, "--no-progress"], cwd=REPO, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def in_flight(log: list[dict]) -> int:
+    """The most requests one host had in flight at once, from the mock web's log."""
+    worst = 0
+    for site in {e["site"] for e in log}:
+        events = sorted([(e["ts"], 1) for e in log if e["site"] == site]
+                        + [(e["ts"] + e["duration"], -1) for e in log if e["site"] == site])
+        level = 0
+        for _, step in events:
+            level += step
+            worst = max(worst, level)
+    return worst
+
+
+def test_three_workers_share_the_work(pg_url, fleet_web, tmp_path):
+    web, truth = fleet_web
+    sites = write_sites_file(tmp_path / "sites.toml", web, truth)
+    config = tmp_path / "app.toml"
+    config.write_text("concurrent_requests = 4\n")  # 2 sites (hosts) a batch: 3 workers share 6 sites
+    Store(pg_url).close()  # the schema, once, before the workers race for sites
+    workers = [start_worker(sites, pg_url, config) for _ in range(3)]
+    runs = [(p.communicate(timeout=240), p.returncode) for p in workers]
+    assert [rc for _, rc in runs] == [0, 0, 0], [err[-2000:] for (_, err), _ in runs]
+
+    log = web.log()
+    pages = Counter((e["site"], e["path"]) for e in log if e["path"] != "/robots.txt" and "/feed/" not in e["path"])
+    feeds = Counter((e["site"], e["path"]) for e in log if "/feed/" in e["path"])
+    assert len(pages) == SITES * ARTICLES and set(pages.values()) == {1}   # every page fetched once
+    assert len(feeds) == SITES and set(feeds.values()) == {1}              # every feed polled once
+    assert in_flight(log) <= 2                                             # concurrent_per_host, fleet-wide
+    export = run_cli("export", "--db", pg_url, "--out", "-")
+    records = [json.loads(line) for line in export.stdout.splitlines()]
+    assert len(records) == SITES * ARTICLES and len({r["id"] for r in records}) == len(records)
+    with Store(pg_url) as store:
+        fleet = store.fleet()
+    assert len(fleet) == 3 and sum(w["sites_done"] for w in fleet) == SITES
+    assert sum(1 for w in fleet if w["sites_done"]) >= 2                    # the work was shared
+    status = run_cli("status", "--db", pg_url, "--json")
+    assert len(json.loads(status.stdout)["fleet"]) == 3
+
+    with Store(pg_url) as store:  # the next cycle: every feed is due again, nothing has changed
+        store.db.execute("UPDATE feeds SET next_poll_at = 0")
+    web.clear_log()
+    again = [start_worker(sites, pg_url, config) for _ in range(3)]
+    assert [p.wait(timeout=240) for p in again] == [0, 0, 0]
+    log = web.log()
+    assert {e["status"] for e in log if e["path"] != "/robots.txt"} == {304}
+    assert Counter((e["site"], e["path"]) for e in log if "/feed/" in e["path"]) == feeds
+
+
+def test_a_killed_workers_sites_are_taken_over(pg_url, tmp_path):
+    import mockweb
+
+    root = generate(tmp_path / "web", sites=3, articles=8, seed=8)
+    for site_json in root.glob("*/site.json"):  # slow article pages: the kill lands mid-crawl
+        site = json.loads(site_json.read_text())
+        site["faults"] = [{"path_prefix": "/2024/", "delay_s": 0.4}]
+        site_json.write_text(json.dumps(site))
+    with mockweb.start(str(root), port=0) as web:
+        sites = write_sites_file(tmp_path / "sites.toml", web, load_web(root))
+        config = tmp_path / "app.toml"
+        config.write_text("fleet_lease = 2\n")
+        victim = start_worker(sites, pg_url, config)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Store(pg_url) as store:
+                if store.counts()["articles"] >= 2:
+                    break
+            time.sleep(0.2)
+        victim.kill()
+        victim.communicate()
+        with Store(pg_url) as store:
+            stored_before = store.counts()["articles"]
+            held = [w["sites"] for w in store.fleet()]
+        assert 2 <= stored_before < 24 and held and held[0]
+        time.sleep(2.5)  # the dead worker's leases expire
+        heir = start_worker(sites, pg_url, config)
+        _, err = heir.communicate(timeout=240)
+        assert heir.returncode == 0, err[-2000:]
+    export = run_cli("export", "--db", pg_url, "--out", "-")
+    records = [json.loads(line) for line in export.stdout.splitlines()]
+    assert len(records) == 24 and len({r["id"] for r in records}) == 24   # nothing lost, nothing twice
+
+
+def test_fleet_needs_a_server(tmp_path):
+    run = run_cli("crawl", "--fleet", "--db", tmp_path / "db.sqlite3", "--sites", tmp_path / "none.toml")
+    assert run.returncode == 2
+
+
+def test_three_daemons_share_the_work(pg_url, fleet_web, tmp_path):
+    """`daemon --fleet` x3: every page once, every record once, politeness fleet-wide, then only 304s."""
+    import signal
+
+    web, truth = fleet_web
+    sites = write_sites_file(tmp_path / "sites.toml", web, truth)
+    config = tmp_path / "app.toml"
+    config.write_text("concurrent_requests = 4\n")
+    Store(pg_url).close()
+    daemons = [subprocess.Popen([sys.executable, "-m", "crawler", "--config", str(config), "daemon", "--fleet",
+                                 "--sites", str(sites), "--db", pg_url, "--interval", "4"], cwd=REPO,
+                                stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            with Store(pg_url) as store:
+                if store.counts()["articles"] >= SITES * ARTICLES:
+                    break
+            time.sleep(0.5)
+        time.sleep(6)  # at least one more cycle: the feeds again, unchanged
+        with Store(pg_url) as store:
+            assert store.counts()["articles"] == SITES * ARTICLES
+            assert len(store.fleet()) == 3
+    finally:
+        for d in daemons:
+            d.send_signal(signal.SIGTERM)
+        codes = [d.wait(timeout=30) for d in daemons]
+    assert codes == [0, 0, 0], [d.stderr.read()[-1500:] for d in daemons]
+    log = web.log()
+    pages = Counter((e["site"], e["path"]) for e in log if e["path"] != "/robots.txt" and "/feed/" not in e["path"])
+    assert len(pages) == SITES * ARTICLES and set(pages.values()) == {1}
+    assert in_flight(log) <= 2
+    polls = [e for e in log if "/feed/" in e["path"]]
+    assert len(polls) > SITES and {e["status"] for e in polls[SITES:]} <= {304}
