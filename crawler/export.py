@@ -107,17 +107,7 @@ def append_pending(store: Store, out: str | Path) -> int:
     pending = store.pending_exports()
     committed = store.output_size(key)
     with open(path, "ab+") as fh:
-        fh.seek(0, os.SEEK_END)
-        size = fh.tell()
-        if committed is None or committed > size:
-            # First use of this output, or the file was rotated/truncated by someone else:
-            # keep its whole lines (truncating "up" to a committed size would write NUL bytes).
-            committed = size if _ends_cleanly(fh, size) else _last_newline(fh, size)
-        if size != committed:
-            # Records written by a run that died before marking them exported (or a torn line).
-            fh.truncate(committed)
-            fh.flush()
-            os.fsync(fh.fileno())
+        committed = heal_output(fh, committed)
         if not pending:
             if store.output_size(key) is None:
                 store.mark_exported([], output=key, size=committed)
@@ -130,6 +120,25 @@ def append_pending(store: Store, out: str | Path) -> int:
         new_size = committed + len(data)
     store.mark_exported([(p.id, p.version) for p in pending], output=key, size=new_size)
     return len(pending)
+
+
+def heal_output(fh: IO[bytes], committed: int | None) -> int:
+    """Cut an append-only JSONL file back to its committed size; return that size.
+
+    Lines past it were written by a run that died before marking them done (or are a torn
+    line), so they are written again. With no committed size (first use), or one beyond the end
+    (the file was rotated or truncated by someone else), the file's whole lines are kept:
+    truncating "up" to a committed size would write NUL bytes.
+    """
+    fh.seek(0, os.SEEK_END)
+    size = fh.tell()
+    if committed is None or committed > size:
+        committed = size if _ends_cleanly(fh, size) else _last_newline(fh, size)
+    if size != committed:
+        fh.truncate(committed)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return committed
 
 
 def _ends_cleanly(fh: IO[bytes], size: int) -> bool:

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from crawler.export import _ends_cleanly, _last_newline
+from crawler.export import heal_output
 from crawler.store import Store
 from crawler.watchlists import Sink
 
@@ -66,16 +66,7 @@ def deliver_jsonl(store: Store, sink: Sink) -> int:
             # queued alerts (they are marked only after the write), so nothing to heal either.
             return total
         with open(path, "ab+") as fh:
-            fh.seek(0, os.SEEK_END)
-            size = fh.tell()
-            if committed is None or committed > size:
-                # First use, or the file was rotated by someone else: keep its whole lines.
-                committed = size if _ends_cleanly(fh, size) else _last_newline(fh, size)
-            if size != committed:
-                # Alerts written by a run that died before marking them delivered (or a torn line).
-                fh.truncate(committed)
-                fh.flush()
-                os.fsync(fh.fileno())
+            committed = heal_output(fh, committed)  # the same committed-size discipline as --out
             if not pending:
                 if store.output_size(sink.target) is None:
                     store.mark_delivered(sink.key, [], output=sink.target, size=committed)
