@@ -335,10 +335,14 @@ def cmd_export(args: argparse.Namespace, app) -> int:
             print(f"defwatch export: --{flag}: not an ISO 8601 date or time: {getattr(args, flag)!r}", file=sys.stderr)
             return EXIT_USAGE
     store = Store(args.db or default_db_path(), readonly=True)
-    if args.stories:
-        return _export_stories(args, store)
     try:
-        n = export_range(store, args.out, since=args.since, until=args.until, sites=args.site or None)
+        if args.stories:
+            from crawler.stories.report import export_stories
+
+            n, what = export_stories(store, args.out, since=args.since, sites=args.site or None), "stories"
+        else:
+            n = export_range(store, args.out, since=args.since, until=args.until, sites=args.site or None)
+            what = "articles"
     except OSError as exc:
         print(f"defwatch export: cannot write {args.out}: {exc.strerror or exc} (previous file left intact)",
               file=sys.stderr)
@@ -346,27 +350,11 @@ def cmd_export(args: argparse.Namespace, app) -> int:
     finally:
         store.close()
     if args.out != "-":
-        print(f"exported {n} articles to {args.out}", file=sys.stderr)
+        print(f"exported {n} {what} to {args.out}", file=sys.stderr)
     return EXIT_OK
 
 
 # ---------------------------------------------------------------- stories (issue 10)
-
-def _export_stories(args: argparse.Namespace, store: Store) -> int:
-    from crawler.stories.report import export_stories
-
-    try:
-        n = export_stories(store, args.out, since=args.since, sites=args.site or None)
-    except OSError as exc:
-        print(f"defwatch export: cannot write {args.out}: {exc.strerror or exc} (previous file left intact)",
-              file=sys.stderr)
-        return EXIT_NOTHING
-    finally:
-        store.close()
-    if args.out != "-":
-        print(f"exported {n} stories to {args.out}", file=sys.stderr)
-    return EXIT_OK
-
 
 def cmd_stories(args: argparse.Namespace, app) -> int:
     from crawler.dates import parse_iso_arg
