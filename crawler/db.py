@@ -15,27 +15,38 @@ IDENTITY``, ``BLOB`` -> ``BYTEA``, no ``WITHOUT ROWID``) or a :class:`Migration`
 ``PRAGMA user_version`` in SQLite and the ``schema_version`` table in PostgreSQL; :meth:`Database.migrate`
 reads it and applies what is missing in one transaction that holds the writer lock
 (``BEGIN IMMEDIATE``, or ``pg_advisory_xact_lock``), so processes started together never race.
+
+Concurrency. SQLite has one writer: ``BEGIN IMMEDIATE`` makes each write transaction the only
+one. PostgreSQL runs a fleet's write transactions side by side (READ COMMITTED): work that reads
+what other writers decide takes narrow transaction-level advisory locks (:meth:`Database.lock`,
+several keys in one ascending order), and a transition that still loses a deadlock or a
+serialization conflict is run again from its start (:func:`retried`, :meth:`Database.retrying`).
 """
 from __future__ import annotations
 
+import random
 import re
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 _URL_SCHEMES = ("postgresql://", "postgres://")
 #: Key of the transaction-level advisory lock taken while migrating a PostgreSQL store.
 MIGRATION_LOCK = 0x64656677  # "defw"
-#: Key of the transaction-level advisory lock every write transaction takes in PostgreSQL.
-WRITE_LOCK = 0x64657772  # "dewr"
+#: A transition that loses a deadlock or a serialization conflict runs at most this many times.
+RETRY_ATTEMPTS = 8
+#: The first wait before running it again (seconds); it doubles with each attempt, jittered.
+RETRY_BACKOFF = 0.01
+
+T = TypeVar("T")
 
 
 class DatabaseError(Exception):
@@ -179,12 +190,18 @@ class Database:
         self.conn = conn
         self.dialect = dialect
         self.name = name
-        self._in_tx = False
+        #: How many ``transaction()`` blocks are open: an inner one joins the outer.
+        self._depth = 0
+        #: Transactions run again after a lost conflict (see ``retrying``).
+        self.retries = 0
         self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+        self._conflicts: tuple[type[BaseException], ...] = ()
         if dialect == POSTGRESQL:
             import psycopg
+            from psycopg import errors
 
             self._errors = (psycopg.Error,)
+            self._conflicts = (errors.SerializationFailure, errors.DeadlockDetected)
 
     def __getattr__(self, name: str) -> Any:
         # The driver's own API (``in_transaction``, ``executescript``, ...) for what the face lacks.
@@ -221,23 +238,56 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Database]:
-        """One write transaction; SQLite takes the writer lock at its start (``BEGIN IMMEDIATE``)."""
-        if self.dialect == POSTGRESQL:
-            with self.conn.transaction():
-                # SQLite's BEGIN IMMEDIATE: one write transaction at a time per database. The store's
-                # transactions touch shared rows (story counts, feeds) in no fixed order, so with
-                # several workers they would deadlock; a transaction-level lock serialises them.
-                self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-                yield self
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
+        """One write transaction; SQLite takes the writer lock at its start (``BEGIN IMMEDIATE``).
+
+        A transaction opened inside another joins it (one commit, no savepoint round trips).
+        PostgreSQL takes no lock here: writers of different rows run side by side, and shared
+        decisions lock what they read (``lock``).
+        """
+        if self._depth:
             yield self
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
+            return
+        self._depth += 1
+        try:
+            if self.dialect == POSTGRESQL:
+                with self.conn.transaction():
+                    yield self
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            else:
+                self.conn.execute("COMMIT")
+        finally:
+            self._depth -= 1
+
+    @property
+    def conflicts(self) -> tuple[type[BaseException], ...]:
+        """The errors of a transaction that lost to another and may win on a second run (PostgreSQL)."""
+        return self._conflicts
+
+    def retrying(self, run: Callable[[], T], *, attempts: int = RETRY_ATTEMPTS) -> T:
+        """Call ``run`` (which opens its own transaction) until it does not lose a conflict.
+
+        PostgreSQL ends the loser of a deadlock or of a serialization conflict with an error and
+        rolls its transaction back: running it again from its start is correct, and the other
+        transaction has usually committed by then. Bounded: after ``attempts`` the error goes
+        up. Inside an open transaction nothing is retried (only the outermost can be).
+        """
+        if not self._conflicts or self._depth:
+            return run()
+        for attempt in range(1, attempts + 1):
+            try:
+                return run()
+            except self._conflicts:
+                if attempt == attempts:
+                    raise
+                self.retries += 1
+                time.sleep(RETRY_BACKOFF * 2 ** (attempt - 1) * random.uniform(0.5, 1.5))
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.conn.close()
@@ -302,20 +352,44 @@ class Database:
         return "rowid" if self.dialect == SQLITE else "seq"
 
     def serialize(self, name: str) -> None:
-        """Hold the lock ``name`` until the current transaction ends, waiting for it if need be.
+        """Hold the lock ``name`` until the current transaction ends, waiting for it if need be."""
+        self.lock(name)
+
+    def lock(self, *names: str) -> None:
+        """Hold the locks ``names`` until the current transaction ends, waiting for them if need be.
 
         SQLite's ``BEGIN IMMEDIATE`` already makes each write transaction the only one; PostgreSQL
         runs them side by side (READ COMMITTED), so work that reads what other writers decide
-        (placing an article in a story) takes a transaction-level advisory lock.
+        (placing an article in a story, numbering an article's versions) takes transaction-level
+        advisory locks. Several are taken in one statement, in ascending key order: two
+        transactions that lock overlapping sets this way never deadlock on them.
         """
-        if self.dialect == POSTGRESQL:
-            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (lock_key(name),))
+        if self.dialect != POSTGRESQL or not names:
+            return
+        keys = sorted({lock_key(n) for n in names})
+        if len(keys) == 1:
+            self.conn.execute("SELECT pg_advisory_xact_lock(%s)", (keys[0],))
+        else:
+            # unnest keeps the array's order, so the locks are taken in ascending order.
+            self.conn.execute("SELECT count(pg_advisory_xact_lock(k)) FROM unnest(%s::bigint[]) AS k", (keys,))
 
     def try_lock(self, name: str) -> bool:
         """Take the session-level advisory lock ``name`` without waiting (PostgreSQL only)."""
         if self.dialect != POSTGRESQL:
             raise DatabaseError("advisory locks need PostgreSQL; SQLite stores lock a file")
         return bool(self.conn.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(name),)).fetchone()[0])
+
+
+def retried(method: Callable[..., T]) -> Callable[..., T]:
+    """Run a store transition again when PostgreSQL ends its transaction for a lost conflict.
+
+    For methods of an object with a ``db`` (:class:`Database`) whose transaction the method opens
+    itself; a transition called inside another's transaction joins it and is not retried alone.
+    """
+    @wraps(method)
+    def run(self: Any, *args: Any, **kwargs: Any) -> T:
+        return self.db.retrying(lambda: method(self, *args, **kwargs))
+    return run
 
 
 def lock_key(name: str) -> int:

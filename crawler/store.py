@@ -32,18 +32,18 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.db import Database, DatabaseError, Migration, connect, is_url, redact
+from crawler.db import Database, DatabaseError, Migration, connect, is_url, redact, retried
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
 from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
 from crawler.store_fleet import MIGRATION_V7, FleetStore
-from crawler.store_stories import MIGRATION_V4, StoriesStore
+from crawler.store_stories import MIGRATION_V4, STORY_FIELDS, StoriesStore
 from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
 __all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
@@ -281,6 +281,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
             yield self.db
 
     # ------------------------------------------------------------ feeds
+    @retried
     def ensure_feeds(self, feeds: Iterable[tuple[str, str]]) -> None:
         """Register (site, url) feeds; known feeds keep their state."""
         with self.transaction():
@@ -303,6 +304,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         rows = self.db.execute(sql, () if every else (now,)).fetchall()
         return [from_row(FeedState, r) for r in rows if r["url"] in wanted]
 
+    @retried
     def record_poll(self, state: FeedState, detail: str | None = None) -> None:
         """Write a feed's state after a poll (``crawler.decisions.plan_poll``) and log its result."""
         # vars(), not asdict(): asdict deep-copies every value, thousands of times a cycle.
@@ -312,6 +314,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
             self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), state.url))
             self._log(state.site, state.url, "feed", state.last_status or "", detail, time.time())
 
+    @retried
     def commit_validators(self, url: str, validators: Mapping[str, str | None]) -> None:
         """Store a feed's ETag / Last-Modified / body hash held back until its crawl finished."""
         names = [k for k in ("etag", "last_modified", "body_hash") if k in validators]
@@ -354,6 +357,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         self._claims.add(page_key)
         return True
 
+    @retried
     def remember_entries(self, site: str, keys: Iterable[str], page_key: str, updated: str | None,
                          feed_url: str | None, now: float | None = None) -> None:
         with self.transaction():
@@ -368,12 +372,14 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
                 "updated=COALESCE(excluded.updated, entries.updated)",
                 (key, site, page_key, updated, feed_url, now))
 
+    @retried
     def restamp_entries(self, keys: Iterable[str], stamp: str | None, feed_url: str | None) -> None:
         """Let another feed watch these entry identities from now on, with its stamp."""
         with self.transaction():
             self.db.executemany("UPDATE entries SET updated=?, feed_url=? WHERE key=?",
                                 [(stamp, feed_url, key) for key in keys])
 
+    @retried
     def record_outcome(self, *, site: str | None, url: str, page_keys: Iterable[str], outcome: str,
                        detail: str | None = None, http_status: int | None = None,
                        entry_keys: Iterable[str] = (), entry_updated: str | None = None,
@@ -448,6 +454,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         row = self.db.execute("SELECT record FROM articles WHERE id=?", (article_id,)).fetchone()
         return Article.from_json(row["record"]) if row else None
 
+    @retried
     def save_article(self, record: Article, *, page_keys: Iterable[str], entry_keys: Iterable[str] = (),
                      entry_updated: str | None = None, feed_url: str | None = None) -> tuple[str, int]:
         """Store one article record in one transaction (its version: ``decisions.next_version``).
@@ -455,12 +462,41 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         Returns ``("new" | "updated" | "unchanged", version)``; an unchanged record produces
         nothing to export.
         """
+        caught_up = self._stories_caught_up
+        try:
+            return self._save_article(record, list(dict.fromkeys(page_keys)), entry_keys, entry_updated, feed_url)
+        except BaseException:
+            self._stories_caught_up = caught_up  # rolled back with the transaction (which may run again)
+            raise
+
+    def _save_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str],
+                      entry_updated: str | None, feed_url: str | None) -> tuple[str, int]:
         now = time.time()
         with self.transaction():
-            row = self.db.execute("SELECT record FROM articles WHERE id=?", (record.id,)).fetchone()
+            # Two workers saving one article at once (a site taken over from a slow worker) number
+            # its versions one after the other.
+            self.db.lock(f"article:{record.id}")
+            row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (record.id,)).fetchone()
             action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
+            # First what no other writer shares (this site's pages and entries), then the story
+            # placement, whose lock is held to the commit on PostgreSQL.
+            self.db.executemany(
+                "INSERT INTO pages(key, site, url, outcome, article_id, attempts, fetched_at, feed_url) "
+                "VALUES (?,?,?,?,?,1,?,?) ON CONFLICT(key) DO UPDATE SET outcome=excluded.outcome, "
+                "article_id=excluded.article_id, fetched_at=excluded.fetched_at, retry_at=NULL, detail=NULL",
+                [(key, record.site, record.url, "stored", record.id, now, feed_url) for key in page_keys])
+            if page_keys:
+                self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
             if action != "unchanged":
                 stored = self._join_story(stored)  # issue 10: in the article's transaction
+                if row is not None and self.db.dialect != "sqlite":
+                    # Another worker's placement may have given this record a new version (its
+                    # story moved) since it was read; under the stories lock it cannot any more.
+                    again = self.db.execute("SELECT version, record FROM articles WHERE id=?", (record.id,)).fetchone()
+                    if again["version"] != row["version"]:
+                        action, fresh = next_version(Article.from_json(again["record"]), record)
+                        stored = replace(fresh, **{k: getattr(stored, k) for k in STORY_FIELDS})
+            if action != "unchanged":
                 text = stored.to_json()
                 self.db.execute(
                     "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
@@ -473,15 +509,6 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
                     "INSERT INTO versions(article_id, version, fetched_at, record) VALUES (?,?,?,?) "
                     "ON CONFLICT(article_id, version) DO UPDATE SET fetched_at=excluded.fetched_at, "
                     "record=excluded.record", (stored.id, stored.version, stored.fetched_at, text))
-            page_keys = list(dict.fromkeys(page_keys))
-            for key in page_keys:
-                self.db.execute(
-                    "INSERT INTO pages(key, site, url, outcome, article_id, attempts, fetched_at, feed_url) "
-                    "VALUES (?,?,?,?,?,1,?,?) ON CONFLICT(key) DO UPDATE SET outcome=excluded.outcome, "
-                    "article_id=excluded.article_id, fetched_at=excluded.fetched_at, retry_at=NULL, detail=NULL",
-                    (key, record.site, record.url, "stored", record.id, now, feed_url))
-            if page_keys:
-                self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
             self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
                       f"{action} v{stored.version}", now)
             if self.on_article is not None and action != "unchanged":
@@ -516,6 +543,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         """Every live output and its committed size."""
         return {r["path"]: r["size"] for r in self.db.execute("SELECT path, size FROM outputs").fetchall()}
 
+    @retried
     def mark_exported(self, versions: Iterable[tuple[str, int]], *, output: str | None = None,
                       size: int | None = None) -> None:
         """Mark records exported and, in the same transaction, commit the output's new size."""
@@ -528,6 +556,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
                                 "ON CONFLICT(path) DO UPDATE SET size=excluded.size", (output, size))
 
     # ------------------------------------------------------------ hosts
+    @retried
     def hold_host(self, host: str, until: float, reason: str | None = None) -> None:
         """Remember that ``host`` must not be asked anything before ``until`` (Unix time)."""
         with self.transaction():

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from typing import Any
 
-from crawler.db import Database
+from crawler.db import Database, retried
 from crawler.state import PendingAlert, SinkQueue
 
 MIGRATION_V5 = """
@@ -112,6 +112,7 @@ class AlertsStore:
             "WHERE d.sink=? AND d.delivered_at IS NULL ORDER BY d.created_at, d.alert_id LIMIT ?", (sink, limit))
         return [PendingAlert(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
 
+    @retried
     def mark_delivered(self, sink: str, alert_ids: Iterable[str], *, output: str | None = None,
                        size: int | None = None, error: str | None = None) -> None:
         """Mark deliveries done and, in the same transaction, commit a jsonl sink's new size.
@@ -126,6 +127,7 @@ class AlertsStore:
                 self.db.execute("INSERT INTO outputs(path, size) VALUES (?, ?) "
                                 "ON CONFLICT(path) DO UPDATE SET size=excluded.size", (output, size))
 
+    @retried
     def delivery_failed(self, sink: str, alert_id: str, error: str, next_at: float) -> None:
         """Count a failed attempt and set when to try again."""
         with self.transaction():

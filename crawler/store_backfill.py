@@ -13,7 +13,7 @@ from contextlib import AbstractContextManager
 from dataclasses import astuple
 from typing import Any
 
-from crawler.db import Database, Migration
+from crawler.db import Database, Migration, retried
 from crawler.state import PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, Candidate, FeedMark, Gap, SitemapDoc, from_row
 
 _V3 = """
@@ -81,6 +81,7 @@ class BackfillStore:
     transaction: Callable[[], AbstractContextManager[Database]]
 
     # ------------------------------------------------------------ backfill runs
+    @retried
     def backfill_run(self, key: str, mode: str) -> tuple[int, bool]:
         """The unfinished run with this key (resumed: True), or a new one."""
         with self.transaction():
@@ -92,10 +93,12 @@ class BackfillStore:
                                   (key, mode, time.time())).fetchone()
             return int(row[0]), False
 
+    @retried
     def finish_backfill_run(self, run_id: int) -> None:
         with self.transaction():
             self.db.execute("UPDATE backfill_runs SET finished_at=? WHERE id=?", (time.time(), run_id))
 
+    @retried
     def add_sitemaps(self, run_id: int, docs: Iterable[SitemapDoc]) -> list[SitemapDoc]:
         """Queue documents of a run; return the newly queued ones."""
         with self.transaction():
@@ -119,6 +122,7 @@ class BackfillStore:
             params.append(state)
         return [from_row(SitemapDoc, r) for r in self.db.execute(f"{sql} ORDER BY {self.db.insertion_order}", params)]
 
+    @retried
     def walked(self, run_id: int, url: str, state: str, detail: str | None = None, *,
                children: Iterable[SitemapDoc] = (),
                candidates: Iterable[Candidate] = ()) -> tuple[list[SitemapDoc], list[Candidate]]:
@@ -152,6 +156,7 @@ class BackfillStore:
         row = self.db.execute("SELECT * FROM feed_marks WHERE feed_url=?", (feed_url,)).fetchone()
         return from_row(FeedMark, row) if row else None
 
+    @retried
     def mark_feed(self, feed_url: str, site: str, newest: float | None) -> None:
         with self.transaction():
             self.db.execute(
@@ -163,6 +168,7 @@ class BackfillStore:
                 "ELSE feed_marks.newest_published END",
                 (feed_url, site, newest, time.time()))
 
+    @retried
     def add_gap(self, site: str, feed_url: str | None, since: float) -> int:
         with self.transaction():
             row = self.db.execute("INSERT INTO gaps(site, feed_url, since, detected_at) VALUES (?,?,?,?) RETURNING id",
@@ -175,6 +181,7 @@ class BackfillStore:
         return [from_row(Gap, r) for r in self.db.execute("SELECT * FROM gaps WHERE recovered_at IS NULL ORDER BY id")
                 if wanted is None or r["site"] in wanted]
 
+    @retried
     def close_gaps(self, recovered: dict[int, int]) -> None:
         """Mark gaps recovered, with the number of articles each brought back."""
         with self.transaction():
@@ -188,6 +195,7 @@ class BackfillStore:
             "SELECT site, count(*), sum(recovered) FROM gaps GROUP BY site")}
 
     # ------------------------------------------------------------ cadence
+    @retried
     def note_poll_start(self, feed_url: str, started_at: float, keep: int = 50) -> None:
         with self.transaction():
             self.db.execute("INSERT INTO poll_starts(feed_url, started_at) VALUES (?,?)", (feed_url, started_at))

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from crawler.dates import iso_timestamp
-from crawler.db import Database, Migration
+from crawler.db import POSTGRESQL, Database, Migration
 from crawler.items import Article
 from crawler.state import Story, StoryMember
 
@@ -78,8 +78,22 @@ _V4 = """
 MIGRATION_V4 = Migration(sqlite=_V4, postgresql=_V4.replace(
     "rid INTEGER PRIMARY KEY,", "rid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"))
 
+#: The advisory lock under which a PostgreSQL store's story index is written (``Database.lock``).
+STORIES_LOCK = "defwatch-stories"
 #: The record fields a story gives (``Article.story*``).
 STORY_FIELDS = ("story", "story_first_url", "story_first_site", "story_first_published", "story_size")
+
+
+@dataclass
+class _Plan:
+    """A placement decided from reads: the article's current (rid, story), or the stories it joins."""
+
+    existing: tuple[int, str] | None = None
+    joinable: list[str] = field(default_factory=list)
+    reasons: dict[str, list[str]] = field(default_factory=dict)
+    #: What the judgement read: each candidate's row id -> (story, time), each story looked at -> its span.
+    seen: dict[int, tuple[str, float]] = field(default_factory=dict)
+    spans: dict[str, tuple[float, float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -105,6 +119,8 @@ class StoriesStore:
     #: Records stored before stories existed are placed this many at a time, with each new article.
     STORY_CATCH_UP = 50
     _stories_caught_up = False
+    #: Judgements made again under the stories lock because another placement committed meanwhile.
+    story_replans = 0
 
     # ------------------------------------------------------------ placing an article
     def _join_story(self, record: Article) -> Article:
@@ -113,16 +129,60 @@ class StoriesStore:
         Runs inside ``save_article``'s transaction. The other members' records are brought up to
         date: a new first reporter or a merge gives each a new version (so it is exported
         again); a new size alone is written in place.
+
+        Several crawls on one PostgreSQL store place their articles one at a time, or two copies
+        saved at once would each miss the other and start two stories: the story index is
+        written under one transaction-level lock (``STORIES_LOCK``), held to the commit. The
+        reading and judging before it (most of the work) runs outside the lock and is done
+        again under it only when another placement committed meanwhile (``_place_concurrently``).
         """
-        # Several crawls on one PostgreSQL store: one places its article at a time, or two copies
-        # saved at once would each miss the other and start two stories.
-        self.db.serialize("defwatch-stories")
-        if not self._stories_caught_up:
-            self._stories_caught_up = self._place_older_records(record.id)
-        placement = self.place_in_story(record)
+        from crawler.stories.match import profile
+
+        p = profile(record)
+        if self._stories_caught_up and self.db.dialect == POSTGRESQL:
+            placement = self._place_concurrently(record, p)
+        else:
+            self.db.lock(STORIES_LOCK)
+            if not self._stories_caught_up:
+                self._stories_caught_up = self._place_older_records(record.id)
+            placement = self.place_in_story(record, p)
         fields = self.story_fields(placement.story)
         self._sync_story_records(placement.story, fields, skip=record.id)
         return replace(record, **fields)
+
+    def _place_concurrently(self, record: Article, p: Profile) -> Placement:
+        """Judge outside the stories lock, then place under it (PostgreSQL's concurrent writers).
+
+        Every placement inserts its ``story_articles`` row under the lock, so row ids are
+        committed in order and the largest one marks what a judgement saw: unchanged under the
+        lock, and with the judged candidates still in the same stories and times, the judgement
+        holds; otherwise it is made again, under the lock.
+        """
+        mark = self._story_mark()
+        plan = self._plan_story(record, p, total=mark)
+        self.db.lock(STORIES_LOCK)
+        mark_now = self._story_mark()
+        if mark_now != mark or not self._plan_holds(plan):
+            self.story_replans += 1
+            plan = self._plan_story(record, p, total=mark_now)
+        return self._apply_story(record, p, plan)
+
+    def _story_mark(self) -> int:
+        return int(self.db.execute("SELECT coalesce(max(rid), 0) FROM story_articles").fetchone()[0])
+
+    def _plan_holds(self, plan: _Plan) -> bool:
+        """Whether the candidates a plan judged are still in the same stories, times and spans."""
+        if not plan.seen:
+            return True
+        rows = self.db.execute(
+            f"SELECT s.rid, s.story, s.ts, t.first_ts, t.last_ts FROM story_articles s "
+            f"LEFT JOIN stories t ON t.id = s.story WHERE s.rid IN ({_marks(len(plan.seen))})", list(plan.seen))
+        now: dict[int, tuple[str, float]] = {}
+        spans: dict[str, tuple[float, float]] = {}
+        for rid, story, ts, first, last in rows:
+            now[rid] = (story, ts)
+            spans[story] = (first, last)
+        return now == plan.seen and all(spans.get(s) == span for s, span in plan.spans.items())
 
     def _place_older_records(self, skip: str) -> bool:
         """Place up to ``STORY_CATCH_UP`` records stored before stories existed (a store older than v4),
@@ -140,43 +200,55 @@ class StoriesStore:
             self.db.execute("UPDATE articles SET record=? WHERE id=?", (replace(record, **fields).to_json(), aid))
         return len(rows) <= self.STORY_CATCH_UP
 
-    def place_in_story(self, record: Article) -> Placement:
+    def place_in_story(self, record: Article, p: Profile | None = None) -> Placement:
         """Put a new or changed article in its story; returns the story and any merges."""
         from crawler.stories.match import profile
 
-        aid = record.id
-        p = profile(record)
-        row = self.db.execute("SELECT rid, story FROM story_articles WHERE article_id=?", (aid,)).fetchone()
+        p = p or profile(record)
+        return self._apply_story(record, p, self._plan_story(record, p))
+
+    def _plan_story(self, record: Article, p: Profile, *, total: int | None = None) -> _Plan:
+        """Where an article goes, from reads only: its current story, or the stories it can join."""
+        row = self.db.execute("SELECT rid, story FROM story_articles WHERE article_id=?", (record.id,)).fetchone()
         if row is not None:
-            # A new version keeps its story (a story id never changes silently); its signals move.
-            self._unindex_story_article(row[0])
-            self._index_story_article(row[0], record, row[1], p)
-            self._refresh_story(row[1])
-            return Placement(row[1], joined=False)
-        stories: dict[str, list[str]] = {}
+            return _Plan(existing=(row[0], row[1]))
+        plan = _Plan()
         vetoed: set[str] = set()
-        for story, verdict in self._judge_story(p):
+        for story, verdict in self._judge_story(p, plan, total):
             if verdict.same:
-                stories.setdefault(story, []).append(verdict.reason)
+                plan.reasons.setdefault(story, []).append(verdict.reason)
             elif verdict.reason.startswith("conflict"):
                 vetoed.add(story)
-        joinable = self._open_stories([s for s in stories if s not in vetoed], p.ts)
-        if not joinable:
+        plan.joinable = self._open_stories([s for s in plan.reasons if s not in vetoed], p.ts, plan.spans)
+        return plan
+
+    def _apply_story(self, record: Article, p: Profile, plan: _Plan) -> Placement:
+        """Write a plan: index the article in its story, merging the others it joins together."""
+        aid = record.id
+        if plan.existing is not None:
+            # A new version keeps its story (a story id never changes silently); its signals move.
+            rid, story = plan.existing
+            self._unindex_story_article(rid)
+            self._index_story_article(rid, record, story, p)
+            self._refresh_story(story)
+            return Placement(story, joined=False)
+        if not plan.joinable:
             self.db.execute("INSERT INTO stories(id, created_at, size) VALUES (?,?,0)", (aid, time.time()))
             self._index_story_article(None, record, aid, p)
             self._refresh_story(aid)
             return Placement(aid, joined=False)
-        target, *others = joinable
+        target, *others = plan.joinable
         for other in others:
             self._merge_story(other, into=target, by=aid)
-        logger.debug("article %s joins story %s (%s)%s", aid, target, ",".join(stories[target]),
+        logger.debug("article %s joins story %s (%s)%s", aid, target, ",".join(plan.reasons[target]),
                      f"; merged {', '.join(others)}" if others else "")
         self._index_story_article(None, record, target, p)
         self._refresh_story(target)
         return Placement(target, joined=True, merged=others)
 
-    def _judge_story(self, p: Profile) -> list[tuple[str, Verdict]]:
-        """The verdict on each candidate in the window, with the candidate's story."""
+    def _judge_story(self, p: Profile, plan: _Plan | None = None, total: int | None = None) -> list[tuple[str, Verdict]]:
+        """The verdict on each candidate in the window, with the candidate's story (each candidate's
+        row id, story and time are noted in ``plan.seen``)."""
         from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, MIN_SHARED, POSTINGS_CAP, postings
         from crawler.stories.match import DATED_WINDOW_DAYS, Profile, decide, in_window
         from crawler.stories.signals import band_keys, fact_key, from_blob
@@ -212,13 +284,15 @@ class StoriesStore:
             f"SELECT rid, story, ts, sig, facts FROM story_articles WHERE rid IN ({_marks(len(cand))})",
             list(cand)).fetchall()
         others = []
-        for _rid, story, ts, sig, facts in rows:
+        for rid, story, ts, sig, facts in rows:
+            if plan is not None:
+                plan.seen[rid] = (story, ts)
             if abs(ts - p.ts) <= window:
                 f, lead = json.loads(facts)
                 other = Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)
                 if in_window(p, other):
                     others.append((story, other))
-        weight = self._story_weight(df)
+        weight = self._story_weight(df, total)
         return [(story, decide(p, other, weight)) for story, other in others]
 
     def _story_df(self, facts: set[str] | frozenset[str], df: dict[str, int]) -> None:
@@ -234,7 +308,7 @@ class StoriesStore:
         for f in keys.values():
             df.setdefault(f, 0)
 
-    def _story_weight(self, df: dict[str, int]) -> Callable[[str], float]:
+    def _story_weight(self, df: dict[str, int], total: int | None = None) -> Callable[[str], float]:
         """A fact's worth: its kind's weight times its rarity among the stored articles.
 
         The candidates' own facts are looked up only when a decision needs their worth
@@ -242,14 +316,16 @@ class StoriesStore:
         """
         from crawler.stories.match import KIND_WEIGHT, idf, kind
 
-        total = self.db.execute("SELECT coalesce(max(rid), 0) FROM story_articles").fetchone()[0]
+        if total is None:
+            total = self._story_mark()
 
         def weight(f: str) -> float:
             return KIND_WEIGHT.get(kind(f), 0.5) * idf(max(df.get(f, 0), 1), total)
         weight.load = lambda facts: self._story_df(facts, df)  # type: ignore[attr-defined]
         return weight
 
-    def _open_stories(self, stories: list[str], ts: float) -> list[str]:
+    def _open_stories(self, stories: list[str], ts: float,
+                      spans: dict[str, tuple[float, float]] | None = None) -> list[str]:
         """The stories an article at ``ts`` can join, oldest first: together they must still span
         at most ``STORY_SPAN_DAYS`` (a chain of look-alike updates must not grow one endless story)."""
         from crawler.stories.index import STORY_SPAN_DAYS
@@ -262,6 +338,8 @@ class StoriesStore:
         out: list[str] = []
         lo, hi = ts, ts
         for story, first, last in rows:
+            if spans is not None:
+                spans[story] = (first, last)
             if max(hi, last) - min(lo, first) <= STORY_SPAN_DAYS * 86400:
                 out.append(story)
                 lo, hi = min(lo, first), max(hi, last)

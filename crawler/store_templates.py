@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import AbstractContextManager
 
-from crawler.db import Database
+from crawler.db import Database, retried
 from crawler.items import Article
 
 MIGRATION_V6 = """
@@ -42,6 +42,7 @@ class TemplatesStore:
     db: Database
     transaction: Callable[[], AbstractContextManager[Database]]
 
+    @retried
     def learn_template(self, site: str, page: str, blocks: Mapping[str, str]) -> None:
         """Remember that ``page`` of ``site`` showed these short blocks (fingerprint -> text)."""
         now = time.time()
@@ -76,6 +77,7 @@ class TemplatesStore:
                               (article_id,)).fetchone()
         return Article.from_json(row[0]) if row else None
 
+    @retried
     def correct_article(self, article: Article) -> None:
         """Replace an unexported version in place (same version number): what extraction would have
         made of the page had it known the site's template when the page was stored."""
