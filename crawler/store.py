@@ -335,10 +335,16 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
 
     # ------------------------------------------------------------ entries and pages
     def known_entry(self, keys: Iterable[str]) -> EntryState | None:
+        """The first of ``keys`` (an entry's identities, in order) already handled."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return None
+        # One statement for all the identities (one round trip on a server), the first one wins.
+        rows = {r["key"]: r for r in self.db.execute(
+            f"SELECT * FROM entries WHERE key IN ({','.join('?' * len(keys))})", keys)}
         for key in keys:
-            row = self.db.execute("SELECT * FROM entries WHERE key=?", (key,)).fetchone()
-            if row:
-                return from_row(EntryState, row)
+            if key in rows:
+                return from_row(EntryState, rows[key])
         return None
 
     def page(self, key: str) -> PageState | None:
@@ -365,12 +371,11 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
 
     def _remember_entries(self, site: str, keys: Iterable[str], page_key: str, updated: str | None,
                           feed_url: str | None, now: float) -> None:
-        for key in keys:
-            self.db.execute(
-                "INSERT INTO entries(key, site, page_key, updated, feed_url, seen_at) VALUES (?,?,?,?,?,?) "
-                "ON CONFLICT(key) DO UPDATE SET page_key=excluded.page_key, "
-                "updated=COALESCE(excluded.updated, entries.updated)",
-                (key, site, page_key, updated, feed_url, now))
+        self.db.executemany(
+            "INSERT INTO entries(key, site, page_key, updated, feed_url, seen_at) VALUES (?,?,?,?,?,?) "
+            "ON CONFLICT(key) DO UPDATE SET page_key=excluded.page_key, "
+            "updated=COALESCE(excluded.updated, entries.updated)",
+            [(key, site, page_key, updated, feed_url, now) for key in keys])
 
     @retried
     def restamp_entries(self, keys: Iterable[str], stamp: str | None, feed_url: str | None) -> None:

@@ -103,6 +103,8 @@ class Placement:
     story: str
     joined: bool
     merged: list[str] = field(default_factory=list)
+    #: The story's record fields (``Article.story*``) as the placement left them.
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 def _marks(n: int) -> str:
@@ -146,7 +148,7 @@ class StoriesStore:
             if not self._stories_caught_up:
                 self._stories_caught_up = self._place_older_records(record.id)
             placement = self.place_in_story(record, p)
-        fields = self.story_fields(placement.story)
+        fields = placement.fields
         self._sync_story_records(placement.story, fields, skip=record.id)
         return replace(record, **fields)
 
@@ -194,7 +196,7 @@ class StoriesStore:
         for aid, text in rows[:self.STORY_CATCH_UP]:
             record = Article.from_json(text)
             placement = self.place_in_story(record)
-            fields = self.story_fields(placement.story)
+            fields = placement.fields
             self._sync_story_records(placement.story, fields, skip=aid)
             # In place: the text did not change, nothing to export again.
             self.db.execute("UPDATE articles SET record=? WHERE id=?", (replace(record, **fields).to_json(), aid))
@@ -230,21 +232,18 @@ class StoriesStore:
             rid, story = plan.existing
             self._unindex_story_article(rid)
             self._index_story_article(rid, record, story, p)
-            self._refresh_story(story)
-            return Placement(story, joined=False)
+            return Placement(story, joined=False, fields=self._refresh_story(story))
         if not plan.joinable:
             self.db.execute("INSERT INTO stories(id, created_at, size) VALUES (?,?,0)", (aid, time.time()))
             self._index_story_article(None, record, aid, p)
-            self._refresh_story(aid)
-            return Placement(aid, joined=False)
+            return Placement(aid, joined=False, fields=self._refresh_story(aid))
         target, *others = plan.joinable
         for other in others:
             self._merge_story(other, into=target, by=aid)
         logger.debug("article %s joins story %s (%s)%s", aid, target, ",".join(plan.reasons[target]),
                      f"; merged {', '.join(others)}" if others else "")
         self._index_story_article(None, record, target, p)
-        self._refresh_story(target)
-        return Placement(target, joined=True, merged=others)
+        return Placement(target, joined=True, merged=others, fields=self._refresh_story(target))
 
     def _judge_story(self, p: Profile, plan: _Plan | None = None, total: int | None = None) -> list[tuple[str, Verdict]]:
         """The verdict on each candidate in the window, with the candidate's story (each candidate's
@@ -267,10 +266,16 @@ class StoriesStore:
         shared: dict[int, int] = {}
         # Only facts some stored article holds can find one; the rarest are asked first.
         held = sorted((f for f in posted if df.get(f)), key=lambda f: (df[f], f))
-        for fact in held[:MAX_QUERIES]:
-            rids = [r for (r,) in self.db.execute(
-                "SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? LIMIT ?",
-                (fact_key(fact), lo, hi, POSTINGS_CAP + 1))]
+        asked = held[:MAX_QUERIES]
+        posted_rids: dict[int, list[int]] = {}
+        if asked:
+            # One statement (one round trip) for every asked fact's postings in the window, at most
+            # POSTINGS_CAP + 1 of each: a fact with more is not rare, and not followed.
+            arm = "SELECT ? AS q, rid FROM (SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? LIMIT ?) AS p"
+            params = [v for i, f in enumerate(asked) for v in (i, fact_key(f), lo, hi, POSTINGS_CAP + 1)]
+            for i, r in self.db.execute(" UNION ALL ".join([arm] * len(asked)), params):
+                posted_rids.setdefault(i, []).append(r)
+        for rids in posted_rids.values():
             if len(rids) > POSTINGS_CAP:
                 continue
             for r in rids:
@@ -390,30 +395,35 @@ class StoriesStore:
                             [(fact_key(f), old.ts, rid) for f in postings(old)])
         self.db.executemany("UPDATE story_df SET n=n-1 WHERE fact=?", [(fact_key(f),) for f in old.facts])
 
-    def _refresh_story(self, story: str) -> None:
-        """Recompute a story's first reporter (earliest member; first stored on a tie) and size."""
-        first = self.db.execute(
-            "SELECT article_id, url, site, published, ts FROM story_articles WHERE story=? ORDER BY ts, rid LIMIT 1",
-            (story,)).fetchone()
-        size, last = self.db.execute("SELECT count(*), max(ts) FROM story_articles WHERE story=?", (story,)).fetchone()
-        self.db.execute("UPDATE stories SET first_article=?, first_url=?, first_site=?, first_published=?, first_ts=?, "
-                        "size=?, last_ts=? WHERE id=?", (*first, size, last, story))
+    def _refresh_story(self, story: str) -> dict[str, Any]:
+        """Recompute a story's first reporter (earliest member; first stored on a tie) and size;
+        return its record fields (``story_fields``). One statement: one round trip on a server."""
+        row = self.db.execute(
+            "UPDATE stories SET (first_article, first_url, first_site, first_published, first_ts) = "
+            "(SELECT article_id, url, site, published, ts FROM story_articles WHERE story=? ORDER BY ts, rid LIMIT 1), "
+            "size = (SELECT count(*) FROM story_articles WHERE story=?), "
+            "last_ts = (SELECT max(ts) FROM story_articles WHERE story=?) "
+            "WHERE id=? RETURNING id, first_url, first_site, first_published, size",
+            (story, story, story, story)).fetchone()
+        return dict(zip(STORY_FIELDS, tuple(row), strict=True))
 
     def _sync_story_records(self, story: str, fields: dict[str, Any], *, skip: str) -> None:
         """Bring the other members' stored records up to date with their story's fields."""
-        members = [aid for aid in self.story_members(story) if aid != skip]
-        big = len(members) > self.STORY_SYNC_SIZES
-        for aid in members:
-            row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (aid,)).fetchone()
-            if row is None:
-                continue
-            record = Article.from_json(row[1])
+        if fields["story_size"] <= 1:
+            return  # the article alone: no other member
+        # The members' records in one statement (in story order), not one round trip each.
+        rows = [r for r in self.db.execute(
+            "SELECT a.id, a.version, a.record FROM story_articles s JOIN articles a ON a.id = s.article_id "
+            "WHERE s.story=? ORDER BY s.ts, s.rid", (story,)) if r[0] != skip]
+        big = len(rows) > self.STORY_SYNC_SIZES
+        for aid, old_version, text in rows:
+            record = Article.from_json(text)
             if all(getattr(record, k) == v for k, v in fields.items()):
                 continue
             moved = any(getattr(record, k) != v for k, v in fields.items() if k != "story_size")
             if big and not moved:
                 return  # only the size moved: not worth rewriting a big story's records on every copy
-            version = row[0] + 1 if moved else row[0]
+            version = old_version + 1 if moved else old_version
             record = replace(record, **fields, version=version)
             text = record.to_json()
             self.db.execute("UPDATE articles SET version=?, record=? WHERE id=?", (version, text, aid))
