@@ -478,49 +478,56 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
                       entry_updated: str | None, feed_url: str | None) -> tuple[str, int]:
         now = time.time()
         with self.transaction():
-            # Two workers saving one article at once (a site taken over from a slow worker) number
-            # its versions one after the other.
-            self.db.lock(f"article:{record.id}")
-            row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (record.id,)).fetchone()
-            action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
-            # First what no other writer shares (this site's pages and entries), then the story
-            # placement, whose lock is held to the commit on PostgreSQL.
-            self.db.executemany(
-                "INSERT INTO pages(key, site, url, outcome, article_id, attempts, fetched_at, feed_url) "
-                "VALUES (?,?,?,?,?,1,?,?) ON CONFLICT(key) DO UPDATE SET outcome=excluded.outcome, "
-                "article_id=excluded.article_id, fetched_at=excluded.fetched_at, retry_at=NULL, detail=NULL",
-                [(key, record.site, record.url, "stored", record.id, now, feed_url) for key in page_keys])
-            if page_keys:
-                self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
-            if action != "unchanged":
-                stored = self._join_story(stored)  # issue 10: in the article's transaction
-                if row is not None and self.db.dialect != "sqlite":
-                    # Another worker's placement may have given this record a new version (its
-                    # story moved) since it was read; under the stories lock it cannot any more.
-                    again = self.db.execute("SELECT version, record FROM articles WHERE id=?", (record.id,)).fetchone()
-                    if again["version"] != row["version"]:
-                        action, fresh = next_version(Article.from_json(again["record"]), record)
-                        stored = replace(fresh, **{k: getattr(stored, k) for k in STORY_FIELDS})
-            if action != "unchanged":
-                text = stored.to_json()
-                self.db.execute(
-                    "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
-                    "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET url=excluded.url, version=excluded.version, "
-                    "content_hash=excluded.content_hash, published=excluded.published, fetched_at=excluded.fetched_at, "
-                    "record=excluded.record",
-                    (stored.id, stored.site, stored.url, stored.version, stored.content_hash, stored.published,
-                     stored.fetched_at, text))
-                self.db.execute(
-                    "INSERT INTO versions(article_id, version, fetched_at, record) VALUES (?,?,?,?) "
-                    "ON CONFLICT(article_id, version) DO UPDATE SET fetched_at=excluded.fetched_at, "
-                    "record=excluded.record", (stored.id, stored.version, stored.fetched_at, text))
-            self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
-                      f"{action} v{stored.version}", now)
+            with self.db.pipeline():  # one round trip per result read, not per statement
+                action, stored = self._store_article(record, page_keys, entry_keys, entry_updated, feed_url, now)
             if self.on_article is not None and action != "unchanged":
                 # Alerts commit with the article, or not at all. Last in the transaction: the
                 # hook reads the stored record (and so its story).
                 self.on_article(self, stored.id, action, stored.version)
         return action, stored.version
+
+    def _store_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str],
+                       entry_updated: str | None, feed_url: str | None, now: float) -> tuple[str, Article]:
+        """Write one article's rows (its pages, entries, story, record, version, log line)."""
+        # Two workers saving one article at once (a site taken over from a slow worker) number
+        # its versions one after the other.
+        self.db.lock(f"article:{record.id}")
+        row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (record.id,)).fetchone()
+        action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
+        # First what no other writer shares (this site's pages and entries), then the story
+        # placement, whose lock is held to the commit on PostgreSQL.
+        self.db.executemany(
+            "INSERT INTO pages(key, site, url, outcome, article_id, attempts, fetched_at, feed_url) "
+            "VALUES (?,?,?,?,?,1,?,?) ON CONFLICT(key) DO UPDATE SET outcome=excluded.outcome, "
+            "article_id=excluded.article_id, fetched_at=excluded.fetched_at, retry_at=NULL, detail=NULL",
+            [(key, record.site, record.url, "stored", record.id, now, feed_url) for key in page_keys])
+        if page_keys:
+            self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
+        if action != "unchanged":
+            stored = self._join_story(stored)  # issue 10: in the article's transaction
+            if row is not None and self.db.dialect != "sqlite":
+                # Another worker's placement may have given this record a new version (its
+                # story moved) since it was read; under the stories lock it cannot any more.
+                again = self.db.execute("SELECT version, record FROM articles WHERE id=?", (record.id,)).fetchone()
+                if again["version"] != row["version"]:
+                    action, fresh = next_version(Article.from_json(again["record"]), record)
+                    stored = replace(fresh, **{k: getattr(stored, k) for k in STORY_FIELDS})
+        if action != "unchanged":
+            text = stored.to_json()
+            self.db.execute(
+                "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "
+                "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(id) DO UPDATE SET url=excluded.url, version=excluded.version, "
+                "content_hash=excluded.content_hash, published=excluded.published, fetched_at=excluded.fetched_at, "
+                "record=excluded.record",
+                (stored.id, stored.site, stored.url, stored.version, stored.content_hash, stored.published,
+                 stored.fetched_at, text))
+            self.db.execute(
+                "INSERT INTO versions(article_id, version, fetched_at, record) VALUES (?,?,?,?) "
+                "ON CONFLICT(article_id, version) DO UPDATE SET fetched_at=excluded.fetched_at, "
+                "record=excluded.record", (stored.id, stored.version, stored.fetched_at, text))
+        self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
+                  f"{action} v{stored.version}", now)
+        return action, stored
 
     def latest_records(self, *, sites: Iterable[str] | None = None) -> Iterator[Article]:
         """Latest version of each article, in a deterministic order (site, published, id)."""

@@ -78,6 +78,12 @@ _V4 = """
 MIGRATION_V4 = Migration(sqlite=_V4, postgresql=_V4.replace(
     "rid INTEGER PRIMARY KEY,", "rid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"))
 
+_MARK_SQL = "SELECT coalesce(max(rid), 0) FROM story_articles"
+#: One fact's postings in a time window (an arm of one UNION ALL per judgement).
+_POSTINGS = "SELECT ? AS q, rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ?"
+#: The same, empty when the window holds more than the cap (counted up to one more than it).
+_RARE_POSTINGS = (_POSTINGS + " AND (SELECT count(*) FROM (SELECT 1 FROM story_facts WHERE fact=? "
+                  "AND ts BETWEEN ? AND ? LIMIT ?) AS c) <= ?")
 #: The advisory lock under which a PostgreSQL store's story index is written (``Database.lock``).
 STORIES_LOCK = "defwatch-stories"
 #: The record fields a story gives (``Article.story*``).
@@ -89,6 +95,8 @@ class _Plan:
     """A placement decided from reads: the article's current (rid, story), or the stories it joins."""
 
     existing: tuple[int, str] | None = None
+    #: The largest story row id when the plan was made (``_place_concurrently``).
+    mark: int | None = None
     joinable: list[str] = field(default_factory=list)
     reasons: dict[str, list[str]] = field(default_factory=dict)
     #: What the judgement read: each candidate's row id -> (story, time), each story looked at -> its span.
@@ -160,25 +168,29 @@ class StoriesStore:
         lock, and with the judged candidates still in the same stories and times, the judgement
         holds; otherwise it is made again, under the lock.
         """
-        mark = self._story_mark()
-        plan = self._plan_story(record, p, total=mark)
+        plan = self._plan_story(record, p, mark=True)
         self.db.lock(STORIES_LOCK)
-        mark_now = self._story_mark()
-        if mark_now != mark or not self._plan_holds(plan):
+        if not self._plan_holds(plan):
             self.story_replans += 1
-            plan = self._plan_story(record, p, total=mark_now)
+            plan = self._plan_story(record, p)
         return self._apply_story(record, p, plan)
 
     def _story_mark(self) -> int:
-        return int(self.db.execute("SELECT coalesce(max(rid), 0) FROM story_articles").fetchone()[0])
+        return int(self.db.execute(_MARK_SQL).fetchone()[0])
 
     def _plan_holds(self, plan: _Plan) -> bool:
-        """Whether the candidates a plan judged are still in the same stories, times and spans."""
-        if not plan.seen:
-            return True
+        """Whether nothing was placed since the plan was made, and the candidates it judged are
+        still in the same stories, times and spans."""
+        # Both sent before either is read: one round trip in a pipeline.
+        mark = self.db.execute(_MARK_SQL)
         rows = self.db.execute(
             f"SELECT s.rid, s.story, s.ts, t.first_ts, t.last_ts FROM story_articles s "
-            f"LEFT JOIN stories t ON t.id = s.story WHERE s.rid IN ({_marks(len(plan.seen))})", list(plan.seen))
+            f"LEFT JOIN stories t ON t.id = s.story WHERE s.rid IN ({_marks(len(plan.seen))})",
+            list(plan.seen)) if plan.seen else None
+        if int(mark.fetchone()[0]) != plan.mark:
+            return False
+        if rows is None:
+            return True
         now: dict[int, tuple[str, float]] = {}
         spans: dict[str, tuple[float, float]] = {}
         for rid, story, ts, first, last in rows:
@@ -209,14 +221,23 @@ class StoriesStore:
         p = p or profile(record)
         return self._apply_story(record, p, self._plan_story(record, p))
 
-    def _plan_story(self, record: Article, p: Profile, *, total: int | None = None) -> _Plan:
-        """Where an article goes, from reads only: its current story, or the stories it can join."""
-        row = self.db.execute("SELECT rid, story FROM story_articles WHERE article_id=?", (record.id,)).fetchone()
+    def _plan_story(self, record: Article, p: Profile, *, mark: bool = False) -> _Plan:
+        """Where an article goes, from reads only: its current story, or the stories it can join.
+
+        ``mark``: note the largest story row id first (``_place_concurrently``).
+        """
+        # The first reads are sent together (one round trip in a pipeline); the index lookups are
+        # wasted only on a new version of a placed article.
+        mark_cur = self.db.execute(_MARK_SQL) if mark else None
+        cur = self.db.execute("SELECT rid, story FROM story_articles WHERE article_id=?", (record.id,))
+        probe = self._probe_story(p)
+        plan = _Plan(mark=int(mark_cur.fetchone()[0]) if mark_cur is not None else None)
+        row = cur.fetchone()
         if row is not None:
-            return _Plan(existing=(row[0], row[1]))
-        plan = _Plan()
+            plan.existing = (row[0], row[1])
+            return plan
         vetoed: set[str] = set()
-        for story, verdict in self._judge_story(p, plan, total):
+        for story, verdict in self._judge_story(p, plan, probe):
             if verdict.same:
                 plan.reasons.setdefault(story, []).append(verdict.reason)
             elif verdict.reason.startswith("conflict"):
@@ -245,35 +266,60 @@ class StoriesStore:
         self._index_story_article(None, record, target, p)
         return Placement(target, joined=True, merged=others, fields=self._refresh_story(target))
 
-    def _judge_story(self, p: Profile, plan: _Plan | None = None, total: int | None = None) -> list[tuple[str, Verdict]]:
+    def _probe_story(self, p: Profile) -> tuple[Any, Any, list[str], dict[int, str]]:
+        """Send the first index lookups of a judgement (LSH band keys; the postings' counts)."""
+        from crawler.stories.index import postings
+        from crawler.stories.match import DATED_WINDOW_DAYS
+        from crawler.stories.signals import band_keys, fact_key
+
+        window = DATED_WINDOW_DAYS * 86400
+        keys = band_keys(p.sig)
+        lsh = self.db.execute(
+            f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({_marks(len(keys))}) AND ts BETWEEN ? AND ?",
+            (*keys, p.ts - window, p.ts + window))
+        posted = postings(p)
+        asked = {fact_key(f): f for f in set(posted)}
+        counts = self.db.execute(f"SELECT fact, n FROM story_df WHERE fact IN ({_marks(len(asked))})",
+                                 list(asked)) if asked else None
+        return lsh, counts, posted, asked
+
+    def _judge_story(self, p: Profile, plan: _Plan | None = None,
+                     probe: tuple[Any, Any, list[str], dict[int, str]] | None = None) -> list[tuple[str, Verdict]]:
         """The verdict on each candidate in the window, with the candidate's story (each candidate's
         row id, story and time are noted in ``plan.seen``)."""
-        from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, MIN_SHARED, POSTINGS_CAP, postings
+        from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, MIN_SHARED, POSTINGS_CAP
         from crawler.stories.match import DATED_WINDOW_DAYS, Profile, decide, in_window
-        from crawler.stories.signals import band_keys, fact_key, from_blob
+        from crawler.stories.signals import fact_key, from_blob
 
         window = DATED_WINDOW_DAYS * 86400  # decide() narrows it to WINDOW_DAYS for most pairs
         lo, hi = p.ts - window, p.ts + window
+        lsh, counts, posted, asked = probe or self._probe_story(p)
         cand: dict[int, int] = {}
-        keys = band_keys(p.sig)
-        for (rid,) in self.db.execute(
-                f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({_marks(len(keys))}) AND ts BETWEEN ? AND ?",
-                (*keys, lo, hi)):
+        for (rid,) in lsh:
             cand[rid] = 1000  # an LSH hit is always scored
-        df: dict[str, int] = {}
-        posted = postings(p)
-        self._story_df(set(posted), df)  # other facts' counts are read when a decision weighs them
+        # The postings' counts; other facts' counts are read when a decision weighs them.
+        df: dict[str, int] = {asked[k]: n for k, n in counts} if counts is not None else {}
+        for f in asked.values():
+            df.setdefault(f, 0)
         shared: dict[int, int] = {}
         # Only facts some stored article holds can find one; the rarest are asked first.
         held = sorted((f for f in posted if df.get(f)), key=lambda f: (df[f], f))
-        asked = held[:MAX_QUERIES]
+        queried = held[:MAX_QUERIES]
         posted_rids: dict[int, list[int]] = {}
-        if asked:
-            # One statement (one round trip) for every asked fact's postings in the window, at most
-            # POSTINGS_CAP + 1 of each: a fact with more is not rare, and not followed.
-            arm = "SELECT ? AS q, rid FROM (SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? LIMIT ?) AS p"
-            params = [v for i, f in enumerate(asked) for v in (i, fact_key(f), lo, hi, POSTINGS_CAP + 1)]
-            for i, r in self.db.execute(" UNION ALL ".join([arm] * len(asked)), params):
+        if queried:
+            # One statement (one round trip) for every queried fact's postings in the window. A fact
+            # with more than POSTINGS_CAP there is not rare, and not followed: the server counts up
+            # to one more than the cap (only for a fact held that often in all), and sends nothing.
+            arms, params = [], []
+            for i, f in enumerate(queried):
+                k = fact_key(f)
+                if df[f] <= POSTINGS_CAP:
+                    arms.append(_POSTINGS)
+                    params += [i, k, lo, hi]
+                else:
+                    arms.append(_RARE_POSTINGS)
+                    params += [i, k, lo, hi, k, lo, hi, POSTINGS_CAP + 1, POSTINGS_CAP]
+            for i, r in self.db.execute(" UNION ALL ".join(arms), params):
                 posted_rids.setdefault(i, []).append(r)
         for rids in posted_rids.values():
             if len(rids) > POSTINGS_CAP:
@@ -297,7 +343,7 @@ class StoriesStore:
                 other = Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)
                 if in_window(p, other):
                     others.append((story, other))
-        weight = self._story_weight(df, total)
+        weight = self._story_weight(df, plan.mark if plan is not None else None)
         return [(story, decide(p, other, weight)) for story, other in others]
 
     def _story_df(self, facts: set[str] | frozenset[str], df: dict[str, int]) -> None:
