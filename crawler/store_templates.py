@@ -46,7 +46,7 @@ class TemplatesStore:
     def learn_template(self, site: str, page: str, blocks: Mapping[str, str]) -> None:
         """Remember that ``page`` of ``site`` showed these short blocks (fingerprint -> text)."""
         now = time.time()
-        with self.transaction():
+        with self.db.pipeline(), self.transaction():  # one round trip on a server, commit included
             self.db.execute("INSERT INTO template_pages(site, page, seen_at) VALUES (?,?,?) "
                             "ON CONFLICT(site, page) DO NOTHING", (site, page, now))
             self.db.executemany("INSERT INTO template_blocks(site, fingerprint, page, text, seen_at) VALUES (?,?,?,?,?) "
