@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from stories_samples import HIMARS_PL, HIMARS_PL_COPY, UNRELATED, rec
 
 from crawler.store import Store
@@ -107,3 +108,64 @@ def test_concurrent_writers_keep_stories_and_versions_whole(pg_url, tmp_path):
         assert stored == versions
         assert q("SELECT version FROM articles WHERE id='shared'").fetchone()[0] == len(shared)
     print("retries", sum(st["retries"] for st in stats), "replans", sum(st["replans"] for st in stats))
+
+
+def test_a_transaction_that_loses_a_deadlock_runs_again(pg_url):
+    """Two transactions update two rows in opposite orders: PostgreSQL ends one with a deadlock
+    error, ``retrying`` runs it again, and both changes are there once."""
+    import threading
+
+    from crawler.db import connect
+
+    a, b = connect(pg_url), connect(pg_url)
+    with a.transaction():
+        a.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)")
+        a.executemany("INSERT INTO t(id, n) VALUES (?, 0)", [(1,), (2,)])
+    both_hold_one = threading.Barrier(2)
+    runs = {"a": 0, "b": 0}
+    errors: list[BaseException] = []
+
+    def move(db, name: str, first: int, second: int) -> None:
+        def run() -> None:
+            runs[name] += 1
+            with db.transaction():
+                db.execute("UPDATE t SET n = n + 1 WHERE id=?", (first,))
+                if runs[name] == 1:
+                    both_hold_one.wait(timeout=30)
+                db.execute("UPDATE t SET n = n + 1 WHERE id=?", (second,))
+        try:
+            db.retrying(run)
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=move, args=(a, "a", 1, 2)), threading.Thread(target=move, args=(b, "b", 2, 1))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert [tuple(r) for r in a.execute("SELECT id, n FROM t ORDER BY id")] == [(1, 2), (2, 2)]
+    assert a.retries + b.retries == 1 and runs["a"] + runs["b"] == 3
+    a.close()
+    b.close()
+
+
+def test_retrying_is_bounded_and_only_outermost(pg_url):
+    from psycopg import errors
+
+    from crawler.db import connect
+
+    with connect(pg_url) as db:
+        calls = []
+
+        def lose() -> None:
+            calls.append(1)
+            raise errors.DeadlockDetected("lost")
+        with pytest.raises(errors.DeadlockDetected):
+            db.retrying(lose, attempts=3)
+        assert len(calls) == 3 and db.retries == 2
+        calls.clear()
+        # Inside an open transaction only the outermost may run again: the error goes up at once.
+        with pytest.raises(errors.DeadlockDetected), db.transaction():
+            db.retrying(lose, attempts=3)
+        assert len(calls) == 1
