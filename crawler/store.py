@@ -36,7 +36,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.db import Database, DatabaseError, Migration, connect, is_url, redact, retried
+from crawler.db import POSTGRESQL, Database, DatabaseError, Migration, connect, is_url, redact, retried
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
@@ -505,7 +505,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
             self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
         if action != "unchanged":
             stored = self._join_story(stored)  # issue 10: in the article's transaction
-            if row is not None and self.db.dialect != "sqlite":
+            if row is not None and self.db.dialect == POSTGRESQL:
                 # Another worker's placement may have given this record a new version (its
                 # story moved) since it was read; under the stories lock it cannot any more.
                 again = self.db.execute("SELECT version, record FROM articles WHERE id=?", (record.id,)).fetchone()
