@@ -477,9 +477,9 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
     def _save_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str],
                       entry_updated: str | None, feed_url: str | None) -> tuple[str, int]:
         now = time.time()
-        with self.transaction():
-            with self.db.pipeline():  # one round trip per result read, not per statement
-                action, stored = self._store_article(record, page_keys, entry_keys, entry_updated, feed_url, now)
+        # One round trip per result read, not per statement (PostgreSQL), the commit included.
+        with self.db.pipeline(), self.transaction():
+            action, stored = self._store_article(record, page_keys, entry_keys, entry_updated, feed_url, now)
             if self.on_article is not None and action != "unchanged":
                 # Alerts commit with the article, or not at all. Last in the transaction: the
                 # hook reads the stored record (and so its story).

@@ -80,12 +80,14 @@ class AlertsStore:
 
         Returns False when it is already there (the same id, or a second ``new`` of a story).
         """
-        cur = self.db.execute(
+        # RETURNING, not rowcount: in a pipeline (save_article's on PostgreSQL) a count is known
+        # only after a sync, and a fetch waits for it.
+        added = self.db.execute(
             "INSERT INTO alerts(alert_id, watchlist, article_id, version, story, event, created_at, alert) "
-            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING",
+            "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING RETURNING alert_id",
             (alert["alert_id"], alert["watchlist"], alert["article_id"], version, alert["story"], alert["event"], now,
-             json.dumps(alert, ensure_ascii=False)))
-        if cur.rowcount == 0:
+             json.dumps(alert, ensure_ascii=False))).fetchone()
+        if added is None:
             return False
         self.db.executemany("INSERT INTO deliveries(sink, alert_id, created_at) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                             [(sink, alert["alert_id"], now) for sink in sinks])
