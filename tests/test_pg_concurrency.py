@@ -169,3 +169,25 @@ def test_retrying_is_bounded_and_only_outermost(pg_url):
         with pytest.raises(errors.DeadlockDetected), db.transaction():
             db.retrying(lose, attempts=3)
         assert len(calls) == 1
+
+
+def test_a_conflict_inside_a_pipeline_rolls_back_and_runs_again(pg_url):
+    """save_article's transaction is pipelined: an error surfaces at the next read, the
+    transaction is rolled back, and a lost conflict runs again (here a deadlock error raised by
+    the server on the first run)."""
+    from crawler.db import connect
+
+    with connect(pg_url) as db:
+        with db.transaction():
+            db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY)")
+        calls: list[int] = []
+
+        def run() -> int:
+            calls.append(1)
+            with db.pipeline(), db.transaction():
+                db.execute("INSERT INTO t(id) VALUES (?)", (len(calls),))
+                if len(calls) == 1:
+                    db.execute("DO $$ BEGIN RAISE EXCEPTION 'lost' USING ERRCODE = '40P01'; END $$")
+                return int(db.execute("SELECT count(*) FROM t").fetchone()[0])
+        assert db.retrying(run) == 1 and len(calls) == 2 and db.retries == 1
+        assert [r[0] for r in db.execute("SELECT id FROM t")] == [2]  # the first run's insert was rolled back
