@@ -310,7 +310,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         # vars(), not asdict(): asdict deep-copies every value, thousands of times a cycle.
         values = {k: v for k, v in vars(state).items() if k not in ("url", "site")}
         cols = ", ".join(f"{k}=?" for k in values)
-        with self.transaction():
+        with self.db.pipeline(), self.transaction():  # one round trip per result read (PostgreSQL)
             self.db.execute(f"UPDATE feeds SET {cols} WHERE url=?", (*values.values(), state.url))
             self._log(state.site, state.url, "feed", state.last_status or "", detail, time.time())
 
@@ -398,10 +398,11 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         """
         now = time.time()
         page_keys = list(dict.fromkeys(page_keys))
-        with self.transaction():
+        with self.db.pipeline(), self.transaction():  # one round trip per result read (PostgreSQL)
             attempts = 0
-            for key in page_keys:
-                row = self.db.execute("SELECT attempts FROM pages WHERE key=?", (key,)).fetchone()
+            # All sent before any is read (one round trip in the pipeline).
+            for cur in [self.db.execute("SELECT attempts FROM pages WHERE key=?", (key,)) for key in page_keys]:
+                row = cur.fetchone()
                 attempts = max(attempts, (row["attempts"] if row else 0) + 1)
             if callable(retry_at):
                 retry_at = retry_at(attempts)
