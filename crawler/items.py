@@ -151,6 +151,9 @@ class ExtractedPage:
 
     page: FetchedPage
     extracted: Extracted
+    #: The story signals of the page's text (``crawler.stories.match.TextSignals``), computed in
+    #: the extraction worker; None when it did not (the store computes them then).
+    signals: Any = None
 
 
 @dataclass(kw_only=True)
@@ -237,6 +240,8 @@ class ArticlePage:
     article: Article
     #: The page's URL keys plus the canonical URL's key.
     keys: list[str]
+    #: ``ExtractedPage.signals``, passed on to the store (not part of the record).
+    signals: Any = None
 
 
 def article_json_schema() -> dict[str, Any]:

@@ -449,18 +449,20 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         return Article.from_json(row["record"]) if row else None
 
     def save_article(self, record: Article, *, page_keys: Iterable[str], entry_keys: Iterable[str] = (),
-                     entry_updated: str | None = None, feed_url: str | None = None) -> tuple[str, int]:
+                     entry_updated: str | None = None, feed_url: str | None = None,
+                     signals: Any = None) -> tuple[str, int]:
         """Store one article record in one transaction (its version: ``decisions.next_version``).
 
         Returns ``("new" | "updated" | "unchanged", version)``; an unchanged record produces
-        nothing to export.
+        nothing to export. ``signals``: the story signals of its text, when already computed
+        (``crawler.stories.match.TextSignals``).
         """
         now = time.time()
         with self.transaction():
             row = self.db.execute("SELECT record FROM articles WHERE id=?", (record.id,)).fetchone()
             action, stored = next_version(Article.from_json(row["record"]) if row else None, record)
             if action != "unchanged":
-                stored = self._join_story(stored)  # issue 10: in the article's transaction
+                stored = self._join_story(stored, signals)  # issue 10: in the article's transaction
                 text = stored.to_json()
                 self.db.execute(
                     "INSERT INTO articles(id, site, url, version, content_hash, published, fetched_at, record) "

@@ -107,7 +107,7 @@ class StoriesStore:
     _stories_caught_up = False
 
     # ------------------------------------------------------------ placing an article
-    def _join_story(self, record: Article) -> Article:
+    def _join_story(self, record: Article, signals: Any = None) -> Article:
         """Place a record being saved in its story; return it with its story fields.
 
         Runs inside ``save_article``'s transaction. The other members' records are brought up to
@@ -119,7 +119,7 @@ class StoriesStore:
         self.db.serialize("defwatch-stories")
         if not self._stories_caught_up:
             self._stories_caught_up = self._place_older_records(record.id)
-        placement = self.place_in_story(record)
+        placement = self.place_in_story(record, signals)
         fields = self.story_fields(placement.story)
         self._sync_story_records(placement.story, fields, skip=record.id)
         return replace(record, **fields)
@@ -140,12 +140,15 @@ class StoriesStore:
             self.db.execute("UPDATE articles SET record=? WHERE id=?", (replace(record, **fields).to_json(), aid))
         return len(rows) <= self.STORY_CATCH_UP
 
-    def place_in_story(self, record: Article) -> Placement:
-        """Put a new or changed article in its story; returns the story and any merges."""
+    def place_in_story(self, record: Article, signals: Any = None) -> Placement:
+        """Put a new or changed article in its story; returns the story and any merges.
+
+        ``signals``: the ``TextSignals`` of its text, when the extraction worker computed them.
+        """
         from crawler.stories.match import profile
 
         aid = record.id
-        p = profile(record)
+        p = profile(record, signals)
         row = self.db.execute("SELECT rid, story FROM story_articles WHERE article_id=?", (aid,)).fetchone()
         if row is not None:
             # A new version keeps its story (a story id never changes silently); its signals move.
