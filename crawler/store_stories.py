@@ -182,7 +182,7 @@ class StoriesStore:
         """The verdict on each candidate in the window, with the candidate's story."""
         from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, MIN_SHARED, POSTINGS_CAP, postings
         from crawler.stories.match import DATED_WINDOW_DAYS, Profile, decide, in_window
-        from crawler.stories.signals import band_keys, fact_key, from_blob
+        from crawler.stories.signals import band_keys, from_blob
 
         window = DATED_WINDOW_DAYS * 86400  # decide() narrows it to WINDOW_DAYS for most pairs
         lo, hi = p.ts - window, p.ts + window
@@ -197,11 +197,8 @@ class StoriesStore:
         self._story_df(set(posted), df)  # other facts' counts are read when a decision weighs them
         shared: dict[int, int] = {}
         # Only facts some stored article holds can find one; the rarest are asked first.
-        held = sorted((f for f in posted if df.get(f)), key=lambda f: (df[f], f))
-        for fact in held[:MAX_QUERIES]:
-            rids = [r for (r,) in self.db.execute(
-                "SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? LIMIT ?",
-                (fact_key(fact), lo, hi, POSTINGS_CAP + 1))]
+        held = sorted((f for f in posted if df.get(f)), key=lambda f: (df[f], f))[:MAX_QUERIES]
+        for _fact, rids in self._story_postings(held, df, lo, hi, POSTINGS_CAP + 1):
             if len(rids) > POSTINGS_CAP:
                 continue
             for r in rids:
@@ -223,6 +220,33 @@ class StoriesStore:
                     others.append((story, other))
         weight = self._story_weight(df)
         return [(story, decide(p, other, weight)) for story, other in others]
+
+    def _story_postings(self, facts: list[str], df: dict[str, int], lo: float, hi: float,
+                        limit: int) -> list[tuple[str, list[int]]]:
+        """The articles posted under each of ``facts`` between ``lo`` and ``hi`` (at most ``limit``
+        per fact, in index order), fact by fact in the order given.
+
+        A fact held by fewer than ``limit`` stored articles cannot have more postings than that,
+        so all such facts are read in one statement; the others one by one, with the limit (a
+        statement per fact was 12 statements per stored article).
+        """
+        from crawler.stories.signals import fact_key
+
+        rare = {fact_key(f): f for f in facts if df.get(f, 0) < limit}
+        found: dict[str, list[int]] = {f: [] for f in rare.values()}
+        if rare:
+            for key, rid in self.db.execute(
+                    f"SELECT fact, rid FROM story_facts WHERE fact IN ({_marks(len(rare))}) AND ts BETWEEN ? AND ? "
+                    "ORDER BY fact, ts, rid", (*rare, lo, hi)):
+                found[rare[key]].append(rid)
+        out = []
+        for fact in facts:
+            if fact not in found:
+                found[fact] = [r for (r,) in self.db.execute(
+                    "SELECT rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ? ORDER BY ts, rid LIMIT ?",
+                    (fact_key(fact), lo, hi, limit))]
+            out.append((fact, found[fact]))
+        return out
 
     def _story_df(self, facts: set[str] | frozenset[str], df: dict[str, int]) -> None:
         """Add to ``df`` how many stored articles hold each of ``facts`` not in it yet."""
