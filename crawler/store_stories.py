@@ -182,12 +182,12 @@ class StoriesStore:
         """The verdict on each candidate in the window, with the candidate's story."""
         from crawler.stories.index import MAX_CANDIDATES, MAX_QUERIES, MIN_SHARED, POSTINGS_CAP, postings
         from crawler.stories.match import DATED_WINDOW_DAYS, Profile, decide, in_window
-        from crawler.stories.signals import band_keys, from_blob
+        from crawler.stories.signals import from_blob
 
         window = DATED_WINDOW_DAYS * 86400  # decide() narrows it to WINDOW_DAYS for most pairs
         lo, hi = p.ts - window, p.ts + window
         cand: dict[int, int] = {}
-        keys = band_keys(p.sig)
+        keys = p.bands
         for (rid,) in self.db.execute(
                 f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({_marks(len(keys))}) AND ts BETWEEN ? AND ?",
                 (*keys, lo, hi)):
@@ -306,7 +306,7 @@ class StoriesStore:
     # ------------------------------------------------------------ index maintenance
     def _index_story_article(self, rid: int | None, record: Article, story: str, p: Profile) -> int:
         from crawler.stories.index import postings
-        from crawler.stories.signals import band_keys, fact_key, to_blob
+        from crawler.stories.signals import fact_key, to_blob
 
         facts = json.dumps([sorted(p.facts), sorted(p.lead)], ensure_ascii=False)
         values = (record.id, story, p.ts, to_blob(p.sig), facts, record.url, record.site, record.published)
@@ -318,7 +318,7 @@ class StoriesStore:
             self.db.execute("UPDATE story_articles SET article_id=?, story=?, ts=?, sig=?, facts=?, url=?, site=?, "
                             "published=? WHERE rid=?", (*values, rid))
         self.db.executemany("INSERT INTO story_keys(key, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
-                            [(k, p.ts, rid) for k in band_keys(p.sig)])
+                            [(k, p.ts, rid) for k in p.bands])
         self.db.executemany("INSERT INTO story_facts(fact, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                             [(fact_key(f), p.ts, rid) for f in postings(p)])
         self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=story_df.n+1",
@@ -328,13 +328,13 @@ class StoriesStore:
     def _unindex_story_article(self, rid: int) -> None:
         from crawler.stories.index import postings
         from crawler.stories.match import Profile
-        from crawler.stories.signals import band_keys, fact_key, from_blob
+        from crawler.stories.signals import fact_key, from_blob
 
         row = self.db.execute("SELECT sig, facts, ts FROM story_articles WHERE rid=?", (rid,)).fetchone()
         facts, lead = json.loads(row[1])
         old = Profile(sig=from_blob(row[0]), facts=frozenset(facts), lead=frozenset(lead), ts=row[2])
         self.db.executemany("DELETE FROM story_keys WHERE key=? AND ts=? AND rid=?",
-                            [(k, old.ts, rid) for k in band_keys(old.sig)])
+                            [(k, old.ts, rid) for k in old.bands])
         self.db.executemany("DELETE FROM story_facts WHERE fact=? AND ts=? AND rid=?",
                             [(fact_key(f), old.ts, rid) for f in postings(old)])
         self.db.executemany("UPDATE story_df SET n=n-1 WHERE fact=?", [(fact_key(f),) for f in old.facts])

@@ -35,7 +35,7 @@ from crawler.dates import iso_timestamp
 from crawler.items import Article
 from crawler.stories.facts import date_facts, number_facts
 from crawler.stories.names import name_facts, place_facts
-from crawler.stories.signals import jaccard, signature
+from crawler.stories.signals import band_keys, jaccard, signature
 
 NEAR = 0.5
 REWRITE = 0.2
@@ -74,6 +74,11 @@ class Profile:
     facts: frozenset[str]
     lead: frozenset[str]
     ts: float
+
+    @cached_property
+    def bands(self) -> list[int]:
+        """The LSH band keys of the signature (looked up, then indexed: computed once)."""
+        return band_keys(self.sig)
 
     @cached_property
     def dims(self) -> dict[str, set[str]]:

@@ -150,6 +150,7 @@ def band_keys(sig: np.ndarray) -> list[int]:
     return keys
 
 
+@lru_cache(maxsize=65536)  # the same facts ("year:2024", a country) come with article after article
 def fact_key(fact: str) -> int:
     """A fact as a signed 64-bit integer (the inverted index's key)."""
     return struct.unpack("<q", hashlib.blake2b(fact.encode(), digest_size=8).digest())[0]
