@@ -105,3 +105,57 @@ def test_signals_of_another_text_are_not_used():
 def test_no_signals_for_pages_that_are_not_articles():
     assert story_signals(Extracted(url="https://example.com/v", title="A video", body=BODY, kind="video"), None) is None
     assert story_signals(_extracted("Empty", ""), None) is None
+
+
+def test_the_warm_up_sample_exercises_extraction_and_feed_parsing():
+    """The fork server's warm-up must go through the real extraction (language model included)
+    and the feed parser, or workers would still build that state on their first page."""
+    from crawler.config import Site
+    from crawler.offload import _SAMPLE_FEED, _SAMPLE_PAGE, PRELOAD, extract_in_worker, warm_up
+    from spiders.feedparse import parse_feed_outcome
+
+    assert PRELOAD[-1] == "crawler.workerinit"
+    site = Site(id="t", name="T", url="https://example.com/", feeds=("https://example.com/feed/",))
+    extracted, error, _stats, signals = extract_in_worker(_SAMPLE_PAGE, "https://example.com/navy-frigates/",
+                                                          site, None, "text/html")
+    assert error is None and extracted is not None
+    assert extracted.title and "frigates" in extracted.body and extracted.lang == "en"
+    assert signals is not None and signals.facts
+    parsed, failure = parse_feed_outcome(_SAMPLE_FEED, {"content-type": "application/rss+xml"},
+                                         "https://example.com/feed/")
+    assert failure is None and parsed is not None and len(parsed.entries) == 1
+    warm_up()
+
+
+
+_PROBE = """
+import asyncio, sys
+
+def state():
+    from crawler.extraction import lang
+    return "crawler.workerinit" in sys.modules, lang._identifier.cache_info().currsize
+
+async def main():
+    from crawler.offload import PRELOAD
+    from crawler.pool import WorkerPool
+    pool = WorkerPool(1, preload=PRELOAD)
+    try:
+        await pool.start()
+        return await pool.run(state)
+    finally:
+        pool.close()
+
+if __name__ == "__main__":
+    print(asyncio.run(main()))
+"""
+
+
+def test_workers_are_forked_warm(tmp_path):
+    """A worker comes from a fork server that imported ``crawler.workerinit``, so the language
+    model is loaded before its first page (in a fresh process: a fork server, once running,
+    keeps the preload it was started with)."""
+    script = tmp_path / "probe.py"
+    script.write_text(_PROBE)
+    run = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120, cwd=REPO)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "(True, 1)"
