@@ -462,25 +462,29 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
 
     @retried
     def save_article(self, record: Article, *, page_keys: Iterable[str], entry_keys: Iterable[str] = (),
-                     entry_updated: str | None = None, feed_url: str | None = None) -> tuple[str, int]:
+                     entry_updated: str | None = None, feed_url: str | None = None,
+                     signals: Any = None) -> tuple[str, int]:
         """Store one article record in one transaction (its version: ``decisions.next_version``).
 
         Returns ``("new" | "updated" | "unchanged", version)``; an unchanged record produces
-        nothing to export.
+        nothing to export. ``signals``: the story signals of its text, when already computed
+        (``crawler.stories.match.TextSignals``).
         """
         caught_up = self._stories_caught_up
         try:
-            return self._save_article(record, list(dict.fromkeys(page_keys)), entry_keys, entry_updated, feed_url)
+            return self._save_article(record, list(dict.fromkeys(page_keys)), entry_keys, entry_updated, feed_url,
+                                      signals)
         except BaseException:
             self._stories_caught_up = caught_up  # rolled back with the transaction (which may run again)
             raise
 
     def _save_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str],
-                      entry_updated: str | None, feed_url: str | None) -> tuple[str, int]:
+                      entry_updated: str | None, feed_url: str | None, signals: Any) -> tuple[str, int]:
         now = time.time()
         # One round trip per result read, not per statement (PostgreSQL), the commit included.
         with self.db.pipeline(), self.transaction():
-            action, stored = self._store_article(record, page_keys, entry_keys, entry_updated, feed_url, now)
+            action, stored = self._store_article(record, page_keys, entry_keys, entry_updated, feed_url, signals,
+                                                 now)
             if self.on_article is not None and action != "unchanged":
                 # Alerts commit with the article, or not at all. Last in the transaction: the
                 # hook reads the stored record (and so its story).
@@ -488,7 +492,8 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         return action, stored.version
 
     def _store_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str],
-                       entry_updated: str | None, feed_url: str | None, now: float) -> tuple[str, Article]:
+                       entry_updated: str | None, feed_url: str | None, signals: Any,
+                       now: float) -> tuple[str, Article]:
         """Write one article's rows (its pages, entries, story, record, version, log line)."""
         # Two workers saving one article at once (a site taken over from a slow worker) number
         # its versions one after the other.
@@ -505,7 +510,7 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         if page_keys:
             self._remember_entries(record.site, entry_keys, page_keys[0], entry_updated, feed_url, now)
         if action != "unchanged":
-            stored = self._join_story(stored)  # issue 10: in the article's transaction
+            stored = self._join_story(stored, signals)  # issue 10: in the article's transaction
             if row is not None and self.db.dialect == POSTGRESQL:
                 # Another worker's placement may have given this record a new version (its
                 # story moved) since it was read; under the stories lock it cannot any more.

@@ -80,7 +80,7 @@ MIGRATION_V4 = Migration(sqlite=_V4, postgresql=_V4.replace(
 
 _MARK_SQL = "SELECT coalesce(max(rid), 0) FROM story_articles"
 #: One fact's postings in a time window (an arm of one UNION ALL per judgement).
-_POSTINGS = "SELECT ? AS q, rid FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ?"
+_POSTINGS = "SELECT ? AS q, rid, ts FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ?"
 #: The same, empty when the window holds more than the cap (counted up to one more than it).
 _RARE_POSTINGS = (_POSTINGS + " AND (SELECT count(*) FROM (SELECT 1 FROM story_facts WHERE fact=? "
                   "AND ts BETWEEN ? AND ? LIMIT ?) AS c) <= ?")
@@ -133,7 +133,7 @@ class StoriesStore:
     story_replans = 0
 
     # ------------------------------------------------------------ placing an article
-    def _join_story(self, record: Article) -> Article:
+    def _join_story(self, record: Article, signals: Any = None) -> Article:
         """Place a record being saved in its story; return it with its story fields.
 
         Runs inside ``save_article``'s transaction. The other members' records are brought up to
@@ -148,14 +148,14 @@ class StoriesStore:
         """
         from crawler.stories.match import profile
 
-        p = profile(record)
+        p = profile(record, signals)
         if self._stories_caught_up and self.db.dialect == POSTGRESQL:
             placement = self._place_concurrently(record, p)
         else:
             self.db.lock(STORIES_LOCK)
             if not self._stories_caught_up:
                 self._stories_caught_up = self._place_older_records(record.id)
-            placement = self.place_in_story(record, p)
+            placement = self._apply_story(record, p, self._plan_story(record, p))
         fields = placement.fields
         self._sync_story_records(placement.story, fields, skip=record.id)
         return replace(record, **fields)
@@ -214,11 +214,14 @@ class StoriesStore:
             self.db.execute("UPDATE articles SET record=? WHERE id=?", (replace(record, **fields).to_json(), aid))
         return len(rows) <= self.STORY_CATCH_UP
 
-    def place_in_story(self, record: Article, p: Profile | None = None) -> Placement:
-        """Put a new or changed article in its story; returns the story and any merges."""
+    def place_in_story(self, record: Article, signals: Any = None) -> Placement:
+        """Put a new or changed article in its story; returns the story and any merges.
+
+        ``signals``: the ``TextSignals`` of its text, when the extraction worker computed them.
+        """
         from crawler.stories.match import profile
 
-        p = p or profile(record)
+        p = profile(record, signals)
         return self._apply_story(record, p, self._plan_story(record, p))
 
     def _plan_story(self, record: Article, p: Profile, *, mark: bool = False) -> _Plan:
@@ -270,10 +273,10 @@ class StoriesStore:
         """Send the first index lookups of a judgement (LSH band keys; the postings' counts)."""
         from crawler.stories.index import postings
         from crawler.stories.match import DATED_WINDOW_DAYS
-        from crawler.stories.signals import band_keys, fact_key
+        from crawler.stories.signals import fact_key
 
         window = DATED_WINDOW_DAYS * 86400
-        keys = band_keys(p.sig)
+        keys = p.bands
         lsh = self.db.execute(
             f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({_marks(len(keys))}) AND ts BETWEEN ? AND ?",
             (*keys, p.ts - window, p.ts + window))
@@ -319,7 +322,8 @@ class StoriesStore:
                 else:
                     arms.append(_RARE_POSTINGS)
                     params += [i, k, lo, hi, k, lo, hi, POSTINGS_CAP + 1, POSTINGS_CAP]
-            for i, r in self.db.execute(" UNION ALL ".join(arms), params):
+            sql = f"SELECT q, rid FROM ({' UNION ALL '.join(arms)}) AS u ORDER BY q, ts, rid"
+            for i, r in self.db.execute(sql, params):
                 posted_rids.setdefault(i, []).append(r)
         for rids in posted_rids.values():
             if len(rids) > POSTINGS_CAP:
@@ -408,7 +412,7 @@ class StoriesStore:
     # ------------------------------------------------------------ index maintenance
     def _index_story_article(self, rid: int | None, record: Article, story: str, p: Profile) -> int:
         from crawler.stories.index import postings
-        from crawler.stories.signals import band_keys, fact_key, to_blob
+        from crawler.stories.signals import fact_key, to_blob
 
         facts = json.dumps([sorted(p.facts), sorted(p.lead)], ensure_ascii=False)
         values = (record.id, story, p.ts, to_blob(p.sig), facts, record.url, record.site, record.published)
@@ -420,7 +424,7 @@ class StoriesStore:
             self.db.execute("UPDATE story_articles SET article_id=?, story=?, ts=?, sig=?, facts=?, url=?, site=?, "
                             "published=? WHERE rid=?", (*values, rid))
         self.db.executemany("INSERT INTO story_keys(key, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
-                            [(k, p.ts, rid) for k in band_keys(p.sig)])
+                            [(k, p.ts, rid) for k in p.bands])
         self.db.executemany("INSERT INTO story_facts(fact, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                             [(fact_key(f), p.ts, rid) for f in postings(p)])
         self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=story_df.n+1",
@@ -430,13 +434,13 @@ class StoriesStore:
     def _unindex_story_article(self, rid: int) -> None:
         from crawler.stories.index import postings
         from crawler.stories.match import Profile
-        from crawler.stories.signals import band_keys, fact_key, from_blob
+        from crawler.stories.signals import fact_key, from_blob
 
         row = self.db.execute("SELECT sig, facts, ts FROM story_articles WHERE rid=?", (rid,)).fetchone()
         facts, lead = json.loads(row[1])
         old = Profile(sig=from_blob(row[0]), facts=frozenset(facts), lead=frozenset(lead), ts=row[2])
         self.db.executemany("DELETE FROM story_keys WHERE key=? AND ts=? AND rid=?",
-                            [(k, old.ts, rid) for k in band_keys(old.sig)])
+                            [(k, old.ts, rid) for k in old.bands])
         self.db.executemany("DELETE FROM story_facts WHERE fact=? AND ts=? AND rid=?",
                             [(fact_key(f), old.ts, rid) for f in postings(old)])
         self.db.executemany("UPDATE story_df SET n=n-1 WHERE fact=?", [(fact_key(f),) for f in old.facts])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 #: Query parameters that only track where a click came from; they never select content.
@@ -22,6 +23,12 @@ def absolute(url: str, base: str) -> str:
     return urljoin(base, (url or "").strip())
 
 
+#: A crawl canonicalises each article URL about ten times (entry keys, claim, request, redirect
+#: hops, record, page keys); the functions are pure, so the answers are kept for the latest URLs.
+_CACHE_SIZE = 4096
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def canonical_url(url: str) -> str:
     """Normalise ``url``: lower-case scheme and host, no default port, no fragment, no
     tracking parameters, percent-encoding normalised, remaining query sorted."""
@@ -41,6 +48,7 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(sorted(query)), ""))
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def url_key(url: str) -> str:
     """The identity of a page: host without ``www.``, path without trailing slash, sorted query;
     the scheme is ignored (an http and an https link are the same page)."""

@@ -67,11 +67,11 @@ class ExtractPipeline:
             raise PageOutcome("too-large", f"{size} bytes of markup besides scripts and styles; not an article page")
         args = (item.body, item.url, self.sites[item.site], item.entry, item.content_type)
         try:
-            extracted, error, stats = await self.pool().run(extract_in_worker, *args)
+            extracted, error, stats, signals = await self.pool().run(extract_in_worker, *args)
         except WorkerLost as exc:  # killed (out of memory?) on this page: recorded, retried later
             raise PageOutcome("parse-error", str(exc), retry=True) from None
         for key, n in stats.items():
             self.stats.inc_value(f"defwatch/{key}", n)
         if extracted is None:
             raise PageOutcome("parse-error", error, retry=True)
-        return ExtractedPage(page=item, extracted=extracted)
+        return ExtractedPage(page=item, extracted=extracted, signals=signals)

@@ -89,4 +89,4 @@ class NormalizePipeline:
                                site_lang=site.lang, entry=page.entry, feed_url=page.feed_url,
                                found_via=page.found_via)
         keys = list(dict.fromkeys([*page.keys, url_key(article.url)]))
-        return ArticlePage(page=page, kind=item.extracted.kind, article=article, keys=keys)
+        return ArticlePage(page=page, kind=item.extracted.kind, article=article, keys=keys, signals=item.signals)

@@ -43,7 +43,7 @@ class StorePipeline:
         page = item.page
         action, _version = self.store.save_article(
             item.article, page_keys=item.keys, entry_keys=page.entry_keys,
-            entry_updated=page.entry.stamp if page.entry else None, feed_url=page.feed_url)
+            entry_updated=page.entry.stamp if page.entry else None, feed_url=page.feed_url, signals=item.signals)
         self.stats.inc_value(f"defwatch/store/{action}")
         if action in ("new", "updated"):
             self.stats.inc_value(f"defwatch/site/{page.site}/{action}")

@@ -20,12 +20,19 @@ from typing import Any
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
-from crawler.extraction.template import MIN_PAGES, blocks_of, learnable, strip_template
 from crawler.items import Article, ArticlePage
 from crawler.store import Store
 from pipelines.normalize import content_hash
 
 logger = logging.getLogger(__name__)
+
+
+def _template() -> Any:
+    """``crawler.extraction.template``, imported with the first article: importing it imports the
+    whole extraction library, which a crawl of unchanged feeds never needs in this process."""
+    from crawler.extraction import template
+
+    return template
 
 
 class TemplatePipeline:
@@ -46,7 +53,8 @@ class TemplatePipeline:
         if not isinstance(item, ArticlePage) or not item.article.body:
             return item
         article = item.article
-        blocks = learnable(blocks_of(article.body))
+        tpl = _template()
+        blocks = tpl.learnable(tpl.blocks_of(article.body))
         self.store.learn_template(article.site, article.id, blocks)
         self.seen[article.id] = article.site
         removed = self._strip(article, blocks)
@@ -57,7 +65,7 @@ class TemplatePipeline:
     def _strip(self, article: Article, blocks: dict[str, str]) -> int:
         """Take the site's template blocks out of the article's body; how many went."""
         counts, pages = self.store.template_counts(article.site, blocks)
-        body, removed = strip_template(article.body, counts, pages)
+        body, removed = _template().strip_template(article.body, counts, pages)
         if removed:
             article.body = body
             article.content_hash = content_hash(article)
@@ -66,16 +74,19 @@ class TemplatePipeline:
     def close_spider(self) -> None:
         """Correct this crawl's unexported articles with the template learned by the end of it."""
         try:
+            if not self.seen:  # nothing passed: the extraction library is not even imported
+                return
+            tpl = _template()
             for aid in self.seen:
                 article = self.store.unexported_article(aid)
                 if article is None or not article.body:
                     continue
-                removed = self._strip(article, learnable(blocks_of(article.body)))
+                removed = self._strip(article, tpl.learnable(tpl.blocks_of(article.body)))
                 if removed:
                     self.store.correct_article(article)
                     self.stats.inc_value("defwatch/template/swept", removed)
             for site in sorted(set(self.seen.values())):
-                learned = self.store.site_template(site, MIN_PAGES)
+                learned = self.store.site_template(site, tpl.MIN_PAGES)
                 if learned:
                     logger.debug("template of %s: %s", site, learned[:10])
         finally:

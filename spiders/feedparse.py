@@ -16,16 +16,22 @@ from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_tz
 from typing import Any
 
-import feedparser
 from lxml import etree
 
 from crawler.dates import parse_iso
 from crawler.items import FeedEntry
 from crawler.urls import absolute, is_http
 
-# feedparser sanitises HTML inside entries; we never use that HTML, so skip the work.
-feedparser.SANITIZE_HTML = False
-feedparser.RESOLVE_RELATIVE_URIS = False
+
+def _feedparser() -> Any:
+    """feedparser, imported on the first feed body: a crawl whose feeds all answer 304 never
+    pays its import (the worker processes import it up front)."""
+    import feedparser
+
+    # feedparser sanitises HTML inside entries; we never use that HTML, so skip the work.
+    feedparser.SANITIZE_HTML = False
+    feedparser.RESOLVE_RELATIVE_URIS = False
+    return feedparser
 
 
 class FeedError(ValueError):
@@ -257,7 +263,7 @@ def parse_feed(body: bytes, headers: dict[str, str] | None, url: str) -> ParsedF
     check_xml_safety(body, headers)
     if looks_like_html(body):
         raise FeedError("parse-error", "an HTML page where a feed was expected")
-    parsed = feedparser.parse(body, response_headers=dict(headers or {}) | {"content-location": url})
+    parsed = _feedparser().parse(body, response_headers=dict(headers or {}) | {"content-location": url})
     version = parsed.get("version") or ""
     if not parsed.entries and not version:
         reason = str(parsed.get("bozo_exception") or "no RSS or Atom root element")

@@ -52,7 +52,15 @@ class AddressGuardMiddleware:
         self.stats = crawler.stats
         self.policy = AddressPolicy(crawler.settings.getlist("DEFWATCH_ALLOWED_HOSTS"),
                                     crawler.settings.getlist("DEFWATCH_ALLOW_NETWORKS"))
+        # One Request per distinct scheme and host, not per feed: a registry of 1,000 feeds
+        # names a few dozen hosts.
+        seen: set[str] = set()
         for url in configured_urls(crawler.settings.get("DEFWATCH_SITES") or ()):
+            origin = url.split("/", 3)[:3]
+            if len(origin) == 3 and "@" not in origin[2]:
+                if (token := "/".join(origin)) in seen:
+                    continue
+                seen.add(token)
             self.policy.allow_host(urlparse_cached(Request(url)).hostname or "")
         self.resolver: GuardedResolver | None = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)

@@ -17,6 +17,7 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Iterable
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,7 @@ _NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
 
+@lru_cache(maxsize=1024)  # pure, and asked for the same few hosts on every request
 def parse_ip(host: str | None) -> IPAddress | None:
     """The address of an IP-literal host, or None for a host name.
 

@@ -35,7 +35,7 @@ from crawler.dates import iso_timestamp
 from crawler.items import Article
 from crawler.stories.facts import date_facts, number_facts
 from crawler.stories.names import name_facts, place_facts
-from crawler.stories.signals import jaccard, signature
+from crawler.stories.signals import band_keys, jaccard, signature
 
 NEAR = 0.5
 REWRITE = 0.2
@@ -74,6 +74,11 @@ class Profile:
     facts: frozenset[str]
     lead: frozenset[str]
     ts: float
+
+    @cached_property
+    def bands(self) -> list[int]:
+        """The LSH band keys of the signature (looked up, then indexed: computed once)."""
+        return band_keys(self.sig)
 
     @cached_property
     def dims(self) -> dict[str, set[str]]:
@@ -115,15 +120,38 @@ def _head(text: str, words: int) -> str:
     return text[:head.end()] if head else text
 
 
-def profile(record: Article) -> Profile:
-    """The signature, facts, lead facts and time of a record."""
-    title = record.title or ""
-    body = record.body or ""
+@dataclass(frozen=True)
+class TextSignals:
+    """The part of a ``Profile`` read from the title and body alone.
+
+    Most of a profile's cost (names, numbers, dates, the MinHash); the extraction workers compute
+    it beside the page they extract (``crawler.offload``), so the crawl's own process, which
+    stores one article at a time, only looks it up.
+    """
+
+    title: str
+    body: str
+    sig: np.ndarray
+    facts: frozenset[str]
+    lead: frozenset[str]
+
+
+def text_signals(title: str, body: str) -> TextSignals:
+    """The signature, facts and lead facts of a title and body."""
     lead_text = title + ".\n\n" + _head(body, LEAD_WORDS)
     lead = frozenset(place_facts(lead_text) | date_facts(lead_text))
-    return Profile(sig=signature(f"{title}\n\n{_head(body, SHINGLE_WORDS)}"),
-                   facts=frozenset(extract_facts(f"{title}.\n\n{_head(body, FACT_WORDS)}")), lead=lead,
-                   ts=record_time(record))
+    return TextSignals(title=title, body=body, sig=signature(f"{title}\n\n{_head(body, SHINGLE_WORDS)}"),
+                       facts=frozenset(extract_facts(f"{title}.\n\n{_head(body, FACT_WORDS)}")), lead=lead)
+
+
+def profile(record: Article, signals: TextSignals | None = None) -> Profile:
+    """The signature, facts, lead facts and time of a record (``signals``: already computed for
+    its text; used only when they were computed for this very title and body)."""
+    title = record.title or ""
+    body = record.body or ""
+    if signals is None or signals.title != title or signals.body != body:
+        signals = text_signals(title, body)
+    return Profile(sig=signals.sig, facts=signals.facts, lead=signals.lead, ts=record_time(record))
 
 
 def kind(fact: str) -> str:
