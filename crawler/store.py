@@ -472,23 +472,17 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         """
         caught_up = self._stories_caught_up
         try:
-            return self._save_article(record, list(dict.fromkeys(page_keys)), entry_keys, entry_updated, feed_url,
-                                      signals)
+            # One round trip per result read, not per statement (PostgreSQL), the commit included.
+            with self.db.pipeline(), self.transaction():
+                action, stored = self._store_article(record, list(dict.fromkeys(page_keys)), entry_keys,
+                                                     entry_updated, feed_url, signals, time.time())
+                if self.on_article is not None and action != "unchanged":
+                    # Alerts commit with the article, or not at all. Last in the transaction: the
+                    # hook reads the stored record (and so its story).
+                    self.on_article(self, stored.id, action, stored.version)
         except BaseException:
             self._stories_caught_up = caught_up  # rolled back with the transaction (which may run again)
             raise
-
-    def _save_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str],
-                      entry_updated: str | None, feed_url: str | None, signals: Any) -> tuple[str, int]:
-        now = time.time()
-        # One round trip per result read, not per statement (PostgreSQL), the commit included.
-        with self.db.pipeline(), self.transaction():
-            action, stored = self._store_article(record, page_keys, entry_keys, entry_updated, feed_url, signals,
-                                                 now)
-            if self.on_article is not None and action != "unchanged":
-                # Alerts commit with the article, or not at all. Last in the transaction: the
-                # hook reads the stored record (and so its story).
-                self.on_article(self, stored.id, action, stored.version)
         return action, stored.version
 
     def _store_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str],
