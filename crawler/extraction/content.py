@@ -47,9 +47,15 @@ CONTENT_HINTS = (
 TOP_CANDIDATES = 12
 
 
+#: A page builder's layout boxes, around every widget of the page, the body's too: no hint either way.
+_LAYOUT_TOKENS = re.compile(r"(?<![\w-])elementor-(?:widget-wrap|widget-container|column-wrap|element-populated)(?![\w-])")
+
+
 @lru_cache(maxsize=16384)
 def _class_signs(key: str) -> tuple[bool, bool]:
     """(negative, positive) class/id hints; memoised, as theme class names repeat on every page."""
+    if "elementor-" in key:
+        key = _LAYOUT_TOKENS.sub(" ", key)
     return _NEGATIVE.search(key) is not None, _POSITIVE.search(key) is not None
 
 

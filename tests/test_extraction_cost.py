@@ -1,0 +1,77 @@
+"""The costly voices are asked only when the page needs them: no dateparser for a date our own
+formats read, no trafilatura when the scored content holds the body (issue 8, speed).
+
+Counted by what a fresh process imports, never by timing.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from crawler.extraction.dates import parse_when
+
+ELEMENTOR_PAGE = """<html lang="en"><head><title>Native ad platform names a strategy officer</title></head><body>
+<div id="main"><div class="elementor elementor-623 elementor-location-single post type-post">
+<div class="elementor-inner"><div class="elementor-section-wrap"><section class="elementor-element elementor-section">
+<div class="elementor-container"><div class="elementor-row"><div class="elementor-element elementor-column">
+<div class="elementor-column-wrap elementor-element-populated"><div class="elementor-widget-wrap">
+<div class="elementor-element elementor-widget elementor-widget-theme-post-title"><div class="elementor-widget-container">
+<h1>Native ad platform names a strategy officer</h1></div></div>
+<div class="elementor-element elementor-widget elementor-widget-theme-post-content"><div class="elementor-widget-container">
+{paragraphs}
+</div></div></div></div></div></div></div></section></div></div></div></div>
+<div class="sidebar"><span class="entry-info-wrap"><span class="entry-info">The platform has been shortlisted for an
+award, and more news about it follows in the weeks ahead, the company said today.</span></span></div>
+</body></html>"""
+
+SENTENCE = ("The company, a white label programmatic platform, named a mobile marketing pioneer, who led a "
+            "messaging firm for ten years, as its first chief strategy officer on Monday. ")
+
+
+def _fresh(code: str) -> dict:
+    """Run ``code`` in a new interpreter; it prints one JSON object."""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_page_builder_body_is_scored_without_the_fallback() -> None:
+    paragraphs = "\n".join(f"<p>{SENTENCE * 2} Paragraph {i}.</p>" for i in range(6))
+    html = ELEMENTOR_PAGE.replace("{paragraphs}", paragraphs)
+    got = _fresh(
+        "import json, sys\nfrom collections import Counter\nfrom crawler.extraction import extract_page\n"
+        f"stats = Counter()\nex = extract_page({html!r}, 'https://example.com/a', stats=stats)\n"
+        "print(json.dumps({'body': ex.body, 'stats': dict(stats), 'traf': 'trafilatura' in sys.modules}))")
+    assert "Paragraph 5." in got["body"] and "Paragraph 0." in got["body"]
+    assert "shortlisted" not in got["body"]
+    assert got["stats"].get("extract/body/score") == 1 and not got["traf"]
+
+
+@pytest.mark.parametrize("raw, iso", [
+    ("Associated Press November 19, 2019, 9:02 AM Associated Press", "2019-11-19T09:02:00"),
+    ("Associated Press November 19, 2019, 9:02 AM Associated Press November 19, 2019, 9:02 AM",
+     "2019-11-19T09:02:00"),
+    ("By Jane Roe Oct 22, 2024 Reuters", "2024-10-22"),
+    ("Posted: 22 October 2024 14:05 GMT", "2024-10-22T14:05:00+00:00"),
+])
+def test_common_dates_need_no_dateparser(raw: str, iso: str) -> None:
+    got = _fresh("import json, sys\nfrom crawler.extraction.dates import parse_when\n"
+                 f"w = parse_when({raw!r}, 'en')\n"
+                 "print(json.dumps({'iso': w.iso() if w else None, 'dp': 'dateparser' in sys.modules}))")
+    assert got == {"iso": iso, "dp": False}
+
+
+@pytest.mark.parametrize("raw", ["November 19, 2019, 9:02 AM ET", "November 19, 2019, 9:02 AM Eastern Time",
+                                 "Nov 19, 2019 - 3 comments"])
+def test_a_zone_or_more_numbers_after_the_date_go_to_dateparser(raw: str) -> None:
+    """Words that may name the zone, or other numbers, are not dropped silently: dateparser reads the line."""
+    got = _fresh("import json, sys\nfrom crawler.extraction.dates import parse_when\n"
+                 f"parse_when({raw!r}, 'en')\nprint(json.dumps({{'dp': 'dateparser' in sys.modules}}))")
+    assert got["dp"]
+
+
+def test_zone_named_after_the_date_is_kept() -> None:
+    got = parse_when("November 19, 2019, 9:02 AM EST", "en")
+    assert got is not None and got.iso() == "2019-11-19T09:02:00-05:00"
