@@ -6,6 +6,7 @@ Counted by what a fresh process imports, never by timing.
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -75,3 +76,53 @@ def test_a_zone_or_more_numbers_after_the_date_go_to_dateparser(raw: str) -> Non
 def test_zone_named_after_the_date_is_kept() -> None:
     got = parse_when("November 19, 2019, 9:02 AM EST", "en")
     assert got is not None and got.iso() == "2019-11-19T09:02:00-05:00"
+
+
+@pytest.mark.parametrize("pattern, literals", [
+    (r"\bbreadcrumb\b|\bpage-?nav\b|\bpost-nav(igation)?\b", {"breadcrumb", "page", "post-nav"}),
+    (r"\w+-box", {"-box"}),
+    (r"(photo|foto)s?( credit)?\s*:.{0,40}", {"photo", "foto"}),
+    (r"\bepic-\w+|donat(e|ion)", {"epic-", "donat"}),
+])
+def test_needs_reads_the_literals_every_match_contains(pattern: str, literals: set[str]) -> None:
+    from crawler.extraction.needs import needs
+
+    assert set(needs(re.compile(pattern, re.I)) or ()) == literals
+
+
+@pytest.mark.parametrize("pattern", [r"(a|\d+)x?", r"(?:foo)?bar|.*", r"[a-z]+\d"])
+def test_needs_gives_up_where_a_branch_has_no_literal(pattern: str) -> None:
+    from crawler.extraction.needs import needs
+
+    assert needs(re.compile(pattern, re.I)) is None
+
+
+@pytest.mark.parametrize("text", ["SHARE-BOX", "ſhare-box", "post-\u212aiosk", "İnstagram-share", "ΣΑΣ-share", "σας-share"])
+def test_prefilter_is_exact_under_unicode_case_folding(text: str) -> None:
+    """Where ``re.IGNORECASE`` matches, a required literal is found in the canonical text."""
+    from crawler.extraction.needs import canonical, may_match, needs
+
+    for pattern in (r"\bshare-box\b", r"kiosk", r"instagram", r"σασ-share", r"ςας"):
+        rx = re.compile(pattern, re.I)
+        if rx.search(text):
+            assert may_match(needs(rx), canonical(text)), (pattern, text)
+
+
+def test_class_rules_answer_the_same_with_the_prefilter() -> None:
+    """Every vocabulary group gives the same verdict with and without its literal prefilter."""
+    from crawler.extraction.needs import canonical, may_match
+    from crawler.extraction.vocabulary import load_rules
+
+    keys = ["sharedaddy sd-sharing-enabled", "jp-relatedposts", "entry-content", "post-meta", "td-post-content",
+            "Breadcrumbs", "AD-slot", "newsletter-signup", "wp-caption aligncenter", "site-info", "ko-fi-button"]
+    rules = load_rules()
+    fired = 0
+    for key in keys:
+        for g in rules.groups:
+            if g.classes is None:
+                continue
+            plain = g.classes.search(key) is not None
+            fired += plain
+            assert plain == (may_match(g.class_need, canonical(key)) and plain)
+            assert not plain or may_match(g.class_need, canonical(key))
+    assert fired >= 8
