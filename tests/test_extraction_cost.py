@@ -126,3 +126,24 @@ def test_class_rules_answer_the_same_with_the_prefilter() -> None:
             assert plain == (may_match(g.class_need, canonical(key)) and plain)
             assert not plain or may_match(g.class_need, canonical(key))
     assert fired >= 8
+
+
+def test_page_index_answers_like_the_xpaths_it_replaces() -> None:
+    """classed / with_attr / with_token give the elements, in document order, that the XPaths gave."""
+    from crawler.extraction.page import Page
+
+    html = """<html><head><link rel="next" href="/2"></head><body>
+    <div class="Byline wrap" id="top"><span itemprop="author">A</span><a rel="author tag" href="/a">A</a></div>
+    <p class="x" id="byline-2">B</p><span itemprop="author name">C</span>
+    <div class="post-tags"><a rel=" tag " href="/t">T</a><a rel="tagged">U</a></div>
+    <div class="nothing">z</div><h1 itemprop="headline">H</h1></body></html>"""
+    page = Page.parse(html, "https://example.com/a")
+    doc = page.doc
+    byline = re.compile(r"byline|author", re.I)
+    assert page.classed(byline) == [el for el in doc.xpath("//*[@class or @id]")
+                                    if byline.search(f"{el.get('class') or ''} {el.get('id') or ''}")]
+    assert len(page.classed(byline)) == 2
+    assert page.index.with_attr("itemprop", "author") == doc.xpath('//*[@itemprop="author"]')
+    assert page.index.with_attr("itemprop", "headline") == doc.xpath('//*[@itemprop="headline"]')
+    tagged = doc.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
+    assert [a for a in page.index.with_token("rel", "tag") if a.tag == "a"] == tagged and len(tagged) == 2

@@ -237,7 +237,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         if got:
             return got
     micro, micro_profiles = [], []
-    for el in page.doc.xpath('//*[@itemprop="author"]'):
+    for el in page.index.with_attr("itemprop", "author"):
         if in_comments(el):
             continue
         named = el.xpath('.//*[@itemprop="name"]')
@@ -320,12 +320,11 @@ _BYLINE_CLASS = re.compile(r"byline|author|writer|autor|auteur|muhabir|yazar|rep
 
 def _byline_elements(page: Page) -> list[Any]:
     """rel/itemprop author elements and elements whose class or id names a byline, in document order."""
-    out = []
-    for el in page.body.xpath('//*[@rel="author" or @itemprop="author" or @data-hook="user-name" or @class or @id]'):
-        if el.get("rel") == "author" or el.get("itemprop") == "author" or el.get("data-hook") == "user-name" or \
-                _BYLINE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
-            out.append(el)
-    return out
+    index = page.index
+    marked = index.with_attr("rel", "author") + index.with_attr("itemprop", "author") + \
+        index.with_attr("data-hook", "user-name")
+    named = index.classed(_BYLINE_CLASS)
+    return index.in_order(marked + named) if marked else named
 
 
 def byline_pieces(el: Any) -> list[str]:

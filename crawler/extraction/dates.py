@@ -364,10 +364,8 @@ def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
     or "gepubliceerd op woensdag 4 november 2026, 14:32", from date and byline boxes in document order."""
     count = 0
     seen: set[str] = set()
-    for el in _after_headline_first(page, page.body.xpath("//*[@class or @id]")):
+    for el in _after_headline_first(page, page.classed(_DATE_BOX)):
         key = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _DATE_BOX.search(key):
-            continue
         t = text_of(el)
         if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or in_comments(el):
             continue

@@ -14,6 +14,7 @@ whenever the pattern could match.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 try:  # CPython's own regex parser (3.11+), used only to read the literals out of a pattern
@@ -63,6 +64,12 @@ def needs(pattern: re.Pattern[str] | None) -> tuple[str, ...] | None:
     if not found or min(map(len, found)) < MIN_NEED_CHARS:
         return None
     return tuple(sorted(found))
+
+
+@lru_cache(maxsize=256)
+def needs_of(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """``needs`` of a pattern, read once per process."""
+    return needs(pattern)
 
 
 def may_match(need: tuple[str, ...] | None, canonical_text: str) -> bool:
