@@ -28,7 +28,6 @@ BLOCK_TAGS = frozenset({
 })
 #: A class/id rule does not remove an element holding more than this share of the fragment text.
 MAX_CLASS_RULE_SHARE = 0.5
-_WS = re.compile(r"\s+")
 
 
 # ---------------------------------------------------------------- DOM rules
@@ -258,7 +257,7 @@ def iter_blocks(root: Any) -> list[Block]:
 
     def flush() -> None:
         nonlocal parts, link_chars
-        text = _WS.sub(" ", "".join(parts)).strip()
+        text = " ".join("".join(parts).split())
         if text:
             blocks.append(Block(text, min(link_chars, len(text)), current_tag))
         parts, link_chars = [], 0
@@ -399,4 +398,4 @@ def _headline_like(text: str) -> bool:
 
 
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip().lower()
+    return " ".join(text.split()).lower()

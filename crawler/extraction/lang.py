@@ -33,7 +33,7 @@ _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items
 
 def detect_lang(text: str) -> str | None:
     """The language whose stopwords cover most of the text's first words; None if unsure."""
-    words = text_words(text.lower())[:400]
+    words = _first_words(text)
     if len(words) < 8:
         return None
     counts = Counter(words)
@@ -169,8 +169,18 @@ def content_lang(content: Any) -> str | None:
     return None
 
 
+def _first_words(text: str, n: int = 400) -> list[str]:
+    """The first ``n`` words of the lower-cased text, without splitting all of a long body."""
+    cut = 8 * n
+    while True:
+        words = text_words(text[:cut].lower())
+        if len(words) > n or cut >= len(text):  # n + 1 words: the n-th ended before the cut
+            return words[:n]
+        cut *= 4
+
+
 def _lang_scores(text: str) -> tuple[int, Counter]:
-    words = text_words(text.lower())[:400]
+    words = _first_words(text)
     counts = Counter(words)
     return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
 

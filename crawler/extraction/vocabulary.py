@@ -62,6 +62,8 @@ class Group:
     #: Literals one of which a match of ``classes`` needs (``needs.py``): when none occurs in a
     #: class/id key, the pattern is not searched (text rules are anchored and fail fast on their own).
     class_need: tuple[str, ...] | None = None
+    #: The same for ``edge_text`` (searched anywhere in the body's first and last blocks).
+    edge_need: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
     selectors, widgets = compile_selectors(name, table.get("selectors", ()))
     classes = _alternation(table.get("classes", ()), f"[{name}].classes", anchored=False)
+    edge_text = _alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False)
     return Group(
         name=name,
         selectors=selectors,
@@ -217,8 +220,9 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         classes=classes,
         text=_alternation(table.get("text", ()), f"[{name}].text", anchored=True),
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
-        edge_text=_alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False),
+        edge_text=edge_text,
         class_need=needs(classes),
+        edge_need=needs(edge_text),
     )
 
 
