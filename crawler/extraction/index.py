@@ -28,8 +28,7 @@ class PageIndex:
         keyed: list[Any] = []
         keys: list[str] = []
         by_attr: dict[tuple[str, str], list[Any]] = {}
-        pos: dict[Any, int] = {}
-        for i, el in enumerate(doc.iter(etree.Element)):
+        for el in doc.iter(etree.Element):
             items = el.items()
             if not items:
                 continue
@@ -41,11 +40,9 @@ class PageIndex:
                     ident = value
                 elif name in INDEXED_ATTRS:
                     by_attr.setdefault((name, value), []).append(el)
-                    pos[el] = i
             if cls is not None or ident is not None:
                 keyed.append(el)
                 keys.append(f"{cls or ''} {ident or ''}")
-                pos[el] = i
         starts, at = [], 0
         for key in keys:
             starts.append(at)
@@ -54,7 +51,8 @@ class PageIndex:
         # One line a key: a needed literal (never a line break) cannot span two keys.
         self._blob = canonical("\n".join(k.replace("\n", " ") for k in keys))
         self._by_attr = by_attr
-        self._pos = pos
+        self._doc = doc
+        self._pos: dict[Any, int] | None = None
 
     def classed(self, pattern: re.Pattern[str]) -> list[Any]:
         """Elements with a class or id whose key ``"<class> <id>"`` the pattern finds a match in.
@@ -88,5 +86,7 @@ class PageIndex:
         return self.in_order(found)
 
     def in_order(self, elements: Iterable[Any]) -> list[Any]:
-        """Indexed elements, without repeats, in document order."""
+        """Elements of the document, without repeats, in document order."""
+        if self._pos is None:  # rarely needed: not paid for in the index's own pass
+            self._pos = {el: i for i, el in enumerate(self._doc.iter())}
         return sorted(set(elements), key=self._pos.__getitem__)
