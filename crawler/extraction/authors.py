@@ -321,10 +321,11 @@ _BYLINE_CLASS = re.compile(r"byline|author|writer|autor|auteur|muhabir|yazar|rep
 def _byline_elements(page: Page) -> list[Any]:
     """rel/itemprop author elements and elements whose class or id names a byline, in document order."""
     index = page.index
-    marked = index.with_attr("rel", "author") + index.with_attr("itemprop", "author") + \
-        index.with_attr("data-hook", "user-name")
-    named = index.classed(_BYLINE_CLASS)
-    return index.in_order(marked + named) if marked else named
+    sources = [found for found in (index.with_attr("rel", "author"), index.with_attr("itemprop", "author"),
+                                   index.with_attr("data-hook", "user-name"), index.classed(_BYLINE_CLASS)) if found]
+    if len(sources) <= 1:  # each list is in document order already
+        return sources[0] if sources else []
+    return index.in_order(el for found in sources for el in found)
 
 
 def byline_pieces(el: Any) -> list[str]:

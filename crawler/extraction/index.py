@@ -81,9 +81,11 @@ class PageIndex:
 
     def with_token(self, name: str, token: str) -> list[Any]:
         """Elements whose attribute ``name`` lists ``token`` among its space-separated values."""
-        found = [el for (attr, value), els in self._by_attr.items()
-                 if attr == name and token in _XML_SPACE.split(value) for el in els]
-        return self.in_order(found)
+        lists = [els for (attr, value), els in self._by_attr.items()
+                 if attr == name and token in _XML_SPACE.split(value)]
+        if len(lists) <= 1:  # one value: its list is in document order already
+            return list(lists[0]) if lists else []
+        return self.in_order(el for els in lists for el in els)
 
     def in_order(self, elements: Iterable[Any]) -> list[Any]:
         """Elements of the document, without repeats, in document order."""
