@@ -60,20 +60,21 @@ def _widget_group(el: Any, rules: Rules) -> str | None:
 def _selector_hits(root: Any, elements: list[Any], rules: Rules) -> dict[Any, str]:
     """Element -> first group one of whose CSS selectors matches it; only selectors whose subject
     (id, class, attribute, tag) occurs in the fragment are evaluated."""
-    present: set[tuple[str, str]] = {("any", "")}
+    present: dict[str, set[str]] = {"any": {""}, "tag": {el.tag for el in elements}, "id": set(), "class": set(),
+                                    "attr": set()}
+    ids, classes, attrs = present["id"], present["class"], present["attr"]
     for el in elements:
-        present.add(("tag", el.tag))
-        ident = el.get("id")
-        if ident:
-            present.add(("id", ident))
-        cls = el.get("class")
-        if cls:
-            present.update(("class", c) for c in cls.split())
-        present.update(("attr", a.lower()) for a in el.attrib.keys())
+        for name, value in el.items():  # one call for all attributes; most elements have none
+            attrs.add(name.lower())
+            if name == "class":
+                classes.update(value.split())
+            elif name == "id" and value:
+                ids.add(value)
     hits: dict[Any, str] = {}
     for group in rules.groups:
         for sel in group.selectors:
-            if sel.key in present:
+            kind, name = sel.key
+            if name in present[kind]:
                 for el in sel.compiled(root):
                     hits.setdefault(el, group.name)
     return hits
@@ -200,16 +201,18 @@ def _is_follow_prompt(el: Any) -> bool:
     """A short line whose links all go to the site's own channel on a social or news platform
     ("<a href=news.google.com/publications/…>Ikuti kami di Google News</a> untuk …", "Follow us on
     <a>Telegram</a>"), in any language; a link to one post there is a citation and stays."""
-    if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
-        return False
-    text = " ".join(el.text_content().split())
-    links = list(el.iter("a"))
-    if not links or not text or len(text.split()) > FOLLOW_WORDS:
+    links = list(el.iter("a"))  # the cheap tests first: most lines have no link, or links elsewhere
+    if not links:
         return False
     for a in links:
         href = a.get("href") or ""
         if not _PLATFORM_HOST.match(href) or _PLATFORM_POST.search(href.split("?")[0]):
             return False
+    if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+        return False
+    text = " ".join(el.text_content().split())
+    if not text or len(text.split()) > FOLLOW_WORDS:
+        return False
     first = " ".join(links[0].text_content().split())
     return len(first.split()) >= 2 or text.startswith(first)
 
