@@ -203,8 +203,12 @@ _SCRIPT_RANGES = (
 SCRIPT_SHARE = 0.85
 
 
-_LATIN = re.compile(r"[^\W\d_\u0250-\U0010ffff]")
+#: Word characters below U+0250 that are not digits or "_" (Latin letters), spelled out:
+#: r"[^\W\d_\u0250-\U0010ffff]" matches the same characters but takes 7 ms to compile.
+_LATIN = re.compile("[A-Za-z\u00aa\u00b2-\u00b3\u00b5\u00b9-\u00ba\u00bc-\u00be\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _SCRIPT_RX = tuple((name, re.compile(f"[{chr(lo)}-{chr(hi)}]")) for name, lo, hi in _SCRIPT_RANGES)
+#: Below the first of those ranges (Greek, U+0370) no character is of any of those scripts.
+_FIRST_SCRIPT_CHAR = chr(min(lo for _, lo, _ in _SCRIPT_RANGES))
 
 
 def script_shares(text: str) -> Counter:
@@ -215,7 +219,7 @@ def script_shares(text: str) -> Counter:
         return Counter()
     counts: Counter = Counter()
     counts["latin"] = len(_LATIN.findall(sample))
-    for name, rx in _SCRIPT_RX:
+    for name, rx in _SCRIPT_RX if max(sample) >= _FIRST_SCRIPT_CHAR else ():
         n = len(rx.findall(sample))
         if n:
             counts[name] += n
