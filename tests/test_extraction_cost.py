@@ -176,3 +176,20 @@ def test_script_shares_count_every_script_when_needed(text: str) -> None:
         if other > 0:
             counts["other"] = other
     assert script_shares(text) == Counter({k: v / letters for k, v in counts.items() if v})
+
+
+def test_a_grid_of_teaser_cards_does_not_outscore_the_story() -> None:
+    """Hundreds of related-story cards, each a linked headline and a kicker (real pages' chrome), are
+    not paragraphs of the article: the story keeps the body however many cards the page carries."""
+    from crawler.extraction import extract_page
+
+    story = "".join(f"<p>{SENTENCE} Paragraph {i}.</p>" for i in range(6))
+    cards = "".join(f'<div class="card post-item"><a href="/news/{i}"><h3 class="card-title">Navy orders '
+                    f'frigates and drones for the coastal command program {i}</h3></a><span class="kicker">'
+                    f'Defence industry</span><time datetime="2026-11-02">Nov 2, 2026</time></div>'
+                    for i in range(300))
+    html = (f'<html lang="en"><head><title>Story</title></head><body><article><h1>Story</h1>{story}</article>'
+            f'<section class="related-posts"><h2>Related stories</h2><div class="grid">{cards}</div></section>'
+            f'</body></html>')
+    body = extract_page(html, "https://example.com/story").body
+    assert "Paragraph 0." in body and "Paragraph 5." in body and "coastal command" not in body

@@ -123,6 +123,20 @@ def _own_text_len(el: Any) -> int:
     return n
 
 
+def _own_link_len(el: Any, memo: dict[Any, int] | None = None) -> int:
+    """Link text among the text that ``_own_text_len`` counts (inline children only)."""
+    n = 0
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _BLOCKISH or tag in SKIP_TAGS:
+            continue
+        if tag == "a":
+            n += _memo_len(child, memo) if memo is not None else text_len(child)
+        else:
+            n += _link_len(child, memo)
+    return n
+
+
 def _link_len(el: Any, memo: dict[Any, int] | None = None) -> int:
     if memo is None:
         return sum(text_len(a) for a in el.iter("a"))
@@ -191,6 +205,8 @@ def score_candidates(page: Page, memo: dict[Any, int] | None = None) -> dict[Any
                 if length < 60:
                     continue
                 text = (el.text or "") + " ".join((c.tail or "") for c in el)
+                if _own_link_len(el, memo) > length * 0.6:
+                    continue  # a teaser card (its headline a link): a grid of hundreds must not outscore the story
                 link = 0
             if link > length * 0.6:
                 continue
