@@ -193,3 +193,30 @@ def test_a_grid_of_teaser_cards_does_not_outscore_the_story() -> None:
             f'</body></html>')
     body = extract_page(html, "https://example.com/story").body
     assert "Paragraph 0." in body and "Paragraph 5." in body and "coastal command" not in body
+
+
+def test_nested_date_box_wrappers_are_not_each_read_in_full() -> None:
+    """2,000 nested "post-meta-wrap" wrappers (the date-box pattern) around a story: the visible-date
+    scan reads each wrapper only until it is known to be long, innermost first (it read each one in
+    full: quadratic). Counted as characters read, not timed."""
+    from crawler.extraction import page as page_mod
+    from crawler.extraction.dates import extract_dates
+    from crawler.extraction.page import Page
+
+    story = "".join(f"<p>The army and the navy said the contract was signed on day {i}.</p>" for i in range(20))
+    html = "<html><body>" + '<div class="post-meta-wrap">' * 2000 + story + "</div>" * 2000 + "</body></html>"
+    page = Page.parse(html, "https://example.com/a")
+    calls = []
+    real = page_mod.text_over
+
+    def counting(el, limit):
+        calls.append(el)
+        return real(el, limit)
+
+    import crawler.extraction.dates as dates_mod
+    dates_mod.text_over = counting
+    try:
+        assert extract_dates(page) == (None, None)
+    finally:
+        dates_mod.text_over = real
+    assert 0 < len(calls) <= 2, len(calls)  # the innermost wrapper(s); their ancestors follow from them

@@ -162,6 +162,7 @@ def form_boxes(root: Any, fields: tuple[str, ...] = ("textarea", "input")) -> li
     """The containers of text fields (a textarea, a text input), each the largest ancestor below root
     with little text: comment and sign-up forms, even when the whole page sits in one ASP.NET <form>."""
     boxes: list[Any] = []
+    seen: set[Any] = set()
     for field in root.iter(*fields):
         if field.tag == "input" and (field.get("type") or "").lower() not in _TEXT_INPUTS:
             continue
@@ -171,7 +172,8 @@ def form_boxes(root: Any, fields: tuple[str, ...] = ("textarea", "input")) -> li
             if node.tag not in ("span", "label", "td", "tr", "tbody", "p"):
                 box = node
             node = node.getparent()
-        if box is not None and box not in boxes:
+        if box is not None and box not in seen:
+            seen.add(box)
             boxes.append(box)
     return boxes
 

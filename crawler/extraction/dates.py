@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from crawler.extraction.page import COMMENT_TYPES, Page, css, in_comments, ld_types, norm_space, text_of
+from crawler.extraction.page import COMMENT_TYPES, Page, css, in_comments, ld_types, norm_space, text_of, text_over
 
 _DATE_LABEL = re.compile(r"^\s*(?:(?:first\s+|last\s+)?(?:posted|published|updated|modified|created|date|le|publié|mis à jour|"
                          r"veröffentlicht|aktualisiert|publicado|actualizado|pubblicato)\b\s*(?:on|at|:)?\s*:?\s*)+",
@@ -364,7 +364,16 @@ def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
     or "gepubliceerd op woensdag 4 november 2026, 14:32", from date and byline boxes in document order."""
     count = 0
     seen: set[str] = set()
-    for el in _after_headline_first(page, page.classed(_DATE_BOX)):
+    boxes = page.classed(_DATE_BOX)
+    # Wrappers of the story are not read in full: innermost first, an element holding a long one
+    # is long too (nested "post-meta-wrap" wrappers made reading each one quadratic).
+    long: set[Any] = set()
+    for el in reversed(boxes):
+        if any(child in long for child in el) or text_over(el, 120):
+            long.add(el)
+    for el in _after_headline_first(page, boxes):
+        if el in long:
+            continue
         key = f"{el.get('class') or ''} {el.get('id') or ''}"
         t = text_of(el)
         if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or in_comments(el):

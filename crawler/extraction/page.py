@@ -240,6 +240,17 @@ def text_of(el: Any) -> str:
         return ""
 
 
+def text_over(el: Any, limit: int) -> bool:
+    """Whether ``text_of(el)`` is longer than ``limit``: more than ``limit`` non-space characters
+    (read until there are, not the whole subtree)."""
+    n = 0
+    for piece in el.itertext():
+        n += sum(map(len, piece.split()))
+        if n > limit:
+            return True
+    return False
+
+
 def text_len(el: Any) -> int:
     """Characters of el's text (a measure only: words across blocks may touch)."""
     try:
