@@ -220,3 +220,21 @@ def test_nested_date_box_wrappers_are_not_each_read_in_full() -> None:
     finally:
         dates_mod.text_over = real
     assert 0 < len(calls) <= 2, len(calls)  # the innermost wrapper(s); their ancestors follow from them
+
+
+def test_in_comments_with_the_page_memo_answers_as_without() -> None:
+    """The memo changes how often ancestors are climbed, never the answer (comment sections, a
+    comment-classed wrapper holding the headline, microdata comments, nesting)."""
+    from crawler.extraction.page import Page, in_comments
+
+    html = """<html><body><div class="comments-wrapper"><h1>Headline in an odd wrapper</h1><p class="by">A</p></div>
+    <section id="comments"><ol class="commentlist"><li class="comment"><span class="fn">Reader</span>
+    <div class="comment-content"><p>Text <time>Nov 2</time></p><div class="comment"><p>Nested</p></div></div></li></ol></section>
+    <div itemtype="https://schema.org/Comment"><span class="author">B</span></div><div itemprop="comment"><b>C</b></div>
+    <div class="entry"><p class="byline">By D</p><div class="comment-count">3 comments</div></div></body></html>"""
+    page = Page.parse(html, "https://example.com/a")
+    elements = list(page.body.iter())
+    plain = [in_comments(el) for el in elements]
+    assert [page.in_comments(el) for el in reversed(elements)][::-1] == plain
+    assert [page.in_comments(el) for el in elements] == plain
+    assert sum(plain) >= 8 and not all(plain)
