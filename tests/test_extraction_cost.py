@@ -238,3 +238,17 @@ def test_in_comments_with_the_page_memo_answers_as_without() -> None:
     assert [page.in_comments(el) for el in reversed(elements)][::-1] == plain
     assert [page.in_comments(el) for el in elements] == plain
     assert sum(plain) >= 8 and not all(plain)
+
+
+def test_a_page_wrapped_in_an_unlikely_box_is_scored_through_its_headline() -> None:
+    """A theme that wraps the whole page, headline and story, in one box with an "advert" class: the
+    boxes around the headline are let in, so the story is scored (no trafilatura fallback)."""
+    story = "".join(f"<p>{SENTENCE} Paragraph {i}.</p>" for i in range(6))
+    html = (f'<html lang="en"><head><title>Story</title></head><body><div class="m-advertisement-off-canvas--pusher">'
+            f'<div class="page"><article><h1>Story</h1>{story}</article></div></div></body></html>')
+    got = _fresh(
+        "import json, sys\nfrom collections import Counter\nfrom crawler.extraction import extract_page\n"
+        f"stats = Counter()\nex = extract_page({html!r}, 'https://example.com/a', stats=stats)\n"
+        "print(json.dumps({'body': ex.body, 'stats': dict(stats), 'traf': 'trafilatura' in sys.modules}))")
+    assert "Paragraph 0." in got["body"] and "Paragraph 5." in got["body"]
+    assert got["stats"].get("extract/body/score") == 1 and not got["traf"]
