@@ -252,3 +252,23 @@ def test_a_page_wrapped_in_an_unlikely_box_is_scored_through_its_headline() -> N
         "print(json.dumps({'body': ex.body, 'stats': dict(stats), 'traf': 'trafilatura' in sys.modules}))")
     assert "Paragraph 0." in got["body"] and "Paragraph 5." in got["body"]
     assert got["stats"].get("extract/body/score") == 1 and not got["traf"]
+
+
+def test_bare_class_selectors_match_as_their_xpath_does() -> None:
+    """A ".name" selector is answered from the fragment's class tokens; the same elements as the
+    compiled XPath, whitespace and case included (tabs, newlines, a no-break space inside a class)."""
+    from crawler.extraction.clean import _selector_hits, parse_fragment
+    from crawler.extraction.vocabulary import load_rules
+
+    rules = load_rules()
+    root = parse_fragment('<div class="sharedaddy">a</div><p class="x\tsharedaddy\n">b</p><p class="SHAREDADDY">c</p>'
+                          '<p class="sharedaddy\u00a0x">d</p><div class="jp-relatedposts">e</div><p class="y">f</p>')
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    expected: dict = {}
+    for group in rules.groups:
+        for sel in group.selectors:
+            for el in sel.compiled(root):
+                expected.setdefault(el, group.name)
+    got = _selector_hits(root, elements, rules)
+    assert got == expected and len(got) >= 3
+    assert any(sel.bare for g in rules.groups for sel in g.selectors)

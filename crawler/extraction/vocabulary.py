@@ -45,6 +45,8 @@ class Selector:
     text: str
     compiled: CSSSelector
     key: tuple[str, str]  # ("class", name), ("id", name), ("attr", name), ("tag", name) or ("any", "")
+    #: The class name of a selector that is only ``.name`` (matched by a class-token lookup, no XPath).
+    bare: str | None = None
 
 
 @dataclass(frozen=True)
@@ -198,8 +200,9 @@ def compile_selectors(name: str, selectors: Iterable[str]) -> tuple[tuple[Select
                 compiled = CSSSelector(text, translator="html")
             except (SelectorError, ValueError) as exc:
                 raise RulesError(f"[{name}].selectors: unsupported CSS selector {sel!r}: {exc}") from None
-            out.append(Selector(text, compiled, _subject_key(one.parsed_tree)))
             bare = _bare_class(one.parsed_tree)
+            out.append(Selector(text, compiled, _subject_key(one.parsed_tree),
+                                one.parsed_tree.class_name if bare else None))
             if bare:
                 widgets.add(bare)
     return tuple(out), frozenset(widgets)
