@@ -272,3 +272,18 @@ def test_bare_class_selectors_match_as_their_xpath_does() -> None:
     got = _selector_hits(root, elements, rules)
     assert got == expected and len(got) >= 3
     assert any(sel.bare for g in rules.groups for sel in g.selectors)
+
+
+@pytest.mark.parametrize("text", ["© 2026 Naval Example. All rights reserved.", "This post contains affiliate links.",
+                                  "Click here to download the full report.", "The frigate sailed on Monday, officials said.",
+                                  "Our readers rely on the support of people like you to keep going.", "Tous droits réservés"])
+@pytest.mark.parametrize("linky", [False, True])
+def test_text_rules_answer_the_same_with_the_loose_rule_prefilter(text: str, linky: bool) -> None:
+    from crawler.extraction.vocabulary import load_rules
+
+    rules = load_rules()
+    plain = next((g.name for g in rules.groups if g.text is not None and g.text.fullmatch(text) or
+                  linky and g.link_text is not None and g.link_text.fullmatch(text)), None)
+    rules._text_hits.clear()
+    assert rules.text_group(text, linky) == plain
+    assert any(g.text_need for g in rules.groups)
