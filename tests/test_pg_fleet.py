@@ -19,26 +19,47 @@ from genweb import generate  # noqa: E402
 SITES, ARTICLES = 6, 12
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request, tmp_path):
-    return tmp_path / "s.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+def test_site_jobs_queueing_lock_host_lock_and_stalled_recovery(pg_url, tmp_path):
+    """procrastinate as the fleet uses it: one waiting job per site, one running job per host, and
+    the running job of a worker whose heartbeat stopped goes back to the queue, marked as a retry."""
+    import asyncio
 
+    from crawler.config import AppConfig, Site
+    from crawler.fleet import FleetWorker
 
-def test_site_leases(target):
-    with Store(target) as a, Store(target) as b:
-        assert a.claim_site("s1", "A", now=100.0, lease=10.0) is False       # free: claimed
-        assert b.claim_site("s1", "B", now=105.0, lease=10.0) is None        # held by A
-        assert a.claim_site("s1", "A", now=106.0, lease=10.0) is False       # A again: renewed
-        assert not b.abandoned("s1", now=115.0)
-        assert b.abandoned("s1", now=117.0)                                  # A stopped renewing
-        assert b.claim_site("s1", "B", now=117.0, lease=10.0) is True        # taken over
-        b.release_site("s1", "B")
-        assert not a.abandoned("s1", now=1000.0)                              # released, not abandoned
-        assert a.claim_site("s1", "A", now=118.0, lease=10.0) is False
-        a.heartbeat("A", "h", 1, 100.0)
-        a.renew_sites("A", 500.0)
-        assert b.claim_site("s1", "B", now=400.0, lease=10.0) is None
-        assert [(w["id"], w["sites"]) for w in b.fleet()] == [("A", ["s1"])]
+    sites = [Site(id="a", name="A", url="http://a.example/", feeds=("http://a.example/feed",)),
+             Site(id="b", name="B", url="http://a.example/b/", feeds=("http://a.example/b/feed",)),  # same host
+             Site(id="c", name="C", url="http://c.example/", feeds=("http://c.example/feed",))]
+    app = AppConfig(fleet_lease=5)
+
+    async def scenario(store: Store) -> None:
+        one, two = FleetWorker(app, sites, store), FleetWorker(app, sites, store)
+        await one.open()
+        await two.open()
+        try:
+            assert await one.defer_due() == 3
+            assert await two.defer_due() == 0                  # queueing_lock: already waiting, one job a site
+            assert store.fleet_queue() == {"todo": 3}
+            manager = one.queue.job_manager
+            dead = await manager.register_worker()
+            first = await manager.fetch_job(queues=None, worker_id=dead)
+            second = await manager.fetch_job(queues=None, worker_id=dead)
+            assert {first.task_kwargs["site"], second.task_kwargs["site"]} in ({"a", "c"}, {"b", "c"})
+            assert await manager.fetch_job(queues=None, worker_id=dead) is None  # lock: one running job per host
+            assert store.fleet_pending() == 3
+            assert await two.recover() == 0                     # its heartbeat is fresh
+            store.db.execute("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute'")
+            assert await two.recover() == 2                      # stalled: back in the queue
+            assert store.fleet_queue() == {"todo": 3}
+            again = {j.task_kwargs["site"]: j.attempts for j in await manager.list_jobs_async(status="todo")}
+            assert again[first.task_kwargs["site"]] == 1 and again[second.task_kwargs["site"]] == 1
+        finally:
+            await one.close()
+            await two.close()
+
+    with Store(pg_url) as store:
+        store.ensure_feeds((s.id, url) for s in sites for url in s.feeds)
+        asyncio.run(scenario(store))
 
 
 @pytest.fixture
