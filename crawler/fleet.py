@@ -130,18 +130,20 @@ class FleetWorker:
         self.store.join_fleet(self.name, socket.gethostname(), os.getpid(), self.worker.worker_id, time.time())
 
     async def stop(self, *, grace: float, stop_timeout: float) -> None:
-        """Take no more jobs; give the running crawls ``grace`` seconds, then stop them (their jobs
-        go back to the queue) and wait up to ``stop_timeout`` more."""
+        """Take no more jobs; give the running crawls ``grace`` seconds, then stop them; a crawl
+        still running a second later is cancelled. Either way its job goes back to the queue."""
         self.stopping = True
         if self.worker is None or self.serving is None:
             return
+        # procrastinate's worker cancels the jobs still running then (a cancelled job is put back,
+        # _put_back), persists their status and unregisters; stop_timeout bounds it all.
+        self.worker.shutdown_graceful_timeout = grace + min(1.0, stop_timeout / 3)
         self.worker.stop()
         await asyncio.wait({self.serving}, timeout=grace)
         if not self.serving.done():
             self.interrupted.update(self.runners)
-            stops = [asyncio.ensure_future(runner.stop()) for runner in self.runners.values()]
-            if stops:
-                await asyncio.wait(stops, timeout=stop_timeout)
+            for runner in self.runners.values():
+                asyncio.ensure_future(runner.stop())
             await asyncio.wait({self.serving}, timeout=stop_timeout)
         if not self.serving.done():
             logger.warning("fleet worker %s: crawls still running after %.0f s", self.name, grace + stop_timeout)
@@ -160,8 +162,11 @@ class FleetWorker:
         from procrastinate.exceptions import AlreadyEnqueued
 
         deferred, now = 0, time.time()
+        # A site being crawled looks due until its feeds' polls are stored: its next job would
+        # only find nothing to do (and hold its host's lock meanwhile).
+        running = self.store.sites_running()
         for site in self.sites:
-            if not (self.force or self.store.anything_due(set(site.feeds), {site.id}, now)):
+            if site.id in running or not (self.force or self.store.anything_due(set(site.feeds), {site.id}, now)):
                 continue
             try:
                 await self.task.configure(queueing_lock=site.id, lock=site.host).defer_async(

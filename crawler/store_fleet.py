@@ -94,6 +94,14 @@ class FleetStore:
             "(status='todo' AND (scheduled_at IS NULL OR scheduled_at <= now())))", (QUEUE,)).fetchone()
         return int(row[0])
 
+    def sites_running(self) -> set[str]:
+        """The sites whose job a worker is running now."""
+        if not self._queue_ready():
+            return set()
+        rows = self.db.execute("SELECT args->>'site' AS site FROM procrastinate_jobs "
+                               "WHERE queue_name=? AND status='doing'", (QUEUE,))
+        return {r["site"] for r in rows}
+
     def fleet_queue(self) -> dict[str, int]:
         """The site jobs kept, by status (todo, doing, succeeded, failed, ...)."""
         if not self._queue_ready():

@@ -114,8 +114,9 @@ def test_three_workers_share_the_work(pg_url, fleet_web, tmp_path):
         fleet = store.fleet()
     assert len(fleet) == 3 and sum(w["sites_done"] for w in fleet) == SITES
     assert sum(1 for w in fleet if w["sites_done"]) >= 2                    # the work was shared
-    status = run_cli("status", "--db", pg_url, "--json")
-    assert len(json.loads(status.stdout)["fleet"]) == 3
+    status = json.loads(run_cli("status", "--db", pg_url, "--json").stdout)
+    assert len(status["fleet"]) == 3 and {w["state"] for w in status["fleet"]} == {"stopped"}
+    assert status["fleet_jobs"] == {}                                        # done jobs are not kept
 
     with Store(pg_url) as store:  # the next cycle: every feed is due again, nothing has changed
         store.db.execute("UPDATE feeds SET next_poll_at = 0")
@@ -138,7 +139,7 @@ def test_a_killed_workers_sites_are_taken_over(pg_url, tmp_path):
     with mockweb.start(str(root), port=0) as web:
         sites = write_sites_file(tmp_path / "sites.toml", web, load_web(root))
         config = tmp_path / "app.toml"
-        config.write_text("fleet_lease = 2\n")
+        config.write_text("fleet_lease = 3\n")
         victim = start_worker(sites, pg_url, config)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -151,14 +152,60 @@ def test_a_killed_workers_sites_are_taken_over(pg_url, tmp_path):
         with Store(pg_url) as store:
             stored_before = store.counts()["articles"]
             held = [w["sites"] for w in store.fleet()]
-        assert 2 <= stored_before < 24 and held and held[0]
-        time.sleep(2.5)  # the dead worker's leases expire
+        assert 2 <= stored_before < 24 and held and held[0]  # its running jobs, from procrastinate's table
+        time.sleep(3.5)  # the dead worker's heartbeat is fleet_lease old
         heir = start_worker(sites, pg_url, config)
         _, err = heir.communicate(timeout=240)
         assert heir.returncode == 0, err[-2000:]
     export = run_cli("export", "--db", pg_url, "--out", "-")
     records = [json.loads(line) for line in export.stdout.splitlines()]
     assert len(records) == 24 and len({r["id"] for r in records}) == 24   # nothing lost, nothing twice
+    with Store(pg_url) as store:
+        states = [(w["state"], w["sites_done"]) for w in store.fleet()]
+        assert store.fleet_queue() == {}                                  # every job done
+    assert states[0] == ("lost", 0) and states[1][0] == "stopped" and states[1][1] >= len(held[0])
+
+
+def test_sigterm_puts_a_daemons_unfinished_sites_back(pg_url, tmp_path):
+    """SIGTERM mid-crawl: `daemon --fleet` exits 0 within 10 s and its cut-short site jobs go back
+    to the queue, marked as retries; the next worker crawls them with all their feeds."""
+    import signal
+
+    import mockweb
+
+    root = generate(tmp_path / "web", sites=2, articles=8, seed=9)
+    for site_json in root.glob("*/site.json"):  # slow pages: each site takes longer than the grace
+        site = json.loads(site_json.read_text())
+        site["faults"] = [{"path_prefix": "/2024/", "delay_s": 3.0}]
+        site_json.write_text(json.dumps(site))
+    with mockweb.start(str(root), port=0) as web:
+        sites = write_sites_file(tmp_path / "sites.toml", web, load_web(root))
+        Store(pg_url).close()
+        daemon = subprocess.Popen([sys.executable, "-m", "crawler", "daemon", "--fleet", "--sites", str(sites),
+                                   "--db", pg_url], cwd=REPO, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Store(pg_url) as store:
+                if store.counts()["articles"] >= 1:
+                    break
+            time.sleep(0.2)
+        daemon.send_signal(signal.SIGTERM)
+        asked = time.monotonic()
+        _, err = daemon.communicate(timeout=30)
+        took = time.monotonic() - asked
+        assert daemon.returncode == 0 and took < 10, (took, err[-2000:])
+        with Store(pg_url) as store:
+            stored = store.counts()["articles"]
+            queue = store.fleet_queue()
+            waiting = store.db.execute("SELECT attempts FROM procrastinate_jobs WHERE status='todo'").fetchall()
+        assert stored < 16 and queue == {"todo": 2} and [r[0] for r in waiting] == [1, 1], err[-3000:]
+        (tmp_path / "app.toml").write_text("")
+        heir = start_worker(sites, pg_url, tmp_path / "app.toml")
+        _, err = heir.communicate(timeout=240)
+        assert heir.returncode == 0, err[-2000:]
+    export = run_cli("export", "--db", pg_url, "--out", "-")
+    records = [json.loads(line) for line in export.stdout.splitlines()]
+    assert len(records) == 16 and len({r["id"] for r in records}) == 16
 
 
 def test_fleet_needs_a_server(tmp_path):
