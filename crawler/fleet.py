@@ -41,6 +41,8 @@ logger = logging.getLogger(__name__)
 TASK = "defwatch.crawl_site"
 #: Seconds between two looks at the queue by a ``crawl --fleet`` (is the cycle done? anyone dead?).
 WATCH_S = 0.5
+#: Crawls one worker runs at a time, and how long it lets site jobs gather before it starts one.
+MAX_CRAWLS, GATHER_S = 2, 0.3
 
 
 def worker_name() -> str:
@@ -61,13 +63,18 @@ class Interrupted(Exception):
     """The daemon stopped a site's crawl before it finished: its job goes back to the queue."""
 
 
+#: Runs of a site job that failed with an error (a lost database connection, ...) before it stays failed.
+MAX_FAILED_RUNS = 3
+
+
 def _put_back() -> Any:
-    """The task's retry strategy: an interrupted or aborted crawl is queued again at once."""
+    """The task's retry strategy: an interrupted or aborted crawl is queued again at once, and so
+    is a failed one, up to MAX_FAILED_RUNS runs."""
     from procrastinate import BaseRetryStrategy, RetryDecision
 
     class PutBack(BaseRetryStrategy):
         def get_retry_decision(self, *, exception: BaseException, job: Any) -> RetryDecision | None:
-            if isinstance(exception, Interrupted | asyncio.CancelledError):
+            if isinstance(exception, Interrupted | asyncio.CancelledError) or job.attempts + 1 < MAX_FAILED_RUNS:
                 return RetryDecision(retry_at=datetime.now(UTC))
             return None
 
@@ -94,6 +101,10 @@ class FleetWorker:
         #: The crawler runner of each job in flight (job id -> runner): a daemon's shutdown stops them.
         self.runners: dict[int, Any] = {}
         self.interrupted: set[int] = set()
+        #: Site jobs waiting for a crawl, by (all feeds, force): (site, job id, its crawl's result).
+        self.waiting: dict[tuple[bool, bool], list[tuple[Site, int, asyncio.Future[CycleResult]]]] = {}
+        self.crawls = 0
+        self._gathering = False
         self.stopping = False
         #: Called as ``on_result(result, seconds)`` after each site crawled (the daemon logs a line).
         self.on_result: Any = None
@@ -142,7 +153,7 @@ class FleetWorker:
         await asyncio.wait({self.serving}, timeout=grace)
         if not self.serving.done():
             self.interrupted.update(self.runners)
-            for runner in self.runners.values():
+            for runner in set(self.runners.values()):
                 asyncio.ensure_future(runner.stop())
             await asyncio.wait({self.serving}, timeout=stop_timeout)
         if not self.serving.done():
@@ -210,8 +221,6 @@ class FleetWorker:
 
     async def crawl_site(self, context: Any, *, site: str, since: float, force: bool = False) -> dict[str, int]:
         """The job: crawl one site (all its feeds when the job is run again after an interruption)."""
-        from crawler.runner import make_runner, run_cycle
-
         job = context.job
         chosen = self.by_id.get(site)
         if chosen is None:
@@ -221,23 +230,74 @@ class FleetWorker:
         if not again and not self.still_due(chosen, since, force):
             return {"skipped": 1}  # polled meanwhile, by the job deferred before this one
         logger.info("fleet worker %s crawls %s%s", self.name, site, " (taken over)" if again else "")
-        runner = make_runner(self.app, store=self.store.path, sites=[chosen], interval=self.interval,
-                             **self.overrides)
-        self.runners[job.id] = runner
-        started = time.monotonic()
-        try:
-            result = await run_cycle(runner, self.store, force=force, all_feeds=again or force)
-        finally:
-            self.runners.pop(job.id, None)
+        done: asyncio.Future[CycleResult] = asyncio.get_running_loop().create_future()
+        self.waiting.setdefault((again or force, force), []).append((chosen, job.id, done))
+        self._launch_soon()
+        result = await done
         if job.id in self.interrupted:
             raise Interrupted(site)
         self.store.site_done(self.name)
-        for key, value in result.stats.items():
-            if isinstance(value, int) and not isinstance(value, bool):
-                self.stats[key] = self.stats.get(key, 0) + value
-        if self.on_result is not None:
-            self.on_result(result, time.monotonic() - started)
-        return {"feeds": result.feeds_polled, "new": result.new}
+        counts = result.summary.get(site, {})
+        return {"feeds": counts.get("feeds", 0), "new": counts.get("new", 0)}
+
+    # ------------------------------------------------------------ crawls of several sites
+    # Each site crawl opens its own store connections (spider, pipelines, middlewares: five), so
+    # a crawl per job would need concurrency x 5 connections per worker (too many clients for a
+    # default server with three workers). The site jobs taken together crawl together instead, in
+    # at most MAX_CRAWLS crawls at a time, as one crawl of several sites always has.
+
+    def _launch_soon(self) -> None:
+        if not self._gathering and self.crawls < MAX_CRAWLS:
+            self._gathering = True
+            asyncio.ensure_future(self._launch())
+
+    async def _launch(self) -> None:
+        """After a moment (the jobs fetched together arrive), start a crawl of each waiting group."""
+        await asyncio.sleep(GATHER_S)
+        self._gathering = False
+        if self.stopping:  # no new crawl: the waiting jobs go back to the queue
+            for jobs in self.waiting.values():
+                for _, _, done in jobs:
+                    if not done.done():
+                        done.set_exception(Interrupted("stopping"))
+            self.waiting.clear()
+            return
+        for key in list(self.waiting):
+            if self.waiting[key] and self.crawls < MAX_CRAWLS:
+                self.crawls += 1
+                asyncio.ensure_future(self._crawl(self.waiting.pop(key), all_feeds=key[0], force=key[1]))
+
+    async def _crawl(self, jobs: list[tuple[Site, int, asyncio.Future[CycleResult]]], *, all_feeds: bool,
+                     force: bool) -> None:
+        from crawler.runner import make_runner, run_cycle
+
+        runner = make_runner(self.app, store=self.store.path, sites=[site for site, _, _ in jobs],
+                             interval=self.interval, **self.overrides)
+        for _, job_id, _ in jobs:
+            self.runners[job_id] = runner
+        started = time.monotonic()
+        try:
+            result = await run_cycle(runner, self.store, force=force, all_feeds=all_feeds)
+        except BaseException as exc:
+            for _, _, done in jobs:
+                if not done.done():  # a job cancelled by a shutdown is done already
+                    done.set_exception(exc if isinstance(exc, Exception) else Interrupted("cancelled"))
+            return
+        else:
+            for key, value in result.stats.items():
+                if isinstance(value, int) and not isinstance(value, bool):
+                    self.stats[key] = self.stats.get(key, 0) + value
+            for _, _, done in jobs:
+                if not done.done():
+                    done.set_result(result)
+            if self.on_result is not None:
+                self.on_result(result, time.monotonic() - started)
+        finally:
+            for _, job_id, _ in jobs:
+                self.runners.pop(job_id, None)
+            self.crawls -= 1
+            if any(self.waiting.values()):
+                self._launch_soon()
 
     # ------------------------------------------------------------ one cycle (crawl --fleet)
     async def run_once(self) -> CycleResult:

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 #: The procrastinate queue of the fleet's site jobs.
 QUEUE = "defwatch-sites"
+#: Seconds a stopped worker stays on the roster (a `crawl --fleet` every few minutes adds one a run).
+ROSTER_KEEP = 86400.0
 
 MIGRATION_V7 = """
     CREATE TABLE workers (
@@ -68,6 +70,7 @@ class FleetStore:
     def join_fleet(self, worker: str, host: str, pid: int, job_worker: int | None, now: float) -> None:
         """Put ``worker`` on the roster (``job_worker``: its id in ``procrastinate_workers``)."""
         with self.transaction():
+            self.db.execute("DELETE FROM workers WHERE stopped < ?", (now - ROSTER_KEEP,))
             self.db.execute("INSERT INTO workers(id, host, pid, started, heartbeat, job_worker) VALUES (?,?,?,?,?,?) "
                             "ON CONFLICT(id) DO UPDATE SET job_worker=excluded.job_worker, stopped=NULL",
                             (worker, host, pid, now, now, job_worker))

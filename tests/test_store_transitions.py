@@ -116,6 +116,8 @@ def test_fleet_roster(store):
     assert not store.db.has_table("site_leases")  # v8: the leases gave way to procrastinate's jobs
     assert store.db.has_table("procrastinate_jobs") == store.is_server  # its schema on PostgreSQL only
     assert store.fleet_pending() == 0 and store.fleet_queue() == {}
+    store.join_fleet("w3", "h", 3, None, now + 5 + 86401)  # a day later: w2's stopped row goes
+    assert [w["id"] for w in store.fleet()] == ["w1", "w3"]
 
 
 def test_site_templates_count_distinct_pages_and_correct_unexported(store):
