@@ -307,9 +307,12 @@ class FleetWorker:
         await self.defer_due()
         self.start()
         assert self.serving is not None
+        looked = time.monotonic()
         while not self.serving.done():
             await asyncio.sleep(WATCH_S)
-            await self.recover()  # a dead worker's sites, once its heartbeat is old enough
+            if time.monotonic() - looked >= min(5.0, self.lease / 3):
+                looked = time.monotonic()
+                await self.recover()  # a dead worker's sites, once its heartbeat is old enough
             if self.store.fleet_pending() == 0:
                 self.worker.stop()
                 break
