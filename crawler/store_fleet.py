@@ -55,7 +55,8 @@ def migration_v8(db: Database) -> None:
     from crawler.db import POSTGRESQL, pg_ddl
 
     db.script(_V8 if db.dialect != POSTGRESQL else pg_ddl(_V8))
-    if db.dialect == POSTGRESQL:
+    # A database that has it already (procrastinate shared with another application) keeps it.
+    if db.dialect == POSTGRESQL and not db.has_table("procrastinate_jobs"):
         from procrastinate.schema import SchemaManager
 
         db.conn.execute(SchemaManager.get_schema())
