@@ -48,13 +48,16 @@ def in_flight(log: list[dict]) -> int:
     return worst
 
 
-def run(n: int, url: str, sites: Path, web, expected: int) -> dict:
+def run(n: int, url: str, sites: Path, web, expected: int, logs: Path) -> dict:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    workers = [subprocess.Popen([str(ROOT / ".venv" / "bin" / "defwatch"), "crawl", "--fleet", "--sites", str(sites),
-                                 "--db", url, "--no-progress"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-               for _ in range(n)]
+    errs = [open(logs / f"worker{n}-{i}.log", "w") for i in range(n)]
+    workers = [subprocess.Popen([str(ROOT / ".venv" / "bin" / "defwatch"), "-v", "crawl", "--fleet", "--sites",
+                                 str(sites), "--db", url, "--no-progress"], stdout=subprocess.DEVNULL, stderr=err)
+               for err in errs]
     codes = [w.wait() for w in workers]
+    for err in errs:
+        err.close()
     wall = time.perf_counter() - started
     reap_all()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -65,7 +68,11 @@ def run(n: int, url: str, sites: Path, web, expected: int) -> dict:
     export = subprocess.run([str(ROOT / ".venv" / "bin" / "defwatch"), "export", "--db", url, "--out", "-"],
                             capture_output=True, text=True, check=True)
     ids = [json.loads(line)["id"] for line in export.stdout.splitlines()]
-    return {"workers": n, "exit": codes, "wall": wall, "per_min": expected / wall * 60, "cpu": cpu,
+    status = subprocess.run([str(ROOT / ".venv" / "bin" / "defwatch"), "status", "--db", url, "--json"],
+                            capture_output=True, text=True, check=True)
+    fleet = json.loads(status.stdout)
+    return {"jobs_left": fleet.get("fleet_jobs"), "sites_done": [w["sites_done"] for w in fleet.get("fleet", [])],
+            "pages": len(pages), "page_outcomes": fleet.get("page_outcomes"),"workers": n, "exit": codes, "wall": wall, "per_min": expected / wall * 60, "cpu": cpu,
             "cpu_per_article_ms": cpu / max(1, len(ids)) * 1000, "records": len(ids),
             "duplicates": len(ids) - len(set(ids)), "pages_twice": sum(1 for v in pages.values() if v > 1),
             "feeds_twice": sum(1 for v in feeds.values() if v > 1), "max_in_flight_per_host": in_flight(log)}
@@ -77,6 +84,7 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=100)
     ap.add_argument("--workers", default="1,2,3")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--logs", type=Path, default=Path(tempfile.gettempdir()), help="folder for the workers' logs")
     args = ap.parse_args()
     print(f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.2f}", flush=True)
     results = []
@@ -91,12 +99,13 @@ def main() -> int:
             for n in (int(x) for x in args.workers.split(",")):
                 url = create_database(server, f"fleet{n}")
                 web.reset()
-                r = run(n, url, sites, web, args.sites * args.articles)
+                r = run(n, url, sites, web, args.sites * args.articles, args.logs)
                 results.append(r)
                 print(f"{n} worker(s): {r['per_min']:,.0f} articles/min  wall {r['wall']:.1f}s  cpu {r['cpu']:.1f}s "
                       f"({r['cpu_per_article_ms']:.1f} ms/article)  records {r['records']} dups {r['duplicates']}  "
                       f"pages twice {r['pages_twice']}  feeds twice {r['feeds_twice']}  "
-                      f"max in flight/host {r['max_in_flight_per_host']}  exit {r['exit']}", flush=True)
+                      f"max in flight/host {r['max_in_flight_per_host']}  exit {r['exit']}  sites per worker "
+                      f"{r['sites_done']}  jobs left {r['jobs_left']}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1))
     return 0

@@ -174,7 +174,8 @@ class Daemon:
     feed_urls: set[str] = field(default_factory=set)
     site_ids: set[str] = field(default_factory=set)
     tick_s: float = DEFAULT_TICK
-    #: ``daemon --fleet``: this daemon is one worker of several on a PostgreSQL store (crawler/fleet.py).
+    #: ``daemon --fleet``: this daemon is one worker of several on a PostgreSQL store (crawler/fleet.py):
+    #: the tick defers the due sites' jobs, the fleet's procrastinate worker runs them.
     fleet: Any = None
 
     def __post_init__(self) -> None:
@@ -200,29 +201,29 @@ class Daemon:
         if self.stopping:
             return
         if self.fleet is not None:
-            self.fleet.beat()  # a live worker, even when idle
+            await self.fleet.recover()  # a dead worker's sites, once its heartbeat is old enough
         # Start the cycle when the first feed is due, not at the next tick: ``--interval S``
         # is S seconds between poll starts, with no tick rounding added to every period.
         now = time.time()
         due_at = self.next_due(now + self.tick_s)
-        if due_at is None and self.fleet is not None and self.fleet.anything_abandoned():
-            due_at = now  # a dead worker's sites wait for a taker
         if due_at is None:
             return
         if due_at > now:
             await asyncio.sleep(due_at - now)
             if self.stopping:
                 return
+        if self.fleet is not None:
+            # One job per due site; the fleet's workers, this one among them, crawl them and
+            # log_cycle logs each. Records are written by `defwatch export`.
+            await self.fleet.defer_due()
+            return
         from crawler.runner import run_cycle
 
         self.cycles += 1
         self.current = asyncio.current_task()
         started = time.monotonic()
         try:
-            if self.fleet is not None:  # the sites are leased; records are written by `defwatch export`
-                result = await self.fleet.run()
-            else:
-                result = await run_cycle(self.runner, self.store, out=self.output())
+            result = await run_cycle(self.runner, self.store, out=self.output())
         except Exception:
             # A bad cycle never stops the daemon: the store still holds the schedule.
             self.failed_cycles += 1
@@ -230,7 +231,12 @@ class Daemon:
             return
         finally:
             self.current = None
-        fields = summarize(self.cycles, result, time.monotonic() - started)
+        self.log_cycle(result, time.monotonic() - started)
+
+    def log_cycle(self, result: CycleResult, duration: float, *, count: bool = False) -> None:
+        """Log a cycle's summary line (``count``: a fleet's site job, counted here)."""
+        self.cycles += count
+        fields = summarize(self.cycles, result, duration)
         logger.info("%s", logfmt(fields), extra={"fields": {"event": "cycle", **fields}})
 
     # ------------------------------------------------------------ shutdown
@@ -243,14 +249,17 @@ class Daemon:
         event("stopping", in_flight=self.current is not None)
         if scheduler.running:
             scheduler.shutdown(wait=False)
+        if self.fleet is not None:  # the site crawls in flight go back to the queue if cut short
+            await self.fleet.stop(grace=SHUTDOWN_GRACE, stop_timeout=STOP_TIMEOUT)
+            # Before the reactor stops: its connections must not outlive the loop they run on.
+            await self.fleet.close()
         task = self.current
         if task is not None and not task.done():
             await asyncio.wait({task}, timeout=SHUTDOWN_GRACE)
             if not task.done():
                 event("stopping the crawl in flight", level=logging.WARNING)
-                runner = self.fleet.runner if self.fleet is not None else self.runner
                 try:
-                    await asyncio.wait_for(runner.stop(), timeout=STOP_TIMEOUT)
+                    await asyncio.wait_for(self.runner.stop(), timeout=STOP_TIMEOUT)
                 except TimeoutError:
                     logger.warning("the crawl did not stop within %.0f s", STOP_TIMEOUT)
                 # run_cycle exports what was stored before it returns.
@@ -328,7 +337,11 @@ def _run_reactor(app: AppConfig, sites: list[Site], store: Store, *, out: Path |
         if fleet:
             from crawler.fleet import FleetWorker
 
-            daemon.fleet = FleetWorker(app, sites, store, interval=interval)
+            daemon.fleet = FleetWorker(app, sites, store, interval=interval,
+                                       DEFWATCH_WATCHLISTS=str(watch.path) if watch is not None else None)
+            daemon.fleet.on_result = lambda result, seconds: daemon.log_cycle(result, seconds, count=True)
+            await daemon.fleet.open()
+            daemon.fleet.start()
         scheduler = AsyncIOScheduler(timezone="UTC")
         scheduler.add_listener(lambda ev: logger.error("tick job failed: %r", ev.exception), EVENT_JOB_ERROR)
         scheduler.add_job(daemon.tick, "interval", seconds=tick, id="tick", max_instances=1, coalesce=True,

@@ -11,7 +11,8 @@ opened. The store writes its SQL once, in SQLite's spelling, and :class:`Databas
 Rows support ``row["col"]``, ``row[0]`` and ``dict(row)`` on both backends. DDL differs, so a
 migration is either one text translated by :func:`pg_ddl` (``REAL`` -> ``DOUBLE PRECISION``,
 ``INTEGER`` -> ``BIGINT``, ``INTEGER PRIMARY KEY AUTOINCREMENT`` -> ``BIGINT GENERATED ALWAYS AS
-IDENTITY``, ``BLOB`` -> ``BYTEA``, no ``WITHOUT ROWID``) or a :class:`Migration` with one text per dialect. The schema version is
+IDENTITY``, ``BLOB`` -> ``BYTEA``, no ``WITHOUT ROWID``), a :class:`Migration` with one text per dialect,
+or a function given the :class:`Database` (for SQL it cannot split, such as a library's schema). The schema version is
 ``PRAGMA user_version`` in SQLite and the ``schema_version`` table in PostgreSQL; :meth:`Database.migrate`
 reads it and applies what is missing in one transaction that holds the writer lock
 (``BEGIN IMMEDIATE``, or ``pg_advisory_xact_lock``), so processes started together never race.
@@ -334,7 +335,7 @@ class Database:
         row = self.conn.execute("SELECT max(version) FROM schema_version").fetchone()
         return int(row[0] or 0)
 
-    def migrate(self, migrations: Sequence[str | Migration]) -> int:
+    def migrate(self, migrations: Sequence[str | Migration | Callable[[Database], None]]) -> int:
         """Apply the migrations this database lacks, in one locked transaction; return the version.
 
         Index ``i`` of ``migrations`` upgrades version ``i`` to ``i + 1``. The version is read
@@ -351,6 +352,9 @@ class Database:
                                     f"(v{len(migrations)}); upgrade defwatch")
             for number in range(version + 1, len(migrations) + 1):
                 step = migrations[number - 1]
+                if callable(step):  # a step that runs its own SQL (a library's schema: crawler/store_fleet.py)
+                    step(self)
+                    continue
                 text = step.text(self.dialect) if isinstance(step, Migration) else step
                 self.script(text if self.dialect == SQLITE else pg_ddl(text))
             if version < len(migrations):

@@ -69,7 +69,8 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
                "articles_per_site": store.articles_per_site(), "gaps": gap_rows(store),
                "stories": store.story_counts(),
                "fleet": [{**w, "started": _iso(w["started"]), "heartbeat": _iso(w["heartbeat"])}
-                         for w in store.fleet()]}
+                         for w in store.fleet()],
+               "fleet_jobs": store.fleet_queue()}
     if as_json:
         print(json.dumps({"feeds": rows, **summary, "alerts": alerts}, indent=2))
         return 0
@@ -98,9 +99,7 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
         console.print("feed gaps: " + ", ".join(f"{site} {g['gaps']} (recovered {g['recovered']})"
                                                 for site, g in sorted(summary["gaps"].items())))
     print_alert_queues(console, alerts)
-    for w in summary["fleet"]:  # crawl --fleet workers on a shared store
-        console.print(f"worker {w['id']}: last heartbeat {w['heartbeat']}, sites done {w['sites_done']}, "
-                      f"holding {', '.join(w['sites']) or 'nothing'}", markup=False, highlight=False)
+    print_fleet(console, summary["fleet"], summary["fleet_jobs"])
     failing = [r for r in rows if r["consecutive_failures"]]
     if failing:
         console.print(f"[red]{len(failing)} feed(s) failing:[/red]")
@@ -109,6 +108,18 @@ def show_status(store: Store, *, as_json: bool = False) -> int:
                           f"last: {r['last_error'] or r['error_kind']}; next try {r['next_poll'] or 'now'}",
                           markup=False, highlight=False)
     return 0
+
+
+def print_fleet(console: Any, workers: list[dict[str, Any]], jobs: dict[str, int]) -> None:
+    """The fleet's workers (``--fleet`` on a PostgreSQL store): heartbeat, state, the sites they crawl."""
+    if jobs:
+        console.print("fleet site jobs: " + ", ".join(f"{k} {v}" for k, v in sorted(jobs.items())))
+    for w in workers:
+        crawling = ", ".join(f"{j['site']} (job {j['job']}{', taken over' if j['attempts'] else ''})"
+                             for j in w["jobs"])
+        console.print(f"worker {w['id']} ({w['state']}): last heartbeat {w['heartbeat']}, sites done "
+                      f"{w['sites_done']}, crawling {crawling or 'nothing'}", markup=False, highlight=False,
+                      style="red" if w["state"] == "lost" else None)
 
 
 # ---------------------------------------------------------------- alerts (issue 11)

@@ -14,7 +14,7 @@ psycopg when the store is a ``postgresql://`` URL). Tables:
 * story clusters: ``crawler/store_stories.py`` (issue 10);
 * ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
 * each site's learned template: ``crawler/store_templates.py`` (issue 8);
-* the workers of a fleet and their site leases: ``crawler/store_fleet.py`` (issue 12).
+* the fleet's roster of workers, beside procrastinate's job tables: ``crawler/store_fleet.py`` (issue 12).
 
 The schema is versioned (``PRAGMA user_version``, or a ``schema_version`` table in PostgreSQL) and
 migrated forward at open, in one transaction that holds the database's write lock (a writer also
@@ -42,7 +42,7 @@ from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
 from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
-from crawler.store_fleet import MIGRATION_V7, FleetStore
+from crawler.store_fleet import MIGRATION_V7, FleetStore, migration_v8
 from crawler.store_stories import MIGRATION_V4, STORY_FIELDS, StoriesStore
 from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
@@ -57,7 +57,7 @@ class StoreLocked(StoreError):
     """Another writer (a daemon or a crawl) holds the store."""
 
 
-MIGRATIONS: list[str | Migration] = [
+MIGRATIONS: list[str | Migration | Callable[[Database], None]] = [
     # 1: the initial schema
     """
     CREATE TABLE feeds (
@@ -153,6 +153,8 @@ MIGRATIONS: list[str | Migration] = [
     MIGRATION_V6,
     # 7 (issue 12): the workers of a fleet and the sites they lease (crawler/store_fleet.py)
     MIGRATION_V7,
+    # 8 (issue 12): the fleet's jobs on procrastinate, its schema on PostgreSQL (crawler/store_fleet.py)
+    migration_v8,
 ]
 
 OUTCOME_LOG_KEEP = 5000
@@ -485,12 +487,10 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
             raise
         return action, stored.version
 
-    def _store_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str],
-                       entry_updated: str | None, feed_url: str | None, signals: Any,
-                       now: float) -> tuple[str, Article]:
+    def _store_article(self, record: Article, page_keys: list[str], entry_keys: Iterable[str], entry_updated: str | None,
+                       feed_url: str | None, signals: Any, now: float) -> tuple[str, Article]:
         """Write one article's rows (its pages, entries, story, record, version, log line)."""
-        # Two workers saving one article at once (a site taken over from a slow worker) number
-        # its versions one after the other.
+        # Two workers saving one article at once (a site taken over late) number its versions in turn.
         self.db.lock(f"article:{record.id}")
         row = self.db.execute("SELECT version, record FROM articles WHERE id=?", (record.id,)).fetchone()
         action, stored = next_version(Article.from_json(row["record"]) if row else None, record)

@@ -19,26 +19,47 @@ from genweb import generate  # noqa: E402
 SITES, ARTICLES = 6, 12
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def target(request, tmp_path):
-    return tmp_path / "s.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+def test_site_jobs_queueing_lock_host_lock_and_stalled_recovery(pg_url, tmp_path):
+    """procrastinate as the fleet uses it: one waiting job per site, one running job per host, and
+    the running job of a worker whose heartbeat stopped goes back to the queue, marked as a retry."""
+    import asyncio
 
+    from crawler.config import AppConfig, Site
+    from crawler.fleet import FleetWorker
 
-def test_site_leases(target):
-    with Store(target) as a, Store(target) as b:
-        assert a.claim_site("s1", "A", now=100.0, lease=10.0) is False       # free: claimed
-        assert b.claim_site("s1", "B", now=105.0, lease=10.0) is None        # held by A
-        assert a.claim_site("s1", "A", now=106.0, lease=10.0) is False       # A again: renewed
-        assert not b.abandoned("s1", now=115.0)
-        assert b.abandoned("s1", now=117.0)                                  # A stopped renewing
-        assert b.claim_site("s1", "B", now=117.0, lease=10.0) is True        # taken over
-        b.release_site("s1", "B")
-        assert not a.abandoned("s1", now=1000.0)                              # released, not abandoned
-        assert a.claim_site("s1", "A", now=118.0, lease=10.0) is False
-        a.heartbeat("A", "h", 1, 100.0)
-        a.renew_sites("A", 500.0)
-        assert b.claim_site("s1", "B", now=400.0, lease=10.0) is None
-        assert [(w["id"], w["sites"]) for w in b.fleet()] == [("A", ["s1"])]
+    sites = [Site(id="a", name="A", url="http://a.example/", feeds=("http://a.example/feed",)),
+             Site(id="b", name="B", url="http://a.example/b/", feeds=("http://a.example/b/feed",)),  # same host
+             Site(id="c", name="C", url="http://c.example/", feeds=("http://c.example/feed",))]
+    app = AppConfig(fleet_lease=5)
+
+    async def scenario(store: Store) -> None:
+        one, two = FleetWorker(app, sites, store), FleetWorker(app, sites, store)
+        await one.open()
+        await two.open()
+        try:
+            assert await one.defer_due() == 3
+            assert await two.defer_due() == 0                  # queueing_lock: already waiting, one job a site
+            assert store.fleet_queue() == {"todo": 3}
+            manager = one.queue.job_manager
+            dead = await manager.register_worker()
+            first = await manager.fetch_job(queues=None, worker_id=dead)
+            second = await manager.fetch_job(queues=None, worker_id=dead)
+            assert {first.task_kwargs["site"], second.task_kwargs["site"]} in ({"a", "c"}, {"b", "c"})
+            assert await manager.fetch_job(queues=None, worker_id=dead) is None  # lock: one running job per host
+            assert store.fleet_pending() == 3
+            assert await two.recover() == 0                     # its heartbeat is fresh
+            store.db.execute("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 minute'")
+            assert await two.recover() == 2                      # stalled: back in the queue
+            assert store.fleet_queue() == {"todo": 3}
+            again = {j.task_kwargs["site"]: j.attempts for j in await manager.list_jobs_async(status="todo")}
+            assert again[first.task_kwargs["site"]] == 1 and again[second.task_kwargs["site"]] == 1
+        finally:
+            await one.close()
+            await two.close()
+
+    with Store(pg_url) as store:
+        store.ensure_feeds((s.id, url) for s in sites for url in s.feeds)
+        asyncio.run(scenario(store))
 
 
 @pytest.fixture
@@ -93,8 +114,9 @@ def test_three_workers_share_the_work(pg_url, fleet_web, tmp_path):
         fleet = store.fleet()
     assert len(fleet) == 3 and sum(w["sites_done"] for w in fleet) == SITES
     assert sum(1 for w in fleet if w["sites_done"]) >= 2                    # the work was shared
-    status = run_cli("status", "--db", pg_url, "--json")
-    assert len(json.loads(status.stdout)["fleet"]) == 3
+    status = json.loads(run_cli("status", "--db", pg_url, "--json").stdout)
+    assert len(status["fleet"]) == 3 and {w["state"] for w in status["fleet"]} == {"stopped"}
+    assert status["fleet_jobs"] == {}                                        # done jobs are not kept
 
     with Store(pg_url) as store:  # the next cycle: every feed is due again, nothing has changed
         store.db.execute("UPDATE feeds SET next_poll_at = 0")
@@ -117,7 +139,7 @@ def test_a_killed_workers_sites_are_taken_over(pg_url, tmp_path):
     with mockweb.start(str(root), port=0) as web:
         sites = write_sites_file(tmp_path / "sites.toml", web, load_web(root))
         config = tmp_path / "app.toml"
-        config.write_text("fleet_lease = 2\n")
+        config.write_text("fleet_lease = 3\n")
         victim = start_worker(sites, pg_url, config)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -130,14 +152,60 @@ def test_a_killed_workers_sites_are_taken_over(pg_url, tmp_path):
         with Store(pg_url) as store:
             stored_before = store.counts()["articles"]
             held = [w["sites"] for w in store.fleet()]
-        assert 2 <= stored_before < 24 and held and held[0]
-        time.sleep(2.5)  # the dead worker's leases expire
+        assert 2 <= stored_before < 24 and held and held[0]  # its running jobs, from procrastinate's table
+        time.sleep(3.5)  # the dead worker's heartbeat is fleet_lease old
         heir = start_worker(sites, pg_url, config)
         _, err = heir.communicate(timeout=240)
         assert heir.returncode == 0, err[-2000:]
     export = run_cli("export", "--db", pg_url, "--out", "-")
     records = [json.loads(line) for line in export.stdout.splitlines()]
     assert len(records) == 24 and len({r["id"] for r in records}) == 24   # nothing lost, nothing twice
+    with Store(pg_url) as store:
+        states = [(w["state"], w["sites_done"]) for w in store.fleet()]
+        assert store.fleet_queue() == {}                                  # every job done
+    assert states[0] == ("lost", 0) and states[1][0] == "stopped" and states[1][1] >= len(held[0])
+
+
+def test_sigterm_puts_a_daemons_unfinished_sites_back(pg_url, tmp_path):
+    """SIGTERM mid-crawl: `daemon --fleet` exits 0 within 10 s and its cut-short site jobs go back
+    to the queue, marked as retries; the next worker crawls them with all their feeds."""
+    import signal
+
+    import mockweb
+
+    root = generate(tmp_path / "web", sites=2, articles=8, seed=9)
+    for site_json in root.glob("*/site.json"):  # slow pages: each site takes longer than the grace
+        site = json.loads(site_json.read_text())
+        site["faults"] = [{"path_prefix": "/2024/", "delay_s": 3.0}]
+        site_json.write_text(json.dumps(site))
+    with mockweb.start(str(root), port=0) as web:
+        sites = write_sites_file(tmp_path / "sites.toml", web, load_web(root))
+        Store(pg_url).close()
+        daemon = subprocess.Popen([sys.executable, "-m", "crawler", "daemon", "--fleet", "--sites", str(sites),
+                                   "--db", pg_url], cwd=REPO, stderr=subprocess.PIPE, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with Store(pg_url) as store:
+                if store.counts()["articles"] >= 1:
+                    break
+            time.sleep(0.2)
+        daemon.send_signal(signal.SIGTERM)
+        asked = time.monotonic()
+        _, err = daemon.communicate(timeout=30)
+        took = time.monotonic() - asked
+        assert daemon.returncode == 0 and took < 10, (took, err[-2000:])
+        with Store(pg_url) as store:
+            stored = store.counts()["articles"]
+            queue = store.fleet_queue()
+            waiting = store.db.execute("SELECT attempts FROM procrastinate_jobs WHERE status='todo'").fetchall()
+        assert stored < 16 and queue == {"todo": 2} and [r[0] for r in waiting] == [1, 1], err[-3000:]
+        (tmp_path / "app.toml").write_text("")
+        heir = start_worker(sites, pg_url, tmp_path / "app.toml")
+        _, err = heir.communicate(timeout=240)
+        assert heir.returncode == 0, err[-2000:]
+    export = run_cli("export", "--db", pg_url, "--out", "-")
+    records = [json.loads(line) for line in export.stdout.splitlines()]
+    assert len(records) == 16 and len({r["id"] for r in records}) == 16
 
 
 def test_fleet_needs_a_server(tmp_path):

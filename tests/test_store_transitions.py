@@ -22,7 +22,7 @@ def test_every_migration_applied(store):
     assert store.schema_version == len(MIGRATIONS)
     for table in ("backfill_runs", "sitemaps", "candidates", "feed_marks", "gaps", "poll_starts", "stories",
                   "story_articles", "story_keys", "story_facts", "story_df", "story_merges", "alerts",
-                  "deliveries", "workers", "site_leases"):
+                  "deliveries", "workers"):
         assert store.db.has_table(table), table
     assert not store.db.has_table("no_such_table")
 
@@ -104,23 +104,20 @@ def test_next_due_feeds_and_retries(store):
     assert store.next_due(set(), {"b"}, now + 100) is None
 
 
-def test_site_leases_between_workers(store):
+def test_fleet_roster(store):
     now = 1000.0
-    store.heartbeat("w1", "h", 1, now)
-    store.heartbeat("w2", "h", 2, now)
-    assert store.claim_site("a", "w1", now, 60) is False  # a fresh lease
-    assert store.claim_site("a", "w2", now + 1, 60) is None  # held by w1
-    assert store.claim_site("a", "w1", now + 2, 60) is False  # w1 renews its own
-    assert store.abandoned("a", now + 30) is False and store.abandoned("a", now + 100) is True
-    assert store.claim_site("a", "w2", now + 100, 60) is True  # taken over from a dead worker
-    store.release_site("a", "w2")
-    assert store.abandoned("a", now + 1000) is False
+    store.join_fleet("w1", "h", 1, None, now)
+    store.join_fleet("w2", "h", 2, None, now + 1)
+    store.site_done("w2")
+    store.leave_fleet("w2", now + 5)
     fleet = {w["id"]: w for w in store.fleet()}
-    assert fleet["w2"]["sites_done"] == 1 and fleet["w2"]["sites"] == [] and fleet["w1"]["sites"] == []
-    store.claim_site("b", "w1", now + 200, 60)
-    store.renew_sites("w1", now + 900)
-    assert store.abandoned("b", now + 800) is False
-    assert {w["id"]: w["sites"] for w in store.fleet()}["w1"] == ["b"]
+    assert fleet["w2"]["sites_done"] == 1 and fleet["w2"]["state"] == "stopped" and fleet["w2"]["heartbeat"] == now + 5
+    assert fleet["w1"]["state"] == "lost" and fleet["w1"]["sites"] == []  # no procrastinate worker behind it
+    assert not store.db.has_table("site_leases")  # v8: the leases gave way to procrastinate's jobs
+    assert store.db.has_table("procrastinate_jobs") == store.is_server  # its schema on PostgreSQL only
+    assert store.fleet_pending() == 0 and store.fleet_queue() == {}
+    store.join_fleet("w3", "h", 3, None, now + 5 + 86401)  # a day later: w2's stopped row goes
+    assert [w["id"] for w in store.fleet()] == ["w1", "w3"]
 
 
 def test_site_templates_count_distinct_pages_and_correct_unexported(store):

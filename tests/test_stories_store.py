@@ -169,7 +169,7 @@ def test_records_stored_before_stories_get_one(db):
         with s.db.transaction():
             s.db.script("\n".join(f"DROP TABLE {t};" for t in (
                 "stories", "story_articles", "story_keys", "story_facts", "story_df", "story_merges", "alerts",
-                "deliveries", "template_pages", "template_blocks", "workers", "site_leases")))
+                "deliveries", "template_pages", "template_blocks", "workers")))
             s.db._set_version(3)
         for aid, sample, when in (("pl1", HIMARS_PL, "2024-03-12T15:00:00+00:00"),
                                   ("nk1", NK_TUE, "2024-03-12T16:00:00+00:00")):

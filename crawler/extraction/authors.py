@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from lxml import etree
 
-from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, ld_text, ld_types, norm_space, text_of,
+from crawler.extraction.page import (BREAKING_TAGS, Page, css, ld_text, ld_types, norm_space, text_of,
                                      text_pieces)
 from crawler.extraction.title import site_names, squash
 
@@ -200,7 +200,7 @@ def _by_lines(page: Page) -> list[str]:
         head = (el.text or "").lstrip()
         if not head[:1] or not _BY.match(head + " ") and not _LABEL.match(head):
             continue
-        if in_comments(el):
+        if page.in_comments(el):
             continue
         for t in text_pieces(el):
             if len(t) <= BY_LINE_CHARS and (_BY.match(t) or _LABEL.match(t)):
@@ -237,8 +237,8 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         if got:
             return got
     micro, micro_profiles = [], []
-    for el in page.doc.xpath('//*[@itemprop="author"]'):
-        if in_comments(el):
+    for el in page.index.with_attr("itemprop", "author"):
+        if page.in_comments(el):
             continue
         named = el.xpath('.//*[@itemprop="name"]')
         # Every name of a shared byline ("<span itemprop=name>A</span> és <span itemprop=name>B</span>").
@@ -259,7 +259,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         return got
     # Visible byline: rel=author links, byline/author elements near the headline.
     values, profiles = [], []
-    for el in [el for el in _byline_elements(page) if not in_comments(el)][:12]:
+    for el in [el for el in _byline_elements(page) if not page.in_comments(el)][:12]:
         # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
         pieces = byline_pieces(el)
         if pieces and sum(map(len, pieces)) < BYLINE_CHARS:
@@ -294,7 +294,7 @@ def _labelled_fields(page: Page) -> list[str]:
     """Values of author labels in short meta lines, names apart ("A　B" reads "A; B")."""
     out: list[str] = []
     for el in page.body.xpath("//*[text()[contains(., ':') or contains(., '：')]]"):
-        if el.tag in ("script", "style", "a") or in_comments(el):
+        if el.tag in ("script", "style", "a") or page.in_comments(el):
             continue
         text = "".join(el.itertext())
         if len(text) > FIELD_LINE_CHARS:
@@ -320,12 +320,12 @@ _BYLINE_CLASS = re.compile(r"byline|author|writer|autor|auteur|muhabir|yazar|rep
 
 def _byline_elements(page: Page) -> list[Any]:
     """rel/itemprop author elements and elements whose class or id names a byline, in document order."""
-    out = []
-    for el in page.body.xpath('//*[@rel="author" or @itemprop="author" or @data-hook="user-name" or @class or @id]'):
-        if el.get("rel") == "author" or el.get("itemprop") == "author" or el.get("data-hook") == "user-name" or \
-                _BYLINE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
-            out.append(el)
-    return out
+    index = page.index
+    sources = [found for found in (index.with_attr("rel", "author"), index.with_attr("itemprop", "author"),
+                                   index.with_attr("data-hook", "user-name"), index.classed(_BYLINE_CLASS)) if found]
+    if len(sources) <= 1:  # each list is in document order already
+        return sources[0] if sources else []
+    return index.in_order(el for found in sources for el in found)
 
 
 def byline_pieces(el: Any) -> list[str]:

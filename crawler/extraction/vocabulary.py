@@ -19,6 +19,8 @@ from cssselect import parse as parse_css
 from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 from lxml.cssselect import CSSSelector
 
+from crawler.extraction.needs import canonical, may_match, needs
+
 RULES_FILE = Path(__file__).resolve().parents[2] / "config" / "boilerplate.toml"
 #: Class/id keys remembered per rule set before the memo is reset.
 CLASS_CACHE_SIZE = 50_000
@@ -43,6 +45,8 @@ class Selector:
     text: str
     compiled: CSSSelector
     key: tuple[str, str]  # ("class", name), ("id", name), ("attr", name), ("tag", name) or ("any", "")
+    #: The class name of a selector that is only ``.name`` (matched by a class-token lookup, no XPath).
+    bare: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,14 @@ class Group:
     text: re.Pattern[str] | None = None
     link_text: re.Pattern[str] | None = None
     edge_text: re.Pattern[str] | None = None
+    #: Literals one of which a match of ``classes`` needs (``needs.py``): when none occurs in a
+    #: class/id key, the pattern is not searched (text rules are anchored and fail fast on their own).
+    class_need: tuple[str, ...] | None = None
+    #: The same for ``edge_text`` (searched anywhere in the body's first and last blocks).
+    edge_need: tuple[str, ...] | None = None
+    #: The same for ``text``, kept only where the group has a rule that may start anywhere
+    #: (".{0,160}\\b..."): fullmatch tries every start there, a substring test is cheaper.
+    text_need: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,16 @@ class Rules:
         if key in hits:
             return hits[key]
         found = None
+        canon = None
         for group in self.groups:
+            if group.text is not None and group.text_need is not None:
+                if canon is None:
+                    canon = canonical(text)
+                if not may_match(group.text_need, canon):  # a loose rule that cannot match: not run
+                    if linky and group.link_text is not None and group.link_text.fullmatch(text):
+                        found = group.name
+                        break
+                    continue
             if group.text is not None and group.text.fullmatch(text) or \
                     linky and group.link_text is not None and group.link_text.fullmatch(text):
                 found = group.name
@@ -107,7 +128,9 @@ class Rules:
         hits = self._class_hits
         if key in hits:
             return hits[key]
-        found = next((g.name for g in self.groups if g.classes is not None and g.classes.search(key)), None)
+        canon = canonical(key)
+        found = next((g.name for g in self.groups if g.classes is not None and may_match(g.class_need, canon)
+                      and g.classes.search(key)), None)
         if len(hits) > CLASS_CACHE_SIZE:
             hits.clear()
         hits[key] = found
@@ -189,8 +212,9 @@ def compile_selectors(name: str, selectors: Iterable[str]) -> tuple[tuple[Select
                 compiled = CSSSelector(text, translator="html")
             except (SelectorError, ValueError) as exc:
                 raise RulesError(f"[{name}].selectors: unsupported CSS selector {sel!r}: {exc}") from None
-            out.append(Selector(text, compiled, _subject_key(one.parsed_tree)))
             bare = _bare_class(one.parsed_tree)
+            out.append(Selector(text, compiled, _subject_key(one.parsed_tree),
+                                one.parsed_tree.class_name if bare else None))
             if bare:
                 widgets.add(bare)
     return tuple(out), frozenset(widgets)
@@ -202,15 +226,36 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
     if unknown:
         raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
     selectors, widgets = compile_selectors(name, table.get("selectors", ()))
+    classes = _alternation(table.get("classes", ()), f"[{name}].classes", anchored=False)
+    edge_text = _alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False)
+    text = _alternation(table.get("text", ()), f"[{name}].text", anchored=True)
     return Group(
         name=name,
         selectors=selectors,
         widgets=widgets,
-        classes=_alternation(table.get("classes", ()), f"[{name}].classes", anchored=False),
-        text=_alternation(table.get("text", ()), f"[{name}].text", anchored=True),
+        classes=classes,
+        text=text,
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
-        edge_text=_alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False),
+        edge_text=edge_text,
+        class_need=needs(classes),
+        edge_need=needs(edge_text),
+        text_need=_loose_need(table.get("text", ()), text),
     )
+
+
+#: A text rule that may start anywhere in the block: a leading ".{m,n}", ".*" or ".+", bare or in
+#: an optional group.
+_LOOSE_START = re.compile(r"^\(?\.(?:\{\d*,?\d*\}|[*+])")
+#: Above this many required literals the substring test costs more than the loose rule saves.
+LOOSE_NEED_MAX = 25
+
+
+def _loose_need(patterns: Iterable[str], compiled: re.Pattern[str] | None) -> tuple[str, ...] | None:
+    """The literals the group's text rules need, when one of its rules starts loose; else None."""
+    if compiled is None or not any(_LOOSE_START.match(p) for p in patterns):
+        return None
+    need = needs(compiled)
+    return need if need is not None and len(need) <= LOOSE_NEED_MAX else None
 
 
 def rules_from_dict(data: dict[str, Any]) -> Rules:
