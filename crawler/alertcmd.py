@@ -7,9 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from crawler.store import Store, default_db_path
+from crawler.db import default_db_path
 
 if TYPE_CHECKING:
+    from crawler.store import Store
     from crawler.watchlists import WatchConfig
 
 EXIT_OK, EXIT_USAGE = 0, 2  # as crawler.cli
@@ -107,6 +108,8 @@ def cmd_watch(args: argparse.Namespace, app: Any) -> int:
     watch = load_watchlists(args.file)
     if not _check_since("watch test", args.since):
         return EXIT_USAGE
+    from crawler.store import Store
+
     store = Store(args.db or default_db_path(), readonly=True)
     try:
         records = [a.to_dict() for a in select(store.latest_records(), parse_iso_arg(args.since), None)]
@@ -129,6 +132,8 @@ def cmd_alerts(args: argparse.Namespace, app: Any) -> int:
     watch = load_watch(args.watchlists)
     names = {w.id: w.name for w in watch.watchlists} if watch else {}
     since = parse_iso_arg(args.since)
+    from crawler.store import Store
+
     store = Store(args.db or default_db_path(), readonly=True)
     try:
         alerts = store.alerts(since=since.timestamp() if since else None, watchlist=args.watchlist) \

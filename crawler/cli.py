@@ -16,20 +16,30 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crawler import alertcmd  # issue 11: --watchlists, watch test, alerts
 from crawler.config import DEFAULT_SITES, AppConfig, ConfigError, Site, load_app, load_sites
+from crawler.db import StoreError, default_db_path
 from crawler.humane import NOTHING_REACHED, Explained, explain
-from crawler.store import Store, StoreError, default_db_path
+
+if TYPE_CHECKING:
+    from crawler.store import Store
 
 EXIT_OK, EXIT_NOTHING, EXIT_USAGE, EXIT_STORE, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 logger = logging.getLogger("defwatch")
 
 
+def open_store(db: str | Path, **options: Any) -> Store:
+    """Open the store: its module loads only for the commands that use one (``extract`` does not)."""
+    from crawler.store import Store
+
+    return Store(db, **options)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="defwatch", description="Scraper and feed monitor for defense news.")
-    parser.add_argument("--version", action="version", version=f"defwatch {package_version()}")
+    parser.add_argument("--version", action=VersionAction, nargs=0, help="show the version and exit")
     parser.add_argument("--config", type=Path, help="application settings (default: config/app.toml)")
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv: debug)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -103,7 +113,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the installed version is read only when asked for (package metadata is slow to load)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        print(f"defwatch {package_version()}")
+        parser.exit()
+
+
 def package_version() -> str:
+    """The installed distribution's version, or ``unknown`` in a checkout that was never installed."""
     from importlib.metadata import PackageNotFoundError, version
 
     try:
@@ -175,7 +195,7 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
         use_json_logs()
         for name in ("crawler", "spiders", "pipelines"):  # every failure, in full, in the JSON log
             logging.getLogger(name).setLevel(logging.INFO)
-    store = Store(db, writer=True)  # the writer lock is taken before any migration
+    store = open_store(db, writer=True)  # the writer lock is taken before any migration
     started = time.time()
     try:
         result = run_once(app, sites, store, force=args.force, out=args.out,
@@ -208,7 +228,7 @@ def cmd_crawl_fleet(args: argparse.Namespace, app: AppConfig, sites: list[Site],
     if problem:
         print(f"defwatch crawl: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    store = Store(db)  # no writer lock: the workers share the store and lease sites
+    store = open_store(db)  # no writer lock: the workers share the store and lease sites
     try:
         result, name = crawl_fleet(app, sites, store, force=args.force)
     finally:
@@ -334,7 +354,7 @@ def cmd_export(args: argparse.Namespace, app) -> int:
         except ValueError:
             print(f"defwatch export: --{flag}: not an ISO 8601 date or time: {getattr(args, flag)!r}", file=sys.stderr)
             return EXIT_USAGE
-    store = Store(args.db or default_db_path(), readonly=True)
+    store = open_store(args.db or default_db_path(), readonly=True)
     try:
         if args.stories:
             from crawler.stories.report import export_stories
@@ -365,7 +385,7 @@ def cmd_stories(args: argparse.Namespace, app) -> int:
     except ValueError:
         print(f"defwatch stories: --since: not an ISO 8601 date or time: {args.since!r}", file=sys.stderr)
         return EXIT_USAGE
-    store = Store(args.db or default_db_path(), readonly=True)
+    store = open_store(args.db or default_db_path(), readonly=True)
     try:
         return show_stories(store, since=args.since, sites=args.site or None, as_json=args.json)
     finally:
@@ -397,7 +417,7 @@ def cmd_extract(args: argparse.Namespace, app) -> int:
 def cmd_status(args: argparse.Namespace, app) -> int:
     from crawler.status import show_status
 
-    store = Store(args.db or default_db_path(), readonly=True)
+    store = open_store(args.db or default_db_path(), readonly=True)
     try:
         return show_status(store, as_json=args.json)
     finally:
@@ -427,7 +447,7 @@ def cmd_backfill(args: argparse.Namespace, app) -> int:
         print("defwatch backfill: --until must be after --since", file=sys.stderr)
         return EXIT_USAGE
     sites = select_sites(load_sites(args.sites), args.site, args.sites)
-    store = Store(args.db or default_db_path(), writer=True)  # the writer lock is taken before any migration
+    store = open_store(args.db or default_db_path(), writer=True)  # the writer lock is taken before any migration
     try:
         summary = backfill_once(app, sites, store, window, progress=not args.no_progress and sys.stderr.isatty())
         written = write_window(store, args.out, window, sites) if args.out else 0

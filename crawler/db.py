@@ -25,6 +25,7 @@ serialization conflict is run again from its start (:func:`retried`, :meth:`Data
 """
 from __future__ import annotations
 
+import os
 import random
 import re
 import sqlite3
@@ -48,6 +49,20 @@ RETRY_ATTEMPTS = 8
 RETRY_BACKOFF = 0.01
 
 T = TypeVar("T")
+
+
+class StoreError(Exception):
+    """The store cannot be opened or used (message is meant for the user)."""
+
+
+class StoreLocked(StoreError):
+    """Another writer (a daemon or a crawl) holds the store."""
+
+
+def default_db_path() -> Path:
+    """The embedded store's default file, under the user's data directory (XDG)."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "defwatch" / "defwatch.sqlite3"
 
 
 class DatabaseError(Exception):

@@ -36,7 +36,19 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, Any
 
-from crawler.db import POSTGRESQL, Database, DatabaseError, Migration, connect, is_url, redact, retried
+from crawler.db import (
+    POSTGRESQL,
+    Database,
+    DatabaseError,
+    Migration,
+    StoreError,
+    StoreLocked,
+    connect,
+    default_db_path,
+    is_url,
+    redact,
+    retried,
+)
 from crawler.decisions import next_version
 from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
@@ -46,15 +58,7 @@ from crawler.store_fleet import MIGRATION_V7, FleetStore, migration_v8
 from crawler.store_stories import MIGRATION_V4, STORY_FIELDS, StoriesStore
 from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
-__all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked"]
-
-
-class StoreError(Exception):
-    """The store cannot be opened or used (message is meant for the user)."""
-
-
-class StoreLocked(StoreError):
-    """Another writer (a daemon or a crawl) holds the store."""
+__all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked", "default_db_path"]
 
 
 MIGRATIONS: list[str | Migration | Callable[[Database], None]] = [
@@ -158,11 +162,6 @@ MIGRATIONS: list[str | Migration | Callable[[Database], None]] = [
 ]
 
 OUTCOME_LOG_KEEP = 5000
-
-
-def default_db_path() -> Path:
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "defwatch" / "defwatch.sqlite3"
 
 
 @dataclass(frozen=True)
