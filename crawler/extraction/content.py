@@ -228,9 +228,29 @@ def find_content(page: Page, site: Any = None) -> Content | None:
             break
         top_el, top_score = parent, pc.score * (1 - _link_density(parent))
         parent = top_el.getparent()
+    top_el = _outer_wrapper(top_el)
     elements = _with_siblings(top_el, top_score, cands)
     elements = _with_twins(elements, top_el, top_score, cands)
     return Content(elements, "score", top_score, sum(cands[e].text_len if e in cands else 0 for e in elements))
+
+
+#: Wrappers climbed at most from the top candidate to the box whose siblings are the body's other parts.
+WRAPPER_LEVELS = 3
+
+
+def _outer_wrapper(top: Any) -> Any:
+    """The outermost wrapper holding nothing but the top element (``richtext > richtext__inner``):
+    a body that ad slots split continues beside the wrapper, so its siblings are looked for there."""
+    for _ in range(WRAPPER_LEVELS):
+        parent = top.getparent()
+        if parent is None or parent.tag in ("body", "html") or _unlikely(parent) or \
+                (parent.text or "").strip() or (top.tail or "").strip():
+            break
+        if any(c is not top and isinstance(c.tag, str) and (text_len(c) or c.tag in ("img", "figure", "picture"))
+               for c in parent):
+            break
+        top = parent
+    return top
 
 
 def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any, Candidate]) -> list[Any]:
