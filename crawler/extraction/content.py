@@ -243,7 +243,7 @@ def _outer_wrapper(top: Any) -> Any:
     a body that ad slots split continues beside the wrapper, so its siblings are looked for there."""
     for _ in range(WRAPPER_LEVELS):
         parent = top.getparent()
-        if parent is None or parent.tag in ("body", "html") or _unlikely(parent) or \
+        if parent is None or parent.tag in ("body", "html", "form") or _unlikely(parent) or \
                 (parent.text or "").strip() or (top.tail or "").strip():
             break
         if any(c is not top and isinstance(c.tag, str) and (text_len(c) or c.tag in ("img", "figure", "picture"))
