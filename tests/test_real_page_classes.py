@@ -374,3 +374,167 @@ def test_body_whose_parts_are_separate_sections_with_subheadings_is_whole_in_dut
     rec = extract_page(html, URL)
     assert has_all(rec.body, NL)
     assert "Radar" in rec.body
+
+
+# ---------------------------------------------------------------- authors from outside the byline
+
+RELATED_PEOPLE = ["Laura Becker", "Tomás Ruiz", "Priya Nair", "Jonas Weber", "Claire Dubois",
+                  "Mateo Silva", "Hannah Kowalski", "Omar Haddad", "Elena Rossi", "Lukas Novak"]
+
+
+def related_cards(kind: str) -> str:
+    """A related-articles list of ten teasers, each with its own author."""
+    cards = []
+    for i, name in enumerate(RELATED_PEOPLE):
+        head = f"<h3 class='card__title'><a href='/2026/10/story-{i}/'>Army orders more trucks for its {i + 2} new brigades</a></h3>"
+        if kind == "microdata":
+            cards.append(f"<li itemscope itemtype='https://schema.org/NewsArticle'>{head}"
+                         f"<span itemprop='author' itemscope itemtype='https://schema.org/Person'>"
+                         f"<span itemprop='name'>{name}</span></span></li>")
+        elif kind == "class":
+            cards.append(f"<li class='card'>{head}<div class='card__meta'><span class='card__author'>{name}</span>"
+                         f" · <time>Oct {i + 1}, 2026</time></div></li>")
+        else:  # rel=author profile links
+            cards.append(f"<div class='teaser'>{head}<p class='teaser-byline'>By <a rel='author' "
+                         f"href='/author/{name.split()[0].lower()}/'>{name}</a></p></div>")
+    return f"<section class='more-stories'><h2>More from Example News</h2><ul>{''.join(cards)}</ul></section>"
+
+
+def test_authors_of_a_related_list_in_microdata_are_not_the_article_authors() -> None:
+    html = doc("<article itemscope itemtype='https://schema.org/NewsArticle'><h1 itemprop='headline'>Patrol vessels "
+               "finish sea trials</h1><div class='byline'>By <span itemprop='author' itemscope "
+               "itemtype='https://schema.org/Person'><span itemprop='name'>Sam Rivers</span></span></div>"
+               f"<div itemprop='articleBody'>{paras(EN)}</div></article>{related_cards('microdata')}")
+    rec = extract_page(html, URL)
+    assert rec.authors == ["Sam Rivers"]
+
+
+def test_authors_of_related_cards_are_not_taken_when_the_byline_is_plain_text() -> None:
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1><p class='dateline'>By Sam Rivers, Nov 3, 2026</p>"
+               f"<div class='story-body'>{paras(EN)}</div></article>{related_cards('class')}")
+    rec = extract_page(html, URL)
+    assert rec.authors == ["Sam Rivers"]
+    assert not set(rec.authors) & set(RELATED_PEOPLE)
+
+
+def test_profile_links_of_related_teasers_are_not_authors_of_a_story_without_a_byline() -> None:
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1>"
+               f"<div class='story-body'>{paras(EN)}</div></article>{related_cards('profile')}")
+    rec = extract_page(html, URL)
+    assert rec.authors == []
+
+
+def test_related_cards_before_the_article_do_not_give_its_authors() -> None:
+    html = doc(f"<div class='top-strip'>{related_cards('class')}</div>"
+               "<article><h1>Patrol vessels finish sea trials</h1>"
+               "<div class='article-author'><a href='/author/sam-rivers/'>Sam Rivers</a></div>"
+               f"<div class='story-body'>{paras(EN)}</div></article>")
+    rec = extract_page(html, URL)
+    assert rec.authors == ["Sam Rivers"]
+
+
+def test_reading_time_beside_the_byline_is_not_an_author() -> None:
+    for meta in ("<span class='reading-time'>3 Min</span>", "<span class='read-time'><b>3</b> Min.</span>",
+                 "<span class='meta-time'>Lesezeit: 3 Minuten</span>",
+                 "<span class='author-readtime'><i class='icon-clock'></i> 3 Min</span>"):
+        html = doc("<article><h1>Bundeswehr übernimmt erste Hubschrauber</h1>"
+                   f"<div class='article-author'><span class='author-name'>Anna Schmidt</span> · {meta}</div>"
+                   f"<div class='article-body'>{paras(DE)}</div></article>",
+                   lang="de", title="Bundeswehr übernimmt erste Hubschrauber")
+        rec = extract_page(html, URL)
+        assert rec.authors == ["Anna Schmidt"], meta
+
+
+def test_reading_time_in_the_twitter_label_meta_is_not_an_author() -> None:
+    head = ("<meta name='twitter:label1' content='Geschätzte Lesezeit'>"
+            "<meta name='twitter:data1' content='3 Minuten'>")
+    html = doc("<article><h1>Bundeswehr übernimmt erste Hubschrauber</h1>"
+               f"<div class='article-body'>{paras(DE)}</div></article>", lang="de", head=head,
+               title="Bundeswehr übernimmt erste Hubschrauber")
+    assert extract_page(html, URL).authors == []
+
+
+SHARES = ("<a href='https://twitter.com/intent/tweet?url=https%3A%2F%2Fx'>Twitter</a> "
+          "<a href='https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fx'>Facebook</a> "
+          "<a href='https://www.linkedin.com/shareArticle?url=x'>LinkedIn</a>")
+
+
+def test_share_links_in_the_author_box_are_not_an_author() -> None:
+    html = doc("<article><h1>La Armada recibe sus primeras patrulleras</h1>"
+               "<div class='author-info'><span class='author-name'>Marta López</span>"
+               f"<div class='author-share'>{SHARES}</div></div>"
+               f"<div class='article-body'>{paras(ES)}</div></article>", lang="es",
+               title="La Armada recibe sus primeras patrulleras")
+    assert extract_page(html, URL).authors == ["Marta López"]
+
+
+def test_share_buttons_are_not_an_author_when_the_byline_is_plain() -> None:
+    html = doc("<article><h1>La Armada recibe sus primeras patrulleras</h1><p>Por Marta López</p>"
+               "<div class='author-tools'><button class='share'>Twitter</button> <button class='share'>Facebook"
+               f"</button></div><div class='article-body'>{paras(ES)}</div></article>", lang="es",
+               title="La Armada recibe sus primeras patrulleras")
+    assert extract_page(html, URL).authors == ["Marta López"]
+
+
+def test_share_links_alone_in_a_byline_box_give_no_author() -> None:
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1>"
+               f"<div class='byline-share'>{SHARES}</div>"
+               f"<div class='story-body'>{paras(EN)}</div></article>")
+    assert extract_page(html, URL).authors == []
+
+
+def test_photo_credit_is_not_an_author() -> None:
+    credits = (
+        "<figure><img src='/a.jpg'><figcaption>Der erste Hubschrauber. <span class='photo-author'>Max Mustermann"
+        "</span></figcaption></figure>",
+        "<figure itemscope itemtype='https://schema.org/ImageObject'><img src='/a.jpg'><figcaption>"
+        "<span itemprop='author'>Max Mustermann</span></figcaption></figure>",
+        "<figure><img src='/a.jpg'><figcaption><span class='credit'>Foto: Max Mustermann</span></figcaption></figure>",
+        "<div class='image-credit'><span>Foto:</span> <span class='image-author'>Max Mustermann</span></div>",
+        "<p class='wp-caption-text'>Photo by Max Mustermann</p>",
+    )
+    for credit in credits:
+        html = doc("<article><h1>Bundeswehr übernimmt erste Hubschrauber</h1>"
+                   f"<div class='lead-image'>{credit}</div><p class='meta'>Von Anna Schmidt</p>"
+                   f"<div class='article-body'>{paras(DE)}</div></article>", lang="de",
+                   title="Bundeswehr übernimmt erste Hubschrauber")
+        assert extract_page(html, URL).authors == ["Anna Schmidt"], credit
+
+
+def test_photo_credit_alone_gives_no_author() -> None:
+    html = doc("<article><h1>Bundeswehr übernimmt erste Hubschrauber</h1>"
+               "<figure><img src='/a.jpg'><figcaption><span class='image-author'>Foto: dpa / Max Mustermann"
+               "</span></figcaption></figure>"
+               f"<div class='article-body'>{paras(DE)}</div></article>", lang="de",
+               title="Bundeswehr übernimmt erste Hubschrauber")
+    assert extract_page(html, URL).authors == []
+
+
+def ld(author: object) -> str:
+    return ("<script type='application/ld+json'>" + json.dumps({
+        "@context": "https://schema.org", "@type": "NewsArticle", "headline": "Patrol vessels finish sea trials",
+        "author": author, "publisher": {"@type": "Organization", "name": "Example News"}}) + "</script>")
+
+
+def test_organisation_author_gives_way_to_the_person_in_the_byline() -> None:
+    org = {"@type": "Organization", "name": "Tidewater Ledger"}
+    head = ld(org) + "<meta name='author' content='Tidewater Ledger'>"
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1><p class='byline'>By Tom Okafor</p>"
+               f"<div class='story-body'>{paras(EN)}</div></article>", head=head)
+    assert extract_page(html, URL).authors == ["Tom Okafor"]
+
+
+def test_site_named_as_a_person_gives_way_to_the_person_in_the_byline() -> None:
+    url = "https://www.northwindsentinel.test/2026/11/patrol-vessels/"
+    head = ld({"@type": "Person", "name": "Northwind Sentinel"})
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1><div class='meta'>Por <a href='/autor/lucia-gomez/'>"
+               f"Lucía Gómez</a></div><div class='story-body'>{paras(ES)}</div></article>", head=head, lang="es")
+    assert extract_page(html, url).authors == ["Lucía Gómez"]
+
+
+def test_organisation_in_the_meta_author_gives_way_to_the_byline_in_portuguese() -> None:
+    head = "<meta name='author' content='Ministério da Defesa'>"
+    html = doc("<article><h1>Marinha recebe os primeiros navios</h1><p class='autor'>Por João Pereira</p>"
+               f"<div class='story-body'>{paras(PT)}</div></article>", head=head, lang="pt",
+               title="Marinha recebe os primeiros navios")
+    assert extract_page(html, URL).authors == ["João Pereira"]

@@ -6,11 +6,13 @@ from typing import Any, Iterable
 
 from lxml import etree
 
+from crawler.extraction.bylines import (host_names, in_media, in_teaser, is_organisation, item_owner, main_item,
+                                        other_item, own_urls)
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, ld_text, ld_types, norm_space, text_of,
                                      text_pieces)
 from crawler.extraction.title import site_names, squash
 
-_BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|photos?|text|story)\s+)?"
+_BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
                  r"(?:by|par|por|von|di|door|av|af|przez|oleh|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
                  # Romanian/Portuguese/Spanish "de" only in lower case: "De Vries" is a name
                  r"(?-i:de))\s*:?\s+", re.I)
@@ -102,7 +104,7 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
         for name in names:
             name = _CJK_TITLE.sub("", _strip_ranks(name))
             name = name.strip(" .,:;-–—'\"")
-            if not name or not _looks_like_name(name) or is_role(name):
+            if not name or not _looks_like_name(name) or is_role(name) or is_organisation(name):
                 continue
             if squash(name) in banned_sq:
                 continue
@@ -188,19 +190,19 @@ def _ld_people(page: Page, value: Any) -> list[tuple[str, bool]]:
 #: A byline element holds less text than this (more is a wrapper around the article).
 BYLINE_CHARS = 200
 #: Plain elements searched for a "By Name" line when no element is marked as a byline.
-_BY_LINE_XPATH = "//td | //p | //div[not(*)] | //span | //font | //em | //i | //b | //strong"
+_BY_LINE_XPATH = "//td | //p | //div | //span | //font | //em | //i | //b | //strong"
 #: Such a line is short, and only the first few are read (a byline sits near the headline).
 BY_LINE_CHARS, BY_LINE_MAX = 80, 3
 
 
-def _by_lines(page: Page) -> list[str]:
+def _by_lines(page: Page, own: set[str]) -> list[str]:
     """Short text runs that begin with "By" (or its translation), in document order."""
     out: list[str] = []
     for el in page.body.xpath(_BY_LINE_XPATH):
         head = (el.text or "").lstrip()
         if not head[:1] or not _BY.match(head + " ") and not _LABEL.match(head):
             continue
-        if in_comments(el):
+        if in_comments(el) or in_media(el) or in_teaser(el, page, own):
             continue
         for t in text_pieces(el):
             if len(t) <= BY_LINE_CHARS and (_BY.match(t) or _LABEL.match(t)):
@@ -213,7 +215,8 @@ def _by_lines(page: Page) -> list[str]:
 
 def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content: Any = None) -> list[str]:
     """Person names of the article: site selector, JSON-LD, microdata, meta tags, the visible byline, the feed entry."""
-    names = site_names(page, site)
+    names = site_names(page, site) + host_names(page.url)
+    own = own_urls(page)
     # An agency or desk credit ("ČTK", "AFP") is an author only where the page treats it as a
     # contributor (a person-typed record, a link to its author page): ``profile`` sources.
 
@@ -233,12 +236,18 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     if art and art.get("author"):
         # An Organization author is the publisher, its newsroom or an agency credit, not a person;
         # a visible byline or an author profile may still name the person.
-        got = cleaned((n for n, org in _ld_people(page, art.get("author")) if not org), profile=True)
+        people = _ld_people(page, art.get("author"))
+        # The organisation is no person in any other source either (an agency credit stays one).
+        names += [n for n, org in people if org and not is_credit(n)]
+        got = cleaned((n for n, org in people if not org), profile=True)
         if got:
             return got
     micro, micro_profiles = [], []
-    for el in page.doc.xpath('//*[@itemprop="author"]'):
-        if in_comments(el):
+    props = [el for el in page.doc.xpath('//*[@itemprop="author"]') if not in_comments(el)]
+    owners = [item_owner(el) for el in props]
+    main = main_item(owners) if len({id(o) for o in owners}) > 1 else None
+    for el, owner in zip(props, owners):
+        if other_item(owner, main):  # a photo's credit, another story's teaser
             continue
         named = el.xpath('.//*[@itemprop="name"]')
         # Every name of a shared byline ("<span itemprop=name>A</span> és <span itemprop=name>B</span>").
@@ -259,7 +268,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         return got
     # Visible byline: rel=author links, byline/author elements near the headline.
     values, profiles = [], []
-    for el in [el for el in _byline_elements(page) if not in_comments(el)][:12]:
+    for el in _own_bylines(page, own):
         # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
         pieces = byline_pieces(el)
         if pieces and sum(map(len, pieces)) < BYLINE_CHARS:
@@ -269,7 +278,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     if got:
         return got[:6]
     # A "By ..." line in plain markup (a table cell, a paragraph) with no byline class at all.
-    got = cleaned(_by_lines(page))
+    got = cleaned(_by_lines(page, own))
     if got:
         return got[:6]
     # A labelled field inside a meta line ("时间:… 来源：X　作者：A　B　点击：…", "Autor: A | date | …").
@@ -328,18 +337,45 @@ def _byline_elements(page: Page) -> list[Any]:
     return out
 
 
+#: Byline elements read at most.
+BYLINE_ELEMENTS = 12
+
+
+def _own_bylines(page: Page, own: set[str]) -> list[Any]:
+    """The byline elements of the article: not in comments, captions or other stories' teasers."""
+    out = []
+    for el in _byline_elements(page):
+        if not in_comments(el) and not in_media(el) and not in_teaser(el, page, own):
+            out.append(el)
+            if len(out) >= BYLINE_ELEMENTS:
+                break
+    return out
+
+
 def byline_pieces(el: Any) -> list[str]:
     """``text_pieces`` of a byline, with names that only markup separates kept apart:
     ``<a>Samir Haddad</a><a>Eleanor Vance</a>`` reads "Samir Haddad; Eleanor Vance", not "HaddadEleanor"."""
     runs: list[list[str]] = [[]]
+    # Buttons and share links are actions, never names ("Twitter Facebook" beside the name).
+    actions = {n for n in el.iter("button", "a") if n is not el and (n.tag == "button" or _is_share_link(n))}
+    inside: Any = None  # the action element being skipped
     for event, node in etree.iterwalk(el, events=("start", "end")):
+        if inside is not None:
+            if event == "end" and node is inside:
+                inside = None
+                if node.tail:
+                    runs[-1].append(node.tail)
+            continue
         if not isinstance(node.tag, str):
             if event == "end" and node.tail:
                 runs[-1].append(node.tail)
             continue
-        if node.tag in BREAKING_TAGS:
+        if event == "start" and node in actions:
+            inside = node
+            continue
+        if node.tag in BREAKING_TAGS or event == "start" and node.tag == "a" and _follows_link(node):
             if runs[-1]:
-                runs.append([])
+                runs.append([])  # two links side by side are two names, not one
         elif node is not el:
             runs[-1].append(_SEAM)
         if event == "start":
@@ -360,6 +396,19 @@ def byline_pieces(el: Any) -> list[str]:
 
 
 _SEAM = "\x00"
+#: Links that share the page or open an app rather than name anyone.
+_SHARE_HREF = re.compile(r"^(?:mailto:|javascript:|whatsapp:|sms:|tg:|#)|[/.?&](?:share|sharer|sharing|intent/tweet|"
+                         r"sharearticle|submit|send)\b|[?&](?:u|url|text)=http", re.I)
+
+
+def _is_share_link(a: Any) -> bool:
+    return a.tag == "a" and _SHARE_HREF.search(a.get("href") or "#") is not None
+
+
+def _follows_link(a: Any) -> bool:
+    """Whether an <a> comes right after another link, with nothing but spaces between them."""
+    prev = a.getprevious()
+    return prev is not None and prev.tag == "a" and not (prev.tail or "").strip()
 
 
 def _is_profile(el: Any) -> bool:
