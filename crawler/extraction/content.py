@@ -228,8 +228,7 @@ def find_content(page: Page, site: Any = None) -> Content | None:
             break
         top_el, top_score = parent, pc.score * (1 - _link_density(parent))
         parent = top_el.getparent()
-    top_el = _outer_wrapper(top_el)
-    elements = _with_siblings(top_el, top_score, cands)
+    elements = _with_siblings(_outer_wrapper(top_el), top_score, cands)
     elements = _with_twins(elements, top_el, top_score, cands)
     return Content(elements, "score", top_score, sum(cands[e].text_len if e in cands else 0 for e in elements))
 
