@@ -581,3 +581,36 @@ def test_live_blog_whose_entries_differ_in_class_keeps_every_entry() -> None:
     for _, head, text in LIVE:
         assert text in rec.body
     assert "why the grid keeps failing" not in rec.body
+
+
+# ---------------------------------------------------------------- the same classes through the CLI
+
+def test_the_classes_through_defwatch_extract_jsonl() -> None:
+    """One ``defwatch extract --jsonl`` process, as a user runs it, over a page of each class."""
+    pages = {
+        "deals": doc("<article><h1>Patrol vessels finish sea trials</h1><p class='byline'>By Sam Rivers</p>"
+                     f"<div id='article-body'>{paras(EN[:4])}</div>{deals_box()}</article>"),
+        "split": doc("<div class='row'><div class='col-md-8'><h1>Patrol vessels finish sea trials</h1>"
+                     f"<div class='richtext'><div class='richtext__inner'>{paras(EN[:3])}</div></div>"
+                     "<div class='dfp-wrapper'><div id='dfp-1'></div><small>Advertisement</small></div>"
+                     f"<div class='richtext-continued'>{paras(EN[3:])}</div></div></div>"),
+        "related": doc("<article><h1>Patrol vessels finish sea trials</h1><p class='dateline'>By Sam Rivers, "
+                       f"Nov 3, 2026</p><div class='story-body'>{paras(EN)}</div></article>{related_cards('class')}"),
+        "share": doc("<article><h1>La Armada recibe sus primeras patrulleras</h1><div class='author-info'>"
+                     f"<span class='author-name'>Marta López</span><div class='author-share'>{SHARES}</div></div>"
+                     f"<div class='article-body'>{paras(ES)}</div></article>", lang="es"),
+        "photo": doc("<article><h1>Bundeswehr übernimmt erste Hubschrauber</h1><figure><img src='/a.jpg'>"
+                     "<figcaption><span class='photo-author'>Max Mustermann</span></figcaption></figure>"
+                     f"<p class='meta'>Von Anna Schmidt</p><div class='article-body'>{paras(DE)}</div></article>",
+                     lang="de"),
+    }
+    lines = "".join(json.dumps({"id": k, "url": URL, "html": v}) + "\n" for k, v in pages.items())
+    run = subprocess.run([sys.executable, "-m", "crawler", "extract", "--jsonl"], input=lines, capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-2000:]
+    out = {o["id"]: o for o in map(json.loads, run.stdout.splitlines())}
+    assert has_all(out["deals"]["body"], EN[:4]) and "View Deal" not in out["deals"]["body"]
+    assert has_all(out["split"]["body"], EN) and "Advertisement" not in out["split"]["body"]
+    assert out["related"]["authors"] == ["Sam Rivers"]
+    assert out["share"]["authors"] == ["Marta López"]
+    assert out["photo"]["authors"] == ["Anna Schmidt"]
