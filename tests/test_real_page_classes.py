@@ -614,3 +614,25 @@ def test_the_classes_through_defwatch_extract_jsonl() -> None:
     assert out["related"]["authors"] == ["Sam Rivers"]
     assert out["share"]["authors"] == ["Marta López"]
     assert out["photo"]["authors"] == ["Anna Schmidt"]
+
+
+BYLINES_WITH_EXTRAS = [
+    "<div class='byline'><a href='/autor/anna-schmidt'>Anna Schmidt</a> <span>3 Min</span></div>",
+    "<div class='byline'><a href='/autor/anna-schmidt'>Anna Schmidt</a> <span class='rt'>3 Min. Lesezeit</span></div>",
+    "<div class='byline'>Von Anna Schmidt <span>4 min read</span></div>",
+    "<div class='byline'>Von Anna Schmidt · 03.11.2026, 10:15 Uhr · 3 Min</div>",
+    "<div class='author'>Anna Schmidt <a href='https://twitter.com/annaschmidt'>Twitter</a> "
+    "<a href='https://facebook.com/annaschmidt'>Facebook</a></div>",
+    "<div class='author'>Anna Schmidt<span class='screen-reader-text'>Share on Twitter</span></div>",
+    "<div class='byline'>Foto: Max Mustermann / Text: Anna Schmidt</div>",
+    "<div class='byline'>Text: Anna Schmidt, Fotos: Max Mustermann</div>",
+    "<div class='credits'>Text: Anna Schmidt | Foto: Max Mustermann</div>",
+]
+
+
+def test_byline_sharing_its_line_with_a_reading_time_share_links_or_a_photo_credit_gives_the_name() -> None:
+    for byline in BYLINES_WITH_EXTRAS:
+        html = doc(f"<article><h1>Bundeswehr übernimmt erste Hubschrauber</h1>{byline}"
+                   f"<div class='article-body'>{paras(DE)}</div></article>", lang="de",
+                   title="Bundeswehr übernimmt erste Hubschrauber")
+        assert extract_page(html, URL).authors == ["Anna Schmidt"], byline

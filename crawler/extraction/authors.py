@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from crawler.extraction.bylines import (host_names, in_media, in_teaser, is_organisation, item_owner, main_item,
                                         other_item, own_urls)
-from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, ld_text, ld_types, norm_space, text_of,
-                                     text_pieces)
+from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, is_hidden, ld_text, ld_types, norm_space,
+                                     text_of, text_pieces)
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
@@ -84,11 +85,13 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
     text = norm_space(raw)
     if not text or len(text) > 200:
         return []
+    text = _without_photo_credits(text)
     text = _LABEL.sub("", text)
     text = _BY.sub("", text)
     text = re.sub(r"\s*\([^)]*\)\s*", " ", text)        # (ret.), (AFP), (@handle)
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
-    text = re.sub(r"\s+[-–—|]\s+.*$", "", text)           # "Name - Site", "Name | Title"
+    text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
+    text = _READING_TIME.sub("", text)                    # "Name 3 Min", "Name, 4 min read"
     text = _HEBREW_AND.sub(r"\1; \2", text)              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
@@ -111,6 +114,24 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
             if name not in out:
                 out.append(name)
     return out
+
+
+#: A reading time after the name: a number of minutes and at most two words ("3 Min. Lesezeit", "4 min read").
+_READING_TIME = re.compile(r"\s*[,;:]?\s*\d+\s*(?:min(?:ute)?s?|minuten|minutos|minuti|minut[ey]?|мин(?:ут[ыа]?)?|хв(?:илин[иа]?)?)"
+                           r"\.?(?:\s+[^\W\d_]+\.?){0,2}\s*$", re.I)
+#: A picture's credit inside a credits line ("Foto: X / Text: Y", "Text: Y, Fotos: X", "Photo by X").
+_PHOTO_LABEL = re.compile(r"^\s*(?:fotos?|photos?|photographs?|photography|bilder?|images?|pictures?|videos?|grafik|"
+                          r"graphics?|illustrations?|imagen(?:es)?|fotograf[ií]as?|fotografie|zdj[eę]ci[ea]|фото|kuvat?|"
+                          r"képek?)\s*(?::|by\b|von\b|de\b|par\b)", re.I)
+_CREDIT_PARTS = re.compile(r"\s*[/|·•;]\s*|,\s*(?=[^\W\d_]+\s*:)")
+
+
+def _without_photo_credits(text: str) -> str:
+    """A byline without the picture credits that share its line."""
+    if not _PHOTO_LABEL.search(text) and not re.search(r"[/|·•;,]\s*(?:fotos?|photos?|bild)", text, re.I):
+        return text
+    parts = [p for p in _CREDIT_PARTS.split(text) if p.strip()]
+    return "; ".join(p for p in parts if not _PHOTO_LABEL.match(p))
 
 
 #: Two Hebrew names of two or three words each, the second with the prefix "ו" ("and").
@@ -356,8 +377,7 @@ def byline_pieces(el: Any) -> list[str]:
     """``text_pieces`` of a byline, with names that only markup separates kept apart:
     ``<a>Samir Haddad</a><a>Eleanor Vance</a>`` reads "Samir Haddad; Eleanor Vance", not "HaddadEleanor"."""
     runs: list[list[str]] = [[]]
-    # Buttons and share links are actions, never names ("Twitter Facebook" beside the name).
-    actions = {n for n in el.iter("button", "a") if n is not el and (n.tag == "button" or _is_share_link(n))}
+    # Buttons, share links and hidden labels are no names ("Twitter Facebook" beside the name).
     inside: Any = None  # the action element being skipped
     for event, node in etree.iterwalk(el, events=("start", "end")):
         if inside is not None:
@@ -370,7 +390,7 @@ def byline_pieces(el: Any) -> list[str]:
             if event == "end" and node.tail:
                 runs[-1].append(node.tail)
             continue
-        if event == "start" and node in actions:
+        if event == "start" and node is not el and (node.tag == "button" or _is_share_link(node) or is_hidden(node)):
             inside = node
             continue
         if node.tag in BREAKING_TAGS or event == "start" and node.tag == "a" and _follows_link(node):
@@ -402,7 +422,15 @@ _SHARE_HREF = re.compile(r"^(?:mailto:|javascript:|whatsapp:|sms:|tg:|#)|[/.?&](
 
 
 def _is_share_link(a: Any) -> bool:
-    return a.tag == "a" and _SHARE_HREF.search(a.get("href") or "#") is not None
+    """A link that shares the page, or that names the platform it leads to ("<a href=twitter.com/x>Twitter</a>")."""
+    if a.tag != "a":
+        return False
+    href = a.get("href") or "#"
+    if _SHARE_HREF.search(href) is not None:
+        return True
+    label = squash(a.text_content())
+    host = urlsplit(href).hostname or "" if href.startswith(("http:", "https:", "//")) else ""
+    return bool(label) and len(label) >= 2 and label in host.split(".")
 
 
 def _follows_link(a: Any) -> bool:

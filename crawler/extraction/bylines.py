@@ -56,7 +56,7 @@ def in_teaser(el: Any, page: Page, own: set[str]) -> bool:
 
 
 #: Class or id tokens of a picture and its caption or credit ("photo-author", "image-credit", "wp-caption-text").
-_MEDIA_TOKEN = re.compile(r"photo|foto|image|img|bild|caption|credit|picture|copyright", re.I)
+_MEDIA_TOKEN = re.compile(r"photo|foto|image|img|bild|caption|media-credit|picture|copyright", re.I)
 _MEDIA_TAGS = frozenset({"figure", "figcaption", "picture"})
 #: Ancestors looked at for a figure or a picture's class.
 MEDIA_LEVELS = 3
