@@ -636,3 +636,15 @@ def test_byline_sharing_its_line_with_a_reading_time_share_links_or_a_photo_cred
                    f"<div class='article-body'>{paras(DE)}</div></article>", lang="de",
                    title="Bundeswehr übernimmt erste Hubschrauber")
         assert extract_page(html, URL).authors == ["Anna Schmidt"], byline
+
+
+SHORT = ["The coast guard received its first new patrol vessel on Tuesday.", "Eleven more are due by 2029."]
+
+
+def test_deals_box_beside_a_brief_is_not_taken_with_it_by_the_fallback() -> None:
+    html = doc("<div class='grid'><div class='grid__main'><article class='story'><h1>Patrol vessels finish sea "
+               f"trials</h1><div class='story-text'>{paras(SHORT)}</div></article></div>"
+               f"<div class='grid__side'>{deals_box('shop')}</div></div>")
+    rec = extract_page(html, URL)
+    assert has_all(rec.body, SHORT)
+    assert "View Deal" not in rec.body and "Surface Pro" not in rec.body

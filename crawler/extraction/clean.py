@@ -111,7 +111,7 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, "related", True))
         elif el.tag in ("p", "div") and _is_follow_prompt(el):
             hits.append((el, "share", True))
-        elif len(el) >= MIN_CARDS and _is_card_list(el):
+        elif len(el) >= MIN_CARDS and is_card_list(el):
             hits.append((el, "promo", True))
     hits += [(box, "structure", True) for box in _stamp_boxes(root)]
     # Comment and sign-up form boxes the content step marked (a page-wide ASP.NET <form> hides them).
@@ -192,7 +192,7 @@ MIN_CARDS, CARD_CHARS = 3, 400
 _SENTENCE = re.compile(r"[.!?…][\"'”»)]?(?:\s|$)")
 
 
-def _is_card_list(el: Any) -> bool:
+def is_card_list(el: Any) -> bool:
     """A box of product or teaser cards (a retailer's deals box, a "more stories" grid): several
     children of one class, each a short text with a link and a picture or a price, none of them
     a sentence. The article's own paragraphs, list items and live-blog posts are prose."""
