@@ -648,3 +648,67 @@ def test_deals_box_beside_a_brief_is_not_taken_with_it_by_the_fallback() -> None
     rec = extract_page(html, URL)
     assert has_all(rec.body, SHORT)
     assert "View Deal" not in rec.body and "Surface Pro" not in rec.body
+
+
+# ---------------------------------------------------------------- bylines of agencies, portals and CJK sites
+
+JA = ["防衛装備庁は二十日、新型の無人水上艇について外国企業と共同で研究を始めると発表した。試験は二〇二八年に洋上で行う予定で、"
+      "関係者によると、得られたデータは将来の警戒監視に生かされる。"] * 4
+KO = ["해군은 새로 건조한 초계함 두 척의 해상 시험을 마쳤다고 밝혔다. 해군은 연말까지 두 척을 인수해 연안 경비에 투입할 계획이며, "
+      "나머지 함정도 차례로 인도받을 예정이다."] * 4
+
+
+def test_agency_credit_with_a_generic_agency_page_is_no_person() -> None:
+    head = ld({"@type": "Person", "name": "PTI", "@id": "https://www.example-news.test/#/schema/person/7c1f"})
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1><div class='post-author'><span>By</span> "
+               f"<a class='post-author-name' href='/author/agency/'>PTI</a></div>"
+               f"<div class='story-body'>{paras(EN)}</div></article>", head=head)
+    assert extract_page(html, URL).authors == []
+
+
+def test_agency_credit_with_its_own_author_page_is_kept() -> None:
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1><div class='post-author'><span>By</span> "
+               f"<a class='post-author-name' rel='author' href='/author/pti/'>PTI</a></div>"
+               f"<div class='story-body'>{paras(EN)}</div></article>")
+    assert extract_page(html, URL).authors == ["PTI"]
+
+
+def test_masthead_and_wire_names_in_cjk_bylines_are_no_person() -> None:
+    for byline in ("<div class='writer_info'><span class='name'>연합뉴스</span> <span class='more'>다른기사 보기</span></div>",
+                   "<p class='author'>共同通信</p>", "<p class='author'>新华社</p>"):
+        html = doc(f"<div class='view'><h2 class='headline'>초계함 해상 시험 완료</h2>{byline}"
+                   f"<div id='article_body'>{paras(KO)}</div></div>", lang="ko", title="초계함 해상 시험 완료")
+        assert extract_page(html, URL).authors == [], byline
+
+
+def test_korean_joint_byline_with_mail_links_gives_both_reporters() -> None:
+    head = ld({"@type": "Person", "name": "박지훈"})
+    byline = ("<div class='byline'><span class='writer'><a href='mailto:jh@paper.test'>박지훈</a>·"
+              "<a href='mailto:sy@paper.test'>최서윤 기자</a></span><br><span class='date'>입력 2026.11.23 11:05</span></div>")
+    html = doc(f"<div class='view'><h2 class='headline'>초계함 해상 시험 완료</h2>{byline}"
+               f"<div id='article_body'>{paras(KO)}</div></div>", lang="ko", head=head, title="초계함 해상 시험 완료")
+    assert extract_page(html, URL).authors == ["박지훈", "최서윤"]
+
+
+def test_japanese_credit_label_and_ideographic_comma_give_each_writer() -> None:
+    html = doc("<div class='news-single'><h1>無人水上艇の共同研究で合意</h1><p class='news-meta'>"
+               "<span class='news-author'>文：田中美穂、小林直樹</span></p>"
+               f"<div class='news-text'>{paras(JA)}</div></div>", lang="ja", title="無人水上艇の共同研究で合意")
+    assert extract_page(html, URL).authors == ["田中美穂", "小林直樹"]
+
+
+def test_related_list_items_without_headings_do_not_give_authors() -> None:
+    items = "".join(f"<li><span class='rel-date'>2026年11月{18 + i}日</span><a href='/news/detail/story-{i}/'>"
+                    f"防衛省、新型護衛艦の設計契約を締結　第{i + 1}段階の建造開始を目指す</a>"
+                    f"<span class='rel-author'>{name}</span></li>" for i, name in enumerate(["松本大輔", "井上彩"]))
+    html = doc("<div class='news-single'><h1>無人水上艇の共同研究で合意</h1><p class='news-meta'>"
+               "<span class='news-author'>編集部</span></p>"
+               f"<div class='news-text'>{paras(JA)}</div><div class='news-related'><h4>関連記事</h4><ul>{items}</ul></div></div>",
+               lang="ja", title="無人水上艇の共同研究で合意")
+    assert extract_page(html, URL).authors == []
+    en_items = "".join(f"<li><time>Oct {i + 3}, 2026</time> <a href='/2026/10/other-{i}/'>Army orders more trucks "
+                       f"for its new brigades</a> <span class='author'>{name}</span></li>"
+                       for i, name in enumerate(RELATED_PEOPLE[:4]))
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1><p class='byline'>By Sam Rivers</p>"
+               f"<div class='story-body'>{paras(EN)}</div></article><ul class='latest'>{en_items}</ul>")
+    assert extract_page(html, URL).authors == ["Sam Rivers"]

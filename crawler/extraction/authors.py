@@ -21,7 +21,7 @@ _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|t
 _LABEL = re.compile(r"^\s*(?:authors?|writers?|reporters?|contributors?|credits?|posted by|written by|autor(?:ka|es|en)?|"
                     r"auteur|autore|autorin|haber|muhabir|yazar|yazan|forfattere?|författare|kirjoittaja|szerző|"
                     r"συντάκτης|συντάκτρια|text|tekst|texto|testo|tekstas|teksti|piše|pise|írta|penulis|"
-                    r"автор(?:ы|и|ка)?|מאת|כותבים?|מחברים?)\s*:\s*", re.I)
+                    r"автор(?:ы|и|ка)?|מאת|כותבים?|מחברים?|文|執筆|取材・文|文・写真|文と写真|撰文|作者)\s*[:：]\s*", re.I)
 _RANKS = frozenset("""
 sgt sgt. ssgt ssgt. msgt msgt. tsgt tsgt. smsgt cmsgt sfc spc spc. cpl cpl. lcpl pvt pvt. pfc pfc. maj maj. gen gen.
 lt lt. ltc ltc. col col. capt capt. cpt cpt. cmdr cmdr. cdr cdr. lcdr adm adm. radm vadm brig brig. brig.gen.
@@ -42,7 +42,9 @@ _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|des
                        r"merkezi|ajansı|redaksiyon|redacția|redacţia|redactia|redakcija|uredništvo|redakcia|redaksi|σύνταξη|"
                        r"ειδήσεις|newsdesk|מערכת|"
                        r"uutiset|nyheter|nyheder|zprávy|správy|hírek|știri|stiri)\b|"
-                       r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者", re.I)
+                       r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者|"
+                       # a masthead, wire or "other articles" link text ("연합뉴스", "共同通信", "다른기사 보기")
+                       r"뉴스|기사|신문|일보|통신|방송|通信|新聞|新闻|通讯社|日报|日報|社$", re.I)
 #: Reporter titles written after the name in Korean, Japanese and Chinese bylines ("김민준 기자",
 #: "山田太郎記者", "王伟 记者"); the truth keeps the bare name.
 _CJK_TITLE = re.compile(r"\s*(?:(?:수석|선임|객원|전문|인턴|사진|영상|취재|편집)?기자|특파원|논설위원|편집위원|"
@@ -92,17 +94,18 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
     text = _READING_TIME.sub("", text)                    # "Name 3 Min", "Name, 4 min read"
-    text = _HEBREW_AND.sub(r"\1; \2", text)              # "דני כהן ורונית לוי": "and" is a prefix letter
+    text = _HEBREW_AND.sub(r"\1; \2", text)
+    text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
     for part in _SPLIT_AUTHORS.split(text):
-        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        pieces = [p.strip() for p in re.split(r"[,、，]", part) if p.strip()]
         if not pieces:
             continue
         names = [pieces[0]]
         # "A, B and C": later comma pieces are names when they look like full names, not job titles.
         for piece in pieces[1:]:
-            if len(piece.split()) >= 2 and _looks_like_name(piece) and not is_role(piece):
+            if (len(piece.split()) >= 2 or _UNCASED_NAME.match(piece)) and _looks_like_name(piece) and not is_role(piece):
                 names.append(piece)
         for name in names:
             name = _CJK_TITLE.sub("", _strip_ranks(name))
@@ -116,6 +119,8 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
     return out
 
 
+#: A middle dot between two Korean names (a Chinese transliterated name keeps its "·").
+_HANGUL_DOT = re.compile(r"(?<=[\uac00-\ud7a3])\s*[·・]\s*(?=[\uac00-\ud7a3])")
 #: A reading time after the name: a number of minutes and at most two words ("3 Min. Lesezeit", "4 min read").
 _READING_TIME = re.compile(r"\s*[,;:]?\s*\d+\s*(?:min(?:ute)?s?|minuten|minutos|minuti|minut[ey]?|мин(?:ут[ыа]?)?|хв(?:илин[иа]?)?)"
                            r"\.?(?:\s+[^\W\d_]+\.?){0,2}\s*$", re.I)
@@ -193,18 +198,21 @@ _NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le",
                              "du", "dos", "das"})
 
 
-def _ld_people(page: Page, value: Any) -> list[tuple[str, bool]]:
-    """(name, is_organization) of a JSON-LD author value."""
-    out = []
+def _ld_people(page: Page, value: Any) -> list[tuple[str, bool, list[str | None]]]:
+    """(name, is_organization, its links) of a JSON-LD author value."""
+    out: list[tuple[str, bool, list[str | None]]] = []
     items = value if isinstance(value, list) else [value]
     for item in items:
         item = page.resolve(item)
         if isinstance(item, str):
-            out.append((item, False))
+            out.append((item, False, []))
         elif isinstance(item, dict):
             name = ld_text(item.get("name"))
             if name:
-                out.append((name, bool(ld_types(item) & {"organization", "newsmediaorganization", "corporation"})))
+                same = item.get("sameAs")
+                links = [item.get("url"), *(same if isinstance(same, list) else [same])]
+                out.append((name, bool(ld_types(item) & {"organization", "newsmediaorganization", "corporation"}),
+                            [u if isinstance(u, str) else None for u in links]))
     return out
 
 
@@ -239,15 +247,22 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     names = site_names(page, site) + host_names(page.url)
     own = own_urls(page)
     # An agency or desk credit ("ČTK", "AFP") is an author only where the page treats it as a
-    # contributor (a person-typed record, a link to its author page): ``profile`` sources.
+    # contributor: it links it to an author page of its own ("/author/afp/"; not "/author/agency/").
 
-    def cleaned(values: Iterable[str], profile: bool = False) -> list[str]:
+    def cleaned(values: Iterable[str], profile: bool | Iterable[str | None] = False) -> list[str]:
+        """Names in ``values``; ``profile`` is True for the site's own selector, else the links they came with."""
+        paths = [] if isinstance(profile, bool) else [squash(urlsplit(h).path) for h in profile if isinstance(h, str)]
         out: list[str] = []
         for v in values:
             for n in clean_author(v, names):
-                if n not in out and (profile or not is_credit(n)):
+                if n not in out and (profile is True or not is_credit(n) or any(squash(n) in p for p in paths)):
                     out.append(n)
         return out
+
+    def each(pairs: Iterable[tuple[str, list[str | None]]], got: list[str]) -> list[str]:
+        for value, links in pairs:
+            got += [n for n in cleaned([value], links) if n not in got]
+        return got
 
     if site is not None and site.selectors.authors:
         got = cleaned((text_of(el) for el in css(page.doc, site.selectors.authors)), profile=True)
@@ -259,8 +274,10 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         # a visible byline or an author profile may still name the person.
         people = _ld_people(page, art.get("author"))
         # The organisation is no person in any other source either (an agency credit stays one).
-        names += [n for n, org in people if org and not is_credit(n)]
-        got = cleaned((n for n, org in people if not org), profile=True)
+        names += [n for n, org, _ in people if org and not is_credit(n)]
+        got = each(((n, links) for n, org, links in people if not org), [])
+        if len(got) == 1 and _UNCASED_NAME.match(got[0]):
+            got = _shared_byline(page, got, names)
         if got:
             return got
     micro, micro_profiles = [], []
@@ -276,9 +293,10 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
                  else (el.get("content") or text_of(el)))
         # Microdata alone is the CMS's "created by" field: an agency credit there ("MTI") is a
         # contributor only when it links to its author page.
-        (micro_profiles if any(_is_profile(a) for a in el.iter("a")) else micro).append(value)
-    got = cleaned(micro_profiles, profile=True)
-    got += [n for n in cleaned(micro) if n not in got]
+        links = [a.get("href") for a in el.iter("a")] + [u.get("href") or u.get("content")
+                                                        for u in el.xpath('.//*[@itemprop="url"]')]
+        (micro_profiles if any(_is_profile(a) for a in el.iter("a")) else micro).append((value, links))
+    got = each(micro, each(micro_profiles, []))
     if got:
         return got
     metas = [v for v in page.all_meta("author", "article:author", "dc.creator", "dcterms.creator",
@@ -293,8 +311,12 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
         pieces = byline_pieces(el)
         if pieces and sum(map(len, pieces)) < BYLINE_CHARS:
-            (profiles if _is_profile(el) else values).extend(pieces)
-    got = cleaned(profiles, profile=True)
+            if _is_profile(el):
+                links = [el.get("href")] + [a.get("href") for a in el.iter("a")]
+                profiles.extend((piece, links) for piece in pieces)
+            else:
+                values.extend(pieces)
+    got = each(profiles, [])
     got += [n for n in cleaned(values) if n not in got]
     if got:
         return got[:6]
@@ -309,6 +331,22 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     if entry is not None and getattr(entry, "authors", None):
         return cleaned(entry.authors)
     return []
+
+
+def _shared_byline(page: Page, got: list[str], banned: list[str]) -> list[str]:
+    """The visible byline that names the one structured author with others ("김민준·이서연 기자",
+    "山本美咲、中村拓也"), where the CMS's record kept its first author only. Asked for names in scripts
+    without letter case, whose joint bylines join names with "·" or "、" (a search of the whole page)."""
+    for el in page.body.xpath("//*[contains(text(), $name)]", name=got[0])[:3]:
+        line = el.getparent() if el.tag in ("a", "span", "strong", "b", "em") and el.getparent() is not None else el
+        if in_comments(line) or in_media(line):
+            continue
+        for piece in byline_pieces(line):
+            if got[0] in piece and len(piece) <= BY_LINE_CHARS:
+                more = clean_author(piece, banned)
+                if len(more) > 1 and got[0] in more:
+                    return more
+    return got
 
 
 #: An author label inside a meta line, with an ASCII or full-width colon.
@@ -417,7 +455,7 @@ def byline_pieces(el: Any) -> list[str]:
 
 _SEAM = "\x00"
 #: Links that share the page or open an app rather than name anyone.
-_SHARE_HREF = re.compile(r"^(?:mailto:|javascript:|whatsapp:|sms:|tg:|#)|[/.?&](?:share|sharer|sharing|intent/tweet|"
+_SHARE_HREF = re.compile(r"^(?:mailto:\?|javascript:|whatsapp:|sms:|tg:)|[/.?&](?:share|sharer|sharing|intent/tweet|"
                          r"sharearticle|submit|send)\b|[?&](?:u|url|text)=http", re.I)
 
 

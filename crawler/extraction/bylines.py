@@ -24,7 +24,8 @@ HEADLINE_WORDS = 3
 def own_urls(page: Page) -> set[str]:
     """The URLs that are this page (a theme links the headline to its own permalink)."""
     urls = {page.url.split("#")[0].rstrip("/")}
-    for el in page.doc.iter("link"):
+    head = page.doc.find("head")
+    for el in (head if head is not None else page.doc).iter("link"):
         if "canonical" in (el.get("rel") or "").lower().split():
             url = link(page.base_url, el.get("href"))
             if url:
@@ -34,12 +35,15 @@ def own_urls(page: Page) -> set[str]:
 
 def in_teaser(el: Any, page: Page, own: set[str]) -> bool:
     """Whether el sits in another story's teaser: the nearest heading above it links to another page
-    (a related-articles card); the article's own byline reaches the <h1>, or a heading of its own."""
+    (a related-articles card), or a small box around it holds another story's headline link; the
+    article's own byline reaches the <h1>, or a heading of its own."""
     node = el.getparent()
     for _ in range(TEASER_LEVELS):
         if node is None or node.tag in ("body", "html"):
             return False
         heading = next(node.iter(*_HEADINGS), None)
+        if heading is None and _headline_link(node, el, page, own):
+            return True
         if heading is not None:
             if heading.tag == "h1":
                 return False
@@ -52,6 +56,32 @@ def in_teaser(el: Any, page: Page, own: set[str]) -> bool:
             target = link(page.base_url, anchor.get("href"))
             return target is not None and target.split("#")[0].rstrip("/") not in own
         node = node.getparent()
+    return False
+
+
+#: A teaser card without a heading holds at most this much text; its headline link at least this much.
+CARD_CHARS, HEADLINE_CHARS = 400, 20
+#: Scripts written without spaces between words (a headline there is not counted in words).
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\u0e00-\u0e7f]")
+#: Links to a person's page, not to a story.
+_PROFILE_PATH = re.compile(r"/(?:authors?|autor(?:es|en)?|auteurs?|writers?|reporters?|journalists?|profiles?|people|"
+                           r"staff|team|contributors?)(?:/|$)|[?&](?:author|writer)=", re.I)
+
+
+def _headline_link(box: Any, el: Any, page: Page, own: set[str]) -> bool:
+    """Whether a small box holds a link to another story with a headline's length (a list item of
+    related articles: date, headline link, author)."""
+    if len(" ".join(box.text_content().split())) > CARD_CHARS:
+        return False
+    mine = " ".join(el.text_content().split())
+    for a in box.iter("a"):
+        text = " ".join(a.text_content().split())
+        if len(text) < HEADLINE_CHARS or len(text.split()) < HEADLINE_WORDS and not _UNSPACED.search(text) or \
+                (mine and mine in text) or any(x is a for x in el.iterancestors("a")) or a is el:
+            continue
+        target = link(page.base_url, a.get("href"))
+        if target is not None and target.split("#")[0].rstrip("/") not in own and not _PROFILE_PATH.search(target):
+            return True
     return False
 
 
