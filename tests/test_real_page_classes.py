@@ -712,3 +712,35 @@ def test_related_list_items_without_headings_do_not_give_authors() -> None:
     html = doc("<article><h1>Patrol vessels finish sea trials</h1><p class='byline'>By Sam Rivers</p>"
                f"<div class='story-body'>{paras(EN)}</div></article><ul class='latest'>{en_items}</ul>")
     assert extract_page(html, URL).authors == ["Sam Rivers"]
+
+
+# ---------------------------------------------------------------- provenance notes and share buttons in the body
+
+def test_syndication_notes_by_their_grammar_are_not_body() -> None:
+    notes = ["A version of this essay first appeared in the Harbour Policy Quarterly.",
+             "An earlier version of this commentary was published by the Baltic Security Forum.",
+             "This piece was originally published on the Coastal Studies blog and is republished here with permission.",
+             "(With inputs from agencies)", "(With additional inputs from PTI)"]
+    for note in notes:
+        html = doc(f"<article><h1>Patrol vessels finish sea trials</h1><div class='entry-content'>{paras(EN)}"
+                   f"<p><em>{note}</em></p></div></article>")
+        rec = extract_page(html, URL)
+        assert has_all(rec.body, EN) and note not in rec.body, note
+
+
+def test_a_bare_originally_published_credit_stays_body() -> None:
+    note = "This article was originally published by Harbour Science. Read the original article."
+    html = doc(f"<article><h1>Patrol vessels finish sea trials</h1><div class='entry-content'>{paras(EN)}"
+               f"<p>{note}</p></div></article>")
+    assert note in extract_page(html, URL).body
+
+
+def test_a_share_button_link_in_the_body_is_not_body() -> None:
+    for href in ("/p/patrol-vessels?utm_source=newsletter&utm_content=share&action=share",
+                 "https://www.facebook.com/sharer/sharer.php?u=https://www.example-news.test/x",
+                 "https://twitter.com/intent/tweet?url=https://www.example-news.test/x"):
+        html = doc(f"<article><h1>Patrol vessels finish sea trials</h1><div class='available-content'>{paras(EN)}"
+                   f"<p class='button-wrapper'><a class='button primary' href='{href}'><span>Pass this story on to a "
+                   "friend</span></a></p></div></article>")
+        rec = extract_page(html, URL)
+        assert has_all(rec.body, EN) and "Pass this story on" not in rec.body, href

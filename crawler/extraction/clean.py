@@ -107,6 +107,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
                 name = rules.class_group(key)
         if name is not None:
             hits.append((el, name, False))
+        elif el.tag == "a" and _SHARE_LINK.search(el.get("href") or ""):
+            hits.append((el, "share", True))  # "Share this post with a colleague": its text is no article text
         elif el.tag in ("ul", "ol") and _is_link_list(el):
             hits.append((el, "related", True))
         elif el.tag in ("p", "div") and _is_follow_prompt(el):
@@ -187,6 +189,9 @@ def _is_link_list(el: Any) -> bool:
     return linked >= 0.8 * len(items)
 
 
+#: A link that shares the page: a share action in its query, a sharer endpoint, a tweet intent.
+_SHARE_LINK = re.compile(r"[?&](?:action|utm_content|share)=share\b|/share(?:r|article)?(?:\.php)?(?:[/?]|$)|"
+                         r"intent/tweet|/sharer\b|^mailto:\?", re.I)
 #: A card list has at least this many cards of one class; a card holds at most this much text.
 MIN_CARDS, CARD_CHARS = 3, 400
 _SENTENCE = re.compile(r"[.!?…][\"'”»)]?(?:\s|$)")
