@@ -744,3 +744,17 @@ def test_a_share_button_link_in_the_body_is_not_body() -> None:
                    "friend</span></a></p></div></article>")
         rec = extract_page(html, URL)
         assert has_all(rec.body, EN) and "Pass this story on" not in rec.body, href
+
+
+# ---------------------------------------------------------------- the visible headline over the metadata's variant
+
+def test_visible_headline_wins_over_a_social_headline_in_the_metadata() -> None:
+    cases = [("Navy taps two yards for $3B frigate study", "Navy picks two shipyards for a frigate follow-on study"),
+             ("Analysis: why the patrol ship plan needs a second yard", "Why the patrol ship plan needs a second yard"),
+             ("Bundeswehr übernimmt erste Hubschrauber", "Bundeswehr übernimmt die ersten zwei neuen Hubschrauber")]
+    for social, visible in cases:
+        head = (ld({"@type": "Person", "name": "Sam Rivers"}).replace("Patrol vessels finish sea trials", social)
+                + f"<meta property='og:title' content='{social}'>")
+        html = doc(f"<article><h1 class='headline'>{visible}</h1><p class='byline'>By Sam Rivers</p>"
+                   f"<div class='story-body'>{paras(EN)}</div></article>", head=head, title=social)
+        assert extract_page(html, URL).title == visible
