@@ -758,3 +758,24 @@ def test_visible_headline_wins_over_a_social_headline_in_the_metadata() -> None:
         html = doc(f"<article><h1 class='headline'>{visible}</h1><p class='byline'>By Sam Rivers</p>"
                    f"<div class='story-body'>{paras(EN)}</div></article>", head=head, title=social)
         assert extract_page(html, URL).title == visible
+
+
+# ---------------------------------------------------------------- a time shown without an offset
+
+def test_time_shown_without_an_offset_gets_the_zone_of_the_page_country() -> None:
+    cases = [("ko", "<span class='date'>입력 2026.11.16 09:12</span>", "2026-11-16T09:12:00+09:00"),
+             ("ja", "<p class='date'>2026年11月25日 15:30</p>", "2026-11-25T15:30:00+09:00"),
+             ("en-AU", "<p class='date'>Published 3 Nov 2026, 10:15</p>", "2026-11-03T10:15:00+11:00"),
+             ("de", "<p class='date'>03.11.2026, 10:15 Uhr</p>", "2026-11-03T10:15:00+01:00"),
+             ("de", "<p class='date'>03.07.2026, 10:15 Uhr</p>", "2026-07-03T10:15:00+02:00")]
+    for lang, dateline, want in cases:
+        html = doc(f"<article><h1>Patrol vessels finish sea trials</h1>{dateline}"
+                   f"<div class='story-body'>{paras(EN)}</div></article>", lang=lang)
+        assert extract_page(html, URL).published == want, (lang, dateline)
+
+
+def test_the_page_own_offset_wins_over_the_zone_guess() -> None:
+    head = "<meta property='article:modified_time' content='2026-11-16T11:00:00+05:30'>"
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1><p class='date'>November 16, 2026 09:12</p>"
+               f"<div class='story-body'>{paras(EN)}</div></article>", head=head)
+    assert extract_page(html, URL).published == "2026-11-16T09:12:00+05:30"
