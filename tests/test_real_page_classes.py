@@ -388,6 +388,13 @@ def test_body_split_into_parts_of_unequal_depth_beside_a_sidebar_is_whole() -> N
     assert "Advertisement" not in rec.body and "Most read" not in rec.body
 
 
+def test_body_whose_parts_are_wrapped_alone_at_different_depths_is_whole() -> None:
+    html = doc("<article><h1>Patrol vessels finish sea trials</h1><div class='c'>"
+               f"<div><div>{paras(EN[:3])}</div></div><aside class='ad'>Ad</aside>"
+               f"<div><div><div>{paras(EN[3:])}</div></div></div></div></article>")
+    assert has_all(extract_page(html, URL).body, EN)
+
+
 def test_body_whose_parts_are_separate_sections_with_subheadings_is_whole_in_dutch() -> None:
     html = doc("<div class='article-page'><h1>Eerste patrouilleschepen klaar</h1>"
                f"<section class='block block--text'><p>{NL[0]}</p></section>"

@@ -252,13 +252,29 @@ def _outer_wrapper(top: Any) -> Any:
     return top
 
 
+#: Paragraph text a part must hold itself to join the body as the top's twin or wrapped sibling.
+TWIN_TEXT = 80
+
+
+def _inner_box(el: Any) -> Any:
+    """The innermost box that el only wraps (the inverse of ``_outer_wrapper``)."""
+    for _ in range(WRAPPER_LEVELS):
+        if (el.text or "").strip():
+            break
+        kids = [c for c in el if isinstance(c.tag, str) and (text_len(c) or c.tag in ("img", "figure", "picture"))]
+        if len(kids) != 1 or (kids[0].tail or "").strip() or kids[0].tag in SKIP_TAGS or _unlikely(kids[0]):
+            break
+        el = kids[0]
+    return el
+
+
 def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any, Candidate]) -> list[Any]:
     """Add the top element's twins: same tag and class elsewhere (a body split into several columns)."""
     cls = top.get("class")
     if not cls:
         return elements
     twins = [c.el for c in cands.values()
-             if c.el is not top and c.el.tag == top.tag and c.el.get("class") == cls and c.text_len >= 80]
+             if c.el is not top and c.el.tag == top.tag and c.el.get("class") == cls and c.text_len >= TWIN_TEXT]
     if not twins:
         return elements
     chosen = set(elements)
@@ -291,8 +307,12 @@ def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate]) -> l
         if sib.tag in SKIP_TAGS or _unlikely(sib) or is_hidden(sib):
             continue
         bonus = top_score * 0.2 if top_class and sib.get("class") == top_class else 0
+        inner = _inner_box(sib)  # a part wrapped alone, as the top may be: its own score counts
         cand = cands.get(sib)
-        if cand is not None and cand.score * (1 - _link_density(sib)) + bonus >= threshold:
+        if inner is not sib and inner in cands and cands[inner].text_len >= TWIN_TEXT and \
+                (cand is None or cands[inner].score > cand.score):
+            cand = cands[inner]
+        if cand is not None and cand.score * (1 - _link_density(cand.el)) + bonus >= threshold:
             out.append(sib)
             continue
         if sib.tag == "p":
