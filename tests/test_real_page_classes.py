@@ -285,7 +285,7 @@ def test_live_blog_page_keeps_every_entry_not_one_fragment() -> None:
                f"<div class='liveblog__feed'>{live_entries('liveblog__entry')}</div></div>",
                title="Drone attack on the capital: live updates")
     rec = extract_page(html, URL)
-    for _, head, text in LIVE:
+    for _, _head, text in LIVE:
         assert text in rec.body
 
 
@@ -578,14 +578,14 @@ def test_live_blog_whose_entries_differ_in_class_keeps_every_entry() -> None:
     entries = "".join(
         f"<article class='{kind}' id='post-{i}'><header><time datetime='2026-11-03T{t}:00Z'>{t}</time></header>"
         f"<h2 class='post__title'>{h}</h2><div class='post__body'><p>{p}</p></div></article>"
-        for i, (kind, (t, h, p)) in enumerate(zip(kinds, LIVE)))
+        for i, (kind, (t, h, p)) in enumerate(zip(kinds, LIVE, strict=True)))
     html = doc("<div class='live'><h1>Drone attack on the capital: live updates</h1>"
                f"<div class='live__stream'>{entries}</div></div>"
                "<div class='rail'><div class='teaser'><p>Analysis: why the grid keeps failing, and what the "
                "government plans to do about it before the winter.</p></div></div>",
                title="Drone attack on the capital: live updates")
     rec = extract_page(html, URL)
-    for _, head, text in LIVE:
+    for _, _head, text in LIVE:
         assert text in rec.body
     assert "why the grid keeps failing" not in rec.body
 

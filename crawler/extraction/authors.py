@@ -284,7 +284,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     props = [el for el in page.doc.xpath('//*[@itemprop="author"]') if not in_comments(el)]
     owners = [item_owner(el) for el in props]
     main = main_item(owners) if len({id(o) for o in owners}) > 1 else None
-    for el, owner in zip(props, owners):
+    for el, owner in zip(props, owners, strict=True):
         if other_item(owner, main):  # a photo's credit, another story's teaser
             continue
         named = el.xpath('.//*[@itemprop="name"]')
