@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import sys
-import urllib.request
 from collections import Counter
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -61,6 +60,8 @@ def extract_jsonl(stdin: BinaryIO, stdout: TextIO, site: Site | None = None) -> 
 def extract_one(source: str, *, url: str | None, site: Site | None, app: AppConfig) -> int:
     headers: dict[str, str] = {}
     if is_http(source):
+        import urllib.request  # only a URL argument fetches: --jsonl and files do not pay for the import
+
         request = urllib.request.Request(source, headers={"User-Agent": app.user_agent})
         try:
             with urllib.request.urlopen(request, timeout=app.download_timeout) as resp:

@@ -20,6 +20,7 @@ from crawler.extraction.dates import extract_dates
 from crawler.extraction.kind import detect_kind
 from crawler.extraction.lang import extract_lang
 from crawler.extraction.meta import extract_description, extract_image, extract_tags
+from crawler.extraction.needs import canonical
 from crawler.extraction.page import Page, declared_canonical, is_hidden
 from crawler.extraction.source import PageError
 from crawler.extraction.sequence import Block
@@ -149,7 +150,7 @@ _BYLINE_WORDS = re.compile(r"\b(?:written|posted|reported|story|text|words|photo
 
 def _is_byline(text: str, authors: list[str], stats: Counter) -> bool:
     """A short block that only names the authors ("Written by A and B")."""
-    if not authors or len(text) > 160:
+    if not authors or len(text) > 160 or not _names_any(text, authors):
         return False
     rest = text
     for name in authors:
@@ -163,6 +164,12 @@ def _is_byline(text: str, authors: list[str], stats: Counter) -> bool:
     return False
 
 
+def _names_any(text: str, authors: list[str]) -> bool:
+    """Whether any author name occurs in the text, in any case (most blocks name nobody: no regex then)."""
+    canon = canonical(text)
+    return any(canonical(name) in canon for name in authors)
+
+
 #: A byline's role after the name: at most this many words ("officière de presse de la Marine").
 ROLE_PHRASE_WORDS = 8
 
@@ -170,7 +177,7 @@ ROLE_PHRASE_WORDS = 8
 def _is_role_byline(text: str, authors: list[str], stats: Counter) -> bool:
     """A byline naming an author and the author's role, in any language: at most one short word
     before the name ("Par", "Von"), then ", <role>" with no sentence in it."""
-    if not authors or len(text) > 160 or text.rstrip().endswith((".", "!", "?")):
+    if not authors or len(text) > 160 or text.rstrip().endswith((".", "!", "?")) or not _names_any(text, authors):
         return False
     for name in authors:
         m = re.match(rf"^(?:[^\W\d_]{{1,4}}\.?\s+)?{re.escape(name)}\s*(?:,\s*(.*))?$", text.strip(), re.I)

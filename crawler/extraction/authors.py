@@ -281,7 +281,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         if got:
             return got
     micro, micro_profiles = [], []
-    props = [el for el in page.doc.xpath('//*[@itemprop="author"]') if not in_comments(el)]
+    props = [el for el in page.index.with_attr("itemprop", "author") if not in_comments(el)]
     owners = [item_owner(el) for el in props]
     main = main_item(owners) if len({id(o) for o in owners}) > 1 else None
     for el, owner in zip(props, owners, strict=True):
@@ -388,12 +388,12 @@ _BYLINE_CLASS = re.compile(r"byline|author|writer|autor|auteur|muhabir|yazar|rep
 
 def _byline_elements(page: Page) -> list[Any]:
     """rel/itemprop author elements and elements whose class or id names a byline, in document order."""
-    out = []
-    for el in page.body.xpath('//*[@rel="author" or @itemprop="author" or @data-hook="user-name" or @class or @id]'):
-        if el.get("rel") == "author" or el.get("itemprop") == "author" or el.get("data-hook") == "user-name" or \
-                _BYLINE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"):
-            out.append(el)
-    return out
+    index = page.index
+    sources = [found for found in (index.with_attr("rel", "author"), index.with_attr("itemprop", "author"),
+                                   index.with_attr("data-hook", "user-name"), index.classed(_BYLINE_CLASS)) if found]
+    if len(sources) <= 1:  # each list is in document order already
+        return sources[0] if sources else []
+    return index.in_order(el for found in sources for el in found)
 
 
 #: Byline elements read at most.

@@ -28,7 +28,6 @@ BLOCK_TAGS = frozenset({
 })
 #: A class/id rule does not remove an element holding more than this share of the fragment text.
 MAX_CLASS_RULE_SHARE = 0.5
-_WS = re.compile(r"\s+")
 
 
 # ---------------------------------------------------------------- DOM rules
@@ -61,20 +60,21 @@ def _widget_group(el: Any, rules: Rules) -> str | None:
 def _selector_hits(root: Any, elements: list[Any], rules: Rules) -> dict[Any, str]:
     """Element -> first group one of whose CSS selectors matches it; only selectors whose subject
     (id, class, attribute, tag) occurs in the fragment are evaluated."""
-    present: set[tuple[str, str]] = {("any", "")}
+    present: dict[str, set[str]] = {"any": {""}, "tag": {el.tag for el in elements}, "id": set(), "class": set(),
+                                    "attr": set()}
+    ids, classes, attrs = present["id"], present["class"], present["attr"]
     for el in elements:
-        present.add(("tag", el.tag))
-        ident = el.get("id")
-        if ident:
-            present.add(("id", ident))
-        cls = el.get("class")
-        if cls:
-            present.update(("class", c) for c in cls.split())
-        present.update(("attr", a.lower()) for a in el.attrib.keys())
+        for name, value in el.items():  # one call for all attributes; most elements have none
+            attrs.add(name.lower())
+            if name == "class":
+                classes.update(value.split())
+            elif name == "id" and value:
+                ids.add(value)
     hits: dict[Any, str] = {}
     for group in rules.groups:
         for sel in group.selectors:
-            if sel.key in present:
+            kind, name = sel.key
+            if name in present[kind]:
                 for el in sel.compiled(root):
                     hits.setdefault(el, group.name)
     return hits
@@ -243,16 +243,18 @@ def _is_follow_prompt(el: Any) -> bool:
     """A short line whose links all go to the site's own channel on a social or news platform
     ("<a href=news.google.com/publications/…>Ikuti kami di Google News</a> untuk …", "Follow us on
     <a>Telegram</a>"), in any language; a link to one post there is a citation and stays."""
-    if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
-        return False
-    text = " ".join(el.text_content().split())
-    links = list(el.iter("a"))
-    if not links or not text or len(text.split()) > FOLLOW_WORDS:
+    links = list(el.iter("a"))  # the cheap tests first: most lines have no link, or links elsewhere
+    if not links:
         return False
     for a in links:
         href = a.get("href") or ""
         if not _PLATFORM_HOST.match(href) or _PLATFORM_POST.search(href.split("?")[0]):
             return False
+    if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+        return False
+    text = " ".join(el.text_content().split())
+    if not text or len(text.split()) > FOLLOW_WORDS:
+        return False
     first = " ".join(links[0].text_content().split())
     return len(first.split()) >= 2 or text.startswith(first)
 
@@ -261,14 +263,14 @@ def _stamp_boxes(root: Any) -> list[Any]:
     """Blocks that only hold a marked-up time and a short label: live-blog update stamps
     (``<div class="meta"><span>Pinned</span> <time>01:15 GMT</time></div>``). A time written as a
     plain paragraph ("<p>4:14 p.m.</p>", AP's "The Latest") is the story's own text and stays."""
-    boxes = []
+    boxes: dict[Any, None] = {}  # ordered, and a membership test in O(1) (a live blog has thousands)
     for el in root.iter("time"):
         box = el
         while box.getparent() is not None and box.getparent() is not root and box.tag not in BLOCK_TAGS:
             box = box.getparent()
         if box is not root and box not in boxes and is_clock_stamp(" ".join(box.text_content().split())):
-            boxes.append(box)
-    return boxes
+            boxes[box] = None
+    return list(boxes)
 
 
 #: A label is a short lead-in: at most this many words, ending in a colon.
@@ -300,7 +302,7 @@ def iter_blocks(root: Any) -> list[Block]:
 
     def flush() -> None:
         nonlocal parts, link_chars
-        text = _WS.sub(" ", "".join(parts)).strip()
+        text = " ".join("".join(parts).split())
         if text:
             blocks.append(Block(text, min(link_chars, len(text)), current_tag))
         parts, link_chars = [], 0
@@ -441,4 +443,4 @@ def _headline_like(text: str) -> bool:
 
 
 def _norm(text: str) -> str:
-    return _WS.sub(" ", text).strip().lower()
+    return " ".join(text.split()).lower()

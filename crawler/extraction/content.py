@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Iterator
 
+from lxml import etree
 from lxml import html as lxml_html
 
-from crawler.extraction.page import Page, class_id, css, is_hidden, text_len, text_of
+from crawler.extraction.needs import canonical, may_match, needs
+from crawler.extraction.page import Page, class_id, css, is_hidden, text_len, text_of, text_over
 
 #: Subtrees never scored as article text (they are removed again, by name, when the body is cleaned).
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "aside", "footer",
@@ -47,15 +49,29 @@ CONTENT_HINTS = (
 TOP_CANDIDATES = 12
 
 
+#: A page builder's layout boxes, around every widget of the page, the body's too: no hint either way.
+_LAYOUT_TOKENS = re.compile(r"(?<![\w-])elementor-(?:widget-wrap|widget-container|column-wrap|element-populated)(?![\w-])")
+
+
 @lru_cache(maxsize=16384)
 def _class_signs(key: str) -> tuple[bool, bool]:
     """(negative, positive) class/id hints; memoised, as theme class names repeat on every page."""
-    return _NEGATIVE.search(key) is not None, _POSITIVE.search(key) is not None
+    if "elementor-" in key:
+        key = _LAYOUT_TOKENS.sub(" ", key)
+    canon = canonical(key)  # most keys hold none of the literals the patterns need: no search then
+    return (may_match(_NEGATIVE_NEEDS, canon) and _NEGATIVE.search(key) is not None,
+            may_match(_POSITIVE_NEEDS, canon) and _POSITIVE.search(key) is not None)
+
+
+_NEGATIVE_NEEDS, _POSITIVE_NEEDS = needs(_NEGATIVE), needs(_POSITIVE)
 
 
 def _unlikely(el: Any) -> bool:
-    key = class_id(el)
-    if not key or el.tag in ("body", "html", "article", "main"):
+    cls, ident = el.get("class"), el.get("id")
+    if not cls and not ident or el.tag in ("body", "html", "article", "main"):
+        return False
+    key = f"{cls or ''} {ident or ''}".strip()
+    if not key:
         return False
     if el.get("itemprop") == "articleBody":
         return False
@@ -83,18 +99,15 @@ class Content:
 
 def _walk(root: Any, skip: set[Any] | frozenset = frozenset()) -> Iterator[Any]:
     """Elements under root in document order, skipping never-content subtrees (iterative)."""
-    stack = [root]
-    while stack:
-        el = stack.pop()
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
         tag = el.tag
         if not isinstance(tag, str):
             continue
         if el is not root and (tag in SKIP_TAGS or _unlikely(el) or is_hidden(el) or el in skip):
+            walker.skip_subtree()
             continue
         yield el
-        children = list(el)
-        children.reverse()
-        stack.extend(children)
 
 
 def _own_text_len(el: Any) -> int:
@@ -110,8 +123,32 @@ def _own_text_len(el: Any) -> int:
     return n
 
 
-def _link_len(el: Any) -> int:
-    return sum(text_len(a) for a in el.iter("a"))
+def _own_link_len(el: Any, memo: dict[Any, int] | None = None) -> int:
+    """Link text among the text that ``_own_text_len`` counts (inline children only)."""
+    n = 0
+    for child in el:
+        tag = child.tag
+        if not isinstance(tag, str) or tag in _BLOCKISH or tag in SKIP_TAGS:
+            continue
+        if tag == "a":
+            n += _memo_len(child, memo) if memo is not None else text_len(child)
+        else:
+            n += _link_len(child, memo)
+    return n
+
+
+def _link_len(el: Any, memo: dict[Any, int] | None = None) -> int:
+    if memo is None:
+        return sum(text_len(a) for a in el.iter("a"))
+    return sum(_memo_len(a, memo) for a in el.iter("a"))
+
+
+def _memo_len(el: Any, memo: dict[Any, int]) -> int:
+    """``text_len`` once per element: nested candidates share their links and subtrees."""
+    n = memo.get(el)
+    if n is None:
+        n = memo[el] = text_len(el)
+    return n
 
 
 #: A form box (the container of a text field) holds at most this much text: a comment or sign-up form.
@@ -125,6 +162,7 @@ def form_boxes(root: Any, fields: tuple[str, ...] = ("textarea", "input")) -> li
     """The containers of text fields (a textarea, a text input), each the largest ancestor below root
     with little text: comment and sign-up forms, even when the whole page sits in one ASP.NET <form>."""
     boxes: list[Any] = []
+    seen: set[Any] = set()
     for field in root.iter(*fields):
         if field.tag == "input" and (field.get("type") or "").lower() not in _TEXT_INPUTS:
             continue
@@ -134,7 +172,8 @@ def form_boxes(root: Any, fields: tuple[str, ...] = ("textarea", "input")) -> li
             if node.tag not in ("span", "label", "td", "tr", "tbody", "p"):
                 box = node
             node = node.getparent()
-        if box is not None and box not in boxes:
+        if box is not None and box not in seen:
+            seen.add(box)
             boxes.append(box)
     return boxes
 
@@ -149,8 +188,9 @@ def _text_over(el: Any, limit: int) -> bool:
     return False
 
 
-def score_candidates(page: Page) -> dict[Any, Candidate]:
-    """Readability-style scores: paragraphs give points to their parent and grandparents."""
+def score_candidates(page: Page, memo: dict[Any, int] | None = None) -> dict[Any, Candidate]:
+    """Readability-style scores: paragraphs give points to their parent and grandparents
+    (``memo``: text lengths already measured, filled in)."""
     cands: dict[Any, Candidate] = {}
     forms = set(form_boxes(page.body, ("textarea",)))  # a comment form can outscore a short story
     for el in _walk(page.body, forms):
@@ -161,12 +201,14 @@ def score_candidates(page: Page) -> dict[Any, Candidate]:
                 length = len(text)
                 if length < 25:
                     continue
-                link = _link_len(el)
+                link = _link_len(el, memo)
             else:
                 length = _own_text_len(el)
                 if length < 60:
                     continue
                 text = (el.text or "") + " ".join((c.tail or "") for c in el)
+                if _own_link_len(el, memo) > length * 0.6:
+                    continue  # a teaser card (its headline a link): a grid of hundreds must not outscore the story
                 link = 0
             if link > length * 0.6:
                 continue
@@ -198,9 +240,12 @@ def _initial_score(el: Any) -> float:
     return score
 
 
-def _link_density(el: Any) -> float:
-    total = text_len(el)
-    return _link_len(el) / total if total else 1.0
+def _link_density(el: Any, memo: dict[Any, int] | None = None) -> float:
+    if memo is None:
+        total = text_len(el)
+        return _link_len(el) / total if total else 1.0
+    total = _memo_len(el, memo)
+    return _link_len(el, memo) / total if total else 1.0
 
 
 def find_content(page: Page, site: Any = None) -> Content | None:
@@ -209,12 +254,13 @@ def find_content(page: Page, site: Any = None) -> Content | None:
         found = [el for el in css(page.doc, site.selectors.body) if text_len(el)]
         if found:
             return Content(found[:1], "site")
-    cands = score_candidates(page)
+    memo: dict[Any, int] = {}
+    cands = score_candidates(page, memo)
     if not cands:
         return None
     # Link density needs the text of the whole subtree: only for the best raw scores.
     best = sorted(cands.values(), key=lambda c: c.score, reverse=True)[:TOP_CANDIDATES]
-    ranked = [(c.score * (1 - _link_density(c.el)) if c.score > 0 else c.score, c) for c in best]
+    ranked = [(c.score * (1 - _link_density(c.el, memo)) if c.score > 0 else c.score, c) for c in best]
     ranked.sort(key=lambda x: x[0], reverse=True)
     top_score, top = ranked[0]
     if top_score <= 0:
@@ -224,12 +270,12 @@ def find_content(page: Page, site: Any = None) -> Content | None:
     parent = top_el.getparent()
     while parent is not None and parent.tag not in ("body", "html"):
         pc = cands.get(parent)
-        if pc is None or pc.score * (1 - _link_density(parent)) < top_score * 0.9 or _unlikely(parent):
+        if pc is None or pc.score * (1 - _link_density(parent, memo)) < top_score * 0.9 or _unlikely(parent):
             break
-        top_el, top_score = parent, pc.score * (1 - _link_density(parent))
+        top_el, top_score = parent, pc.score * (1 - _link_density(parent, memo))
         parent = top_el.getparent()
-    elements = _with_siblings(_outer_wrapper(top_el), top_score, cands)
-    elements = _with_twins(elements, top_el, top_score, cands)
+    elements = _with_siblings(_outer_wrapper(top_el), top_score, cands, memo)
+    elements = _with_twins(elements, top_el, top_score, cands, memo)
     return Content(elements, "score", top_score, sum(cands[e].text_len if e in cands else 0 for e in elements))
 
 
@@ -245,7 +291,7 @@ def _outer_wrapper(top: Any) -> Any:
         if parent is None or parent.tag in ("body", "html", "form") or _unlikely(parent) or \
                 (parent.text or "").strip() or (top.tail or "").strip():
             break
-        if any(c is not top and isinstance(c.tag, str) and (text_len(c) or c.tag in ("img", "figure", "picture"))
+        if any(c is not top and isinstance(c.tag, str) and (c.tag in ("img", "figure", "picture") or text_over(c, 0))
                for c in parent):
             break
         top = parent
@@ -261,14 +307,15 @@ def _inner_box(el: Any) -> Any:
     for _ in range(WRAPPER_LEVELS):
         if (el.text or "").strip():
             break
-        kids = [c for c in el if isinstance(c.tag, str) and (text_len(c) or c.tag in ("img", "figure", "picture"))]
+        kids = [c for c in el if isinstance(c.tag, str) and (c.tag in ("img", "figure", "picture") or text_over(c, 0))]
         if len(kids) != 1 or (kids[0].tail or "").strip() or kids[0].tag in SKIP_TAGS or _unlikely(kids[0]):
             break
         el = kids[0]
     return el
 
 
-def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any, Candidate]) -> list[Any]:
+def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any, Candidate],
+                memo: dict[Any, int] | None = None) -> list[Any]:
     """Add the top element's twins: same tag and class elsewhere (a body split into several columns)."""
     cls = top.get("class")
     if not cls:
@@ -283,7 +330,7 @@ def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any
         if twin in chosen or any(a in chosen for a in twin.iterancestors()) or \
            any(twin in set(e.iterancestors()) for e in chosen):
             continue
-        if _link_density(twin) < 0.3:
+        if _link_density(twin, memo) < 0.3:
             extra.append(twin)
     if not extra:
         return elements
@@ -291,7 +338,8 @@ def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any
     return sorted([*elements, *extra], key=lambda e: order.get(e, 0))
 
 
-def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate]) -> list[Any]:
+def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate],
+                   memo: dict[Any, int] | None = None) -> list[Any]:
     parent = top.getparent()
     if parent is None or parent.tag in ("html",):
         return [top]
@@ -312,24 +360,24 @@ def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate]) -> l
         if inner is not sib and inner in cands and cands[inner].text_len >= TWIN_TEXT and \
                 (cand is None or cands[inner].score > cand.score):
             cand = cands[inner]
-        if cand is not None and cand.score * (1 - _link_density(cand.el)) + bonus >= threshold:
+        if cand is not None and cand.score * (1 - _link_density(cand.el, memo)) + bonus >= threshold:
             out.append(sib)
             continue
         if sib.tag == "p":
             text = text_of(sib)
-            density = _link_density(sib) if text else 1
+            density = _link_density(sib, memo) if text else 1
             if len(text) > 80 and density < 0.25:
                 out.append(sib)
             elif 0 < len(text) <= 80 and density == 0 and re.search(r"\.( |$)", text):
                 out.append(sib)
-    return _fill_gaps(parent, out, top)
+    return _fill_gaps(parent, out, top, memo)
 
 
 #: What a page builder's container between two body containers may hold and still be body.
 _GAP_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "p"})
 
 
-def _fill_gaps(parent: Any, chosen: list[Any], top: Any) -> list[Any]:
+def _fill_gaps(parent: Any, chosen: list[Any], top: Any, memo: dict[Any, int] | None = None) -> list[Any]:
     """Add the subheadings and lists lying between chosen siblings (page builders box each one alone)."""
     if len(chosen) < 2:
         return chosen
@@ -345,7 +393,7 @@ def _fill_gaps(parent: Any, chosen: list[Any], top: Any) -> list[Any]:
         boxed = top_tokens & set((sib.get("class") or "").split())
         inner = [c for c in sib if isinstance(c.tag, str)]
         holds = (sib.tag in _GAP_TAGS and sib.tag != "p") or (boxed and inner and all(c.tag in _GAP_TAGS for c in inner))
-        if holds and _link_density(sib) < 0.25:
+        if holds and _link_density(sib, memo) < 0.25:
             taken.add(sib)
     return [k for k in kids if k in taken]
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from crawler.extraction.page import COMMENT_TYPES, Page, css, in_comments, ld_types, norm_space, text_of
+from crawler.extraction.page import COMMENT_TYPES, Page, css, in_comments, ld_types, norm_space, text_of, text_over
 from crawler.extraction.zones import local_offset
 
 _DATE_LABEL = re.compile(r"^\s*(?:(?:first\s+|last\s+)?(?:posted|published|updated|modified|created|date|le|publié|mis à jour|"
@@ -135,6 +135,27 @@ def _parse_common(text: str) -> When | None:
     return None
 
 
+#: Words after a date that may name its zone ("ET", "Eastern Time"): such a line is left to dateparser.
+_ZONE_ABBR, _ZONE_NAME = re.compile(r"[A-Z]{1,5}\b"), re.compile(r".*\b(?:time|standard|daylight|zone)\b", re.I)
+
+
+def _parse_common_then_words(text: str) -> When | None:
+    """A common-format date at the start of ``text`` followed by words only, no digits and no zone
+    ("November 19, 2019, 9:02 AM Associated Press"): the date part, without asking dateparser."""
+    for rx in _COMMON_DATES:
+        m = rx.match(text)
+        if m is None or m.end() == len(text):
+            continue
+        rest = text[m.end():]
+        if rest[0].isalnum() or any(c.isdigit() for c in rest):
+            return None
+        rest = rest.strip(" ,;|-–—·•")
+        if not rest or _ZONE_ABBR.match(rest) or _ZONE_NAME.match(rest):
+            return None
+        return _parse_common(m.group(0))
+    return None
+
+
 #: dateparser is only asked about strings up to this long; longer ones are cut to where the date starts.
 DATEPARSER_MAX_CHARS = 60
 
@@ -193,12 +214,23 @@ def _parse_iso_in_line(text: str) -> When | None:
     return When(dt, False, not hh) if 1990 <= dt.year <= 2100 else None
 
 
+def _undoubled(text: str) -> str:
+    """One copy of a line written twice ("A. Roe Nov 19, 2019 A. Roe Nov 19, 2019": a responsive
+    theme's two bylines in one box), which no date parser reads as a date."""
+    tokens = text.split()
+    half = len(tokens) // 2
+    if half and len(tokens) % 2 == 0 and tokens[:half] == tokens[half:]:
+        return " ".join(tokens[:half])
+    return text
+
+
 @lru_cache(maxsize=4096)
 def _parse_human(text: str, lang: str | None) -> When | None:
     text = _DATE_LABEL.sub("", text).strip(" ,.|-–—")
     text = _CLOCK_WORD.sub(r" \1:\2", text)
     if not text or not re.search(r"\d", text):
         return None
+    text = _undoubled(text)
     common = _parse_common(text) or _parse_numeric(text, lang) or _parse_iso_in_line(text)
     if common is not None:
         return common
@@ -207,7 +239,7 @@ def _parse_human(text: str, lang: str | None) -> When | None:
     tail = text[m.start():] if m is not None and m.start() > 0 else None
     if tail is not None and not any(c.isdigit() for c in text[:m.start()]):
         # Only words before the date (no time, no day): the date part alone says the same.
-        common = _parse_common(tail)
+        common = _parse_common(tail) or _parse_common_then_words(tail)
         if common is not None:
             return common
     try:
@@ -334,10 +366,17 @@ def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
     or "gepubliceerd op woensdag 4 november 2026, 14:32", from date and byline boxes in document order."""
     count = 0
     seen: set[str] = set()
-    for el in _after_headline_first(page, page.body.xpath("//*[@class or @id]")):
-        key = f"{el.get('class') or ''} {el.get('id') or ''}"
-        if not _DATE_BOX.search(key):
+    boxes = page.classed(_DATE_BOX)
+    # Wrappers of the story are not read in full: innermost first, an element holding a long one
+    # is long too (nested "post-meta-wrap" wrappers made reading each one quadratic).
+    long: set[Any] = set()
+    for el in reversed(boxes):
+        if any(child in long for child in el) or text_over(el, 120):
+            long.add(el)
+    for el in _after_headline_first(page, boxes):
+        if el in long:
             continue
+        key = f"{el.get('class') or ''} {el.get('id') or ''}"
         t = text_of(el)
         if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or in_comments(el):
             continue

@@ -33,7 +33,7 @@ _STOP_SETS = {lang: frozenset(words.split()) for lang, words in _STOPWORDS.items
 
 def detect_lang(text: str) -> str | None:
     """The language whose stopwords cover most of the text's first words; None if unsure."""
-    words = text_words(text.lower())[:400]
+    words = _first_words(text)
     if len(words) < 8:
         return None
     counts = Counter(words)
@@ -169,8 +169,18 @@ def content_lang(content: Any) -> str | None:
     return None
 
 
+def _first_words(text: str, n: int = 400) -> list[str]:
+    """The first ``n`` words of the lower-cased text, without splitting all of a long body."""
+    cut = 8 * n
+    while True:
+        words = text_words(text[:cut].lower())
+        if len(words) > n or cut >= len(text):  # n + 1 words: the n-th ended before the cut
+            return words[:n]
+        cut *= 4
+
+
 def _lang_scores(text: str) -> tuple[int, Counter]:
-    words = text_words(text.lower())[:400]
+    words = _first_words(text)
     counts = Counter(words)
     return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
 
@@ -193,8 +203,12 @@ _SCRIPT_RANGES = (
 SCRIPT_SHARE = 0.85
 
 
-_LATIN = re.compile(r"[^\W\d_\u0250-\U0010ffff]")
+#: Word characters below U+0250 that are not digits or "_" (Latin letters), spelled out:
+#: r"[^\W\d_\u0250-\U0010ffff]" matches the same characters but takes 7 ms to compile.
+_LATIN = re.compile("[A-Za-z\u00aa\u00b2-\u00b3\u00b5\u00b9-\u00ba\u00bc-\u00be\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _SCRIPT_RX = tuple((name, re.compile(f"[{chr(lo)}-{chr(hi)}]")) for name, lo, hi in _SCRIPT_RANGES)
+#: Below the first of those ranges (Greek, U+0370) no character is of any of those scripts.
+_FIRST_SCRIPT_CHAR = chr(min(lo for _, lo, _ in _SCRIPT_RANGES))
 
 
 def script_shares(text: str) -> Counter:
@@ -205,7 +219,7 @@ def script_shares(text: str) -> Counter:
         return Counter()
     counts: Counter = Counter()
     counts["latin"] = len(_LATIN.findall(sample))
-    for name, rx in _SCRIPT_RX:
+    for name, rx in _SCRIPT_RX if max(sample) >= _FIRST_SCRIPT_CHAR else ():
         n = len(rx.findall(sample))
         if n:
             counts[name] += n

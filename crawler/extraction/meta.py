@@ -21,13 +21,12 @@ def extract_tags(page: Page, site: Any = None, content: Any = None) -> list[str]
         elif isinstance(kw, list):
             values = [k for k in kw if isinstance(k, str)]
     if not values:
-        values = [el.get("content") or text_of(el) for el in page.doc.xpath('//*[@itemprop="keywords"]')
+        values = [el.get("content") or text_of(el) for el in page.index.with_attr("itemprop", "keywords")
                   if not in_comments(el)]
         if len(values) == 1 and "," in values[0]:
             values = values[0].split(",")
     if not values:
-        links = [a for a in page.body.xpath('//a[contains(concat(" ", normalize-space(@rel), " "), " tag ")]')
-                 if not in_comments(a)]
+        links = [a for a in page.index.with_token("rel", "tag") if a.tag == "a" and not in_comments(a)]
         # rel="tag" links are the post's tags; rel="category tag" ones its categories (second choice).
         tags = [a for a in links if "category" not in (a.get("rel") or "").lower()]
         values = [text_of(a) for a in (tags or links)]
@@ -62,9 +61,9 @@ MAX_VISIBLE_TAGS = 20
 
 def _visible_tags(page: Page) -> list[str]:
     """Links of a "Tags:"/"Labels:"/"Schlagwörter:" box in the page, outside site chrome (clouds, menus)."""
-    for el in page.body.xpath("//*[@class]"):
+    for el in page.classed(_TAG_HINT):
         cls = el.get("class")
-        if not _TAG_HINT.search(cls):
+        if not cls or not _TAG_HINT.search(cls):  # the hint was in the id
             continue
         classes = cls.split()
         if not any(_TAG_BOX.match(c) for c in classes) or "cloud" in " ".join(classes).lower():

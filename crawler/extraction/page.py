@@ -16,6 +16,7 @@ from lxml import etree
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
 
+from crawler.extraction.index import PageIndex
 from crawler.extraction.source import PageError, clean_markup, flatten
 from crawler.urls import absolute, is_http
 
@@ -57,6 +58,7 @@ class Page:
     ld_ids: dict[str, dict] = field(default_factory=dict)
     base_url: str = ""
     _article_ld: Any = field(default=None, init=False, repr=False)
+    _index: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._article_ld = _UNSET
@@ -116,6 +118,17 @@ class Page:
             self._article_ld = max(found, key=lambda o: (bool(o.get("headline")), len(str(o.get("articleBody", ""))))) \
                 if found else None
         return self._article_ld  # type: ignore[return-value]
+
+    @property
+    def index(self) -> PageIndex:
+        """Elements by class/id key and by microdata/rel attribute, from one pass (``index.py``)."""
+        if self._index is None:
+            self._index = PageIndex(self.doc)
+        return self._index
+
+    def classed(self, pattern: re.Pattern[str]) -> list[Any]:
+        """Elements whose ``"<class> <id>"`` key the pattern finds a match in, in document order."""
+        return self.index.classed(pattern)
 
     def resolve(self, obj: Any) -> Any:
         """A JSON-LD ``{"@id": ...}`` reference replaced by the object it names, if present."""
@@ -225,6 +238,17 @@ def text_of(el: Any) -> str:
         return " ".join(text_pieces(el))
     except (ValueError, AttributeError, TypeError):
         return ""
+
+
+def text_over(el: Any, limit: int) -> bool:
+    """Whether ``text_of(el)`` is longer than ``limit``: more than ``limit`` non-space characters
+    (read until there are, not the whole subtree)."""
+    n = 0
+    for piece in el.itertext():
+        n += sum(map(len, piece.split()))
+        if n > limit:
+            return True
+    return False
 
 
 def text_len(el: Any) -> int:

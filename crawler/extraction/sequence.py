@@ -11,6 +11,8 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from crawler.extraction.needs import canonical, may_match
+
 if TYPE_CHECKING:
     from crawler.extraction.vocabulary import Rules
 
@@ -295,8 +297,9 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
     if edge_groups:
         for k in [*range(min(EDGE_HEAD, n)), *range(max(EDGE_HEAD, n - EDGE_TAIL), n)]:
             if reason[k] is None and len(blocks[k].text) <= 2 * MAX_RULE_BLOCK:
+                canon = canonical(blocks[k].text)
                 for g in edge_groups:
-                    if g.edge_text.search(blocks[k].text):
+                    if may_match(g.edge_need, canon) and g.edge_text.search(blocks[k].text):
                         reason[k] = g.name
                         break
     # "Datum:" "04.11.2026" / "Lesedauer:" "3 Min": a meta list above the story, each label with its

@@ -108,7 +108,7 @@ def extract_title(page: Page, site: Any = None) -> str | None:
     title_el = page.doc.find(".//title")
     doc_title = text_of(title_el) if title_el is not None else ""
     micro = None
-    for el in page.doc.xpath('//*[@itemprop="headline"]'):
+    for el in page.index.with_attr("itemprop", "headline"):
         micro = norm_space(el.get("content")) or text_of(el)
         if micro:
             break

@@ -19,6 +19,8 @@ from cssselect import parse as parse_css
 from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 from lxml.cssselect import CSSSelector
 
+from crawler.extraction.needs import canonical, may_match, needs
+
 RULES_FILE = Path(__file__).resolve().parents[2] / "config" / "boilerplate.toml"
 #: Class/id keys remembered per rule set before the memo is reset.
 CLASS_CACHE_SIZE = 50_000
@@ -57,6 +59,11 @@ class Group:
     text: re.Pattern[str] | None = None
     link_text: re.Pattern[str] | None = None
     edge_text: re.Pattern[str] | None = None
+    #: Literals one of which a match of ``classes`` needs (``needs.py``): when none occurs in a
+    #: class/id key, the pattern is not searched (text rules are anchored and fail fast on their own).
+    class_need: tuple[str, ...] | None = None
+    #: The same for ``edge_text`` (searched anywhere in the body's first and last blocks).
+    edge_need: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -107,7 +114,9 @@ class Rules:
         hits = self._class_hits
         if key in hits:
             return hits[key]
-        found = next((g.name for g in self.groups if g.classes is not None and g.classes.search(key)), None)
+        canon = canonical(key)
+        found = next((g.name for g in self.groups if g.classes is not None and may_match(g.class_need, canon)
+                      and g.classes.search(key)), None)
         if len(hits) > CLASS_CACHE_SIZE:
             hits.clear()
         hits[key] = found
@@ -202,14 +211,18 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
     if unknown:
         raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
     selectors, widgets = compile_selectors(name, table.get("selectors", ()))
+    classes = _alternation(table.get("classes", ()), f"[{name}].classes", anchored=False)
+    edge_text = _alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False)
     return Group(
         name=name,
         selectors=selectors,
         widgets=widgets,
-        classes=_alternation(table.get("classes", ()), f"[{name}].classes", anchored=False),
+        classes=classes,
         text=_alternation(table.get("text", ()), f"[{name}].text", anchored=True),
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
-        edge_text=_alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False),
+        edge_text=edge_text,
+        class_need=needs(classes),
+        edge_need=needs(edge_text),
     )
 
 
