@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.extraction.bylines import (host_names, in_media, in_teaser, is_organisation, item_owner, main_item,
-                                        other_item, own_urls)
+from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
+                                        main_item, other_item, own_urls)
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, is_hidden, ld_text, ld_types, norm_space,
                                      text_of, text_pieces)
 from crawler.extraction.title import site_names, squash
@@ -224,7 +224,7 @@ _BY_LINE_XPATH = "//td | //p | //div | //span | //font | //em | //i | //b | //st
 BY_LINE_CHARS, BY_LINE_MAX = 80, 3
 
 
-def _by_lines(page: Page, own: set[str]) -> list[str]:
+def _by_lines(page: Page, own: OwnUrls) -> list[str]:
     """Short text runs that begin with "By" (or its translation), in document order."""
     out: list[str] = []
     for el in page.body.xpath(_BY_LINE_XPATH):
@@ -400,7 +400,7 @@ def _byline_elements(page: Page) -> list[Any]:
 BYLINE_ELEMENTS = 12
 
 
-def _own_bylines(page: Page, own: set[str]) -> list[Any]:
+def _own_bylines(page: Page, own: OwnUrls) -> list[Any]:
     """The byline elements of the article: not in comments, captions or other stories' teasers."""
     out = []
     for el in _byline_elements(page):

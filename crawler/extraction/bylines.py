@@ -21,19 +21,33 @@ _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 HEADLINE_WORDS = 3
 
 
-def own_urls(page: Page) -> set[str]:
-    """The URLs that are this page (a theme links the headline to its own permalink)."""
-    urls = {page.url.split("#")[0].rstrip("/")}
-    head = page.doc.find("head")
-    for el in (head if head is not None else page.doc).iter("link"):
-        if "canonical" in (el.get("rel") or "").lower().split():
-            url = link(page.base_url, el.get("href"))
-            if url:
-                urls.add(url.split("#")[0].rstrip("/"))
-    return urls
+class OwnUrls:
+    """The URLs that are this page (a theme links the headline to its own permalink), read on first use."""
+
+    def __init__(self, page: Page) -> None:
+        self._page = page
+        self._urls: set[str] | None = None
+
+    def __contains__(self, url: object) -> bool:
+        if self._urls is None:
+            page = self._page
+            urls = {page.url.split("#")[0].rstrip("/")}
+            head = page.doc.find("head")
+            for el in (head if head is not None else page.doc).iter("link"):
+                if "canonical" in (el.get("rel") or "").lower().split():
+                    found = link(page.base_url, el.get("href"))
+                    if found:
+                        urls.add(found.split("#")[0].rstrip("/"))
+            self._urls = urls
+        return url in self._urls
 
 
-def in_teaser(el: Any, page: Page, own: set[str]) -> bool:
+def own_urls(page: Page) -> OwnUrls:
+    """This page's own URLs (its address and its canonical), looked up lazily."""
+    return OwnUrls(page)
+
+
+def in_teaser(el: Any, page: Page, own: OwnUrls) -> bool:
     """Whether el sits in another story's teaser: the nearest heading above it links to another page
     (a related-articles card), or a small box around it holds another story's headline link; the
     article's own byline reaches the <h1>, or a heading of its own."""
@@ -68,7 +82,7 @@ _PROFILE_PATH = re.compile(r"/(?:authors?|autor(?:es|en)?|auteurs?|writers?|repo
                            r"staff|team|contributors?)(?:/|$)|[?&](?:author|writer)=", re.I)
 
 
-def _headline_link(box: Any, el: Any, page: Page, own: set[str]) -> bool:
+def _headline_link(box: Any, el: Any, page: Page, own: OwnUrls) -> bool:
     """Whether a small box holds a link to another story with a headline's length (a list item of
     related articles: date, headline link, author)."""
     if len(" ".join(box.text_content().split())) > CARD_CHARS:

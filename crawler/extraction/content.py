@@ -355,12 +355,14 @@ def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate],
         if sib.tag in SKIP_TAGS or _unlikely(sib) or is_hidden(sib):
             continue
         bonus = top_score * 0.2 if top_class and sib.get("class") == top_class else 0
-        inner = _inner_box(sib)  # a part wrapped alone, as the top may be: its own score counts
         cand = cands.get(sib)
-        if inner is not sib and inner in cands and cands[inner].text_len >= TWIN_TEXT and \
-                (cand is None or cands[inner].score > cand.score):
-            cand = cands[inner]
-        if cand is not None and cand.score * (1 - _link_density(cand.el, memo)) + bonus >= threshold:
+        if cand is not None and cand.score * (1 - _link_density(sib, memo)) + bonus >= threshold:
+            out.append(sib)
+            continue
+        inner = _inner_box(sib) if len(sib) else sib  # a part wrapped alone, as the top may be: its own score
+        cand = cands.get(inner) if inner is not sib else None
+        if cand is not None and cand.text_len >= TWIN_TEXT and \
+                cand.score * (1 - _link_density(inner, memo)) + bonus >= threshold:
             out.append(sib)
             continue
         if sib.tag == "p":
