@@ -628,6 +628,8 @@ BYLINES_WITH_EXTRAS = [
     "<div class='byline'><a href='/autor/anna-schmidt'>Anna Schmidt</a> <span class='rt'>3 Min. Lesezeit</span></div>",
     "<div class='byline'>Von Anna Schmidt <span>4 min read</span></div>",
     "<div class='byline'>Von Anna Schmidt · 03.11.2026, 10:15 Uhr · 3 Min</div>",
+    "<div class='byline'>Von Anna Schmidt <span class='rt'>Lesezeit: 3 Minuten</span></div>",
+    "<div class='byline'><a href='/autor/anna'>Anna Schmidt</a> <span>⏱ 3 Min</span></div>",
     "<div class='author'>Anna Schmidt <a href='https://twitter.com/annaschmidt'>Twitter</a> "
     "<a href='https://facebook.com/annaschmidt'>Facebook</a></div>",
     "<div class='author'>Anna Schmidt<span class='screen-reader-text'>Share on Twitter</span></div>",

@@ -121,8 +121,11 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
 
 #: A middle dot between two Korean names (a Chinese transliterated name keeps its "·").
 _HANGUL_DOT = re.compile(r"(?<=[\uac00-\ud7a3])\s*[·・]\s*(?=[\uac00-\ud7a3])")
-#: A reading time after the name: a number of minutes and at most two words ("3 Min. Lesezeit", "4 min read").
-_READING_TIME = re.compile(r"\s*[,;:]?\s*\d+\s*(?:min(?:ute)?s?|minuten|minutos|minuti|minut[ey]?|мин(?:ут[ыа]?)?|хв(?:илин[иа]?)?)"
+#: A reading time after the name: its label, a number of minutes, at most two words ("Lesezeit: 3 Min", "4 min read").
+_READING_TIME = re.compile(r"(?:\s*[,;|·•]?\s*(?:reading time|read time|lesezeit|lesedauer|temps de lecture|lecture|"
+                           r"tiempo de lectura|lectura|tempo di lettura|lettura|tempo de leitura|leitura|czas czytania|"
+                           r"leestijd|lästid|lesetid|læsetid|lukuaika|время чтения|час читання|okuma süresi)\s*[:：]?)?"
+                           r"[\s\W_]*\d+\s*(?:min(?:ute)?s?|minuten|minutos|minuti|minut[ey]?|мин(?:ут[ыа]?)?|хв(?:илин[иа]?)?)"
                            r"\.?(?:\s+[^\W\d_]+\.?){0,2}\s*$", re.I)
 #: A picture's credit inside a credits line ("Foto: X / Text: Y", "Text: Y, Fotos: X", "Photo by X").
 _PHOTO_LABEL = re.compile(r"^\s*(?:fotos?|photos?|photographs?|photography|bilder?|images?|pictures?|videos?|grafik|"

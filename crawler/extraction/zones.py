@@ -22,10 +22,10 @@ def _zone_tab() -> str:
         path = Path(folder) / "zone.tab"
         if path.is_file():
             return path.read_text(encoding="utf-8")
-    try:
-        from importlib.resources import files
-        return (files("tzdata") / "zoneinfo" / "zone.tab").read_text(encoding="utf-8")
-    except (ImportError, FileNotFoundError, ModuleNotFoundError):
+    try:  # no system tz database (Windows, slim containers): the one that zoneinfo falls back on
+        import tzdata
+        return (Path(tzdata.__file__).parent / "zoneinfo" / "zone.tab").read_text(encoding="utf-8")
+    except (ImportError, OSError):
         return ""
 
 
