@@ -310,15 +310,12 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         return got
     # Visible byline: rel=author links, byline/author elements near the headline.
     values, profiles = [], []
-    for el in _own_bylines(page, own):
-        # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
-        pieces = byline_pieces(el)
-        if pieces and sum(map(len, pieces)) < BYLINE_CHARS:
-            if _is_profile(el):
-                links = [el.get("href")] + [a.get("href") for a in el.iter("a")]
-                profiles.extend((piece, links) for piece in pieces)
-            else:
-                values.extend(pieces)
+    for el, pieces in _own_bylines(page, own):
+        if _is_profile(el):
+            links = [el.get("href")] + [a.get("href") for a in el.iter("a")]
+            profiles.extend((piece, links) for piece in pieces)
+        else:
+            values.extend(pieces)
     got = each(profiles, [])
     got += [n for n in cleaned(values) if n not in got]
     if got:
@@ -403,14 +400,21 @@ def _byline_elements(page: Page) -> list[Any]:
 BYLINE_ELEMENTS = 12
 
 
-def _own_bylines(page: Page, own: OwnUrls) -> list[Any]:
-    """The byline elements of the article: not in comments, captions or other stories' teasers."""
+def _own_bylines(page: Page, own: OwnUrls) -> list[tuple[Any, list[str]]]:
+    """The article's byline elements among the first ones outside comments, with their pieces: a
+    byline is short, and not in a caption or another story's teaser (checked last: the costliest)."""
     out = []
+    seen = 0
     for el in _byline_elements(page):
-        if not in_comments(el) and not in_media(el) and not in_teaser(el, page, own):
-            out.append(el)
-            if len(out) >= BYLINE_ELEMENTS:
-                break
+        if in_comments(el):
+            continue
+        # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
+        pieces = byline_pieces(el)
+        if pieces and sum(map(len, pieces)) < BYLINE_CHARS and not in_media(el) and not in_teaser(el, page, own):
+            out.append((el, pieces))
+        seen += 1
+        if seen >= BYLINE_ELEMENTS:
+            break
     return out
 
 
