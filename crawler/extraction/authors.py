@@ -336,10 +336,10 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
 def _shared_byline(page: Page, got: list[str], banned: list[str]) -> list[str]:
     """The visible byline that names the one structured author with others ("김민준·이서연 기자",
     "山本美咲、中村拓也"), where the CMS's record kept its first author only. Asked for names in scripts
-    without letter case, whose joint bylines join names with "·" or "、" (a search of the whole page)."""
-    for el in page.body.xpath("//*[contains(text(), $name)]", name=got[0])[:3]:
-        line = el.getparent() if el.tag in ("a", "span", "strong", "b", "em") and el.getparent() is not None else el
-        if in_comments(line) or in_media(line):
+    without letter case, whose joint bylines join names with "·" or "、" (read from the byline elements
+    that the page index lists, not by a search of the whole page)."""
+    for line in _byline_elements(page)[:BYLINE_ELEMENTS]:
+        if got[0] not in line.text_content() or in_comments(line) or in_media(line):
             continue
         for piece in byline_pieces(line):
             if got[0] in piece and len(piece) <= BY_LINE_CHARS:

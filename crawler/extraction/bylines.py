@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.extraction.page import ARTICLE_TYPES, Page, link
+from crawler.extraction.page import ARTICLE_TYPES, Page, link, text_over
 
 #: Ancestors climbed from a byline to the heading that tells whose it is.
 TEASER_LEVELS = 6
@@ -85,7 +85,7 @@ _PROFILE_PATH = re.compile(r"/(?:authors?|autor(?:es|en)?|auteurs?|writers?|repo
 def _headline_link(box: Any, el: Any, page: Page, own: OwnUrls) -> bool:
     """Whether a small box holds a link to another story with a headline's length (a list item of
     related articles: date, headline link, author)."""
-    if len(" ".join(box.text_content().split())) > CARD_CHARS:
+    if text_over(box, CARD_CHARS):
         return False
     mine = " ".join(el.text_content().split())
     for a in box.iter("a"):
