@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Extraction on pages much bigger than the benchmark's: does any step grow faster than the page?
 
-    .venv/bin/python bench/bigpages.py [--pages 4] [--scales 1,2,4,8] [--peer]
+    .venv/bin/python bench/bigpages.py [--pages 4] [--scales 1,2,4,8] [--peer] [--excerpts]
+    .venv/bin/python bench/bigpages.py --nesting 500,1000,2000
 
 Real pages are bigger than the dev benchmark's (many scripts, inline JSON, mega menus, long
 footers, comment threads, related-story grids: 300 KB - 2 MB of HTML). Each of ``--pages``
@@ -94,6 +95,51 @@ def inflate(html: str, scale: int) -> str:
     return re.sub(r"</body>", lambda m: tail + m.group(0), html, count=1, flags=re.I)
 
 
+#: Deep or long structures around a short story (``--nesting``): the opening and closing markup of
+#: one level, repeated n times. Each row must grow linearly with n.
+NESTINGS = {
+    "date-box wrappers": ('<div class="post-meta-wrap">', "</div>"),
+    "byline wrappers": ('<div class="author-byline">', "</div>"),
+    "time boxes": ('<div class="meta"><time datetime="2026-11-02T10:00">10:00</time>', "</div>"),
+    "comment wrappers": ('<div class="comment-body">', "</div>"),
+    "link lists": ('<ul><li><a href="/x">Read more about this story and others</a>', "</li></ul>"),
+    "sections": ('<section class="entry-content">', "</section>"),
+}
+#: Long flat runs (``--nesting`` too): a live blog's stamped entries, a form's fields.
+RUNS = {
+    "live-blog entries": lambda i: (f'<div class="entry"><div class="meta"><span>Update</span> <time datetime='
+                                    f'"2026-11-02T{i % 24:02d}:{i % 60:02d}">{i % 24:02d}:{i % 60:02d} GMT</time></div>'
+                                    f'<p>The ministry said the frigate program, worth billions, would move ahead after '
+                                    f'review number {i}.</p></div>'),
+    "form fields": lambda i: f'<div class="f"><label>Field {i}</label><input type="text" name="f{i}"></div>',
+}
+STORY = "".join(f"<p>The army, the navy and the air force said the contract, worth a lot, was signed on day {i}.</p>"
+                for i in range(20))
+
+
+def nesting(sizes: list[int]) -> None:
+    """Seconds of extract_page per structure and size (CPU time, this process)."""
+    print("| structure | " + " | ".join(f"n={n}" for n in sizes) + " |")
+    print("|---|" + "---|" * len(sizes))
+    for name, (open_, close) in NESTINGS.items():
+        cells = []
+        for n in sizes:
+            html = "<html><body><h1>Title</h1>" + open_ * n + STORY + close * n + "</body></html>"
+            start = time.process_time()
+            extract_page(html, "https://example.com/a")
+            cells.append(f"{time.process_time() - start:.3f}")
+        print(f"| {name} (nested) | " + " | ".join(cells) + " |", flush=True)
+    for name, item in RUNS.items():
+        cells = []
+        for n in sizes:
+            html = ('<html lang="en"><body><form id="aspnetForm"><article><h1>Title</h1>' + STORY
+                    + "".join(item(i) for i in range(n)) + "</article></form></body></html>")
+            start = time.process_time()
+            extract_page(html, "https://example.com/a")
+            cells.append(f"{time.process_time() - start:.3f}")
+        print(f"| {name} | " + " | ".join(cells) + " |", flush=True)
+
+
 def _f1(counts: tuple[float, float, float]) -> float:
     tp, fp, fn = counts
     p = tp / (tp + fp) if tp + fp else 0.0
@@ -107,9 +153,14 @@ def main() -> int:
     ap.add_argument("--scales", default="1,2,4,8")
     ap.add_argument("--peer", action="store_true", help="time trafilatura.extract on the same pages")
     ap.add_argument("--excerpts", action="store_true", help="related cards with excerpt paragraphs")
+    ap.add_argument("--nesting", metavar="SIZES", help="instead: deep and long structures, e.g. 500,1000,2000")
     a = ap.parse_args()
     global EXCERPTS
     EXCERPTS = a.excerpts
+    if a.nesting:
+        extract_page("<html><body><p>warm up</p></body></html>", "https://example.com/")
+        nesting([int(n) for n in a.nesting.split(",")])
+        return 0
     sys.path.insert(0, str(PAGES))
     from score import page_counts  # noqa: E402  (the corpus's own scorer)
 

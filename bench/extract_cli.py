@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark ``defwatch extract --jsonl`` as a user runs it, against trafilatura run the same way.
 
-    .venv/bin/python bench/extract_cli.py [--pages ../shared/bench/extraction] [--runs 3] [--json OUT]
+    .venv/bin/python bench/extract_cli.py [--pages ../shared/bench/extraction] [--runs 3] [--json OUT] [--also NAME=EXE]
 
 Each run is one cold process over all pages: start-up, imports and every page included, timed as
 the wall time of the whole command. defwatch reads ``{"id","url","html"}`` lines on stdin; the peer
@@ -85,6 +85,8 @@ def main() -> int:
     ap.add_argument("--pages", type=Path, default=DEFAULT_PAGES, help="corpus: ground-truth.json, html/, score.py")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--exe", default=str(Path(sys.executable).with_name("defwatch")))
+    ap.add_argument("--also", action="append", default=[], metavar="NAME=EXE",
+                    help="another defwatch build timed in the same runs (e.g. main before a change)")
     ap.add_argument("--json", type=Path, help="write the results here too")
     a = ap.parse_args()
 
@@ -94,6 +96,9 @@ def main() -> int:
         n = build_input(a.pages, pages_in)
         commands = {"defwatch": [a.exe, "extract", "--jsonl"],
                     "trafilatura": [sys.executable, "-c", TRAFILATURA]}
+        for extra in a.also:
+            name, _, exe = extra.partition("=")
+            commands[name] = [exe, "extract", "--jsonl"]
         times: dict[str, list[float]] = {name: [] for name in commands}
         cpu: dict[str, list[float]] = {name: [] for name in commands}
         for _ in range(a.runs):
@@ -120,6 +125,11 @@ def main() -> int:
         print(f"| {name} | {r['f1']:.3f} | {r['precision']:.3f} | {r['recall']:.3f} | {r['wall_s']:.2f} | "
               f"{', '.join(f'{t:.2f}' for t in r['runs_s'])} | {r['pages_per_s']:.1f} | {r['cpu_s']:.2f} |")
     print(f"\npages/s ratio defwatch / trafilatura: {ratio:.2f}x (wall); {cpu_ratio:.2f}x (CPU time)")
+    for extra in a.also:
+        name = extra.partition("=")[0]
+        print(f"pages/s ratio {name} / trafilatura: "
+              f"{results[name]['pages_per_s'] / results['trafilatura']['pages_per_s']:.2f}x (wall); "
+              f"{results['trafilatura']['cpu_s'] / results[name]['cpu_s']:.2f}x (CPU time)")
     if a.json:
         a.json.write_text(json.dumps({"results": results, "ratio": round(ratio, 3), "cpu_ratio": round(cpu_ratio, 3)},
                                      indent=2))

@@ -220,3 +220,70 @@ def test_nested_date_box_wrappers_are_not_each_read_in_full() -> None:
     finally:
         dates_mod.text_over = real
     assert 0 < len(calls) <= 2, len(calls)  # the innermost wrapper(s); their ancestors follow from them
+
+
+def test_in_comments_with_the_page_memo_answers_as_without() -> None:
+    """The memo changes how often ancestors are climbed, never the answer (comment sections, a
+    comment-classed wrapper holding the headline, microdata comments, nesting)."""
+    from crawler.extraction.page import Page, in_comments
+
+    html = """<html><body><div class="comments-wrapper"><h1>Headline in an odd wrapper</h1><p class="by">A</p></div>
+    <section id="comments"><ol class="commentlist"><li class="comment"><span class="fn">Reader</span>
+    <div class="comment-content"><p>Text <time>Nov 2</time></p><div class="comment"><p>Nested</p></div></div></li></ol></section>
+    <div itemtype="https://schema.org/Comment"><span class="author">B</span></div><div itemprop="comment"><b>C</b></div>
+    <div class="entry"><p class="byline">By D</p><div class="comment-count">3 comments</div></div></body></html>"""
+    page = Page.parse(html, "https://example.com/a")
+    elements = list(page.body.iter())
+    plain = [in_comments(el) for el in elements]
+    assert [page.in_comments(el) for el in reversed(elements)][::-1] == plain
+    assert [page.in_comments(el) for el in elements] == plain
+    assert sum(plain) >= 8 and not all(plain)
+
+
+def test_a_page_wrapped_in_an_unlikely_box_is_scored_through_its_headline() -> None:
+    """A theme that wraps the whole page, headline and story, in one box with an "advert" class: the
+    boxes around the headline are let in, so the story is scored (no trafilatura fallback)."""
+    story = "".join(f"<p>{SENTENCE} Paragraph {i}.</p>" for i in range(6))
+    html = (f'<html lang="en"><head><title>Story</title></head><body><div class="m-advertisement-off-canvas--pusher">'
+            f'<div class="page"><article><h1>Story</h1>{story}</article></div></div></body></html>')
+    got = _fresh(
+        "import json, sys\nfrom collections import Counter\nfrom crawler.extraction import extract_page\n"
+        f"stats = Counter()\nex = extract_page({html!r}, 'https://example.com/a', stats=stats)\n"
+        "print(json.dumps({'body': ex.body, 'stats': dict(stats), 'traf': 'trafilatura' in sys.modules}))")
+    assert "Paragraph 0." in got["body"] and "Paragraph 5." in got["body"]
+    assert got["stats"].get("extract/body/score") == 1 and not got["traf"]
+
+
+def test_bare_class_selectors_match_as_their_xpath_does() -> None:
+    """A ".name" selector is answered from the fragment's class tokens; the same elements as the
+    compiled XPath, whitespace and case included (tabs, newlines, a no-break space inside a class)."""
+    from crawler.extraction.clean import _selector_hits, parse_fragment
+    from crawler.extraction.vocabulary import load_rules
+
+    rules = load_rules()
+    root = parse_fragment('<div class="sharedaddy">a</div><p class="x\tsharedaddy\n">b</p><p class="SHAREDADDY">c</p>'
+                          '<p class="sharedaddy\u00a0x">d</p><div class="jp-relatedposts">e</div><p class="y">f</p>')
+    elements = [el for el in root.iter() if isinstance(el.tag, str)]
+    expected: dict = {}
+    for group in rules.groups:
+        for sel in group.selectors:
+            for el in sel.compiled(root):
+                expected.setdefault(el, group.name)
+    got = _selector_hits(root, elements, rules)
+    assert got == expected and len(got) >= 3
+    assert any(sel.bare for g in rules.groups for sel in g.selectors)
+
+
+@pytest.mark.parametrize("text", ["© 2026 Naval Example. All rights reserved.", "This post contains affiliate links.",
+                                  "Click here to download the full report.", "The frigate sailed on Monday, officials said.",
+                                  "Our readers rely on the support of people like you to keep going.", "Tous droits réservés"])
+@pytest.mark.parametrize("linky", [False, True])
+def test_text_rules_answer_the_same_with_the_loose_rule_prefilter(text: str, linky: bool) -> None:
+    from crawler.extraction.vocabulary import load_rules
+
+    rules = load_rules()
+    plain = next((g.name for g in rules.groups if g.text is not None and g.text.fullmatch(text) or
+                  linky and g.link_text is not None and g.link_text.fullmatch(text)), None)
+    rules._text_hits.clear()
+    assert rules.text_group(text, linky) == plain
+    assert any(g.text_need for g in rules.groups)

@@ -9,8 +9,8 @@ from lxml import etree
 
 from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
                                         main_item, other_item, own_urls)
-from crawler.extraction.page import (BREAKING_TAGS, Page, css, in_comments, is_hidden, ld_text, ld_types, norm_space,
-                                     text_of, text_pieces)
+from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
+                                     text_pieces)
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
@@ -234,7 +234,7 @@ def _by_lines(page: Page, own: OwnUrls) -> list[str]:
         head = (el.text or "").lstrip()
         if not head[:1] or not _BY.match(head + " ") and not _LABEL.match(head):
             continue
-        if in_comments(el) or in_media(el) or in_teaser(el, page, own):
+        if page.in_comments(el) or in_media(el) or in_teaser(el, page, own):
             continue
         for t in text_pieces(el):
             if len(t) <= BY_LINE_CHARS and (_BY.match(t) or _LABEL.match(t)):
@@ -284,7 +284,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         if got:
             return got
     micro, micro_profiles = [], []
-    props = [el for el in page.index.with_attr("itemprop", "author") if not in_comments(el)]
+    props = [el for el in page.index.with_attr("itemprop", "author") if not page.in_comments(el)]
     owners = [item_owner(el) for el in props]
     main = main_item(owners) if len({id(o) for o in owners}) > 1 else None
     for el, owner in zip(props, owners, strict=True):
@@ -339,7 +339,7 @@ def _shared_byline(page: Page, got: list[str], banned: list[str]) -> list[str]:
     without letter case, whose joint bylines join names with "·" or "、" (read from the byline elements
     that the page index lists, not by a search of the whole page)."""
     for line in _byline_elements(page)[:BYLINE_ELEMENTS]:
-        if got[0] not in line.text_content() or in_comments(line) or in_media(line):
+        if got[0] not in line.text_content() or page.in_comments(line) or in_media(line):
             continue
         for piece in byline_pieces(line):
             if got[0] in piece and len(piece) <= BY_LINE_CHARS:
@@ -362,7 +362,7 @@ def _labelled_fields(page: Page) -> list[str]:
     """Values of author labels in short meta lines, names apart ("A　B" reads "A; B")."""
     out: list[str] = []
     for el in page.body.xpath("//*[text()[contains(., ':') or contains(., '：')]]"):
-        if el.tag in ("script", "style", "a") or in_comments(el):
+        if el.tag in ("script", "style", "a") or page.in_comments(el):
             continue
         text = "".join(el.itertext())
         if len(text) > FIELD_LINE_CHARS:
@@ -406,7 +406,7 @@ def _own_bylines(page: Page, own: OwnUrls) -> list[tuple[Any, list[str]]]:
     out = []
     seen = 0
     for el in _byline_elements(page):
-        if in_comments(el):
+        if page.in_comments(el):
             continue
         # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
         pieces = byline_pieces(el)

@@ -63,21 +63,28 @@ def _selector_hits(root: Any, elements: list[Any], rules: Rules) -> dict[Any, st
     present: dict[str, set[str]] = {"any": {""}, "tag": {el.tag for el in elements}, "id": set(), "class": set(),
                                     "attr": set()}
     ids, classes, attrs = present["id"], present["class"], present["attr"]
+    by_class: dict[str, list[Any]] = {}  # class token -> elements: a bare ".name" selector needs no XPath
     for el in elements:
         for name, value in el.items():  # one call for all attributes; most elements have none
             attrs.add(name.lower())
             if name == "class":
-                classes.update(value.split())
+                for token in _XML_SPACE.split(value):  # the tokens CSS sees (normalize-space)
+                    if token:
+                        by_class.setdefault(token, []).append(el)
             elif name == "id" and value:
                 ids.add(value)
+    classes.update(by_class)
     hits: dict[Any, str] = {}
     for group in rules.groups:
         for sel in group.selectors:
             kind, name = sel.key
             if name in present[kind]:
-                for el in sel.compiled(root):
+                for el in (by_class[sel.bare] if sel.bare is not None else sel.compiled(root)):
                     hits.setdefault(el, group.name)
     return hits
+
+
+_XML_SPACE = re.compile(r"[ \t\r\n]+")
 
 
 def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> None:

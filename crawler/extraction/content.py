@@ -97,14 +97,16 @@ class Content:
     text_len: int = 0
 
 
-def _walk(root: Any, skip: set[Any] | frozenset = frozenset()) -> Iterator[Any]:
-    """Elements under root in document order, skipping never-content subtrees (iterative)."""
+def _walk(root: Any, skip: set[Any] | frozenset = frozenset(), keep: set[Any] | frozenset = frozenset()
+          ) -> Iterator[Any]:
+    """Elements under root in document order, skipping never-content subtrees and boxes with
+    unlikely class names (sidebar, advert ...) unless they are in ``keep`` (iterative)."""
     walker = etree.iterwalk(root, events=("start",))
     for _, el in walker:
         tag = el.tag
         if not isinstance(tag, str):
             continue
-        if el is not root and (tag in SKIP_TAGS or _unlikely(el) or is_hidden(el) or el in skip):
+        if el is not root and (tag in SKIP_TAGS or _unlikely(el) and el not in keep or is_hidden(el) or el in skip):
             walker.skip_subtree()
             continue
         yield el
@@ -188,12 +190,13 @@ def _text_over(el: Any, limit: int) -> bool:
     return False
 
 
-def score_candidates(page: Page, memo: dict[Any, int] | None = None) -> dict[Any, Candidate]:
+def score_candidates(page: Page, memo: dict[Any, int] | None = None,
+                     keep: set[Any] | frozenset = frozenset()) -> dict[Any, Candidate]:
     """Readability-style scores: paragraphs give points to their parent and grandparents
-    (``memo``: text lengths already measured, filled in)."""
+    (``memo``: text lengths already measured, filled in; ``keep``: see ``_walk``)."""
     cands: dict[Any, Candidate] = {}
     forms = set(form_boxes(page.body, ("textarea",)))  # a comment form can outscore a short story
-    for el in _walk(page.body, forms):
+    for el in _walk(page.body, forms, keep):
         tag = el.tag
         if tag in ("p", "pre", "td", "blockquote") or (tag in ("div", "section", "article", "span", "font", "li")):
             if tag in ("p", "pre"):
@@ -256,6 +259,12 @@ def find_content(page: Page, site: Any = None) -> Content | None:
             return Content(found[:1], "site")
     memo: dict[Any, int] = {}
     cands = score_candidates(page, memo)
+    if not cands:
+        # Nothing outside "unlikely" boxes: a theme may wrap the whole page, headline and story, in
+        # one (an off-canvas "advertisement-...-pusher"). The boxes around the headline are let in.
+        h1 = next(page.body.iter("h1"), None)
+        if h1 is not None:
+            cands = score_candidates(page, memo, keep=set(h1.iterancestors()))
     if not cands:
         return None
     # Link density needs the text of the whole subtree: only for the best raw scores.

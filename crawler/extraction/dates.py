@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from crawler.extraction.page import COMMENT_TYPES, Page, css, in_comments, ld_types, norm_space, text_of, text_over
+from crawler.extraction.page import COMMENT_TYPES, Page, css, ld_types, norm_space, text_of, text_over
 from crawler.extraction.zones import local_offset
 
 _DATE_LABEL = re.compile(r"^\s*(?:(?:first\s+|last\s+)?(?:posted|published|updated|modified|created|date|le|publié|mis à jour|"
@@ -325,7 +325,7 @@ def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
     for el in page.body.iter("time"):
         # A <time> without a machine value still states the date in its text.
         value = el.get("datetime") or el.get("content") or (text_of(el) if len(el) == 0 else None)
-        if value and not in_comments(el):
+        if value and not page.in_comments(el):
             yield _date_role(el), value, el
 
 
@@ -378,7 +378,7 @@ def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
             continue
         key = f"{el.get('class') or ''} {el.get('id') or ''}"
         t = text_of(el)
-        if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or in_comments(el):
+        if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or page.in_comments(el):
             continue
         seen.add(t)
         updated = _UPDATED_LABEL.match(t) or (_UPDATED_BOX.search(key) and not _PUBLISH_BOX.search(key))

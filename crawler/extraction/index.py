@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from lxml import etree
 
@@ -62,7 +63,7 @@ class PageIndex:
         """
         need = needs_of(pattern)
         if need is None:
-            return [el for el, key in zip(self._keyed, self._keys) if pattern.search(key)]
+            return [el for el, key in zip(self._keyed, self._keys, strict=True) if pattern.search(key)]
         blob, starts, keys = self._blob, self._starts, self._keys
         hits: set[int] = set()
         for literal in need:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from crawler.extraction.page import Page, css, in_comments, ld_text, link, norm_space, text_of
+from crawler.extraction.page import Page, css, ld_text, link, norm_space, text_of
 
 def extract_tags(page: Page, site: Any = None, content: Any = None) -> list[str]:
     """The page's own tags: site selector, article:tag, JSON-LD, microdata, rel=tag, a tag box, meta keywords."""
@@ -22,11 +22,11 @@ def extract_tags(page: Page, site: Any = None, content: Any = None) -> list[str]
             values = [k for k in kw if isinstance(k, str)]
     if not values:
         values = [el.get("content") or text_of(el) for el in page.index.with_attr("itemprop", "keywords")
-                  if not in_comments(el)]
+                  if not page.in_comments(el)]
         if len(values) == 1 and "," in values[0]:
             values = values[0].split(",")
     if not values:
-        links = [a for a in page.index.with_token("rel", "tag") if a.tag == "a" and not in_comments(a)]
+        links = [a for a in page.index.with_token("rel", "tag") if a.tag == "a" and not page.in_comments(a)]
         # rel="tag" links are the post's tags; rel="category tag" ones its categories (second choice).
         tags = [a for a in links if "category" not in (a.get("rel") or "").lower()]
         values = [text_of(a) for a in (tags or links)]
@@ -70,7 +70,7 @@ def _visible_tags(page: Page) -> list[str]:
             continue
         if el.tag in _CHROME or any(a.tag in _CHROME or "widget" in (a.get("class") or "") for a in el.iterancestors()):
             continue
-        if in_comments(el):
+        if page.in_comments(el):
             continue
         links = [text_of(a) for a in el.iter("a")]
         links = [t for t in links if t and len(t) <= 60]

@@ -57,10 +57,9 @@ def needs(pattern: re.Pattern[str] | None) -> tuple[str, ...] | None:
     if pattern is None or _sre_parse is None or pattern.flags & re.LOCALE:
         return None
     try:
-        tree = _sre_parse.parse(pattern.pattern, pattern.flags)
-    except Exception:  # an exotic construct: no prefilter
+        found = _need_seq(list(_sre_parse.parse(pattern.pattern, pattern.flags)))
+    except Exception:  # an exotic construct, or a parser of another shape: no prefilter, still exact
         return None
-    found = _need_seq(list(tree))
     if not found or min(map(len, found)) < MIN_NEED_CHARS:
         return None
     return tuple(sorted(found))

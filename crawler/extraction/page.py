@@ -59,6 +59,7 @@ class Page:
     base_url: str = ""
     _article_ld: Any = field(default=None, init=False, repr=False)
     _index: Any = field(default=None, init=False, repr=False)
+    _comments: Any = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._article_ld = _UNSET
@@ -125,6 +126,12 @@ class Page:
         if self._index is None:
             self._index = PageIndex(self.doc)
         return self._index
+
+    def in_comments(self, el: Any) -> bool:
+        """``in_comments`` with this page's memo (an element's ancestors are climbed once)."""
+        if self._comments is None:
+            self._comments = {}
+        return in_comments(el, self._comments)
 
     def classed(self, pattern: re.Pattern[str]) -> list[Any]:
         """Elements whose ``"<class> <id>"`` key the pattern finds a match in, in document order."""
@@ -351,19 +358,35 @@ def _names_comment_type(value: str | None) -> bool:
     return any(v.rstrip("/").rsplit("/", 1)[-1].rsplit(":", 1)[-1].lower() in COMMENT_TYPES for v in value.split())
 
 
-def in_comments(el: Any) -> bool:
-    """Whether el is inside a reader-comment section (or is one); the article's own headline never is."""
+def in_comments(el: Any, memo: dict[Any, bool] | None = None) -> bool:
+    """Whether el is inside a reader-comment section (or is one); the article's own headline never is.
+
+    ``memo`` (one per page, ``Page.in_comments``) keeps the answer of every element climbed
+    through: asked for many elements of a deep tree, the climb is not repeated (quadratic).
+    """
+    path = []
+    found = False
     node = el
     while node is not None and node.tag not in ("body", "html"):
+        if memo is not None:
+            known = memo.get(node)
+            if known is not None:
+                found = known
+                break
+            path.append(node)
         if isinstance(node.tag, str):
             key = class_id(node)
             if key and _is_comment_key(key) or _names_comment_type(node.get("itemtype")) or \
                     _names_comment_type(node.get("typeof")) or \
                     "comment" in (node.get("itemprop") or "").lower().split():
                 # A wrapper holding the headline is the article (a theme's odd class), not its comments.
-                return next(node.iter("h1"), None) is None
+                found = next(node.iter("h1"), None) is None
+                break
         node = node.getparent()
-    return False
+    if memo is not None:
+        for visited in path:  # their nearest comment section, if any, is the one found (or none)
+            memo[visited] = found
+    return found
 
 
 # ---------------------------------------------------------------- canonical URL

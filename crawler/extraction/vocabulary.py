@@ -45,6 +45,8 @@ class Selector:
     text: str
     compiled: CSSSelector
     key: tuple[str, str]  # ("class", name), ("id", name), ("attr", name), ("tag", name) or ("any", "")
+    #: The class name of a selector that is only ``.name`` (matched by a class-token lookup, no XPath).
+    bare: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,9 @@ class Group:
     class_need: tuple[str, ...] | None = None
     #: The same for ``edge_text`` (searched anywhere in the body's first and last blocks).
     edge_need: tuple[str, ...] | None = None
+    #: The same for ``text``, kept only where the group has a rule that may start anywhere
+    #: (".{0,160}\\b..."): fullmatch tries every start there, a substring test is cheaper.
+    text_need: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +100,16 @@ class Rules:
         if key in hits:
             return hits[key]
         found = None
+        canon = None
         for group in self.groups:
+            if group.text is not None and group.text_need is not None:
+                if canon is None:
+                    canon = canonical(text)
+                if not may_match(group.text_need, canon):  # a loose rule that cannot match: not run
+                    if linky and group.link_text is not None and group.link_text.fullmatch(text):
+                        found = group.name
+                        break
+                    continue
             if group.text is not None and group.text.fullmatch(text) or \
                     linky and group.link_text is not None and group.link_text.fullmatch(text):
                 found = group.name
@@ -198,8 +212,9 @@ def compile_selectors(name: str, selectors: Iterable[str]) -> tuple[tuple[Select
                 compiled = CSSSelector(text, translator="html")
             except (SelectorError, ValueError) as exc:
                 raise RulesError(f"[{name}].selectors: unsupported CSS selector {sel!r}: {exc}") from None
-            out.append(Selector(text, compiled, _subject_key(one.parsed_tree)))
             bare = _bare_class(one.parsed_tree)
+            out.append(Selector(text, compiled, _subject_key(one.parsed_tree),
+                                one.parsed_tree.class_name if bare else None))
             if bare:
                 widgets.add(bare)
     return tuple(out), frozenset(widgets)
@@ -213,17 +228,34 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
     selectors, widgets = compile_selectors(name, table.get("selectors", ()))
     classes = _alternation(table.get("classes", ()), f"[{name}].classes", anchored=False)
     edge_text = _alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False)
+    text = _alternation(table.get("text", ()), f"[{name}].text", anchored=True)
     return Group(
         name=name,
         selectors=selectors,
         widgets=widgets,
         classes=classes,
-        text=_alternation(table.get("text", ()), f"[{name}].text", anchored=True),
+        text=text,
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
         edge_text=edge_text,
         class_need=needs(classes),
         edge_need=needs(edge_text),
+        text_need=_loose_need(table.get("text", ()), text),
     )
+
+
+#: A text rule that may start anywhere in the block: a leading ".{m,n}", ".*" or ".+", bare or in
+#: an optional group.
+_LOOSE_START = re.compile(r"^\(?\.(?:\{\d*,?\d*\}|[*+])")
+#: Above this many required literals the substring test costs more than the loose rule saves.
+LOOSE_NEED_MAX = 25
+
+
+def _loose_need(patterns: Iterable[str], compiled: re.Pattern[str] | None) -> tuple[str, ...] | None:
+    """The literals the group's text rules need, when one of its rules starts loose; else None."""
+    if compiled is None or not any(_LOOSE_START.match(p) for p in patterns):
+        return None
+    need = needs(compiled)
+    return need if need is not None and len(need) <= LOOSE_NEED_MAX else None
 
 
 def rules_from_dict(data: dict[str, Any]) -> Rules:
