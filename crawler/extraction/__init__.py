@@ -5,6 +5,8 @@ Twisted): the crawl's pipeline, ``defwatch extract`` and the benchmarks all call
 ``extract_page``, and a saved HTML file is all a test needs.
 
     page.py        decoding and the parsed ``Page`` (meta tags, JSON-LD, text helpers)
+    index.py       one pass over the page: elements by class/id key and by microdata/rel value
+    needs.py       the literals a regular expression needs: exact substring prefilters
     content.py     the main content element(s), by scoring
     vocabulary.py  the boilerplate vocabulary, compiled
     clean.py       the one cleaner (DOM rules, block text rules, last sweep)

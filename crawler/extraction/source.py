@@ -120,8 +120,11 @@ def _looks_binary(text: str) -> bool:
     sample = text[:2048]
     if not sample:
         return False
-    bad = sum(1 for ch in sample if ch == "\x00" or ch == "\ufffd" or ("\x00" < ch < "\x09"))
+    bad = sum(map(sample.count, _BINARY_CHARS))  # NUL, U+FFFD and \x01-\x08, counted in C
     return bad > len(sample) * 0.1
+
+
+_BINARY_CHARS = ("\x00", "\ufffd", *map(chr, range(0x01, 0x09)))
 
 
 def clean_markup(html: bytes | str, content_type: str | None = None) -> str:
