@@ -8,6 +8,10 @@ the markup of several CMSs and languages:
 * authors taken from outside the byline: the names of a related-articles list, a reading time,
   share-link text, a photo credit, an organisation where the page names a person.
 
+Then the classes that blind web F showed on first contact, on pages of our own: agency, masthead and
+CJK joint bylines, related lists without headings, syndication notes and share buttons in the body,
+the metadata's social headline, and a time shown without an offset.
+
 Each test asserts what must come out and what must not, through ``extract_page`` (and once through
 ``defwatch extract --jsonl``, as a user runs it).
 """
