@@ -70,15 +70,15 @@ def test_identify_gives_probabilities_and_abstains_on_short_text() -> None:
     # Plone's documentByLine/documentPublished (class names in camel case), Dutch weekday and month
     ("nl", '<div class="documentByLine"><span class="documentAuthor">Door Anna Smit</span> — '
            '<span class="documentPublished"><span>gepubliceerd op</span> dinsdag 10 november 2026, 09:15</span></div>',
-     "2026-11-10T09:15:00"),
-    ("cs", '<p class="bx-newsdetail-date">10. listopadu 2026 09:15</p>', "2026-11-10T09:15:00"),
-    ("el", '<span class="article-date">10 Νοεμβρίου 2026, 09:15</span>', "2026-11-10T09:15:00"),
-    ("sv", '<p class="meta">Publicerad 10 nov 2026 kl. 09.15</p>', "2026-11-10T09:15:00"),
+     "2026-11-10T09:15:00+01:00"),
+    ("cs", '<p class="bx-newsdetail-date">10. listopadu 2026 09:15</p>', "2026-11-10T09:15:00+01:00"),
+    ("el", '<span class="article-date">10 Νοεμβρίου 2026, 09:15</span>', "2026-11-10T09:15:00+02:00"),
+    ("sv", '<p class="meta">Publicerad 10 nov 2026 kl. 09.15</p>', "2026-11-10T09:15:00+01:00"),
     ("ro", '<p class="entry__date">10 noiembrie 2026</p>', "2026-11-10"),
     # year first (Hungarian, Japanese, Korean)
-    ("hu", '<span class="cikk-datum">2026. november 10. 09:15</span>', "2026-11-10T09:15:00"),
-    ("ja", '<p class="article-date">2026年11月10日 9時15分</p>', "2026-11-10T09:15:00"),
-    ("ko", '<span class="byline-date">입력 2026년 11월 10일 09:15</span>', "2026-11-10T09:15:00"),
+    ("hu", '<span class="cikk-datum">2026. november 10. 09:15</span>', "2026-11-10T09:15:00+01:00"),
+    ("ja", '<p class="article-date">2026年11月10日 9時15分</p>', "2026-11-10T09:15:00+09:00"),
+    ("ko", '<span class="byline-date">입력 2026년 11월 10일 09:15</span>', "2026-11-10T09:15:00+09:00"),
 ])
 def test_visible_date_in_the_page_language(lang: str, top: str, published: str) -> None:
     assert page(paras(EN), lang=lang, top=top).published == published
@@ -89,14 +89,14 @@ def test_turkish_date_after_the_headline_beats_the_site_header_today_date() -> N
             "<span id='lblBugun'>7 Aralık 2026 Pazartesi</span></div></td></tr></table>"
             "<h1>Başlık</h1><span id='lblTarih' class='tarih'>12 Kasım 2026 Perşembe 10:05</span>"
             f"<div class='content'>{paras(TR)}</div></body></html>")
-    assert extract_page(html, URL).published == "2026-11-12T10:05:00"
+    assert extract_page(html, URL).published == "2026-11-12T10:05:00+03:00"  # Turkey's zone (zones.py)
 
 
 def test_update_line_by_its_label_or_class() -> None:
     top = ('<p class="entry__date"><time datetime="2026-11-10">10 noiembrie 2026</time></p>'
            '<p class="entry__updated">Actualizat: 10 noiembrie 2026, 16:45</p>')
     got = page(paras(RO), lang="ro", top=top)
-    assert (got.published, got.updated) == ("2026-11-10", "2026-11-10T16:45:00")
+    assert (got.published, got.updated) == ("2026-11-10", "2026-11-10T16:45:00+02:00")
 
 
 def test_feed_date_read_as_updated_still_gives_the_offset() -> None:

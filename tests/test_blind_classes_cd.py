@@ -92,7 +92,7 @@ def test_byline_with_role_and_dateline_above_the_story_are_chrome() -> None:
            "<p>Mis à jour le jeudi 5 novembre 2026 à 9h10</p></div>")
     rec = page(top + paras(), lang="fr")
     assert rec.authors == ["Camille Fabre"]
-    assert rec.published == "2026-11-04T14:32:00"
+    assert rec.published == "2026-11-04T14:32:00+01:00"
     assert "Camille Fabre" not in rec.body and "Publié" not in rec.body and "Mis à jour" not in rec.body
     assert rec.body.count("Part") == 4
 

@@ -245,6 +245,8 @@ def test_comment_words_that_are_not_comment_sections() -> None:
 ])
 def test_published(head: str, body_top: str, published: str) -> None:
     lang = "de" if "Uhr" in body_top else "fr" if "octobre" in body_top else "en"
+    if len(published) == 19:  # shown without an offset: the zone of the language's country (zones.py)
+        published += {"de": "+02:00", "fr": "+02:00", "en": "-04:00"}[lang]
     assert page(head, body_top, lang=lang).published == published
 
 

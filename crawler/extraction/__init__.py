@@ -12,6 +12,8 @@ Twisted): the crawl's pipeline, ``defwatch extract`` and the benchmarks all call
     clean.py       the one cleaner (DOM rules, block text rules, last sweep)
     sequence.py    rules over the block sequence
     title.py, authors.py, dates.py, lang.py, meta.py (tags, description, image), kind.py
+    bylines.py     whose name a byline-like element gives (a teaser's, a photo's, an organisation's)
+    zones.py       the offset of a time shown without one (the page's country, CLDR and zone.tab)
     article.py     ``extract_page``: the fields, and the body chosen among its voices
 """
 from __future__ import annotations

@@ -14,7 +14,7 @@ from collections import Counter
 from typing import Any, Mapping
 
 from crawler.extraction.authors import ROLE_WORDS, extract_authors
-from crawler.extraction.clean import clean_blocks, clean_text_body, sweep
+from crawler.extraction.clean import MIN_CARDS, clean_blocks, clean_text_body, is_card_list, sweep
 from crawler.extraction.content import find_content, fragment, ld_article_body
 from crawler.extraction.dates import extract_dates
 from crawler.extraction.kind import detect_kind
@@ -240,9 +240,11 @@ def _trafilatura_body(page: Page, stats: Counter) -> str | None:
         return None
     stats["extract/trafilatura_called"] += 1
     doc = copy.deepcopy(page.doc)
-    for el in [el for el in doc.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body") and is_hidden(el)]:
+    # Hidden elements and card boxes (deals, teaser grids) are never body, whoever chooses it.
+    for el in [el for el in doc.iter() if isinstance(el.tag, str) and el.tag not in ("html", "body") and
+               (is_hidden(el) or len(el) >= MIN_CARDS and is_card_list(el))]:
         if el.getparent() is not None:
-            el.drop_tree()  # hidden elements are never body, whoever chooses it
+            el.drop_tree()
     try:
         text = trafilatura.extract(doc, url=page.url,
                                    include_comments=False, include_tables=True, favor_precision=True)

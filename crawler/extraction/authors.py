@@ -3,14 +3,17 @@ from __future__ import annotations
 
 import re
 from typing import Any, Iterable
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.extraction.page import (BREAKING_TAGS, Page, css, ld_text, ld_types, norm_space, text_of,
+from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
+                                        main_item, other_item, own_urls)
+from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
                                      text_pieces)
 from crawler.extraction.title import site_names, squash
 
-_BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|photos?|text|story)\s+)?"
+_BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
                  r"(?:by|par|por|von|di|door|av|af|przez|oleh|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
                  # Romanian/Portuguese/Spanish "de" only in lower case: "De Vries" is a name
                  r"(?-i:de))\s*:?\s+", re.I)
@@ -18,7 +21,7 @@ _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|p
 _LABEL = re.compile(r"^\s*(?:authors?|writers?|reporters?|contributors?|credits?|posted by|written by|autor(?:ka|es|en)?|"
                     r"auteur|autore|autorin|haber|muhabir|yazar|yazan|forfattere?|författare|kirjoittaja|szerző|"
                     r"συντάκτης|συντάκτρια|text|tekst|texto|testo|tekstas|teksti|piše|pise|írta|penulis|"
-                    r"автор(?:ы|и|ка)?|מאת|כותבים?|מחברים?)\s*:\s*", re.I)
+                    r"автор(?:ы|и|ка)?|מאת|כותבים?|מחברים?|文|執筆|取材・文|文・写真|文と写真|撰文|作者)\s*[:：]\s*", re.I)
 _RANKS = frozenset("""
 sgt sgt. ssgt ssgt. msgt msgt. tsgt tsgt. smsgt cmsgt sfc spc spc. cpl cpl. lcpl pvt pvt. pfc pfc. maj maj. gen gen.
 lt lt. ltc ltc. col col. capt capt. cpt cpt. cmdr cmdr. cdr cdr. lcdr adm adm. radm vadm brig brig. brig.gen.
@@ -39,7 +42,9 @@ _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|des
                        r"merkezi|ajansı|redaksiyon|redacția|redacţia|redactia|redakcija|uredništvo|redakcia|redaksi|σύνταξη|"
                        r"ειδήσεις|newsdesk|מערכת|"
                        r"uutiset|nyheter|nyheder|zprávy|správy|hírek|știri|stiri)\b|"
-                       r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者", re.I)
+                       r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者|"
+                       # a masthead, wire or "other articles" link text ("연합뉴스", "共同通信", "다른기사 보기")
+                       r"뉴스|기사|신문|일보|통신|방송|通信|新聞|新闻|通讯社|日报|日報|社$", re.I)
 #: Reporter titles written after the name in Korean, Japanese and Chinese bylines ("김민준 기자",
 #: "山田太郎記者", "王伟 记者"); the truth keeps the bare name.
 _CJK_TITLE = re.compile(r"\s*(?:(?:수석|선임|객원|전문|인턴|사진|영상|취재|편집)?기자|특파원|논설위원|편집위원|"
@@ -82,33 +87,59 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
     text = norm_space(raw)
     if not text or len(text) > 200:
         return []
+    text = _without_photo_credits(text)
     text = _LABEL.sub("", text)
     text = _BY.sub("", text)
     text = re.sub(r"\s*\([^)]*\)\s*", " ", text)        # (ret.), (AFP), (@handle)
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
-    text = re.sub(r"\s+[-–—|]\s+.*$", "", text)           # "Name - Site", "Name | Title"
-    text = _HEBREW_AND.sub(r"\1; \2", text)              # "דני כהן ורונית לוי": "and" is a prefix letter
+    text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
+    text = _READING_TIME.sub("", text)                    # "Name 3 Min", "Name, 4 min read"
+    text = _HEBREW_AND.sub(r"\1; \2", text)
+    text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
     for part in _SPLIT_AUTHORS.split(text):
-        pieces = [p.strip() for p in part.split(",") if p.strip()]
+        pieces = [p.strip() for p in re.split(r"[,、，]", part) if p.strip()]
         if not pieces:
             continue
         names = [pieces[0]]
         # "A, B and C": later comma pieces are names when they look like full names, not job titles.
         for piece in pieces[1:]:
-            if len(piece.split()) >= 2 and _looks_like_name(piece) and not is_role(piece):
+            if (len(piece.split()) >= 2 or _UNCASED_NAME.match(piece)) and _looks_like_name(piece) and not is_role(piece):
                 names.append(piece)
         for name in names:
             name = _CJK_TITLE.sub("", _strip_ranks(name))
             name = name.strip(" .,:;-–—'\"")
-            if not name or not _looks_like_name(name) or is_role(name):
+            if not name or not _looks_like_name(name) or is_role(name) or is_organisation(name):
                 continue
             if squash(name) in banned_sq:
                 continue
             if name not in out:
                 out.append(name)
     return out
+
+
+#: A middle dot between two Korean names (a Chinese transliterated name keeps its "·").
+_HANGUL_DOT = re.compile(r"(?<=[\uac00-\ud7a3])\s*[·・]\s*(?=[\uac00-\ud7a3])")
+#: A reading time after the name: its label, a number of minutes, at most two words ("Lesezeit: 3 Min", "4 min read").
+_READING_TIME = re.compile(r"(?:\s*[,;|·•]?\s*(?:reading time|read time|lesezeit|lesedauer|temps de lecture|lecture|"
+                           r"tiempo de lectura|lectura|tempo di lettura|lettura|tempo de leitura|leitura|czas czytania|"
+                           r"leestijd|lästid|lesetid|læsetid|lukuaika|время чтения|час читання|okuma süresi)\s*[:：]?)?"
+                           r"[\s\W_]*\d+\s*(?:min(?:ute)?s?|minuten|minutos|minuti|minut[ey]?|мин(?:ут[ыа]?)?|хв(?:илин[иа]?)?)"
+                           r"\.?(?:\s+[^\W\d_]+\.?){0,2}\s*$", re.I)
+#: A picture's credit inside a credits line ("Foto: X / Text: Y", "Text: Y, Fotos: X", "Photo by X").
+_PHOTO_LABEL = re.compile(r"^\s*(?:fotos?|photos?|photographs?|photography|bilder?|images?|pictures?|videos?|grafik|"
+                          r"graphics?|illustrations?|imagen(?:es)?|fotograf[ií]as?|fotografie|zdj[eę]ci[ea]|фото|kuvat?|"
+                          r"képek?)\s*(?::|by\b|von\b|de\b|par\b)", re.I)
+_CREDIT_PARTS = re.compile(r"\s*[/|·•;]\s*|,\s*(?=[^\W\d_]+\s*:)")
+
+
+def _without_photo_credits(text: str) -> str:
+    """A byline without the picture credits that share its line."""
+    if not _PHOTO_LABEL.search(text) and not re.search(r"[/|·•;,]\s*(?:fotos?|photos?|bild)", text, re.I):
+        return text
+    parts = [p for p in _CREDIT_PARTS.split(text) if p.strip()]
+    return "; ".join(p for p in parts if not _PHOTO_LABEL.match(p))
 
 
 #: Two Hebrew names of two or three words each, the second with the prefix "ו" ("and").
@@ -170,37 +201,40 @@ _NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le",
                              "du", "dos", "das"})
 
 
-def _ld_people(page: Page, value: Any) -> list[tuple[str, bool]]:
-    """(name, is_organization) of a JSON-LD author value."""
-    out = []
+def _ld_people(page: Page, value: Any) -> list[tuple[str, bool, list[str | None]]]:
+    """(name, is_organization, its links) of a JSON-LD author value."""
+    out: list[tuple[str, bool, list[str | None]]] = []
     items = value if isinstance(value, list) else [value]
     for item in items:
         item = page.resolve(item)
         if isinstance(item, str):
-            out.append((item, False))
+            out.append((item, False, []))
         elif isinstance(item, dict):
             name = ld_text(item.get("name"))
             if name:
-                out.append((name, bool(ld_types(item) & {"organization", "newsmediaorganization", "corporation"})))
+                same = item.get("sameAs")
+                links = [item.get("url"), *(same if isinstance(same, list) else [same])]
+                out.append((name, bool(ld_types(item) & {"organization", "newsmediaorganization", "corporation"}),
+                            [u if isinstance(u, str) else None for u in links]))
     return out
 
 
 #: A byline element holds less text than this (more is a wrapper around the article).
 BYLINE_CHARS = 200
 #: Plain elements searched for a "By Name" line when no element is marked as a byline.
-_BY_LINE_XPATH = "//td | //p | //div[not(*)] | //span | //font | //em | //i | //b | //strong"
+_BY_LINE_XPATH = "//td | //p | //div | //span | //font | //em | //i | //b | //strong"
 #: Such a line is short, and only the first few are read (a byline sits near the headline).
 BY_LINE_CHARS, BY_LINE_MAX = 80, 3
 
 
-def _by_lines(page: Page) -> list[str]:
+def _by_lines(page: Page, own: OwnUrls) -> list[str]:
     """Short text runs that begin with "By" (or its translation), in document order."""
     out: list[str] = []
     for el in page.body.xpath(_BY_LINE_XPATH):
         head = (el.text or "").lstrip()
         if not head[:1] or not _BY.match(head + " ") and not _LABEL.match(head):
             continue
-        if page.in_comments(el):
+        if page.in_comments(el) or in_media(el) or in_teaser(el, page, own):
             continue
         for t in text_pieces(el):
             if len(t) <= BY_LINE_CHARS and (_BY.match(t) or _LABEL.match(t)):
@@ -213,17 +247,25 @@ def _by_lines(page: Page) -> list[str]:
 
 def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content: Any = None) -> list[str]:
     """Person names of the article: site selector, JSON-LD, microdata, meta tags, the visible byline, the feed entry."""
-    names = site_names(page, site)
+    names = site_names(page, site) + host_names(page.url)
+    own = own_urls(page)
     # An agency or desk credit ("ČTK", "AFP") is an author only where the page treats it as a
-    # contributor (a person-typed record, a link to its author page): ``profile`` sources.
+    # contributor: it links it to an author page of its own ("/author/afp/"; not "/author/agency/").
 
-    def cleaned(values: Iterable[str], profile: bool = False) -> list[str]:
+    def cleaned(values: Iterable[str], profile: bool | Iterable[str | None] = False) -> list[str]:
+        """Names in ``values``; ``profile`` is True for the site's own selector, else the links they came with."""
+        paths = [] if isinstance(profile, bool) else [squash(urlsplit(h).path) for h in profile if isinstance(h, str)]
         out: list[str] = []
         for v in values:
             for n in clean_author(v, names):
-                if n not in out and (profile or not is_credit(n)):
+                if n not in out and (profile is True or not is_credit(n) or any(squash(n) in p for p in paths)):
                     out.append(n)
         return out
+
+    def each(pairs: Iterable[tuple[str, list[str | None]]], got: list[str]) -> list[str]:
+        for value, links in pairs:
+            got += [n for n in cleaned([value], links) if n not in got]
+        return got
 
     if site is not None and site.selectors.authors:
         got = cleaned((text_of(el) for el in css(page.doc, site.selectors.authors)), profile=True)
@@ -233,12 +275,20 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     if art and art.get("author"):
         # An Organization author is the publisher, its newsroom or an agency credit, not a person;
         # a visible byline or an author profile may still name the person.
-        got = cleaned((n for n, org in _ld_people(page, art.get("author")) if not org), profile=True)
+        people = _ld_people(page, art.get("author"))
+        # The organisation is no person in any other source either (an agency credit stays one).
+        names += [n for n, org, _ in people if org and not is_credit(n)]
+        got = each(((n, links) for n, org, links in people if not org), [])
+        if len(got) == 1 and _UNCASED_NAME.match(got[0]):
+            got = _shared_byline(page, got, names)
         if got:
             return got
     micro, micro_profiles = [], []
-    for el in page.index.with_attr("itemprop", "author"):
-        if page.in_comments(el):
+    props = [el for el in page.index.with_attr("itemprop", "author") if not page.in_comments(el)]
+    owners = [item_owner(el) for el in props]
+    main = main_item(owners) if len({id(o) for o in owners}) > 1 else None
+    for el, owner in zip(props, owners, strict=True):
+        if other_item(owner, main):  # a photo's credit, another story's teaser
             continue
         named = el.xpath('.//*[@itemprop="name"]')
         # Every name of a shared byline ("<span itemprop=name>A</span> és <span itemprop=name>B</span>").
@@ -246,9 +296,10 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
                  else (el.get("content") or text_of(el)))
         # Microdata alone is the CMS's "created by" field: an agency credit there ("MTI") is a
         # contributor only when it links to its author page.
-        (micro_profiles if any(_is_profile(a) for a in el.iter("a")) else micro).append(value)
-    got = cleaned(micro_profiles, profile=True)
-    got += [n for n in cleaned(micro) if n not in got]
+        links = [a.get("href") for a in el.iter("a")] + [u.get("href") or u.get("content")
+                                                        for u in el.xpath('.//*[@itemprop="url"]')]
+        (micro_profiles if any(_is_profile(a) for a in el.iter("a")) else micro).append((value, links))
+    got = each(micro, each(micro_profiles, []))
     if got:
         return got
     metas = [v for v in page.all_meta("author", "article:author", "dc.creator", "dcterms.creator",
@@ -259,17 +310,18 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         return got
     # Visible byline: rel=author links, byline/author elements near the headline.
     values, profiles = [], []
-    for el in [el for el in _byline_elements(page) if not page.in_comments(el)][:12]:
-        # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
-        pieces = byline_pieces(el)
-        if pieces and sum(map(len, pieces)) < BYLINE_CHARS:
-            (profiles if _is_profile(el) else values).extend(pieces)
-    got = cleaned(profiles, profile=True)
+    for el, pieces in _own_bylines(page, own):
+        if _is_profile(el):
+            links = [el.get("href")] + [a.get("href") for a in el.iter("a")]
+            profiles.extend((piece, links) for piece in pieces)
+        else:
+            values.extend(pieces)
+    got = each(profiles, [])
     got += [n for n in cleaned(values) if n not in got]
     if got:
         return got[:6]
     # A "By ..." line in plain markup (a table cell, a paragraph) with no byline class at all.
-    got = cleaned(_by_lines(page))
+    got = cleaned(_by_lines(page, own))
     if got:
         return got[:6]
     # A labelled field inside a meta line ("时间:… 来源：X　作者：A　B　点击：…", "Autor: A | date | …").
@@ -279,6 +331,22 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     if entry is not None and getattr(entry, "authors", None):
         return cleaned(entry.authors)
     return []
+
+
+def _shared_byline(page: Page, got: list[str], banned: list[str]) -> list[str]:
+    """The visible byline that names the one structured author with others ("김민준·이서연 기자",
+    "山本美咲、中村拓也"), where the CMS's record kept its first author only. Asked for names in scripts
+    without letter case, whose joint bylines join names with "·" or "、" (read from the byline elements
+    that the page index lists, not by a search of the whole page)."""
+    for line in _byline_elements(page)[:BYLINE_ELEMENTS]:
+        if got[0] not in line.text_content() or page.in_comments(line) or in_media(line):
+            continue
+        for piece in byline_pieces(line):
+            if got[0] in piece and len(piece) <= BY_LINE_CHARS:
+                more = clean_author(piece, banned)
+                if len(more) > 1 and got[0] in more:
+                    return more
+    return got
 
 
 #: An author label inside a meta line, with an ASCII or full-width colon.
@@ -328,18 +396,51 @@ def _byline_elements(page: Page) -> list[Any]:
     return index.in_order(el for found in sources for el in found)
 
 
+#: Byline elements read at most.
+BYLINE_ELEMENTS = 12
+
+
+def _own_bylines(page: Page, own: OwnUrls) -> list[tuple[Any, list[str]]]:
+    """The article's byline elements among the first ones outside comments, with their pieces: a
+    byline is short, and not in a caption or another story's teaser (checked last: the costliest)."""
+    out = []
+    seen = 0
+    for el in _byline_elements(page):
+        if page.in_comments(el):
+            continue
+        # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
+        pieces = byline_pieces(el)
+        if pieces and sum(map(len, pieces)) < BYLINE_CHARS and not in_media(el) and not in_teaser(el, page, own):
+            out.append((el, pieces))
+        seen += 1
+        if seen >= BYLINE_ELEMENTS:
+            break
+    return out
+
+
 def byline_pieces(el: Any) -> list[str]:
     """``text_pieces`` of a byline, with names that only markup separates kept apart:
     ``<a>Samir Haddad</a><a>Eleanor Vance</a>`` reads "Samir Haddad; Eleanor Vance", not "HaddadEleanor"."""
     runs: list[list[str]] = [[]]
+    # Buttons, share links and hidden labels are no names ("Twitter Facebook" beside the name).
+    inside: Any = None  # the action element being skipped
     for event, node in etree.iterwalk(el, events=("start", "end")):
+        if inside is not None:
+            if event == "end" and node is inside:
+                inside = None
+                if node.tail:
+                    runs[-1].append(node.tail)
+            continue
         if not isinstance(node.tag, str):
             if event == "end" and node.tail:
                 runs[-1].append(node.tail)
             continue
-        if node.tag in BREAKING_TAGS:
+        if event == "start" and node is not el and (node.tag == "button" or _is_share_link(node) or is_hidden(node)):
+            inside = node
+            continue
+        if node.tag in BREAKING_TAGS or event == "start" and node.tag == "a" and _follows_link(node):
             if runs[-1]:
-                runs.append([])
+                runs.append([])  # two links side by side are two names, not one
         elif node is not el:
             runs[-1].append(_SEAM)
         if event == "start":
@@ -360,6 +461,27 @@ def byline_pieces(el: Any) -> list[str]:
 
 
 _SEAM = "\x00"
+#: Links that share the page or open an app rather than name anyone.
+_SHARE_HREF = re.compile(r"^(?:mailto:\?|javascript:|whatsapp:|sms:|tg:)|[/.?&](?:share|sharer|sharing|intent/tweet|"
+                         r"sharearticle|submit|send)\b|[?&](?:u|url|text)=http", re.I)
+
+
+def _is_share_link(a: Any) -> bool:
+    """A link that shares the page, or that names the platform it leads to ("<a href=twitter.com/x>Twitter</a>")."""
+    if a.tag != "a":
+        return False
+    href = a.get("href") or "#"
+    if _SHARE_HREF.search(href) is not None:
+        return True
+    label = squash(a.text_content())
+    host = urlsplit(href).hostname or "" if href.startswith(("http:", "https:", "//")) else ""
+    return bool(label) and len(label) >= 2 and label in host.split(".")
+
+
+def _follows_link(a: Any) -> bool:
+    """Whether an <a> comes right after another link, with nothing but spaces between them."""
+    prev = a.getprevious()
+    return prev is not None and prev.tag == "a" and not (prev.tail or "").strip()
 
 
 def _is_profile(el: Any) -> bool:

@@ -114,10 +114,14 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
                 name = rules.class_group(key)
         if name is not None:
             hits.append((el, name, False))
+        elif el.tag == "a" and _SHARE_LINK.search(el.get("href") or ""):
+            hits.append((el, "share", True))  # "Share this post with a colleague": its text is no article text
         elif el.tag in ("ul", "ol") and _is_link_list(el):
             hits.append((el, "related", True))
         elif el.tag in ("p", "div") and _is_follow_prompt(el):
             hits.append((el, "share", True))
+        elif len(el) >= MIN_CARDS and is_card_list(el):
+            hits.append((el, "promo", True))
     hits += [(box, "structure", True) for box in _stamp_boxes(root)]
     # Comment and sign-up form boxes the content step marked (a page-wide ASP.NET <form> hides them).
     hits += [(el, "structure", True) for el in elements if el.get("data-defwatch-form-box") is not None]
@@ -190,6 +194,44 @@ def _is_link_list(el: Any) -> bool:
         if text and link >= 0.8 * text:
             linked += 1
     return linked >= 0.8 * len(items)
+
+
+#: A link that shares the page: a share action in its query, a sharer endpoint, a tweet intent.
+_SHARE_LINK = re.compile(r"[?&](?:action|utm_content|share)=share\b|/share(?:r|article)?(?:\.php)?(?:[/?]|$)|"
+                         r"intent/tweet|/sharer\b|^mailto:\?", re.I)
+#: A card list has at least this many cards of one class; a card holds at most this much text.
+MIN_CARDS, CARD_CHARS = 3, 400
+_SENTENCE = re.compile(r"[.!?…][\"'”»)]?(?:\s|$)")
+
+
+def is_card_list(el: Any) -> bool:
+    """A box of product or teaser cards (a retailer's deals box, a "more stories" grid): several
+    children of one class, each a short text with a link and a picture or a price, none of them
+    a sentence. The article's own paragraphs, list items and live-blog posts are prose."""
+    counts: dict[tuple[str, str], int] = {}
+    for child in el:
+        cls = child.get("class") if isinstance(child.tag, str) else None
+        if cls:
+            key = (child.tag, cls)
+            counts[key] = counts.get(key, 0) + 1
+    key = next((k for k, n in counts.items() if n >= MIN_CARDS), None)
+    if key is None:
+        return False
+    cards = [c for c in el if isinstance(c.tag, str) and (c.tag, c.get("class")) == key]
+    for card in cards:
+        text = " ".join(card.text_content().split())
+        if not text or len(text) > CARD_CHARS or next(card.iter("a"), None) is None:
+            return False
+        if next(card.iter("img", "picture"), None) is None and not _PRICE.search(text):
+            return False
+        if any(_SENTENCE.search(" ".join(p.split())) for p in card.itertext() if len(p.split()) >= 6):
+            return False
+    return True
+
+
+#: A price: a currency sign or code beside an amount ("$499", "499 €", "EUR 1.299,00").
+_PRICE = re.compile(r"(?:[$€£¥₹₽₴]|\b(?:usd|eur|gbp|chf|pln|zł|kr|r\$))\s?\d|\d(?:[\d.,\s]*\d)?\s?(?:[$€£¥₹₽₴]|\b(?:usd|eur|gbp|chf|pln|zł|kr)\b)",
+                    re.I)
 
 
 #: Hosts of social and news platforms a site asks readers to follow it on.

@@ -16,7 +16,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extraction.needs import canonical, may_match, needs
-from crawler.extraction.page import Page, class_id, css, is_hidden, text_len, text_of
+from crawler.extraction.page import Page, class_id, css, is_hidden, text_len, text_of, text_over
 
 #: Subtrees never scored as article text (they are removed again, by name, when the body is cleaned).
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "aside", "footer",
@@ -283,9 +283,44 @@ def find_content(page: Page, site: Any = None) -> Content | None:
             break
         top_el, top_score = parent, pc.score * (1 - _link_density(parent, memo))
         parent = top_el.getparent()
-    elements = _with_siblings(top_el, top_score, cands, memo)
+    elements = _with_siblings(_outer_wrapper(top_el), top_score, cands, memo)
     elements = _with_twins(elements, top_el, top_score, cands, memo)
     return Content(elements, "score", top_score, sum(cands[e].text_len if e in cands else 0 for e in elements))
+
+
+#: Wrappers climbed at most from the top candidate to the box whose siblings are the body's other parts.
+WRAPPER_LEVELS = 3
+
+
+def _outer_wrapper(top: Any) -> Any:
+    """The outermost wrapper holding nothing but the top element (``richtext > richtext__inner``):
+    a body that ad slots split continues beside the wrapper, so its siblings are looked for there."""
+    for _ in range(WRAPPER_LEVELS):
+        parent = top.getparent()
+        if parent is None or parent.tag in ("body", "html", "form") or _unlikely(parent) or \
+                (parent.text or "").strip() or (top.tail or "").strip():
+            break
+        if any(c is not top and isinstance(c.tag, str) and (c.tag in ("img", "figure", "picture") or text_over(c, 0))
+               for c in parent):
+            break
+        top = parent
+    return top
+
+
+#: Paragraph text a part must hold itself to join the body as the top's twin or wrapped sibling.
+TWIN_TEXT = 80
+
+
+def _inner_box(el: Any) -> Any:
+    """The innermost box that el only wraps (the inverse of ``_outer_wrapper``)."""
+    for _ in range(WRAPPER_LEVELS):
+        if (el.text or "").strip():
+            break
+        kids = [c for c in el if isinstance(c.tag, str) and (c.tag in ("img", "figure", "picture") or text_over(c, 0))]
+        if len(kids) != 1 or (kids[0].tail or "").strip() or kids[0].tag in SKIP_TAGS or _unlikely(kids[0]):
+            break
+        el = kids[0]
+    return el
 
 
 def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any, Candidate],
@@ -295,7 +330,7 @@ def _with_twins(elements: list[Any], top: Any, top_score: float, cands: dict[Any
     if not cls:
         return elements
     twins = [c.el for c in cands.values()
-             if c.el is not top and c.el.tag == top.tag and c.el.get("class") == cls and c.text_len >= 80]
+             if c.el is not top and c.el.tag == top.tag and c.el.get("class") == cls and c.text_len >= TWIN_TEXT]
     if not twins:
         return elements
     chosen = set(elements)
@@ -331,6 +366,12 @@ def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate],
         bonus = top_score * 0.2 if top_class and sib.get("class") == top_class else 0
         cand = cands.get(sib)
         if cand is not None and cand.score * (1 - _link_density(sib, memo)) + bonus >= threshold:
+            out.append(sib)
+            continue
+        inner = _inner_box(sib) if len(sib) else sib  # a part wrapped alone, as the top may be: its own score
+        cand = cands.get(inner) if inner is not sib else None
+        if cand is not None and cand.text_len >= TWIN_TEXT and \
+                cand.score * (1 - _link_density(inner, memo)) + bonus >= threshold:
             out.append(sib)
             continue
         if sib.tag == "p":

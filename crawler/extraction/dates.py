@@ -1,6 +1,7 @@
 """Publication and update times: structured data first, then <time> elements and visible datelines.
 
-A time is never given an offset it does not state; the feed entry's instant can supply one.
+A time is never given an offset it does not state; the feed entry's instant can supply one, and
+failing that the page's other time or its country's zone (``zones.py``): a record's times are instants.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
 from crawler.extraction.page import COMMENT_TYPES, Page, css, ld_types, norm_space, text_of, text_over
+from crawler.extraction.zones import local_offset
 
 _DATE_LABEL = re.compile(r"^\s*(?:(?:first\s+|last\s+)?(?:posted|published|updated|modified|created|date|le|publié|mis à jour|"
                          r"veröffentlicht|aktualisiert|publicado|actualizado|pubblicato)\b\s*(?:on|at|:)?\s*:?\s*)+",
@@ -445,5 +447,19 @@ def extract_dates(page: Page, site: Any = None, entry: Any = None, lang: str | N
         updated = combine_with_entry(updated, entry_upd or entry_pub)
     elif entry_upd and entry_upd != entry_pub:
         updated = parse_when(entry_upd)
+    published, updated = _localised(published, updated, [page.doc.get("lang") or "", *(lang or "").split(",")])
     return (published.iso() if published else None, updated.iso() if updated else None)
+
+
+def _localised(published: When | None, updated: When | None, langs: list[str]) -> tuple[When | None, When | None]:
+    """Times still without an offset get one: the other time's, else the zone of the page's country."""
+    out = []
+    for when, other in ((published, updated), (updated, published)):
+        if when is not None and not when.aware and not when.date_only:
+            offset = other.value.utcoffset() if other is not None and other.aware else None
+            zone = timezone(offset) if offset is not None else local_offset(when.value, langs)
+            if zone is not None:
+                when = When(when.value.replace(tzinfo=zone), True)
+        out.append(when)
+    return out[0], out[1]
 

@@ -88,6 +88,12 @@ def _title_similarity(a: str, b: str) -> float:
     return len(ta & tb) / max(len(ta), len(tb))
 
 
+#: A lone <h1> sharing this share of its words with the metadata's title is the same story's headline.
+SAME_STORY = 0.25
+#: ... and has at least this many words (a site or section heading in an <h1> has fewer).
+HEADLINE_WORDS = 4
+
+
 def extract_title(page: Page, site: Any = None) -> str | None:
     """The headline, without the site's name."""
     if site is not None and site.selectors.title:
@@ -114,9 +120,12 @@ def extract_title(page: Page, site: Any = None) -> str | None:
         stripped = [_strip_site_suffix(r, names) for r in references]
         scored = [(max(_h1_match(h, r) for r in stripped), -i, h) for i, h in enumerate(h1s)]
         score, _, h = max(scored)
-        if score >= 0.6:
+        # The visible headline is the title; the metadata's may be a social or SEO variant of it
+        # ("$1.2B next-gen ... deal", "Analysis: ..."): a lone <h1> on the same story wins over it.
+        if score >= 0.6 or len(h1s) == 1 and score >= SAME_STORY and not is_site_part(h, names) and \
+                (len(h.split()) >= HEADLINE_WORDS or len(h) >= 2 * HEADLINE_WORDS and " " not in h):
             best_h1 = h
-    for candidate in (ld_headline, best_h1, micro):
+    for candidate in (best_h1, ld_headline, micro):
         if candidate:
             return _strip_site_suffix(candidate, names)
     # No headline agrees with the page's <title>/og:title: a headline-classed <h1> in the article is
