@@ -8,9 +8,10 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -388,6 +389,11 @@ def _with_siblings(top: Any, top_score: float, cands: dict[Any, Candidate],
 _GAP_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "table", "p"})
 
 
+def _class_stems(tokens: set[str]) -> set[str]:
+    """Class tokens without their last ``-``/``_`` part: the block family (``block-quote`` → ``block``)."""
+    return {stem for t in tokens if len(stem := re.split(r"[-_](?=[^-_]*$)", t)[0].rstrip("-_")) >= 3 and stem != t}
+
+
 def _fill_gaps(parent: Any, chosen: list[Any], top: Any, memo: dict[Any, int] | None = None) -> list[Any]:
     """Add the subheadings and lists lying between chosen siblings (page builders box each one alone)."""
     if len(chosen) < 2:
@@ -396,14 +402,19 @@ def _fill_gaps(parent: Any, chosen: list[Any], top: Any, memo: dict[Any, int] | 
     where = {k: i for i, k in enumerate(kids)}
     first, last = where[chosen[0]], where[chosen[-1]]
     top_tokens = set((top.get("class") or "").split())
+    top_stems = _class_stems(top_tokens)
     taken = set(chosen)
     for sib in kids[first + 1:last]:
         if sib in taken or sib.tag in SKIP_TAGS or _unlikely(sib) or is_hidden(sib) or not text_len(sib):
             continue
-        # Same builder box as the top (one class token shared), or a bare heading/list between paragraphs.
-        boxed = top_tokens & set((sib.get("class") or "").split())
-        inner = [c for c in sib if isinstance(c.tag, str)]
-        holds = (sib.tag in _GAP_TAGS and sib.tag != "p") or (boxed and inner and all(c.tag in _GAP_TAGS for c in inner))
+        # Same builder box as the top (one class token, or one block family such as StreamField's
+        # "block-heading" beside "block-paragraph"), or a bare heading/list between paragraphs.
+        sib_tokens = set((sib.get("class") or "").split())
+        boxed = top_tokens & sib_tokens or top_stems & _class_stems(sib_tokens)
+        box = _inner_box(sib) if boxed else sib
+        inner = [c for c in box if isinstance(c.tag, str)]
+        holds = (sib.tag in _GAP_TAGS and sib.tag != "p") or \
+            bool(boxed and (box is not sib and box.tag in _GAP_TAGS or inner and all(c.tag in _GAP_TAGS for c in inner)))
         if holds and _link_density(sib, memo) < 0.25:
             taken.add(sib)
     return [k for k in kids if k in taken]

@@ -1,0 +1,42 @@
+"""Failure classes from first contact with blind web G (issue 8), one small inline page each.
+
+Each test names a class, not one site's sentence: a CMS that stores the body as typed blocks
+(a heading block, a quote block beside the paragraph blocks), and so on.
+"""
+from __future__ import annotations
+
+from crawler.extraction import extract_page
+
+URL = "https://news.example.org/2026/11/story/"
+BODY = ("The ministry said the first armoured vehicles would be delivered by the end of the year, and that "
+        "the contract for the second batch would be signed in the spring, officials added on Tuesday.")
+
+
+def page(article: str, lang: str = "en") -> object:
+    html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story</title></head><body>"
+            "<header><nav class='main-menu'><ul><li><a href='/a'>Army</a></li><li><a href='/n'>Navy</a></li>"
+            f"</ul></nav></header><main><article class='story'><h1>Story</h1>{article}</article></main>"
+            "<footer><p>Footer text of the site.</p></footer></body></html>")
+    return extract_page(html, URL)
+
+
+# ---------------------------------------------------------------- typed body blocks
+
+def test_heading_list_and_quote_blocks_beside_paragraph_blocks_are_kept() -> None:
+    def para(text: str) -> str:
+        return f"<div class='body-block--paragraph'><div class='rich-text'><p>{text}</p></div></div>"
+    short = "The second batch is due in the spring, the ministry said. Part {}."
+    blocks = [para(f"{BODY} {BODY} Part 0."), para(short.format(1))]
+    blocks += ["<div class='body-block--heading'><h2>What the contract covers</h2></div>",
+               "<div class='body-block--paragraph'><div class='rich-text'><ul><li>two more batteries with launchers</li>"
+               "<li>three-dimensional radars</li></ul></div></div>",
+               "<div class='body-block--links'><aside class='related'><a href='/x'>Another story entirely</a></aside></div>",
+               "<div class='body-block--quote'><blockquote><p>We will have the first battery by summer, the general said."
+               "</p></blockquote></div>"]
+    blocks += [para(short.format(i)) for i in range(2, 5)]
+    rec = page(f"<div class='article__body'>{''.join(blocks)}</div>")
+    assert "What the contract covers" in rec.body
+    assert "three-dimensional radars" in rec.body
+    assert "first battery by summer" in rec.body
+    assert "Another story entirely" not in rec.body
+    assert rec.body.count("Part") == 5
