@@ -40,3 +40,48 @@ def test_heading_list_and_quote_blocks_beside_paragraph_blocks_are_kept() -> Non
     assert "first battery by summer" in rec.body
     assert "Another story entirely" not in rec.body
     assert rec.body.count("Part") == 5
+
+
+# ---------------------------------------------------------------- authors
+
+def byline_page(byline: str, lang: str = "en", head: str = "") -> object:
+    html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story</title>{head}</head><body>"
+            f"<article class='story'><h1>Story</h1><div class='story-meta'>{byline}</div>"
+            f"<div class='story-body'><p>{BODY}</p><p>{BODY}</p></div></article></body></html>")
+    return extract_page(html, URL)
+
+
+def test_one_word_label_before_linked_names_is_no_name() -> None:
+    rec = byline_page("<span class='post-author'>Minn <a href='/autor/ana-lopes'>Ana Lopes</a> i "
+                      "<a href='/autor/rui-costa'>Rui Costa</a></span>")
+    assert rec.authors == ["Ana Lopes", "Rui Costa"]
+
+
+def test_colon_label_and_dash_between_linked_names() -> None:
+    rec = byline_page("<span class='newsAuthor'>Nhóm tác giả: <a href='/tac-gia/a'>Đặng Văn Nam</a> - "
+                      "<a href='/tac-gia/b'>Vũ Thị Lan</a></span>", lang="vi")
+    assert rec.authors == ["Đặng Văn Nam", "Vũ Thị Lan"]
+
+
+def test_weekday_of_the_date_beside_the_byline_is_no_name() -> None:
+    rec = byline_page("<div class='newsAuthorAndDate'><span class='newsAuthor'><a href='/tac-gia/a'>Đặng Văn Nam"
+                      "</a></span> <span class='newsDate'>Thứ Năm, 03/12/2026 - 09:00</span></div>", lang="vi")
+    assert rec.authors == ["Đặng Văn Nam"]
+    alone = byline_page("<div class='newsAuthorAndDate'> <span class='newsDate'>Thứ Bảy, 05/12/2026 - 09:00"
+                        "</span></div>", lang="vi")
+    assert alone.authors == []
+    german = byline_page("<div class='authorline'>Jonas Weber Mittwoch, 2. Dezember 2026</div>", lang="de")
+    assert german.authors == ["Jonas Weber"]
+
+
+def test_arabic_names_joined_by_the_prefix_and() -> None:
+    head = "<meta name='author' content='ليلى الحسن ويوسف المصري'>"
+    rec = byline_page("", lang="ar", head=head)
+    assert rec.authors == ["ليلى الحسن", "يوسف المصري"]
+
+
+def test_agency_credits_are_no_people() -> None:
+    slash = byline_page("<div class='byline'><span class='agency'>Tanjug / AFP</span></div>", lang="sr")
+    assert slash.authors == []
+    head = "<meta name='author' content='وكالات'>"
+    assert byline_page("", lang="ar", head=head).authors == []

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
+from babel import Locale, UnknownLocaleError
 from lxml import etree
 
 from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
@@ -32,7 +34,9 @@ sergeant admiral commander corporal private ensign brigadier marshal chief maste
 command warrant officer petty specialist lance retired
 """.split())
 _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|desk|editors?|editorial|newsroom|redaction|"
-                       r"admin|administrator|agency|agencies|wire|reports?|correspondents?|contributors?|"
+                       r"admin|administrator|agency|agencies|wire|"
+                       # "agencies" as a credit in other languages ("(وكالات)", "Agencias", "Агенции")
+                       r"وكالات|وكالة|agencias|agências|agences|agenturen|agenzie|agencije|agencje|агенции|агентства|агенції|reports?|correspondents?|contributors?|"
                        r"unknown|anonymous|guest|posts?|news|media|press|updated|published|"
                        # newsroom bylines in other languages ("Redacción X", "Redaktion", "Rédaction", "Redakcja")
                        r"redacción|redaccion|redação|redacao|redazione|redaktion|rédaction|redakcja|redactie|"
@@ -78,7 +82,7 @@ inviata editorialista dziennikarz dziennikarka korespondent redaktor журна�
 обозреватель
 """.split())
 #: "and" between names in the languages of bylines ("Andrei Popescu și Elena Ionescu", "A ve B", "A och B").
-_SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|\b(?:and|und|et|y|e|i|with|și|şi|ve|och|og|ja|és|και|и|та|oraz|"
+_SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|/|\b(?:and|und|et|y|e|i|with|și|şi|ve|och|og|ja|és|και|и|та|oraz|"
                             r"amp;|(?-i:a|en|dan))\b)\s*", re.I)
 
 
@@ -95,6 +99,7 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
     text = _READING_TIME.sub("", text)                    # "Name 3 Min", "Name, 4 min read"
     text = _HEBREW_AND.sub(r"\1; \2", text)
+    text = _ARABIC_AND.sub(r"\1; \2", text)             # "سارة القحطاني وخالد العتيبي": the same prefix "و"
     text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
@@ -145,6 +150,9 @@ def _without_photo_credits(text: str) -> str:
 #: Two Hebrew names of two or three words each, the second with the prefix "ו" ("and").
 _HEB_NAME = r"[\u05d0-\u05ea'\"׳״-]{2,}(?: [\u05d0-\u05ea'\"׳״-]{2,}){1,2}"
 _HEBREW_AND = re.compile(rf"^({_HEB_NAME}) ו({_HEB_NAME})$")
+#: Two Arabic or Persian names of two or three words each, the second with the prefix "و" ("and").
+_AR_NAME = r"[\u0621-\u064a\u0671-\u06d3]{2,}(?: [\u0621-\u064a\u0671-\u06d3]{2,}){1,2}"
+_ARABIC_AND = re.compile(rf"^({_AR_NAME}) و({_AR_NAME})$")
 
 
 def is_role(text: str) -> bool:
@@ -249,6 +257,8 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     """Person names of the article: site selector, JSON-LD, microdata, meta tags, the visible byline, the feed entry."""
     names = site_names(page, site) + host_names(page.url)
     own = own_urls(page)
+    root = page.doc.getroot() if hasattr(page.doc, "getroot") else page.doc
+    days = weekday_names((root.get("lang") or "en").replace("-", "_"))
     # An agency or desk credit ("ČTK", "AFP") is an author only where the page treats it as a
     # contributor: it links it to an author page of its own ("/author/afp/"; not "/author/agency/").
 
@@ -258,7 +268,8 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         out: list[str] = []
         for v in values:
             for n in clean_author(v, names):
-                if n not in out and (profile is True or not is_credit(n) or any(squash(n) in p for p in paths)):
+                n = _without_weekday(n, days)
+                if n and n not in out and (profile is True or not is_credit(n) or any(squash(n) in p for p in paths)):
                     out.append(n)
         return out
 
@@ -444,7 +455,7 @@ def byline_pieces(el: Any) -> list[str]:
         elif node is not el:
             runs[-1].append(_SEAM)
         if event == "start":
-            if node.text:
+            if node.text and not (_is_lead_label(node) and not "".join(runs[-1]).replace(_SEAM, "").strip()):
                 runs[-1].append(node.text)
         elif node is not el and node.tail:
             runs[-1].append(node.tail)
@@ -479,9 +490,25 @@ def _is_share_link(a: Any) -> bool:
 
 
 def _follows_link(a: Any) -> bool:
-    """Whether an <a> comes right after another link, with nothing but spaces between them."""
+    """Whether an <a> comes right after another link, with nothing but spaces or a separator mark between them
+    ("<a>A</a> - <a>B</a>": two names, where "A - B" in text would read as "Name - Site")."""
     prev = a.getprevious()
-    return prev is not None and prev.tag == "a" and not (prev.tail or "").strip()
+    return prev is not None and prev.tag == "a" and not (prev.tail or "").strip(" \t\n-–—/|")
+
+
+#: A label before the linked name reads as at most this many words ("Per", "Bài:", "Nhóm phóng viên:").
+LEAD_LABEL_WORDS = 3
+
+
+def _is_lead_label(el: Any) -> bool:
+    """Whether the text opening el is a byline label before a linked name, in any language: one bare word,
+    or a few words ending in a colon, right before the first child, a link ("Per <a>Name</a>")."""
+    text = (el.text or "").strip()
+    kids = [c for c in el if isinstance(c.tag, str)]
+    if not text or not kids or kids[0].tag != "a" or any(ch.isdigit() for ch in text):
+        return False
+    words = text.rstrip(":：").split()
+    return len(words) == 1 and text.isalpha() or text.endswith((":", "：")) and len(words) <= LEAD_LABEL_WORDS
 
 
 def _is_profile(el: Any) -> bool:
@@ -489,3 +516,32 @@ def _is_profile(el: Any) -> bool:
     if "author" in (el.get("rel") or "").lower().split():
         return True
     return el.tag == "a" and "/author" in (el.get("href") or "").lower()
+
+
+@lru_cache(maxsize=64)
+def weekday_names(lang: str) -> frozenset[str]:
+    """The language's weekday names (CLDR, wide, both contexts), lower-cased, with English's."""
+    out: set[str] = set()
+    for ident in {"en", lang}:
+        try:
+            locale = Locale.parse(ident)
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+        for context in ("format", "stand-alone"):
+            out.update(day.lower() for day in locale.days[context]["wide"].values())
+    return frozenset(out)
+
+
+def _without_weekday(name: str, days: frozenset[str]) -> str:
+    """The name without a weekday that a date beside it left at its end or start ("A B Chủ Nhật", "Thứ Tư")."""
+    words = name.split()
+    for size in (3, 2, 1):
+        if len(words) > size and " ".join(words[-size:]).lower() in days:
+            words = words[:-size]
+            break
+    for size in (3, 2, 1):
+        if " ".join(words[:size]).lower() in days:
+            words = words[size:]
+            break
+    rest = " ".join(words)
+    return rest if rest and _looks_like_name(rest) else ""
