@@ -85,3 +85,39 @@ def test_agency_credits_are_no_people() -> None:
     assert slash.authors == []
     head = "<meta name='author' content='وكالات'>"
     assert byline_page("", lang="ar", head=head).authors == []
+
+
+# ---------------------------------------------------------------- leaks
+
+def body_of(inner: str, lang: str = "en") -> str:
+    return page(f"<div class='story-body'><p>{BODY}</p>{inner}<p>{BODY} Last part.</p></div>", lang).body
+
+
+def test_teaser_card_of_another_story_inside_the_body_goes() -> None:
+    body = body_of("<div class='inline-card'><span class='inline-card__label'>Xem thêm</span>"
+                   "<a href='/2026/10/other-story/'><h4>Navy orders four more patrol boats</h4>"
+                   "<p>The navy has ordered four more coastal patrol boats from the state shipyard, the ministry "
+                   "said on Monday, in a deal worth about 120 million.</p></a></div>")
+    assert "patrol boats" not in body
+    assert "Xem thêm" not in body
+    assert "Last part." in body
+
+
+def test_provenance_note_in_a_south_slavic_language_goes() -> None:
+    body = body_of("<p><em>Ta članek je bil izvirno objavljen na spletni strani Obrambni pregled.</em></p>", "sl")
+    assert "izvirno objavljen" not in body
+    assert "Last part." in body
+
+
+def test_views_disclaimer_at_the_end_goes() -> None:
+    html = page(f"<div class='story-body'><p>{BODY}</p><p>{BODY} Last part.</p>"
+                "<p><em>The opinions expressed in this commentary are those of the writer and do not necessarily "
+                "reflect the position of the institute.</em></p></div>").body
+    assert "opinions expressed" not in html
+    assert "Last part." in html
+
+
+def test_reading_time_line_in_any_language_goes() -> None:
+    body = body_of("<p>Обновено: 4 декември 2026 г. в 11:20 6 мин четене</p>", "bg")
+    assert "четене" not in body
+    assert "Last part." in body

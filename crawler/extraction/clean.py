@@ -116,7 +116,7 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, name, False))
         elif el.tag == "a" and _SHARE_LINK.search(el.get("href") or ""):
             hits.append((el, "share", True))  # "Share this post with a colleague": its text is no article text
-        elif el.tag in ("ul", "ol") and _is_link_list(el):
+        elif el.tag in ("ul", "ol") and _is_link_list(el) or el.tag == "a" and _is_teaser_card(el):
             hits.append((el, "related", True))
         elif el.tag in ("p", "div") and _is_follow_prompt(el):
             hits.append((el, "share", True))
@@ -180,6 +180,13 @@ def _alone(el: Any) -> bool:
     prev = el.getprevious()
     before = prev.tail if prev is not None else (el.getparent().text if el.getparent() is not None else None)
     return not (before or "").strip()
+
+
+def _is_teaser_card(a: Any) -> bool:
+    """A link wrapping another story's headline and lead as blocks: a teaser card set inside the body."""
+    href = a.get("href") or ""
+    return bool(href) and not href.startswith("#") and \
+        any(c.tag in ("h2", "h3", "h4", "h5", "h6", "p") for c in a if isinstance(c.tag, str))
 
 
 def _is_link_list(el: Any) -> bool:
