@@ -121,3 +121,15 @@ def test_reading_time_line_in_any_language_goes() -> None:
     body = body_of("<p>Обновено: 4 декември 2026 г. в 11:20 6 мин четене</p>", "bg")
     assert "четене" not in body
     assert "Last part." in body
+
+
+def test_author_bio_closing_the_body_goes() -> None:
+    html = (f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Story</title>"
+            "<meta name='author' content='Tomas Lindqvist'></head><body><article class='story'><h1>Story</h1>"
+            f"<div class='story-body'><p>{BODY}</p><p>{BODY} Last part.</p>"
+            "<p>Tomas Lindqvist is a visiting researcher in the Nordic security programme. He worked for ten "
+            "years at the defence ministry.</p></div></article></body></html>")
+    rec = extract_page(html, URL)
+    assert "visiting researcher" not in rec.body
+    assert "Last part." in rec.body
+    assert rec.authors == ["Tomas Lindqvist"]

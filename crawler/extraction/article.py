@@ -111,6 +111,7 @@ def _choose_body(page: Page, content: Any, rules: Rules, title: str | None, auth
         """The blocks without the byline and without the headline repeated at the top."""
         return [b for i, b in enumerate(found) if not _is_byline(b.text, authors, hits)
                 and not ((i < TITLE_ECHO_BLOCKS or i >= len(found) - 2) and _is_role_byline(b.text, authors, hits))
+                and not (i >= len(found) - 2 and i > 0 and _is_author_bio(b.text, authors, hits))
                 and not (i < TITLE_ECHO_BLOCKS and _echoes(b.text, title, hits))]
 
     hits: Counter = Counter()
@@ -184,6 +185,23 @@ def _is_role_byline(text: str, authors: list[str], stats: Counter) -> bool:
         if m is not None and len((m.group(1) or "").split()) <= ROLE_PHRASE_WORDS:
             stats["boilerplate/byline"] += 1
             return True
+    return False
+
+
+#: An author's note at the end: short, the name first, a role word within its first words.
+BIO_CHARS, BIO_ROLE_WORDS = 400, 6
+
+
+def _is_author_bio(text: str, authors: list[str], stats: Counter) -> bool:
+    """The author's bio closing the body, in any language: "<Name> is a Senior Fellow at …"."""
+    if not authors or len(text) > BIO_CHARS:
+        return False
+    for name in authors:
+        if text[:len(name)].lower() == name.lower():
+            head = [w.strip(".,;:()").lower() for w in text[len(name):].split()[:BIO_ROLE_WORDS]]
+            if any(w in ROLE_WORDS for w in head):
+                stats["boilerplate/byline"] += 1
+                return True
     return False
 
 
