@@ -389,10 +389,6 @@ class Database:
         table that needs it declares an identity column ``seq``."""
         return "rowid" if self.dialect == SQLITE else "seq"
 
-    def serialize(self, name: str) -> None:
-        """Hold the lock ``name`` until the current transaction ends, waiting for it if need be."""
-        self.lock(name)
-
     def lock(self, *names: str) -> None:
         """Hold the locks ``names`` until the current transaction ends, waiting for them if need be.
 

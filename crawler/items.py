@@ -228,11 +228,6 @@ ARTICLE_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Article))
 _ARTICLE_NAMES = frozenset(ARTICLE_FIELDS)
 
 
-def record_json(article: Article) -> str:
-    """One JSONL line of ``article`` (see ``Article.to_json``)."""
-    return article.to_json()
-
-
 @dataclass(kw_only=True)
 class ArticlePage:
     """A page's record on its way to the store, with what the store keeps about the page."""
