@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
+from crawler.extraction.clock import day_period_to_24h
 from crawler.extraction.page import COMMENT_TYPES, Page, css, ld_types, norm_space, text_of, text_over
 from crawler.extraction.zones import local_offset
 
@@ -169,8 +170,9 @@ def _shorten(text: str) -> str:
 
 
 #: A clock word before a time, with the time written with a dot ("kl. 14.32", "klo 14.32", "ore 14.32",
-#: "saat 14.32"): read as "14:32".
-_CLOCK_WORD = re.compile(r"(?<=\d{4})(?:,?\s+(?:kl|klo|kello|ore|ora|saat|um|at|à|às|o)\.?)?\s+(\d{1,2})[.:h](\d\d)\b", re.I)
+#: "saat 14.32"), or any short word after a year ("2026. у 16:00", "2026 pukul 10.20"): read as "14:32".
+_CLOCK_WORD = re.compile(r"(?<=\d{4})\.?(?:,?\s+(?:kl|klo|kello|ore|ora|saat|um|at|à|às|o|[^\W\d_]{1,5})\.?)?,?\s+"
+                         r"(\d{1,2})[.:h](\d\d)\b", re.I)
 
 
 #: A numeric date, words before it only, an optional clock time after it ("Julkaistu 4.11.2026 14:32",
@@ -227,6 +229,8 @@ def _undoubled(text: str) -> str:
 @lru_cache(maxsize=4096)
 def _parse_human(text: str, lang: str | None) -> When | None:
     text = _DATE_LABEL.sub("", text).strip(" ,.|-–—")
+    if lang:
+        text = day_period_to_24h(text, lang)  # "3:45 petang" -> "15:45" (CLDR day periods)
     text = _CLOCK_WORD.sub(r" \1:\2", text)
     if not text or not re.search(r"\d", text):
         return None
@@ -361,6 +365,30 @@ def _after_headline_first(page: Page, elements: list[Any]) -> list[Any]:
     return [el for el in elements if order.get(el, 0) > at] + [el for el in elements if order.get(el, 0) <= at]
 
 
+#: A teaser's headline link has at least this many words (a byline's author link has fewer).
+TEASER_LINK_WORDS = 4
+#: Ancestors of a date box searched for the teaser that holds it; a teaser card is short.
+TEASER_DEPTH, TEASER_CHARS = 3, 400
+
+
+def _in_teaser(el: Any) -> bool:
+    """Whether a date box belongs to another story's teaser ("Most read", a page list): an ancestor
+    near it, below the headline's own box, holds a link with a headline's words. A date in a list
+    of other stories is never the article's."""
+    node = el
+    for _ in range(TEASER_DEPTH):
+        node = node.getparent()
+        if node is None or node.tag in ("body", "html", "article", "main") or text_over(node, TEASER_CHARS) \
+                or next(node.iter("h1"), None) is not None:
+            return False  # the story's own box, not a teaser card
+        for a in node.iter("a"):
+            href = a.get("href") or ""
+            if href and not href.startswith(("#", "mailto:", "javascript:")) and \
+                    len(" ".join(a.itertext()).split()) >= TEASER_LINK_WORDS:
+                return True
+    return False
+
+
 def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
     """(role, text) of short visible byline strings such as "Posted On Tuesday, 22 October 2024 10:05"
     or "gepubliceerd op woensdag 4 november 2026, 14:32", from date and byline boxes in document order."""
@@ -378,7 +406,8 @@ def _visible_dates(page: Page) -> Iterator[tuple[str, str]]:
             continue
         key = f"{el.get('class') or ''} {el.get('id') or ''}"
         t = text_of(el)
-        if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or page.in_comments(el):
+        if not t or len(t) > 120 or t in seen or not _VISIBLE_DATE.search(t) or page.in_comments(el) \
+                or _in_teaser(el):
             continue
         seen.add(t)
         updated = _UPDATED_LABEL.match(t) or (_UPDATED_BOX.search(key) and not _PUBLISH_BOX.search(key))

@@ -1,0 +1,86 @@
+"""Clock times written the local way: "3:45 petang", "10:20 pagi", "8:15 chiều", "у 16:00".
+
+A 12-hour clock followed by a day-period word is read through CLDR's day periods for the page's
+language (Babel ships them): each word names a span of the day ("petang" = 14:00-19:00 in Malay), so
+the hour is the one of h and h+12 that falls in that span. No table of languages is kept here.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+#: A day period word is at most this many words ("tengah hari", "öğleden sonra").
+_PERIOD_WORDS = 3
+_DAY = 86_400
+
+
+@lru_cache(maxsize=64)
+def _periods(lang: str) -> tuple[re.Pattern[str] | None, dict[str, tuple[tuple[int, int], ...]]]:
+    """(a pattern of "h:mm <period>", period word -> its spans of the day in seconds) for ``lang``."""
+    from babel import Locale, UnknownLocaleError
+    try:
+        locale = Locale.parse(lang.strip().replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None, {}
+    try:
+        rules = locale._data["day_period_rules"]
+        rule = dict(rules.get(None) or rules.get("selection") or {})
+    except (KeyError, AttributeError):
+        rule = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+
+    def add(word: str, span: tuple[int, int]) -> None:
+        word = " ".join(word.lower().split()).rstrip(".")
+        if word and len(word.split()) <= _PERIOD_WORDS and not any(c.isdigit() for c in word):
+            spans.setdefault(word, []).append(span)
+
+    for context in locale.day_periods.values():
+        for names in context.values():
+            for period_id, word in dict(names).items():
+                if period_id == "am":
+                    add(word, (0, _DAY // 2))
+                elif period_id == "pm":
+                    add(word, (_DAY // 2, _DAY))
+                else:
+                    for r in rule.get(period_id, ()):
+                        if "from" in r and "before" in r:
+                            add(word, (int(r["from"]), int(r["before"])))
+    if not spans:
+        return None, {}
+    words = "|".join(re.escape(w) for w in sorted(spans, key=len, reverse=True))
+    pattern = re.compile(rf"\b(\d{{1,2}})[:.](\d\d)(?::(\d\d))?\s*({words})(?!\w)", re.I)
+    return pattern, {w: tuple(s) for w, s in spans.items()}
+
+
+def _in(seconds: int, span: tuple[int, int]) -> bool:
+    start, end = span
+    return start <= seconds < end if start < end else seconds >= start or seconds < end
+
+
+def _hour(hour: int, minute: int, spans: tuple[tuple[int, int], ...]) -> int | None:
+    """The 24-hour hour of a 12-hour ``hour`` said to fall in one of ``spans``."""
+    if hour > 12:
+        return hour
+    for h in (hour % 12, hour % 12 + 12):
+        if any(_in(h * 3600 + minute * 60, s) for s in spans):
+            return h
+    return None
+
+
+def day_period_to_24h(text: str, langs: str | None) -> str:
+    """``text`` with a clock time and its day-period word ("3:45 petang") as a 24-hour time ("15:45")."""
+    for lang in (langs or "").split(","):
+        if not lang or lang.startswith("en"):
+            continue  # English "PM" is read with the common formats
+        pattern, spans = _periods(lang)
+        if pattern is None:
+            continue
+        m = pattern.search(text)
+        if m is None:
+            continue
+        hour = _hour(int(m.group(1)), int(m.group(2)), spans[" ".join(m.group(4).lower().split()).rstrip(".")])
+        if hour is None:
+            return text
+        clock = f"{hour:02d}:{m.group(2)}" + (f":{m.group(3)}" if m.group(3) else "")
+        return text[:m.start()] + clock + text[m.end():]
+    return text
