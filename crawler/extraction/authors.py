@@ -82,18 +82,48 @@ inviata editorialista dziennikarz dziennikarka korespondent redaktor журна�
 обозреватель
 """.split())
 #: "and" between names in the languages of bylines ("Andrei Popescu și Elena Ionescu", "A ve B", "A och B").
+_SPLIT_TAIL = ")\\s*"
 _SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|/|\b(?:and|und|et|y|e|i|with|și|şi|ve|och|og|ja|és|και|и|та|oraz|"
                             r"amp;|(?-i:a|en|dan))\b)\s*", re.I)
 
 
-def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
+@lru_cache(maxsize=64)
+def _and_split(lang: str | None) -> re.Pattern[str]:
+    """``_SPLIT_AUTHORS`` with the page language's own "and" (CLDR list patterns: "और", "และ", "un", "и")."""
+    word = ""
+    if lang:
+        try:
+            pattern = Locale.parse(lang.replace("-", "_")).list_patterns["standard"]["2"]
+        except (ValueError, TypeError, KeyError, UnknownLocaleError):
+            pattern = ""
+        word = pattern.replace("{0}", "").replace("{1}", "").strip(" ,")
+    if not word or " " in word or any(c.isdigit() for c in word):
+        return _SPLIT_AUTHORS
+    # A word between spaces ("A и B", never the "И" of "Иванов"); Thai writes none after it ("A และB").
+    after = r"\s+" if pattern.endswith(" {1}") else r"\s*"
+    return re.compile(rf"{_SPLIT_AUTHORS.pattern[:-len(_SPLIT_TAIL)]}|\s+(?-i:{re.escape(word)}){after}{_SPLIT_TAIL}",
+                      re.I)
+
+
+#: A label of at most three words closing with a colon, before the name or alone ("लेखक:", "Napisao:").
+_ANY_LABEL = re.compile(r"^\s*[^\s\d:：,;]+(?:\s+[^\s\d:：,;]+){0,2}\s*[:：]\s*")
+
+
+#: A publication's name is a desk's when a byline starts with it and it is at least this long.
+DESK_NAME_CHARS = 5
+
+
+def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) -> list[str]:
     """Person names in a byline string: no "By", no ranks, no dateline, one name per entry."""
     text = norm_space(raw)
     if not text or len(text) > 200:
         return []
     text = _without_photo_credits(text)
     text = _LABEL.sub("", text)
-    text = _BY.sub("", text)
+    text = _ANY_LABEL.sub("", text)  # a name holds no colon: what closes with one is its label
+    text = _BY.sub("", text + " ").strip()
+    if _BY.fullmatch(text + " "):
+        return []  # the label alone ("By", "โดย")
     text = re.sub(r"\s*\([^)]*\)\s*", " ", text)        # (ret.), (AFP), (@handle)
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
@@ -103,7 +133,7 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
     text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
-    for part in _SPLIT_AUTHORS.split(text):
+    for part in _and_split(lang).split(text):
         pieces = [p.strip() for p in re.split(r"[,、，]", part) if p.strip()]
         if not pieces:
             continue
@@ -117,8 +147,9 @@ def clean_author(raw: str, banned: Iterable[str] = ()) -> list[str]:
             name = name.strip(" .,:;-–—'\"")
             if not name or not _looks_like_name(name) or is_role(name) or is_organisation(name):
                 continue
-            if squash(name) in banned_sq:
-                continue
+            squashed = squash(name)
+            if squashed in banned_sq or any(len(b) >= DESK_NAME_CHARS and squashed.startswith(b) for b in banned_sq):
+                continue  # the publication itself, or its desk ("<Site> Bureau", "<Site> Staff")
             if name not in out:
                 out.append(name)
     return out
@@ -202,6 +233,8 @@ def _looks_like_name(name: str) -> bool:
         return True
     if len(words) == 1:
         return name.isupper() and 2 <= len(name) <= 6  # agencies like AFP, AP, TASS
+    if words[-1] in _NAME_PARTICLES:
+        return False  # a particle opens a surname, never closes a name ("Lectura de" 4 min)
     return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES or not w[:1].isalpha() for w in words)
 
 
@@ -255,10 +288,11 @@ def _by_lines(page: Page, own: OwnUrls) -> list[str]:
 
 def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content: Any = None) -> list[str]:
     """Person names of the article: site selector, JSON-LD, microdata, meta tags, the visible byline, the feed entry."""
-    names = site_names(page, site) + host_names(page.url)
+    names = site_names(page, site) + host_names(page.url) + _desk_names(page)
     own = own_urls(page)
     root = page.doc.getroot() if hasattr(page.doc, "getroot") else page.doc
-    days = weekday_names((root.get("lang") or "en").replace("-", "_"))
+    page_lang = (root.get("lang") or "").strip() or None
+    days = weekday_names((page_lang or "en").replace("-", "_"))
     # An agency or desk credit ("ČTK", "AFP") is an author only where the page treats it as a
     # contributor: it links it to an author page of its own ("/author/afp/"; not "/author/agency/").
 
@@ -267,7 +301,7 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         paths = [] if isinstance(profile, bool) else [squash(urlsplit(h).path) for h in profile if isinstance(h, str)]
         out: list[str] = []
         for v in values:
-            for n in clean_author(v, names):
+            for n in clean_author(v, names, page_lang):
                 n = _without_weekday(n, days)
                 if n and n not in out and (profile is True or not is_credit(n) or any(squash(n) in p for p in paths)):
                     out.append(n)
@@ -344,6 +378,17 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     return []
 
 
+def _desk_names(page: Page) -> list[str]:
+    """Names the byline marks as a desk or a role (by class, or an author page "/author/desk/"): they
+    are no person in any other source either (a feed's ``dc:creator``)."""
+    out = []
+    for el in _byline_elements(page)[:BYLINE_ELEMENTS]:
+        for part in (el, *el.iter("a")):
+            if not_a_person(part) and (text := text_of(part)):
+                out.append(text)
+    return out
+
+
 def _shared_byline(page: Page, got: list[str], banned: list[str]) -> list[str]:
     """The visible byline that names the one structured author with others ("김민준·이서연 기자",
     "山本美咲、中村拓也"), where the CMS's record kept its first author only. Asked for names in scripts
@@ -417,7 +462,7 @@ def _own_bylines(page: Page, own: OwnUrls) -> list[tuple[Any, list[str]]]:
     out = []
     seen = 0
     for el in _byline_elements(page):
-        if page.in_comments(el):
+        if page.in_comments(el) or not_a_person(el):
             continue
         # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
         pieces = byline_pieces(el)
@@ -435,30 +480,40 @@ def byline_pieces(el: Any) -> list[str]:
     runs: list[list[str]] = [[]]
     # Buttons, share links and hidden labels are no names ("Twitter Facebook" beside the name).
     inside: Any = None  # the action element being skipped
+    # After a linked name and a comma, unlinked text is the name's role ("<a>A</a>, senior correspondent").
+    appositive = False
     for event, node in etree.iterwalk(el, events=("start", "end")):
         if inside is not None:
             if event == "end" and node is inside:
                 inside = None
-                if node.tail:
+                if node.tail and not appositive:
                     runs[-1].append(node.tail)
             continue
         if not isinstance(node.tag, str):
-            if event == "end" and node.tail:
+            if event == "end" and node.tail and not appositive:
                 runs[-1].append(node.tail)
             continue
-        if event == "start" and node is not el and (node.tag == "button" or _is_share_link(node) or is_hidden(node)):
+        if event == "start" and node is not el and (node.tag == "button" or _is_share_link(node) or is_hidden(node)
+                                                    or not_a_person(node)):
             inside = node
             continue
         if node.tag in BREAKING_TAGS or event == "start" and node.tag == "a" and _follows_link(node):
+            appositive = False
             if runs[-1]:
                 runs.append([])  # two links side by side are two names, not one
         elif node is not el:
             runs[-1].append(_SEAM)
+        if event == "start" and node.tag == "a":
+            appositive = False
         if event == "start":
-            if node.text and not (_is_lead_label(node) and not "".join(runs[-1]).replace(_SEAM, "").strip()):
+            if node.text and not appositive and \
+                    not (_is_lead_label(node) and not "".join(runs[-1]).replace(_SEAM, "").strip()):
                 runs[-1].append(node.text)
         elif node is not el and node.tail:
-            runs[-1].append(node.tail)
+            if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith(","):
+                appositive = True
+            elif not appositive:
+                runs[-1].append(node.tail)
     out = []
     for run in runs:
         parts = [p for p in "".join(run).split(_SEAM) if p]
@@ -472,6 +527,26 @@ def byline_pieces(el: Any) -> list[str]:
 
 
 _SEAM = "\x00"
+#: Class words of a byline part that names no person: a desk, a bureau, a role or job title
+#: ("Byline_desk__Xv3Lm", "author-role", "job-title"); CMS class names are English in any language.
+_NOT_PERSON_CLASS = re.compile(r"(?:^|[\s_-])(?:desk|bureau|role|job-?title|jobtitle|position|agency)(?:$|[\s_-])", re.I)
+#: An author page's last path segment that names a desk, not a person ("/author/desk/", "/autor/redaccion").
+_DESK_SLUG = re.compile(r"^(?:desk|news-?desk|web-?desk|staff|team|news-?team|newsroom|editors?|editorial|admin|"
+                        r"bureau|agency|agencies|wire|redac\w*|redak\w*|redaksi|webmaster)$", re.I)
+
+
+def not_a_person(el: Any) -> bool:
+    """Whether a byline part names a desk or a role: by its class, or by the author page it links to."""
+    if _NOT_PERSON_CLASS.search(el.get("class") or ""):
+        return True
+    if el.tag != "a":
+        return False
+    path = urlsplit(el.get("href") or "").path.rstrip("/")
+    return bool(_PROFILE_SEGMENT.search(path)) and bool(_DESK_SLUG.match(path.rsplit("/", 1)[-1]))
+
+
+_PROFILE_SEGMENT = re.compile(r"/(?:authors?|autor(?:es|en|i)?|auteurs?|writers?|reporters?|staff|team|profiles?|"
+                              r"people|lekhak|penulis|contributors?)/[^/]+$", re.I)
 #: Links that share the page or open an app rather than name anyone.
 _SHARE_HREF = re.compile(r"^(?:mailto:\?|javascript:|whatsapp:|sms:|tg:)|[/.?&](?:share|sharer|sharing|intent/tweet|"
                          r"sharearticle|submit|send)\b|[?&](?:u|url|text)=http", re.I)

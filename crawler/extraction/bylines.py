@@ -64,9 +64,11 @@ def in_teaser(el: Any, page: Page, own: OwnUrls) -> bool:
             anchor = next(heading.iter("a"), None)
             if anchor is None:
                 anchor = next((a for a in heading.iterancestors("a")), None)
+            headline = " ".join(anchor.text_content().split()) if anchor is not None else ""
             if anchor is None or any(a is anchor for a in el.iterancestors("a")) or \
-                    len(" ".join(anchor.text_content().split()).split()) < HEADLINE_WORDS:
-                return False
+                    len(headline.split()) < HEADLINE_WORDS and not (_UNSPACED.search(headline) and
+                                                                    len(headline) >= HEADLINE_CHARS):
+                return False  # (a headline in a script without spaces is counted in characters)
             target = link(page.base_url, anchor.get("href"))
             return target is not None and target.split("#")[0].rstrip("/") not in own
         node = node.getparent()
