@@ -63,3 +63,63 @@ def test_a_date_in_a_list_of_other_stories_is_not_the_articles() -> None:
     assert rec.published is None
     rec = story("<span class='post-date'>12. listopada 2026. u 14:05</span>", lang="hr", aside=aside)
     assert rec.published == "2026-10-12T14:05:00+02:00"
+
+
+# ---------------------------------------------------------------- bylines
+
+def byline(inner: str, lang: str = "en", head: str = "") -> list[str]:
+    html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story | Kyiv Arms Review</title>"
+            f"<meta property='og:site_name' content='Kyiv Arms Review'>{head}</head><body>"
+            f"<article><h1>Story</h1><div class='byline'>{inner}</div>"
+            f"<div class='story-body'><p>{BODY}</p><p>{BODY}</p></div></article></body></html>")
+    return extract_page(html, URL).authors
+
+
+def test_label_closing_with_a_colon_in_any_script_is_no_name() -> None:
+    # Bengali "প্রতিবেদক:" (reporter): no vocabulary knows it, the colon does
+    assert byline("<span>প্রতিবেদক:</span> <a href='/author/1'>রফিক আহমেদ</a>", lang="bn") == ["রফিক আহমেদ"]
+
+
+def test_the_page_languages_own_and_joins_names() -> None:
+    # CLDR list patterns: Vietnamese "và", Bengali "এবং"
+    assert byline("<a href='/author/1'>Nguyễn Văn An</a> và <a href='/author/2'>Trần Thị Bình</a>", lang="vi") == \
+        ["Nguyễn Văn An", "Trần Thị Bình"]
+    assert byline("রফিক আহমেদ এবং নাসরিন সুলতানা", lang="bn") == ["রফিক আহমেদ", "নাসরিন সুলতানা"]
+    # the word is a word: the capital "И" opening a surname splits nothing
+    assert byline("Автор: Иван Иванов", lang="bg") == ["Иван Иванов"]
+
+
+def test_the_label_alone_is_no_name() -> None:
+    assert byline("<span class='author-prefix'>Por</span> <span class='author'>Ana Ruiz</span>", lang="es") == \
+        ["Ana Ruiz"]
+
+
+def test_the_publishers_desk_is_no_person() -> None:
+    assert byline("<span class='author'>Kyiv Arms Review Staff</span>") == []
+
+
+def test_a_part_marked_as_desk_or_role_is_no_person() -> None:
+    assert byline("<span class='byline__desk'>Ճակատային լուրերի թիմ</span>", lang="hy") == []
+    assert byline("<a href='/author/newsroom/'>Equipo de Defensa</a>", lang="es") == []
+    assert byline("<a href='/author/1'>রফিক আহমেদ</a> <span class='byline__role'>জ্যেষ্ঠ প্রতিবেদক</span>",
+                  lang="bn") == ["রফিক আহমেদ"]
+
+
+def test_unlinked_text_after_a_linked_name_and_a_comma_is_the_role() -> None:
+    assert byline("<a href='/author/1'>রফিক আহমেদ</a>, জ্যেষ্ঠ প্রতিরক্ষা প্রতিবেদক", lang="bn") == ["রফিক আহমেদ"]
+    # a second linked name after the comma is a name
+    assert byline("<a href='/author/1'>Ana Ruiz</a>, <a href='/author/2'>Luis Mora</a>", lang="es") == \
+        ["Ana Ruiz", "Luis Mora"]
+
+
+def test_a_reading_time_with_a_particle_is_no_name() -> None:
+    assert byline("<span class='desk'>Redacción</span> · <span>Lectura de 6 min</span>", lang="es") == []
+
+
+def test_teaser_bylines_under_headlines_in_an_unspaced_script_are_not_the_articles() -> None:
+    teaser = ("<div class='more'><article><h3><a href='/2026/11/other/'>ກອງທັບເຮືອຮັບເຮືອລາດຕະເວນລຳໃໝ່ຈາກອູ່ຕໍ່ເຮືອ</a></h3>"
+              "<span class='byline'><a href='/author/x/'>ສົມພອນ ແກ້ວມະນີ</a></span></article></div>")
+    html = ("<!doctype html><html lang='lo'><head><meta charset='utf-8'><title>Story</title></head><body>"
+            f"<article><h1>Story</h1><div class='story-body'><p>{BODY}</p>{teaser}<p>{BODY}</p></div></article>"
+            "</body></html>")
+    assert extract_page(html, URL).authors == []
