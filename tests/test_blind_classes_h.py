@@ -123,3 +123,14 @@ def test_teaser_bylines_under_headlines_in_an_unspaced_script_are_not_the_articl
             f"<article><h1>Story</h1><div class='story-body'><p>{BODY}</p>{teaser}<p>{BODY}</p></div></article>"
             "</body></html>")
     assert extract_page(html, URL).authors == []
+
+
+def test_the_visible_joint_byline_completes_a_one_person_json_ld() -> None:
+    ld = ('<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+          '"headline": "Story", "author": {"@type": "Person", "name": "Ana Ruiz"}}</script>')
+    inner = ("<time datetime='2026-11-02'>2 nov 2026</time> • <span itemprop='author'>Ana Ruiz</span> y "
+             "<span itemprop='author'>Luis Mora</span> • <span>5 min</span>")
+    html = (f"<!doctype html><html lang='es'><head><meta charset='utf-8'><title>Story</title>{ld}</head><body>"
+            f"<article><h1>Story</h1><p class='meta'>{inner}</p>"
+            f"<div class='story-body'><p>{BODY}</p><p>{BODY}</p></div></article></body></html>")
+    assert extract_page(html, URL).authors == ["Ana Ruiz", "Luis Mora"]

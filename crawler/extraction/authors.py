@@ -12,7 +12,7 @@ from lxml import etree
 from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
                                         main_item, other_item, own_urls)
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
-                                     text_pieces)
+                                     text_over, text_pieces)
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
@@ -324,8 +324,8 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
         # The organisation is no person in any other source either (an agency credit stays one).
         names += [n for n, org, _ in people if org and not is_credit(n)]
         got = each(((n, links) for n, org, links in people if not org), [])
-        if len(got) == 1 and _UNCASED_NAME.match(got[0]):
-            got = _shared_byline(page, got, names)
+        if len(got) == 1:
+            got = _shared_byline(page, got, names, page_lang)
         if got:
             return got
     micro, micro_profiles = [], []
@@ -389,20 +389,28 @@ def _desk_names(page: Page) -> list[str]:
     return out
 
 
-def _shared_byline(page: Page, got: list[str], banned: list[str]) -> list[str]:
+def _shared_byline(page: Page, got: list[str], banned: list[str], lang: str | None = None) -> list[str]:
     """The visible byline that names the one structured author with others ("김민준·이서연 기자",
-    "山本美咲、中村拓也"), where the CMS's record kept its first author only. Asked for names in scripts
-    without letter case, whose joint bylines join names with "·" or "、" (read from the byline elements
-    that the page index lists, not by a search of the whole page)."""
+    "山本美咲、中村拓也", "A ja B"), where the CMS's record kept its first author only (read from the byline
+    elements that the page index lists and the meta line holding each, not by a search of the whole page)."""
     for line in _byline_elements(page)[:BYLINE_ELEMENTS]:
         if got[0] not in line.text_content() or page.in_comments(line) or in_media(line):
             continue
-        for piece in byline_pieces(line):
-            if got[0] in piece and len(piece) <= BY_LINE_CHARS:
-                more = clean_author(piece, banned)
-                if len(more) > 1 and got[0] in more:
-                    return more
+        parent = line.getparent()
+        lines = [line] if parent is None or text_over(parent, BYLINE_CHARS) else [line, parent]
+        for el in lines:
+            for piece in byline_pieces(el):
+                # the meta line's field that holds the name ("26. nov 2026 • A ja B • 3 min")
+                piece = next((p for p in _META_FIELDS.split(piece) if got[0] in p), "")
+                if piece and len(piece) <= BY_LINE_CHARS:
+                    more = clean_author(piece, banned, lang)
+                    if len(more) > 1 and got[0] in more:
+                        return more
     return got
+
+
+#: Separators between the fields of a meta line.
+_META_FIELDS = re.compile(r"\s+[|·•]\s+")
 
 
 #: An author label inside a meta line, with an ASCII or full-width colon.
