@@ -44,8 +44,10 @@ def test_local_date_with_a_day_period_is_read() -> None:
 
 
 def test_clock_word_after_a_dotted_year_is_read() -> None:
-    # Croatian "u", Serbian "у", Slovene "ob": "12. listopada 2026. u 14:05"
-    when = parse_when("12. listopada 2026. u 14:05", "hr")
+    # Serbian "у", Slovene "ob" after "2026.": "17. новембар 2026. у 08:15", "12. oktober 2026. ob 14.05"
+    when = parse_when("17. новембар 2026. у 08:15", "sr")
+    assert when is not None and (when.value.month, when.value.day, when.value.hour) == (11, 17, 8)
+    when = parse_when("12. oktober 2026. ob 14.05", "sl")
     assert when is not None and (when.value.month, when.value.day, when.value.hour) == (10, 12, 14)
 
 
@@ -67,9 +69,9 @@ def test_a_date_in_a_list_of_other_stories_is_not_the_articles() -> None:
 
 # ---------------------------------------------------------------- bylines
 
-def byline(inner: str, lang: str = "en", head: str = "") -> list[str]:
-    html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story | Kyiv Arms Review</title>"
-            f"<meta property='og:site_name' content='Kyiv Arms Review'>{head}</head><body>"
+def byline(inner: str, lang: str = "en", site: str = "Kyiv Arms Review") -> list[str]:
+    html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story | {site}</title>"
+            f"<meta property='og:site_name' content='{site}'></head><body>"
             f"<article><h1>Story</h1><div class='byline'>{inner}</div>"
             f"<div class='story-body'><p>{BODY}</p><p>{BODY}</p></div></article></body></html>")
     return extract_page(html, URL).authors
@@ -90,12 +92,12 @@ def test_the_page_languages_own_and_joins_names() -> None:
 
 
 def test_the_label_alone_is_no_name() -> None:
-    assert byline("<span class='author-prefix'>Por</span> <span class='author'>Ana Ruiz</span>", lang="es") == \
-        ["Ana Ruiz"]
+    assert byline("<span class='author-label'>מאת</span> <span class='author'>דנה לוי</span>", lang="he") == ["דנה לוי"]
 
 
 def test_the_publishers_desk_is_no_person() -> None:
-    assert byline("<span class='author'>Kyiv Arms Review Staff</span>") == []
+    # "<publication> + a word" is its desk in any language ("भारत रक्षा संवाद केंद्र": its news centre)
+    assert byline("<span class='author'>भारत रक्षा संवाद केंद्र</span>", lang="hi", site="भारत रक्षा") == []
 
 
 def test_a_part_marked_as_desk_or_role_is_no_person() -> None:
@@ -113,7 +115,7 @@ def test_unlinked_text_after_a_linked_name_and_a_comma_is_the_role() -> None:
 
 
 def test_a_reading_time_with_a_particle_is_no_name() -> None:
-    assert byline("<span class='desk'>Redacción</span> · <span>Lectura de 6 min</span>", lang="es") == []
+    assert byline("<p class='author'>Redacción</p><p class='author-meta'>Lectura de 6 min</p>", lang="es") == []
 
 
 def test_teaser_bylines_under_headlines_in_an_unspaced_script_are_not_the_articles() -> None:
@@ -134,3 +136,68 @@ def test_the_visible_joint_byline_completes_a_one_person_json_ld() -> None:
             f"<article><h1>Story</h1><p class='meta'>{inner}</p>"
             f"<div class='story-body'><p>{BODY}</p><p>{BODY}</p></div></article></body></html>")
     assert extract_page(html, URL).authors == ["Ana Ruiz", "Luis Mora"]
+
+
+# ---------------------------------------------------------------- body: chrome inside the article
+
+def body_of(inner: str, lang: str = "en") -> str:
+    """The body of a page whose article holds ``inner`` between two paragraphs."""
+    html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story</title></head><body>"
+            f"<article><h1>Story</h1><div class='content'><p>{BODY}</p>{inner}<p>{BODY} Again.</p>"
+            f"<p>{BODY} Once more.</p></div></article></body></html>")
+    return extract_page(html, URL).body
+
+
+def test_a_tool_row_of_links_acting_on_the_page_goes_in_any_language() -> None:
+    row = ("<div class='verktyg'><span>Läst 3 812 gånger</span> | <a href='javascript:window.print()'>Skriv ut</a> | "
+           "<a href='mailto:?subject=Story'>Mejla</a> | Dela: <a href='https://vk.com/share.php?url=https://x.org/s'>VK"
+           "</a> <a href='https://example.net/add.php?link=https://news.example.org/s'>Pyst</a></div>")
+    body = body_of(row, lang="sv")
+    assert "Skriv ut" not in body and "Läst" not in body and "Pyst" not in body
+    assert body.count("The ministry said") == 3
+
+
+def test_a_row_of_labelled_counters_goes() -> None:
+    body = body_of("<p class='muted'>Lesezeit: 4 Min. · Aufrufe: 2.310</p><p>Czas czytania: 2 min | Odsłony: 845</p>")
+    assert "Lesezeit" not in body and "Odsłony" not in body
+    assert body.count("The ministry said") == 3
+
+
+def test_a_caption_that_ends_with_its_credit_goes_without_figcaption() -> None:
+    caption = ("<div class='kuva'><img src='/a.jpg' alt=''><p class='teksti'>Panssariajoneuvot harjoituksessa "
+               "Niinisalossa <small>Kuva: Puolustusvoimat</small></p></div>")
+    body = body_of(caption, lang="fi")
+    assert "Niinisalossa" not in body
+    # a paragraph that only mentions a photo stays
+    assert "photo" in body_of("<p>The agency released the photo on Monday, <em>a spokesman said</em></p>")
+
+
+def test_a_membership_appeal_closed_by_a_link_to_a_section_goes() -> None:
+    box = ("<div class='callout'>Diventa socio del Club dei Lettori e ricevi in anteprima i nostri dossier. "
+           "<a href='/soci'>Iscriviti ora</a></div>")
+    body = body_of(box, lang="it")
+    assert "Club dei Lettori" not in body
+    # a paragraph whose last words link to another story stays
+    kept = body_of("<p>The contract was first reported last week. <a href='/2026/11/contract-signed-4411'>Read it</a></p>")
+    assert "first reported last week" in kept
+
+
+def test_next_and_previous_article_boxes_go_under_any_cms_name() -> None:
+    box = ("<div class='ccm-next-previous-wrapper'><h5>Naslednji članek</h5><p><a href='/2026/11/other/'>Vojska "
+           "dobi nove havbice iz domače proizvodnje</a></p></div>")
+    body = body_of(box, lang="sl")
+    assert "Naslednji" not in body and "havbice" not in body
+
+
+def test_an_ad_slot_under_a_component_name_goes_with_its_label() -> None:
+    slot = "<div class='AdSlot_wrapper__x81Qa'><span class='AdSlot_label__p0Q'>Iklan</span><div id='gpt-top-2'></div></div>"
+    body = body_of(slot, lang="id")
+    assert "Iklan" not in body
+    slot = "<div class='mid'><span class='lbl'>Quảng cáo</span><div id='gpt-mid-1'></div></div>"
+    assert "Quảng cáo" not in body_of(slot, lang="vi")
+
+
+def test_report_an_error_link_goes() -> None:
+    tools = "<div class='ArticleTools_root__hE5s0'><a href='/kontakt?fel=story'>Rapportera ett fel</a></div>"
+    assert "Rapportera" not in body_of(tools, lang="sv")
+    assert "Spotted an error" not in body_of("<p><a href='/contact'>Spotted an error? Let us know</a></p>")

@@ -120,6 +120,12 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, "related", True))
         elif el.tag in ("p", "div") and _is_follow_prompt(el):
             hits.append((el, "share", True))
+        elif el.tag in ("p", "div") and _is_tool_row(el):
+            hits.append((el, "print_email", True))
+        elif el.tag in ("p", "div") and _ends_with_credit(el, rules):
+            hits.append((el, "media", True))
+        elif el.tag in ("p", "div", "aside", "section") and _is_call_to_action(el):
+            hits.append((el, "promo", True))
         elif len(el) >= MIN_CARDS and is_card_list(el):
             hits.append((el, "promo", True))
     hits += [(box, "structure", True) for box in _stamp_boxes(root)]
@@ -271,6 +277,69 @@ def _is_follow_prompt(el: Any) -> bool:
         return False
     first = " ".join(links[0].text_content().split())
     return len(first.split()) >= 2 or text.startswith(first)
+
+
+#: A link that acts on this page rather than leading to another: print, e-mail, share (its query carries
+#: the page's URL: "add.php?link=https://…", "sharer.php?u=…"), a script.
+_ACTION_HREF = re.compile(r"^(?:mailto:|javascript:|sms:|whatsapp:|tg:)|[?&][\w.-]+=(?:https?(?::|%3a)|%2f%2f)|"
+                          r"[?&](?:print|printable|share)=|/(?:share|sharer|print)(?:\.php)?(?:[/?]|$)|intent/tweet", re.I)
+#: A tool row's words outside its links: labels, separators and a counter at most.
+TOOL_ROW_CHARS = 60
+
+
+def _is_tool_row(el: Any) -> bool:
+    """A row of the article's tools in any language ("Print · E-mail · Share: Facebook X", "Dibaca 2,417
+    kali | Cetak | E-mel"): at least two links, all acting on this page, and little text beside them."""
+    links = [a for a in el.iter("a")]
+    if len(links) < 2 or not all(_ACTION_HREF.search(a.get("href") or "") for a in links):
+        return False
+    if any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):
+        return False
+    text = " ".join(el.text_content().split())
+    linked = sum(len(" ".join(a.text_content().split())) for a in links)
+    return len(text) - linked <= TOOL_ROW_CHARS
+
+
+#: Inline elements that hold a caption's credit at its end ("… di Gemas <small>Foto: Bernama</small>").
+_CREDIT_TAGS = frozenset({"small", "span", "em", "i", "cite", "b", "strong", "sub"})
+#: A caption is short.
+CAPTION_CHARS = 300
+
+
+def _ends_with_credit(el: Any, rules: Rules) -> bool:
+    """A caption outside <figcaption>: a short block whose last element, with nothing after it, is a
+    picture credit in the vocabulary's words ("Foto: X", "Photo: X", "Фото: X")."""
+    last = el[-1] if len(el) else None
+    if last is None or not isinstance(last.tag, str) or last.tag not in _CREDIT_TAGS or (last.tail or "").strip():
+        return False
+    credit = " ".join(last.text_content().split())
+    if not credit or len(credit) > 80 or _text_len(el) > CAPTION_CHARS:
+        return False
+    return rules.text_group(rule_text(credit), False) == "media"
+
+
+#: A call to action's link: one path segment without digits ("/join", "keahlian.html", "/sadasyata/"),
+#: a section of the site, not a story.
+_SECTION_HREF = re.compile(r"^(?:https?://[^/]+)?/?[^\W\d_]+(?:[-_][^\W\d_]+)*(?:\.html?|\.php|\.aspx?)?/?(?:\?[^/]*)?$")
+#: Its words at most, and the box's length.
+CTA_LINK_WORDS, CTA_CHARS = 3, 300
+
+
+def _is_call_to_action(el: Any) -> bool:
+    """A membership or sign-up appeal in any language: a short box of sentences closed by one short link
+    to a section of the site ("Jadi ahli … laporan khas. <a href=keahlian.html>Daftar sekarang</a>")."""
+    last = el[-1] if len(el) else None
+    if last is None or last.tag != "a" or (last.tail or "").strip() or _text_len(el) > CTA_CHARS:
+        return False
+    if sum(1 for _ in el.iter("a")) != 1:
+        return False
+    label = " ".join(last.text_content().split())
+    if not label or len(label.split()) > CTA_LINK_WORDS or any(c.isdigit() for c in label):
+        return False
+    if not _SECTION_HREF.match(last.get("href") or ""):
+        return False
+    before = " ".join(el.text_content().split())[:-len(label)].rstrip()
+    return bool(before) and before.endswith((".", "!", "?", "…", "।"))
 
 
 def _stamp_boxes(root: Any) -> list[Any]:
