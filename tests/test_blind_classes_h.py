@@ -201,3 +201,25 @@ def test_report_an_error_link_goes() -> None:
     tools = "<div class='ArticleTools_root__hE5s0'><a href='/kontakt?fel=story'>Rapportera ett fel</a></div>"
     assert "Rapportera" not in body_of(tools, lang="sv")
     assert "Spotted an error" not in body_of("<p><a href='/contact'>Spotted an error? Let us know</a></p>")
+
+
+# ---------------------------------------------------------------- the header zone
+
+def builder_page(boxes: list[str]) -> str:
+    """A page builder's layout: every line of the page a sibling text box of the same kind."""
+    cells = "".join(f"<div class='rich-text'>{b}</div>" for b in boxes)
+    html = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Brief</title></head><body>"
+            f"<main><section class='strip'><div class='column'>{cells}</div></section></main></body></html>")
+    return extract_page(html, URL).body
+
+
+def test_a_programme_label_between_the_headline_and_the_dateline_is_header() -> None:
+    paras = [f"<p>{BODY} Part {i}.</p>" for i in range(4)]
+    body = builder_page(["<p>REPORT</p>", "<h1>Brief: Resupply at sea in a contested Pacific</h1>",
+                         "<p>Centre for Maritime Logistics Studies</p>", "<p>November 12, 2026</p>", *paras])
+    assert "Centre for Maritime Logistics" not in body
+    assert body.count("Part") == 4
+    # with no dateline after the headline there is no header zone: the short line stays
+    body = builder_page(["<h1>Brief: Resupply at sea in a contested Pacific</h1>",
+                         "<p>Centre for Maritime Logistics Studies</p>", *paras])
+    assert "Centre for Maritime Logistics" in body

@@ -18,6 +18,7 @@ from crawler.extraction.clean import MIN_CARDS, clean_blocks, clean_text_body, i
 from crawler.extraction.content import find_content, fragment, ld_article_body
 from crawler.extraction.dates import extract_dates
 from crawler.extraction.kind import detect_kind
+from crawler.extraction.header import without_header_lines
 from crawler.extraction.lang import extract_lang
 from crawler.extraction.meta import extract_description, extract_image, extract_tags
 from crawler.extraction.needs import canonical
@@ -118,7 +119,8 @@ def _choose_body(page: Page, content: Any, rules: Rules, title: str | None, auth
     blocks: list[Block] = []
     how = "none"
     if content is not None:
-        blocks = finish(clean_blocks(fragment(content.elements, hits), rules, hits, drop_texts=drop), hits)
+        elements = without_header_lines(content.elements, page.body)
+        blocks = finish(clean_blocks(fragment(elements, hits), rules, hits, drop_texts=drop), hits)
         how = content.how
         stats[f"extract/content/{content.how}"] += 1
     body = _text(blocks)
