@@ -20,6 +20,9 @@ name, url and feeds).
 * web-blind-f (issue 8, built blind; first contact in BENCHMARKS.md, then fixed by class): Ghost (en-AU),
   Arc XP (en-US), tagDiv (en-IN), Substack (en-CA), Hugo PaperMod (en-GB), TYPO3 EXT:news (ja), a Korean
   portal CMS with <br>-separated text;
+* web-blind-h (issue 8, built blind; first contact in BENCHMARKS.md, then fixed by class): Newspack (th),
+  Contentful + React (hi), Concrete CMS (sr-Cyrl), ProcessWire (lv), Jekyll (et), MODX (ms), Astro + Sanity
+  (es-MX);
 * hostile-web-2: faults with the default configuration (500s then 200, redirect chains, a gzip
   bomb feed, robots.txt hanging, a 300-entry feed over the per-poll cap, tarpits, a 9 MB page,
   cross-host canonicals, meta refresh, duplicate links).
@@ -36,7 +39,7 @@ import pytest
 from conftest import FIXTURES, SHARED, run_cli, write_sites_file
 
 WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "web-blind-a", "web-blind-b", "web-blind-c", "web-blind-d", "web-blind-e",
-        "web-blind-f", "hostile-web-2"]
+        "web-blind-f", "web-blind-h", "hostile-web-2"]
 #: Measured floors (see BENCHMARKS.md); raise them when the figures go up.
 FLOORS = {"coverage": 1.0, "body_f1": 0.999, "title_acc": 1.0, "authors_acc": 1.0, "published_acc": 1.0,
           "lang_acc": 1.0}
@@ -44,7 +47,9 @@ CEILINGS = {"extra_records": 0, "duplicate_records": 0, "robots_violations": 0, 
 #: Where a web is measured below the common floors, and why (tests/fixtures/web-alt4/README.md):
 #: its truth keeps a TYPO3 teaser paragraph as the first body block, and a live blog's
 #: "Key events" label leaks.
-EXCEPTIONS = {"web-alt4": {"body_f1": 0.955, "leaks": 1}}
+#: web-blind-h's truth leaves a data table's cells out of the body; the real pages' truth
+#: (../shared/bench/extraction) keeps them, so the extractor keeps data tables (one page, F1 0.94).
+EXCEPTIONS = {"web-alt4": {"body_f1": 0.955, "leaks": 1}, "web-blind-h": {"body_f1": 0.997}}
 
 
 @pytest.fixture(scope="module", params=WEBS)
