@@ -223,3 +223,9 @@ def test_a_programme_label_between_the_headline_and_the_dateline_is_header() -> 
     body = builder_page(["<h1>Brief: Resupply at sea in a contested Pacific</h1>",
                          "<p>Centre for Maritime Logistics Studies</p>", *paras])
     assert "Centre for Maritime Logistics" in body
+
+
+def test_an_ad_label_alone_on_its_line_goes_in_more_languages() -> None:
+    for label, lang in (("โฆษณา", "th"), ("- Mainos -", "fi"), ("Hirdetés", "hu"), ("פרסומת", "he")):
+        body = body_of(f"<div class='slot-7'><span>{label}</span></div>", lang=lang)
+        assert label.strip("- ") not in body, label

@@ -537,7 +537,7 @@ def byline_pieces(el: Any) -> list[str]:
 _SEAM = "\x00"
 #: Class words of a byline part that names no person: a desk, a bureau, a role or job title
 #: ("Byline_desk__Xv3Lm", "author-role", "job-title"); CMS class names are English in any language.
-_NOT_PERSON_CLASS = re.compile(r"(?:^|[\s_-])(?:desk|bureau|role|job-?title|jobtitle|position|agency)(?:$|[\s_-])", re.I)
+_NOT_PERSON_CLASS = re.compile(r"(?:^|[\s_-])(?:desk|bureau|role|job-?title|jobtitle|agency)(?:$|[\s_-])", re.I)
 #: An author page's last path segment that names a desk, not a person ("/author/desk/", "/autor/redaccion").
 _DESK_SLUG = re.compile(r"^(?:desk|news-?desk|web-?desk|staff|team|news-?team|newsroom|editors?|editorial|admin|"
                         r"bureau|agency|agencies|wire|redac\w*|redak\w*|redaksi|webmaster)$", re.I)
