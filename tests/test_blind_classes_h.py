@@ -8,7 +8,7 @@ wordings than H's where the class allows.
 from __future__ import annotations
 
 from crawler.extraction import extract_page
-from crawler.extraction.clock import day_period_to_24h
+from crawler.extraction.clock import day_period_to_24h, parse_local_date
 from crawler.extraction.dates import parse_when
 
 URL = "https://news.example.org/2026/11/story/"
@@ -229,3 +229,20 @@ def test_an_ad_label_alone_on_its_line_goes_in_more_languages() -> None:
     for label, lang in (("โฆษณา", "th"), ("- Mainos -", "fi"), ("Hirdetés", "hu"), ("פרסומת", "he")):
         body = body_of(f"<div class='slot-7'><span>{label}</span></div>", lang=lang)
         assert label.strip("- ") not in body, label
+
+
+def test_a_month_name_of_the_page_language_in_any_inflection_is_read() -> None:
+    # CLDR month names, matched by their stem: genitive, locative, year first, the Thai solar era
+    cases = [("4. децембра 2026. у 16:00", "sr", (2026, 12, 4, 16)), ("2026. gada 4. decembrī 16:05", "lv", (2026, 12, 4, 16)),
+             ("2026 m. gruodžio 4 d.", "lt", (2026, 12, 4, 0)), ("2 ธันวาคม 2569", "th", (2026, 12, 2, 0)),
+             ("4. joulukuuta 2026 klo 16.05", "fi", (2026, 12, 4, 16))]
+    for text, lang, want in cases:
+        when = parse_when(text, lang)
+        assert when is not None and (when.value.year, when.value.month, when.value.day, when.value.hour) == want, text
+    # two dates on one line are not read as one by the month names
+    assert parse_local_date("Ажурирано 5. децембра 2026. (објављено 4. децембра 2026.)", "sr") is None
+
+
+def test_a_numeric_date_with_spaces_after_the_dots_is_day_first() -> None:
+    when = parse_when("4. 12. 2026. 16:05", "cs")
+    assert when is not None and (when.value.month, when.value.day) == (12, 4)

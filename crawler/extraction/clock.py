@@ -84,3 +84,67 @@ def day_period_to_24h(text: str, langs: str | None) -> str:
         clock = f"{hour:02d}:{m.group(2)}" + (f":{m.group(3)}" if m.group(3) else "")
         return text[:m.start()] + clock + text[m.end():]
     return text
+
+
+#: A clock time in a date line ("16:05", "16.05.00", "16h05"), after the day-period words were read.
+_TIME = re.compile(r"(?<![\d.:])(\d{1,2})[:.h](\d\d)(?:[:.](\d\d))?(?![\d:])")
+_NUMBER = re.compile(r"(?<![\d:.])\d{1,4}(?![\d:])|(?<![\d:.])\d{1,4}(?=\.(?:\s|$))")
+_TOKEN = re.compile(r"[^\s\d.,:;/()\[\]|–—-]+\.?")
+#: The years of the Thai solar calendar run 543 ahead ("2 ธันวาคม 2569" is 2 December 2026).
+_BUDDHIST_ERA = {"th": 543}
+
+
+@lru_cache(maxsize=64)
+def _months(lang: str) -> tuple[tuple[str, int, int], ...]:
+    """(name or stem, month, longest form) of the language's month names (CLDR: wide and abbreviated,
+    both contexts); a long name is matched by its stem, so inflected forms ("децембра", "decembrī") match."""
+    from babel import Locale, UnknownLocaleError
+    try:
+        locale = Locale.parse(lang.strip().replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return ()
+    out: dict[str, tuple[int, int]] = {}
+    for context in locale.months.values():
+        for names in context.values():
+            for month, name in dict(names).items():
+                name = name.lower().rstrip(".")
+                if len(name) < 2 or any(c.isdigit() for c in name):
+                    continue
+                stem = name[:max(3, len(name) - 2)] if len(name) >= 5 else name
+                out.setdefault(stem, (month, len(name) + 3))
+    return tuple((stem, month, longest) for stem, (month, longest) in out.items())
+
+
+def parse_local_date(text: str, langs: str | None) -> tuple[int, int, int, int | None, int, int] | None:
+    """(year, month, day, hour or None, minute, second) of a date written with a month name of the page's
+    language ("4. децембра 2026. у 16:00", "2026. gada 4. decembrī", "2026 m. gruodžio 4 d."); None
+    unless exactly one month name, one year and one day are found."""
+    for lang in (langs or "").split(","):
+        base = lang.strip().lower().split("-")[0]
+        if not base or base == "en":
+            continue
+        months = _months(lang.strip())
+        if not months:
+            continue
+        found = set()
+        for token in _TOKEN.findall(text.lower()):
+            token = token.rstrip(".")
+            hits = [(len(stem), month) for stem, month, longest in months
+                    if token.startswith(stem) and len(token) <= longest]
+            if hits:
+                found.add(max(hits)[1])
+        if len(found) != 1:
+            continue
+        clock = _TIME.search(text)
+        rest = text[:clock.start()] + " " + text[clock.end():] if clock else text
+        numbers = [int(n) for n in _NUMBER.findall(rest)]
+        era = _BUDDHIST_ERA.get(base, 0)
+        years = [n - era if n - era >= 1990 else n for n in numbers if 1990 <= n - era <= 2100 or 1990 <= n <= 2100]
+        days = [n for n in numbers if 1 <= n <= 31]
+        if len(years) != 1 or len(days) != 1:
+            continue
+        hour = minute = second = None
+        if clock:
+            hour, minute, second = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
+        return years[0], found.pop(), days[0], hour, minute or 0, second or 0
+    return None

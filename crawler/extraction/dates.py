@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from typing import Any, Iterable, Iterator
 
-from crawler.extraction.clock import day_period_to_24h
+from crawler.extraction.clock import day_period_to_24h, parse_local_date
 from crawler.extraction.page import COMMENT_TYPES, Page, css, ld_types, norm_space, text_of, text_over
 from crawler.extraction.zones import local_offset
 
@@ -176,8 +176,8 @@ _CLOCK_WORD = re.compile(r"(?<=\d{4})\.?(?:,?\s+(?:kl|klo|kello|ore|ora|saat|um|
 
 
 #: A numeric date, words before it only, an optional clock time after it ("Julkaistu 4.11.2026 14:32",
-#: "Datum: 04.11.2026", "22/10/2024 - 14:05").
-_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?P<sep>[./-])(?P<b>\d{1,2})(?P=sep)(?P<y>\d{4})\.?"
+#: "Datum: 04.11.2026", "22/10/2024 - 14:05", "4. 12. 2026." with CLDR's spaces after the dots).
+_NUMERIC = re.compile(r"(?P<a>\d{1,2})(?:(?P<dot>\.)\s?|(?P<sep>[/-]))(?P<b>\d{1,2})(?(dot)\.\s?|(?P=sep))(?P<y>\d{4})\.?"
                       r"(?:,?\s*(?:-\s*)?(?P<H>\d{1,2}):(?P<M>\d\d)(?::(?P<S>\d\d))?)?")
 
 
@@ -187,7 +187,7 @@ def _parse_numeric(text: str, lang: str | None) -> When | None:
     m = _NUMERIC.search(text)
     if m is None or m.end() != len(text) or any(c.isdigit() for c in text[:m.start()]):
         return None
-    if m.group("sep") != "." and (not lang or lang.split(",")[0].startswith("en")):
+    if not m.group("dot") and (not lang or lang.split(",")[0].startswith("en")):
         return None
     day, month = int(m.group("a")), int(m.group("b"))
     has_time = m.group("H") is not None
@@ -216,6 +216,19 @@ def _parse_iso_in_line(text: str) -> When | None:
     return When(dt, False, not hh) if 1990 <= dt.year <= 2100 else None
 
 
+def _parse_local(text: str, lang: str | None) -> When | None:
+    """A date with a month name of the page's language, any inflection (CLDR month names)."""
+    found = parse_local_date(text, lang) if lang else None
+    if found is None:
+        return None
+    year, month, day, hour, minute, second = found
+    try:
+        dt = datetime(year, month, day, hour or 0, minute, second)
+    except ValueError:
+        return None
+    return When(dt, False, hour is None)
+
+
 def _undoubled(text: str) -> str:
     """One copy of a line written twice ("A. Roe Nov 19, 2019 A. Roe Nov 19, 2019": a responsive
     theme's two bylines in one box), which no date parser reads as a date."""
@@ -235,7 +248,7 @@ def _parse_human(text: str, lang: str | None) -> When | None:
     if not text or not re.search(r"\d", text):
         return None
     text = _undoubled(text)
-    common = _parse_common(text) or _parse_numeric(text, lang) or _parse_iso_in_line(text)
+    common = _parse_common(text) or _parse_numeric(text, lang) or _parse_iso_in_line(text) or _parse_local(text, lang)
     if common is not None:
         return common
     # "Submitted by Jane Roe on Tue, 10/22/2024 - 14:05": the part from where the date starts.
@@ -317,11 +330,12 @@ _UPDATED_META = ("article:modified_time", "og:updated_time", "og:article:modifie
 
 #: Where a written date starts: ISO, "4 november 2026", "4. listopadu 2026", "12 Kasım 2026",
 #: "4 Νοεμβρίου 2026", "Nov. 4, 2026", "04.11.2026" (month names in any alphabet), year first too.
+_MONTH_WORD = r"[^\W\d_][^\s\d,.]{2,}"  # a letter, then letters or combining marks ("दिसंबर", "ธันวาคม")
 _VISIBLE_DATE = re.compile(
-    r"(?:\d{4}-\d\d-\d\d|\d{1,2}(?:st|nd|rd|th)?\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}|"
-    r"[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}[./]\d{1,2}[./]\d{2,4}|"
+    rf"(?:\d{{4}}-\d\d-\d\d|\d{{1,2}}(?:st|nd|rd|th)?\.?\s+{_MONTH_WORD}\.?,?\s+\d{{4}}|"
+    rf"{_MONTH_WORD}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}|\d{{1,2}}[./]\s?\d{{1,2}}[./]\s?\d{{2,4}}|"
     # year first: "2026. november 4.", "2026年11月4日", "2026년 11월 4일", "2026/11/04"
-    r"\d{4}\.?\s+[^\W\d_]{3,}\.?\s+\d{1,2}|\d{4}\s*[年년/.]\s*\d{1,2}\s*[月월/.]\s*\d{1,2})")
+    rf"\d{{4}}\.?\s+{_MONTH_WORD}\.?\s+\d{{1,2}}|\d{{4}}\s*[年년/.]\s*\d{{1,2}}\s*[月월/.]\s*\d{{1,2}})")
 
 
 def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
