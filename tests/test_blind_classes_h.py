@@ -246,3 +246,10 @@ def test_a_month_name_of_the_page_language_in_any_inflection_is_read() -> None:
 def test_a_numeric_date_with_spaces_after_the_dots_is_day_first() -> None:
     when = parse_when("4. 12. 2026. 16:05", "cs")
     assert when is not None and (when.value.month, when.value.day) == (12, 4)
+
+
+def test_next_and_previous_links_go_with_their_label_whatever_the_box_is_called() -> None:
+    box = ("<div class='box-7'><h5>Järgmine lugu</h5><p><a rel='next' href='/2026/11/other/'>Kaitsevägi sai uued "
+           "soomukid ja harjutab nendega talvel</a></p></div>")
+    body = body_of(box, lang="et")
+    assert "Järgmine" not in body and "soomukid" not in body

@@ -152,6 +152,9 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         parent = el.getparent()
         removed.update(el.iter())
         el.drop_tree()
+        if parent is not None and parent is not root and parent.tag not in _CONTAINERS and \
+                not (parent.text or "").strip() and len(parent) == 0:
+            parent = parent.getparent()  # the line that held only the widget ("<p><a rel=next>…</a></p>")
         if parent is not None and parent is not root and parent.tag in _CONTAINERS:
             emptied.setdefault(parent, name)
         if stats is not None:
