@@ -253,3 +253,21 @@ def test_next_and_previous_links_go_with_their_label_whatever_the_box_is_called(
            "soomukid ja harjutab nendega talvel</a></p></div>")
     body = body_of(box, lang="et")
     assert "Järgmine" not in body and "soomukid" not in body
+
+
+def test_the_header_zone_ends_at_a_date_in_the_page_language() -> None:
+    paras = [f"<p>{BODY} Part {i}.</p>" for i in range(4)]
+    cells = "".join(f"<div class='rich-text'>{b}</div>" for b in [
+        "<h1>สรุปนโยบาย: การส่งกำลังบำรุงทางทะเล</h1>", "<p>โครงการศึกษาความมั่นคงทางทะเล</p>",
+        "<p>12 พฤศจิกายน 2569</p>", *paras])
+    html = ("<!doctype html><html lang='th'><head><meta charset='utf-8'><title>Brief</title></head><body>"
+            f"<main><section class='strip'><div class='column'>{cells}</div></section></main></body></html>")
+    rec = extract_page(html, URL)
+    assert "โครงการศึกษา" not in rec.body and rec.body.count("Part") == 4
+    assert rec.published == "2026-11-12"
+
+
+def test_a_date_under_a_teaser_headline_in_an_unspaced_script_is_not_the_articles() -> None:
+    aside = ("<div class='popular'><div class='entry'><div class='entry-title'><a href='/2026/10/other/'>"
+             "กองทัพเรือรับมอบเรือตรวจการณ์ลำใหม่</a></div><div class='entry-date'>3 ตุลาคม 2569</div></div></div>")
+    assert story("<p class='lead-in'>ข่าว</p>", lang="th", aside=aside).published is None

@@ -338,6 +338,16 @@ _VISIBLE_DATE = re.compile(
     rf"\d{{4}}\.?\s+{_MONTH_WORD}\.?\s+\d{{1,2}}|\d{{4}}\s*[年년/.]\s*\d{{1,2}}\s*[月월/.]\s*\d{{1,2}})")
 
 
+#: A date line is short.
+DATE_LINE_CHARS = 80
+
+
+def looks_like_date(text: str, lang: str | None) -> bool:
+    """Whether a short line is only a date in the page's language ("4 दिसंबर 2026", "2 ธันวาคม 2569")."""
+    return len(text) <= DATE_LINE_CHARS and _VISIBLE_DATE.search(text) is not None and \
+        len(text.split()) <= 8 and parse_when(text, lang) is not None
+
+
 def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:
     """(role, value, element) of <time> and date-classed elements near the article."""
     for el in page.body.iter("time"):
@@ -379,8 +389,10 @@ def _after_headline_first(page: Page, elements: list[Any]) -> list[Any]:
     return [el for el in elements if order.get(el, 0) > at] + [el for el in elements if order.get(el, 0) <= at]
 
 
-#: A teaser's headline link has at least this many words (a byline's author link has fewer).
-TEASER_LINK_WORDS = 4
+#: A teaser's headline link has at least this many words (a byline's author link has fewer), or
+#: this many characters in a script written without spaces.
+TEASER_LINK_WORDS, TEASER_LINK_CHARS = 4, 12
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 #: Ancestors of a date box searched for the teaser that holds it; a teaser card is short.
 TEASER_DEPTH, TEASER_CHARS = 3, 400
 
@@ -397,8 +409,10 @@ def _in_teaser(el: Any) -> bool:
             return False  # the story's own box, not a teaser card
         for a in node.iter("a"):
             href = a.get("href") or ""
+            words = " ".join(a.itertext()).split()
             if href and not href.startswith(("#", "mailto:", "javascript:")) and \
-                    len(" ".join(a.itertext()).split()) >= TEASER_LINK_WORDS:
+                    (len(words) >= TEASER_LINK_WORDS or _UNSPACED.search(" ".join(words)) and
+                     len("".join(words)) >= TEASER_LINK_CHARS):
                 return True
     return False
 
@@ -483,6 +497,11 @@ def extract_dates(page: Page, site: Any = None, entry: Any = None, lang: str | N
                 updated = cand
     entry_pub = getattr(entry, "published", None) if entry is not None else None
     entry_upd = getattr(entry, "updated", None) if entry is not None else None
+    if published is None and not entry_pub:
+        # The dateline right under the headline, in a box of no date class (a page builder's text box).
+        from crawler.extraction.header import header_zone  # header reads dates: imported at call time
+        line = header_zone(page.body, lang)[1]
+        published = first([line]) if line and not _UPDATED_LABEL.match(line) else None
     # A feed with one date only (RSS 1.0 dc:date reads as "updated") still gives the page's time its offset.
     published = combine_with_entry(published, entry_pub) if entry_pub or published is None else \
         combine_with_entry(published, entry_upd)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from crawler.extraction.clean import BLOCK_TAGS
+from crawler.extraction.dates import looks_like_date
 from crawler.extraction.sequence import is_dateline
 
 #: Elements after the headline searched for its dateline.
@@ -23,30 +24,31 @@ def _words(el: Any) -> list[str]:
     return " ".join(el.itertext()).split()
 
 
-def header_zone(root: Any) -> set[Any]:
-    """The elements between the page's first <h1> and the dateline right after it; empty when a
-    paragraph of text, a list or a subheading comes first (then there is no such zone)."""
+def header_zone(root: Any, lang: str | None = None) -> tuple[set[Any], str | None]:
+    """(the elements between the page's first <h1> and the dateline right after it, that dateline);
+    nothing when a paragraph of text, a list or a subheading comes first (there is no such zone)."""
     h1 = next(root.iter("h1"), None)
     if h1 is None:
-        return set()
+        return set(), None
+    lang = lang or (root.getroottree().getroot().get("lang") or "")[:2].lower() or None
     zone: set[Any] = set()
     for el in h1.xpath(f"following::*[position() <= {HEADER_SPAN}]"):
         if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
-            return set()
+            break
         if not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):  # a line, not a box of lines
             words = _words(el)
             text = " ".join(words)
-            if text and is_dateline(text):
-                return zone
+            if text and (is_dateline(text) or looks_like_date(text, lang)):
+                return zone, text
             if len(words) > HEADER_WORDS or text.endswith((".", "!", "?")):
-                return set()  # a paragraph before any date: the body has begun
+                break  # a paragraph before any date: the body has begun
         zone.add(el)
-    return set()
+    return set(), None
 
 
 def without_header_lines(elements: list[Any], root: Any) -> list[Any]:
     """The content's elements without the short lines of the header zone (a programme label)."""
-    zone = header_zone(root)
+    zone, _ = header_zone(root)
     if not zone:
         return elements
     return [el for el in elements if el not in zone or len(_words(el)) > HEADER_WORDS]
