@@ -13,6 +13,9 @@ Twisted): the crawl's pipeline, ``defwatch extract`` and the benchmarks all call
     sequence.py    rules over the block sequence
     title.py, authors.py, dates.py, lang.py, meta.py (tags, description, image), kind.py
     bylines.py     whose name a byline-like element gives (a teaser's, a photo's, an organisation's)
+    names.py       the words around names in a byline: labels, the language's "and", desk and role parts
+    header.py      the header zone: from the headline to its dateline
+    clock.py       dates and times written the local way (CLDR day periods and month names)
     zones.py       the offset of a time shown without one (the page's country, CLDR and zone.tab)
     article.py     ``extract_page``: the fields, and the body chosen among its voices
 """

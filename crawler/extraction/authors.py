@@ -11,6 +11,7 @@ from lxml import etree
 
 from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
                                         main_item, other_item, own_urls)
+from crawler.extraction.names import ANY_LABEL, and_split, not_a_person
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
                                      text_over, text_pieces)
 from crawler.extraction.title import site_names, squash
@@ -81,34 +82,6 @@ corresponsal periodista enviado enviada columnista giornalista corrispondente re
 inviata editorialista dziennikarz dziennikarka korespondent redaktor журналист корреспондент редактор
 обозреватель
 """.split())
-#: "and" between names in the languages of bylines ("Andrei Popescu și Elena Ionescu", "A ve B", "A och B").
-_SPLIT_TAIL = ")\\s*"
-_SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|/|\b(?:and|und|et|y|e|i|with|și|şi|ve|och|og|ja|és|και|и|та|oraz|"
-                            r"amp;|(?-i:a|en|dan))\b)\s*", re.I)
-
-
-@lru_cache(maxsize=64)
-def _and_split(lang: str | None) -> re.Pattern[str]:
-    """``_SPLIT_AUTHORS`` with the page language's own "and" (CLDR list patterns: "और", "และ", "un", "и")."""
-    word = ""
-    if lang:
-        try:
-            pattern = Locale.parse(lang.replace("-", "_")).list_patterns["standard"]["2"]
-        except (ValueError, TypeError, KeyError, UnknownLocaleError):
-            pattern = ""
-        word = pattern.replace("{0}", "").replace("{1}", "").strip(" ,")
-    if not word or " " in word or any(c.isdigit() for c in word):
-        return _SPLIT_AUTHORS
-    # A word between spaces ("A и B", never the "И" of "Иванов"); Thai writes none after it ("A และB").
-    after = r"\s+" if pattern.endswith(" {1}") else r"\s*"
-    return re.compile(rf"{_SPLIT_AUTHORS.pattern[:-len(_SPLIT_TAIL)]}|\s+(?-i:{re.escape(word)}){after}{_SPLIT_TAIL}",
-                      re.I)
-
-
-#: A label of at most three words closing with a colon, before the name or alone ("लेखक:", "Napisao:").
-_ANY_LABEL = re.compile(r"^\s*[^\s\d:：,;]+(?:\s+[^\s\d:：,;]+){0,2}\s*[:：]\s*")
-
-
 #: A publication's name is a desk's when a byline starts with it and it is at least this long.
 DESK_NAME_CHARS = 5
 
@@ -120,7 +93,7 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
         return []
     text = _without_photo_credits(text)
     text = _LABEL.sub("", text)
-    text = _ANY_LABEL.sub("", text)  # a name holds no colon: what closes with one is its label
+    text = ANY_LABEL.sub("", text)  # a name holds no colon: what closes with one is its label
     text = _BY.sub("", text + " ").strip()
     if _BY.fullmatch(text + " "):
         return []  # the label alone ("By", "โดย")
@@ -133,7 +106,7 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
-    for part in _and_split(lang).split(text):
+    for part in and_split(lang).split(text):
         pieces = [p.strip() for p in re.split(r"[,、，]", part) if p.strip()]
         if not pieces:
             continue
@@ -535,26 +508,6 @@ def byline_pieces(el: Any) -> list[str]:
 
 
 _SEAM = "\x00"
-#: Class words of a byline part that names no person: a desk, a bureau, a role or job title
-#: ("Byline_desk__Xv3Lm", "author-role", "job-title"); CMS class names are English in any language.
-_NOT_PERSON_CLASS = re.compile(r"(?:^|[\s_-])(?:desk|bureau|role|job-?title|jobtitle|agency)(?:$|[\s_-])", re.I)
-#: An author page's last path segment that names a desk, not a person ("/author/desk/", "/autor/redaccion").
-_DESK_SLUG = re.compile(r"^(?:desk|news-?desk|web-?desk|staff|team|news-?team|newsroom|editors?|editorial|admin|"
-                        r"bureau|agency|agencies|wire|redac\w*|redak\w*|redaksi|webmaster)$", re.I)
-
-
-def not_a_person(el: Any) -> bool:
-    """Whether a byline part names a desk or a role: by its class, or by the author page it links to."""
-    if _NOT_PERSON_CLASS.search(el.get("class") or ""):
-        return True
-    if el.tag != "a":
-        return False
-    path = urlsplit(el.get("href") or "").path.rstrip("/")
-    return bool(_PROFILE_SEGMENT.search(path)) and bool(_DESK_SLUG.match(path.rsplit("/", 1)[-1]))
-
-
-_PROFILE_SEGMENT = re.compile(r"/(?:authors?|autor(?:es|en|i)?|auteurs?|writers?|reporters?|staff|team|profiles?|"
-                              r"people|lekhak|penulis|contributors?)/[^/]+$", re.I)
 #: Links that share the page or open an app rather than name anyone.
 _SHARE_HREF = re.compile(r"^(?:mailto:\?|javascript:|whatsapp:|sms:|tg:)|[/.?&](?:share|sharer|sharing|intent/tweet|"
                          r"sharearticle|submit|send)\b|[?&](?:u|url|text)=http", re.I)

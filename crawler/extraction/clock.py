@@ -1,8 +1,9 @@
-"""Clock times written the local way: "3:45 petang", "10:20 pagi", "8:15 chiều", "у 16:00".
+"""Dates and times written the local way: "3:45 petang", "4. децембра 2026.", "2026. gada 4. decembrī".
 
 A 12-hour clock followed by a day-period word is read through CLDR's day periods for the page's
 language (Babel ships them): each word names a span of the day ("petang" = 14:00-19:00 in Malay), so
-the hour is the one of h and h+12 that falls in that span. No table of languages is kept here.
+the hour is the one of h and h+12 that falls in that span. A month is read by its CLDR name's stem,
+so inflected forms match too. No table of languages is kept here.
 """
 from __future__ import annotations
 

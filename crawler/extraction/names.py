@@ -1,0 +1,63 @@
+"""Words around the names in a byline, in any language: its labels, its "and", its desk and role parts.
+
+The byline's language gives its "and" (CLDR list patterns, which Babel ships: "और", "และ", "un",
+"и"); a label is what closes with a colon; a desk or a role is what the page marks as one (class
+words of the CMS, which are English in any language, or an author page such as "/author/desk/").
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+from babel import Locale, UnknownLocaleError
+
+#: "and" between names in the languages of bylines ("Andrei Popescu și Elena Ionescu", "A ve B", "A och B").
+_SPLIT_TAIL = ")\\s*"
+_SPLIT_AUTHORS = re.compile(r"\s*(?:;|\||&|/|\b(?:and|und|et|y|e|i|with|și|şi|ve|och|og|ja|és|και|и|та|oraz|"
+                            r"amp;|(?-i:a|en|dan))\b)\s*", re.I)
+
+
+@lru_cache(maxsize=64)
+def and_split(lang: str | None) -> re.Pattern[str]:
+    """``_SPLIT_AUTHORS`` with the page language's own "and" (CLDR list patterns: "और", "และ", "un", "и")."""
+    word = ""
+    if lang:
+        try:
+            pattern = Locale.parse(lang.replace("-", "_")).list_patterns["standard"]["2"]
+        except (ValueError, TypeError, KeyError, UnknownLocaleError):
+            pattern = ""
+        word = pattern.replace("{0}", "").replace("{1}", "").strip(" ,")
+    if not word or " " in word or any(c.isdigit() for c in word):
+        return _SPLIT_AUTHORS
+    # A word between spaces ("A и B", never the "И" of "Иванов"); Thai writes none after it ("A และB").
+    after = r"\s+" if pattern.endswith(" {1}") else r"\s*"
+    return re.compile(rf"{_SPLIT_AUTHORS.pattern[:-len(_SPLIT_TAIL)]}|\s+(?-i:{re.escape(word)}){after}{_SPLIT_TAIL}",
+                      re.I)
+
+
+#: A label of at most three words closing with a colon, before the name or alone ("लेखक:", "Napisao:").
+ANY_LABEL = re.compile(r"^\s*[^\s\d:：,;]+(?:\s+[^\s\d:：,;]+){0,2}\s*[:：]\s*")
+
+
+#: Class words of a byline part that names no person: a desk, a bureau, a role or job title
+#: ("Byline_desk__Xv3Lm", "author-role", "job-title"); CMS class names are English in any language.
+_NOT_PERSON_CLASS = re.compile(r"(?:^|[\s_-])(?:desk|bureau|role|job-?title|jobtitle|agency)(?:$|[\s_-])", re.I)
+#: An author page's last path segment that names a desk, not a person ("/author/desk/", "/autor/redaccion").
+_DESK_SLUG = re.compile(r"^(?:desk|news-?desk|web-?desk|staff|team|news-?team|newsroom|editors?|editorial|admin|"
+                        r"bureau|agency|agencies|wire|redac\w*|redak\w*|redaksi|webmaster)$", re.I)
+
+
+def not_a_person(el: Any) -> bool:
+    """Whether a byline part names a desk or a role: by its class, or by the author page it links to."""
+    if _NOT_PERSON_CLASS.search(el.get("class") or ""):
+        return True
+    if el.tag != "a":
+        return False
+    path = urlsplit(el.get("href") or "").path.rstrip("/")
+    return bool(_PROFILE_SEGMENT.search(path)) and bool(_DESK_SLUG.match(path.rsplit("/", 1)[-1]))
+
+
+_PROFILE_SEGMENT = re.compile(r"/(?:authors?|autor(?:es|en|i)?|auteurs?|writers?|reporters?|staff|team|profiles?|"
+                              r"people|contributors?)/[^/]+$", re.I)
