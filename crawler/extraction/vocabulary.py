@@ -21,6 +21,12 @@ from lxml.cssselect import CSSSelector
 
 from crawler.extraction.needs import canonical, may_match, needs
 
+try:  # CPython's own regex parser (3.11+), to tell rules anchored at the start (as needs.py does)
+    from re import _constants as _sre_constants  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python: every edge rule is searched
+    _sre_parse = None
+
 RULES_FILE = Path(__file__).resolve().parents[2] / "config" / "boilerplate.toml"
 #: Class/id keys remembered per rule set before the memo is reset.
 CLASS_CACHE_SIZE = 50_000
@@ -50,6 +56,16 @@ class Selector:
 
 
 @dataclass(frozen=True)
+class EdgePart:
+    """Some of a group's ``edge_text`` rules, as one pattern, and the literals its matches need."""
+
+    pattern: re.Pattern[str]
+    need: tuple[str, ...] | None
+    #: Every rule of the part starts with ``^``: ``match`` at the block's start says all ``search`` would.
+    anchored: bool
+
+
+@dataclass(frozen=True)
 class Group:
     """One named group of boilerplate rules, compiled."""
 
@@ -64,11 +80,20 @@ class Group:
     #: Literals one of which a match of ``classes`` needs (``needs.py``): when none occurs in a
     #: class/id key, the pattern is not searched (text rules are anchored and fail fast on their own).
     class_need: tuple[str, ...] | None = None
-    #: The same for ``edge_text`` (searched anywhere in the body's first and last blocks).
-    edge_need: tuple[str, ...] | None = None
     #: The same for ``text``, kept only where the group has a rule that may start anywhere
     #: (".{0,160}\\b..."): fullmatch tries every start there, a substring test is cheaper.
     text_need: tuple[str, ...] | None = None
+    #: ``edge_text`` split in two: the rules that start with ``^`` (tried at the start of a block
+    #: only) and the others (searched), each with its own literals. ``re`` tries every branch of
+    #: one alternation at every position, ``^`` or not: a fifth of a page's extraction.
+    edge_parts: tuple[EdgePart, ...] = ()
+
+    def edge_hit(self, text: str, canon: str) -> bool:
+        """Whether an ``edge_text`` rule matches somewhere in ``text`` (``canon``: ``canonical(text)``);
+        the same answer as ``edge_text.search(text)``."""
+        return any(may_match(part.need, canon) and (part.pattern.match(text) if part.anchored
+                                                    else part.pattern.search(text)) is not None
+                   for part in self.edge_parts)
 
 
 @dataclass(frozen=True)
@@ -237,10 +262,47 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         text=text,
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
         edge_text=edge_text,
+        edge_parts=_edge_parts(table.get("edge_text", ()), f"[{name}].edge_text"),
         class_need=needs(classes),
-        edge_need=needs(edge_text),
         text_need=_loose_need(table.get("text", ()), text),
     )
+
+
+def _starts_at_beginning(pattern: str) -> bool:
+    """Whether every branch of a rule starts with ``^`` (or ``\\A``): it matches at the start or nowhere."""
+    if _sre_parse is None:
+        return False
+    try:
+        items = list(_sre_parse.parse(pattern, re.IGNORECASE | re.DOTALL))
+    except Exception:  # noqa: BLE001 - _alternation reports bad rules; here only "not known to be anchored"
+        return False
+    at, begin = _sre_constants.AT, (_sre_constants.AT_BEGINNING, _sre_constants.AT_BEGINNING_STRING)
+
+    def starts(seq: list[Any]) -> bool:
+        return bool(seq) and seq[0][0] is at and seq[0][1] in begin
+
+    if len(items) == 1 and items[0][0] is _sre_constants.BRANCH:
+        return all(starts(list(branch)) for branch in items[0][1][1])
+    return starts(items)
+
+
+def _edge_parts(patterns: Iterable[str], where: str) -> tuple[EdgePart, ...]:
+    """``edge_text`` as an anchored part and a searched part (see ``Group.edge_parts``)."""
+    patterns = list(patterns)
+    if any(_BACKREF.search(p) for p in patterns):  # group numbers would change: keep one pattern
+        whole = _alternation(patterns, where, anchored=False)
+        return (EdgePart(whole, needs(whole), False),) if whole is not None else ()
+    head = [p for p in patterns if _starts_at_beginning(p)]
+    rest = [p for p in patterns if p not in head]
+    parts = []
+    for group, anchored in ((head, True), (rest, False)):
+        if (compiled := _alternation(group, where, anchored=anchored)) is not None:
+            parts.append(EdgePart(compiled, needs(compiled), anchored))
+    return tuple(parts)
+
+
+#: A backreference in a rule (``\\1``, ``(?P=name)``).
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
 
 #: A text rule that may start anywhere in the block: a leading ".{m,n}", ".*" or ".+", bare or in
@@ -269,8 +331,11 @@ def _load_file(path: str) -> Rules:
         return rules_from_dict(tomllib.load(fh))
 
 
+# Keyed by the file's path, not its ``Rules``: hashing a ``Rules`` hashes every group, selector
+# and pattern in it, which cost more than the rest of this lookup on every page.
 @lru_cache(maxsize=256)
-def _with_site(base: Rules, selectors: tuple[str, ...], patterns: tuple[str, ...]) -> Rules:
+def _with_site(path: str, selectors: tuple[str, ...], patterns: tuple[str, ...]) -> Rules:
+    base = _load_file(path)
     if not selectors and not patterns:
         return base
     site = compile_group("site", {"selectors": list(selectors), "text": list(patterns)})
@@ -279,8 +344,7 @@ def _with_site(base: Rules, selectors: tuple[str, ...], patterns: tuple[str, ...
 
 def load_rules(path: Path | str | None = None, site: Any = None) -> Rules:
     """The global vocabulary (cached), plus the site's own rules as group ``site``."""
-    base = _load_file(str(path or RULES_FILE))
     bp = getattr(site, "boilerplate", None)
     if bp is None:
-        return base
-    return _with_site(base, tuple(bp.selectors), tuple(bp.patterns))
+        return _load_file(str(path or RULES_FILE))
+    return _with_site(str(path or RULES_FILE), tuple(bp.selectors), tuple(bp.patterns))

@@ -1,0 +1,73 @@
+"""The extraction workers' faster paths (issue 12) give the answers of the plain ones they replace.
+
+Each test runs the new code and the straightforward one side by side over the same inputs (block
+texts of the fixture pages, and texts written to hit each rule) and asserts equal outputs.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from crawler.extraction.clean import iter_blocks
+from crawler.extraction.needs import canonical
+from crawler.extraction.vocabulary import _starts_at_beginning, load_rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+#: Texts that hit the edge rules (provenance notes, sign-ups, tips), at the start and further in.
+EDGE_SAMPLES = [
+    "This article originally appeared on Example News.",
+    "A version of this essay first appeared in The Example Review.",
+    "Editing by John Smith",
+    "(Reporting by Anna Kowalska; Editing by Tom O'Neill)",
+    "(With inputs from agencies)",
+    "Dieser Artikel erschien zuerst auf Beispiel.de.",
+    "Cet article a été initialement publié sur Exemple.fr.",
+    "Sign up for our daily newsletter to get defence news in your inbox.",
+    "Have a tip? Write to us.",
+    "This story has been rewritten by our newsroom from agency copy.",
+    "The views expressed in this article are the author's and do not reflect those of the publisher.",
+    "Contains affiliate links.",
+    "Republished with permission.",
+    "（责任编辑：王伟）",
+]
+
+
+@lru_cache(maxsize=1)
+def block_texts() -> list[str]:
+    """The text blocks of every fixture page, plus the samples, alone and after a sentence."""
+    texts = []
+    for path in sorted(FIXTURES.rglob("*.html"))[:400]:
+        try:
+            root = lxml_html.document_fromstring(path.read_bytes())
+        except (ValueError, lxml_html.etree.ParserError):
+            continue
+        texts.extend(b.text for b in iter_blocks(root))
+    return texts + EDGE_SAMPLES + [f"The navy said so. {s}" for s in EDGE_SAMPLES]
+
+
+@pytest.mark.parametrize("group", [g for g in load_rules().groups if g.edge_text is not None], ids=lambda g: g.name)
+def test_edge_hit_is_the_search_of_the_whole_alternation(group):
+    texts = block_texts()
+    plain = [group.edge_text.search(t) is not None for t in texts]
+    assert [group.edge_hit(t, canonical(t)) for t in texts] == plain
+    assert any(plain), f"no sample hits [{group.name}].edge_text: the comparison proves nothing"
+
+
+def test_every_disclosure_sample_hits_only_at_the_start_where_anchored():
+    disclosure = next(g for g in load_rules().groups if g.name == "disclosure")
+    assert any(p.anchored for p in disclosure.edge_parts) and any(not p.anchored for p in disclosure.edge_parts)
+    assert disclosure.edge_hit("Editing by John Smith", canonical("Editing by John Smith"))
+    later = "The navy said so. Editing by John Smith"
+    assert not disclosure.edge_hit(later, canonical(later))
+
+
+@pytest.mark.parametrize(("pattern", "anchored"), [
+    ("^editing by", True), ("^a|^b", True), ("\\Aa", True), ("^a|b", False), ("(^a)", False),
+    ("a^", False), ("\\bfollow us\\b", False), ("(?:^a)", True),
+])
+def test_rules_anchored_at_the_start(pattern, anchored):
+    assert _starts_at_beginning(pattern) is anchored
