@@ -71,3 +71,54 @@ def test_every_disclosure_sample_hits_only_at_the_start_where_anchored():
 ])
 def test_rules_anchored_at_the_start(pattern, anchored):
     assert _starts_at_beginning(pattern) is anchored
+
+
+# ---------------------------------------------------------------- story signals
+
+#: Digests of ``text_signals`` of every truth file's title and body under tests/fixtures and the
+#: shared web-dev, made by the plain code before the faster one (``python tests/test_worker_cpu.py``
+#: writes it anew: only when a change of the signals is meant).
+SIGNALS_GOLDEN = FIXTURES / "signals-golden.json"
+TRUTH_DIRS = (FIXTURES, Path(__file__).resolve().parents[1].parent / "shared" / "mockweb" / "web-dev")
+
+
+def truth_texts() -> dict[str, tuple[str, str]]:
+    """(title, body) of every truth file, by its path under its web."""
+    import json
+
+    out = {}
+    for root in TRUTH_DIRS:
+        for path in sorted(root.rglob("truth/*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("body"), str):
+                out[f"{root.name}/{path.relative_to(root).as_posix()}"] = (data.get("title") or "", data["body"])
+    return out
+
+
+def signals_digest(title: str, body: str) -> str:
+    """A short digest of everything ``text_signals`` returns."""
+    import hashlib
+
+    from crawler.stories.match import text_signals
+
+    s = text_signals(title, body)
+    dump = repr((s.title, s.body, s.sig.dtype.str, s.sig.tolist(), sorted(s.facts), sorted(s.lead)))
+    return hashlib.sha256(dump.encode()).hexdigest()[:16]
+
+
+def test_story_signals_are_those_of_the_plain_code():
+    import json
+
+    golden = json.loads(SIGNALS_GOLDEN.read_text())
+    texts = truth_texts()
+    assert len(golden) >= 800 and set(golden) <= set(texts), "the truth files moved: regenerate the golden file"
+    differ = [key for key, want in golden.items() if signals_digest(*texts[key]) != want]
+    assert not differ, f"{len(differ)} of {len(golden)} texts' signals changed, e.g. {differ[:3]}"
+
+
+if __name__ == "__main__":  # regenerate the golden file
+    import json
+
+    SIGNALS_GOLDEN.write_text(json.dumps({k: signals_digest(*v) for k, v in truth_texts().items()}, indent=0,
+                                         sort_keys=True) + "\n")
+    print(f"wrote {SIGNALS_GOLDEN}")
