@@ -74,6 +74,21 @@ def test_rules_anchored_at_the_start(pattern, anchored):
     assert _starts_at_beginning(pattern) is anchored
 
 
+# ---------------------------------------------------------------- words
+
+def test_words_and_word_count_are_those_of_the_regex():
+    from crawler.text import WORD, _UNSPACED, CHARS_PER_WORD, word_count, words
+
+    texts = block_texts() + ["", "a", "x_y 1,000.5 it's\tnew\nline\x0b\x0c\r", "café naïve", "日本語 text"]
+    texts += ["\n\n".join(texts[i:i + 12]) for i in range(0, len(texts), 12)]
+    assert any(t.isascii() and len(t) > 100 for t in texts) and any(not t.isascii() for t in texts)
+    for text in texts:
+        assert words(text) == WORD.findall(text)
+        unspaced = len(_UNSPACED.findall(text))
+        plain = len(WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // CHARS_PER_WORD
+        assert word_count(text) == plain
+
+
 # ---------------------------------------------------------------- language
 
 def _plain_script_shares(text: str) -> Counter:

@@ -297,7 +297,8 @@ def _edge_parts(patterns: Iterable[str], where: str) -> tuple[EdgePart, ...]:
     parts = []
     for group, anchored in ((head, True), (rest, False)):
         if (compiled := _alternation(group, where, anchored=anchored)) is not None:
-            parts.append(EdgePart(compiled, needs(compiled), anchored))
+            # An anchored part fails at the first characters: testing its literals would cost more.
+            parts.append(EdgePart(compiled, None if anchored else needs(compiled), anchored))
     return tuple(parts)
 
 
