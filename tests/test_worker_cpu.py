@@ -74,6 +74,23 @@ def test_rules_anchored_at_the_start(pattern, anchored):
     assert _starts_at_beginning(pattern) is anchored
 
 
+def test_selectors_for_the_subjects_present_are_those_of_a_pass_over_all_in_order():
+    import random
+
+    rules = load_rules()
+    every = [(g.name, sel) for g in rules.groups for sel in g.selectors]
+    keys = sorted({sel.key for _, sel in every})
+    rng = random.Random(12)
+    for size in (0, 1, 5, 20, len(keys)):
+        chosen = rng.sample(keys, size) + [("class", "not-a-rule-class"), ("any", "")]
+        present: dict[str, set[str]] = {}
+        for kind, name in chosen:
+            present.setdefault(kind, set()).add(name)
+        plain = [(g, sel) for g, sel in every if sel.key[1] in present.get(sel.key[0], ())]
+        assert rules.selectors_for(present) == plain
+    assert len(rules.selectors_for({k: {n} for k, n in keys[:1]})) >= 1
+
+
 # ---------------------------------------------------------------- words
 
 def test_words_and_word_count_are_those_of_the_regex():

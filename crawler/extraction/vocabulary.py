@@ -107,9 +107,18 @@ class Rules:
     _text_hits: dict[tuple[str, bool], str | None] = field(init=False, compare=False, hash=False, repr=False)
     #: widget class name -> the first group naming it.
     widgets: dict[str, str] = field(init=False, compare=False, hash=False, repr=False)
+    #: (subject kind, name) -> the (group name, selector) pairs with that subject, each with its
+    #: place in group-then-selector order.
+    _by_subject: dict[tuple[str, str], list[tuple[int, str, Selector]]] = field(
+        init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_class_hits", {})
+        by_subject: dict[tuple[str, str], list[tuple[int, str, Selector]]] = {}
+        order = ((g.name, sel) for g in self.groups for sel in g.selectors)
+        for i, (name, sel) in enumerate(order):
+            by_subject.setdefault(sel.key, []).append((i, name, sel))
+        object.__setattr__(self, "_by_subject", by_subject)
         object.__setattr__(self, "_text_hits", {})
         widgets: dict[str, str] = {}
         for g in self.groups:
@@ -143,6 +152,15 @@ class Rules:
             hits.clear()
         hits[key] = found
         return found
+
+    def selectors_for(self, present: dict[str, set[str]]) -> list[tuple[str, Selector]]:
+        """(group name, selector) of the selectors whose subject is ``present`` (kind -> names),
+        in group-then-selector order: one lookup per name present, not a pass over every selector."""
+        by_subject = self._by_subject
+        found = [hit for kind, names in present.items() for name in names
+                 for hit in by_subject.get((kind, name), ())]
+        found.sort(key=lambda hit: hit[0])
+        return [(name, sel) for _, name, sel in found]
 
     def names(self) -> list[str]:
         """The group names, in order."""
