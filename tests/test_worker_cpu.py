@@ -181,6 +181,33 @@ def test_story_signals_are_those_of_the_plain_code():
     assert not differ, f"{len(differ)} of {len(golden)} texts' signals changed, e.g. {differ[:3]}"
 
 
+def _plain_date_facts(text: str) -> set[str]:
+    """``facts.date_facts`` as it was: every pattern run over the whole text."""
+    from crawler.stories import facts as f
+
+    low = f.fold(text)
+    out = {f"date:{f._MONTH[m.group(1)]:02d}-{int(m.group(2)):02d}" for m in f._DATE_MD.finditer(low)
+           if 1 <= int(m.group(2)) <= 31}
+    out |= {f"date:{f._MONTH[m.group(2)]:02d}-{int(m.group(1)):02d}" for m in f._DATE_DM.finditer(low)
+            if 1 <= int(m.group(1)) <= 31}
+    out |= {f"date:{m.group(2)}-{m.group(3)}" for m in f._DATE_ISO.finditer(low)}
+    return out | {f"wd:{f._WEEKDAY[m.group(1)]}" for m in f._WEEKDAY_RE.finditer(low)}
+
+
+def test_date_facts_are_those_of_every_pattern():
+    from crawler.stories.facts import date_facts
+
+    samples = ["Signed on Tuesday, March 12.", "le mardi 12 mars", "am Dienstag, 12. März", "el martes 12 de marzo",
+               "Mondays and sabados", "2024-03-12", "may 5 ago", "15th of march", "1er mars", "Sept. 17"]
+    texts = [t for title, body in truth_texts().values() for t in (title, body)] + block_texts()[:3000] + samples
+    found = 0
+    for text in texts:
+        want = _plain_date_facts(text)
+        assert date_facts(text) == want, text[:80]
+        found += bool(want)
+    assert found > 100
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 
