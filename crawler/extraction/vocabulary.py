@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -76,7 +76,8 @@ class Group:
     classes: re.Pattern[str] | None = None
     text: re.Pattern[str] | None = None
     link_text: re.Pattern[str] | None = None
-    edge_text: re.Pattern[str] | None = None
+    #: The ``edge_text`` rules as written (``edge_parts`` is what extraction runs).
+    edge_rules: tuple[str, ...] = ()
     #: Literals one of which a match of ``classes`` needs (``needs.py``): when none occurs in a
     #: class/id key, the pattern is not searched (text rules are anchored and fail fast on their own).
     class_need: tuple[str, ...] | None = None
@@ -87,6 +88,11 @@ class Group:
     #: only) and the others (searched), each with its own literals. ``re`` tries every branch of
     #: one alternation at every position, ``^`` or not: a fifth of a page's extraction.
     edge_parts: tuple[EdgePart, ...] = ()
+
+    @cached_property
+    def edge_text(self) -> re.Pattern[str] | None:
+        """The ``edge_text`` rules as one pattern (compiled on first use: extraction needs only the parts)."""
+        return _alternation(self.edge_rules, f"[{self.name}].edge_text", anchored=False)
 
     def edge_hit(self, text: str, canon: str) -> bool:
         """Whether an ``edge_text`` rule matches somewhere in ``text`` (``canon``: ``canonical(text)``);
@@ -270,7 +276,6 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
     selectors, widgets = compile_selectors(name, table.get("selectors", ()))
     classes = _alternation(table.get("classes", ()), f"[{name}].classes", anchored=False)
-    edge_text = _alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False)
     text = _alternation(table.get("text", ()), f"[{name}].text", anchored=True)
     return Group(
         name=name,
@@ -279,7 +284,7 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         classes=classes,
         text=text,
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
-        edge_text=edge_text,
+        edge_rules=tuple(table.get("edge_text", ())),
         edge_parts=_edge_parts(table.get("edge_text", ()), f"[{name}].edge_text"),
         class_need=needs(classes),
         text_need=_loose_need(table.get("text", ()), text),
