@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from crawler.stories.signals import fold
+from crawler.text import words as text_words
 
 # Thousands groups of exactly three digits after "," "." or a (narrow) space; anything else
 # after "," or "." is a decimal part ("1,6" in French, "1.6" in English).
@@ -191,21 +192,29 @@ def _CUR_AFTER(rest: str) -> bool:
     return any(rx.match(tail) for rx, _ in _CUR_RE)
 
 
+#: Weekday -> number, with each name's plural ("mondays"); a name that is itself a listed name
+#: ending in "s" keeps its own number (as ``_WEEKDAY_RE`` tries the longest name first).
+_WEEKDAY_FORMS = {**{w + "s": n for w, n in _WEEKDAY.items()}, **_WEEKDAY}
+
+
 def date_facts(text: str) -> set[str]:
     """Calendar dates as ``date:MM-DD`` and weekdays as ``wd:N`` (Monday = 0)."""
     low = fold(text)
     facts: set[str] = set()
-    for m in _DATE_MD.finditer(low):
-        day = int(m.group(2))
-        if 1 <= day <= 31:
-            facts.add(f"date:{_MONTH[m.group(1)]:02d}-{day:02d}")
-    for m in _DATE_DM.finditer(low):
-        day = int(m.group(1))
-        if 1 <= day <= 31:
-            facts.add(f"date:{_MONTH[m.group(2)]:02d}-{day:02d}")
+    # A month or weekday the patterns match is a whole \w+ word of the text (a \b or a space
+    # before it, a \b, a space or a dot after it): the text's words say which patterns can match.
+    tokens = set(text_words(low))
+    if not tokens.isdisjoint(_MONTH):
+        for m in _DATE_MD.finditer(low):
+            day = int(m.group(2))
+            if 1 <= day <= 31:
+                facts.add(f"date:{_MONTH[m.group(1)]:02d}-{day:02d}")
+        for m in _DATE_DM.finditer(low):
+            day = int(m.group(1))
+            if 1 <= day <= 31:
+                facts.add(f"date:{_MONTH[m.group(2)]:02d}-{day:02d}")
     for m in _DATE_ISO.finditer(low):
         facts.add(f"date:{m.group(2)}-{m.group(3)}")
-    for m in _WEEKDAY_RE.finditer(low):
-        facts.add(f"wd:{_WEEKDAY[m.group(1)]}")
+    facts.update(f"wd:{_WEEKDAY_FORMS[w]}" for w in tokens & _WEEKDAY_FORMS.keys())  # = _WEEKDAY_RE's matches
     return facts
 
