@@ -237,3 +237,42 @@ def test_kill_9_of_a_crawl_loses_nothing_its_next_crawl_does_not_fetch_again(tmp
     assert [k for k, n in got.items() if n > 1] == [], "an article exported twice"
     assert set(got) == expected, (sorted(expected - set(got))[:5], sorted(set(got) - expected)[:5])
     assert committed_articles(db) == len(expected)
+
+
+# ---------------------------------------------------------------- the template pipeline's closing sweep
+
+def test_the_closing_sweep_reads_only_the_records_it_may_correct(tmp_path):
+    from scrapy.utils.test import get_crawler
+
+    from crawler.config import AppConfig
+    from crawler.items import ArticlePage, FetchedPage
+    from crawler.settings import build_settings
+    from pipelines.template import TemplatePipeline
+
+    promo = "Join our readers club for weekly briefings"
+    db = tmp_path / "s.db"
+    crawler = get_crawler(settings_dict=build_settings(AppConfig(), store=db))
+    pipe = TemplatePipeline.from_crawler(crawler)
+    para = "The port authority said the new berths would open next year, officials said on {day}."
+    passed = []
+    for site, n in (("x", 4), ("y", 3)):
+        for i, day in enumerate(("Monday", "Tuesday", "Wednesday", "Thursday")[:n]):
+            body = f"{para.format(day=day)}\n\n{para.format(day=day)} More {site}." + (f"\n\n{promo}" if site == "x" else "")
+            article = Article(id=f"{site}{i}", url=f"https://{site}.test/{i}", site=site, title="T", authors=[],
+                              published=None, updated=None, lang="en", tags=[], body=body,
+                              fetched_at="2026-12-07T10:00:00+00:00")
+            page = FetchedPage(site=site, url=article.url, body=b"", content_type="text/html", entry=None, keys=[],
+                               feed_url=None)
+            passed.append(pipe.process_item(ArticlePage(page=page, kind="article", article=article, keys=[])).article)
+    with Store(db) as store:
+        for article in passed:
+            store.save_article(article, page_keys=[article.id])
+        # y2 changed in the store after it passed: its record is read again.
+        store.db.execute("UPDATE articles SET content_hash='changed' WHERE id='y2'")
+    seen = traced(pipe.store)
+    pipe.close_spider()
+    read = sorted(s.split("id='")[1][:2] for s in seen if s.startswith("SELECT record FROM articles"))
+    assert read == ["x0", "x1", "x2", "x3", "y2"]  # y0, y1: no block of theirs is template
+    assert crawler.stats.get_value("defwatch/template/swept") == 2
+    with Store(db) as store:
+        assert [promo in store.article(f"x{i}").body for i in range(4)] == [False] * 4
