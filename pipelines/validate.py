@@ -16,7 +16,7 @@ from pipelines.outcome import PageOutcome
 #: Fewer words than this in the body: not an article (a teaser, a landing page, an error page).
 MIN_BODY_WORDS = 40
 #: Characters of the body in which its first ``MIN_BODY_WORDS`` words are looked for.
-HEAD_CHARS = 4000
+HEAD_CHARS = 1000
 #: More characters than this: not an article but a dump (a 5 MB one-line page, a data file).
 MAX_BODY_CHARS = 400_000
 #: Page kinds that are text news: an article, or a live blog (a story told in timed updates).
