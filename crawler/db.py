@@ -41,7 +41,10 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from crawler.db_sql import DatabaseError, pg_ddl, split_statements, to_pg
+from crawler.db_sql import DatabaseError as DatabaseError  # re-exported: the store and its callers catch it here
+from crawler.db_sql import pg_ddl as pg_ddl
+from crawler.db_sql import split_statements as split_statements
+from crawler.db_sql import to_pg as to_pg
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 _URL_SCHEMES = ("postgresql://", "postgres://")
