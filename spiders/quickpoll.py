@@ -55,12 +55,12 @@ def _find(crawler: Any, path: str) -> Any:
 class QuickPoll:
     """The quick path of one crawl: ``run(states)`` yields, host by host, the requests left to Scrapy.
 
-    ``feed_request(state)`` builds a feed's Scrapy request; ``not_modified(state, answer)``
-    records a 304.
+    ``feed_request(state)`` builds a feed's Scrapy request; ``not_modified([(state, answer)])``
+    records a host's 304s.
     """
 
     def __init__(self, crawler: Any, feed_request: Callable[[FeedState], Request],
-                 not_modified: Callable[[FeedState, Answer], None]):
+                 not_modified: Callable[[list[tuple[FeedState, Answer]]], None]):
         from scrapy.downloadermiddlewares.httpcompression import ACCEPTED_ENCODINGS
 
         self.crawler = crawler
@@ -122,14 +122,14 @@ class QuickPoll:
 
     async def host(self, key: str, feeds: list[tuple[FeedState, Request, Target]]) -> list[Request]:
         """Poll one host's feeds; return the requests Scrapy still has to make or replay."""
-        handled: set[int] = set()
+        recorded: set[int] = set()  # feeds whose 304 is in the store
         try:
-            return await self._host(key, feeds, handled)
+            return await self._host(key, feeds, recorded)
         except Exception:  # noqa: BLE001 - a bug here must not lose a feed: Scrapy polls the rest
             logger.exception("quick poll of %s failed; its feeds go through Scrapy", key)
-            return [request for i, (_, request, _) in enumerate(feeds) if i not in handled]
+            return [request for i, (_, request, _) in enumerate(feeds) if i not in recorded]
 
-    async def _host(self, key: str, feeds: list[tuple[FeedState, Request, Target]], handled: set[int]) -> list[Request]:
+    async def _host(self, key: str, feeds: list[tuple[FeedState, Request, Target]], recorded: set[int]) -> list[Request]:
         from scrapy.exceptions import IgnoreRequest
 
         from crawler.middlewares.netpolicy import parse_ip
@@ -149,7 +149,6 @@ class QuickPoll:
                 except IgnoreRequest:
                     scrapy_requests.append(request)  # Scrapy records robots-denied / -unavailable
                     self.stats.inc_value("defwatch/quickpoll/left/robots")
-                    handled.add(i)
                 else:
                     quick.append((i, target))
         else:
@@ -169,16 +168,20 @@ class QuickPoll:
                             timeout=self.settings.getfloat("DOWNLOAD_TIMEOUT"),
                             maxsize=self.settings.getint("DOWNLOAD_MAXSIZE") or 2**62, address_ok=address_ok)
         answers, left = await poll_host(client, quick, slot.concurrency, self.limit, deadline)
+        not_modified, done = [], []
         for i, answer in answers:
             state, request, _ = feeds[i]
-            handled.add(i)
             if answer.status == 304:
                 logger.debug("Crawled (304) <GET %s> (quick poll)", request.url)
-                self.stats.inc_value("defwatch/quickpoll/not_modified")
-                self.not_modified(state, answer)
+                not_modified.append((state, answer))
+                done.append(i)
             else:
                 request.meta[PREFETCHED] = answer
                 scrapy_requests.append(request)
+        if not_modified:
+            self.not_modified(not_modified)
+            recorded.update(done)
+            self.stats.inc_value("defwatch/quickpoll/not_modified", len(not_modified))
         return scrapy_requests + self._left([feeds[i] for i in left], "unusual")
 
     def _left(self, feeds: list[tuple[FeedState, Request, Target]], why: str) -> list[Request]:
