@@ -15,8 +15,10 @@ gives Scrapy everything that is not a plain ``304``:
   address guard does not list as configured; the address connected to is checked like the guard's
   ``process_response`` does;
 * at most the host's download-slot concurrency (``concurrent_per_host``) requests in flight per
-  host, and ``CONCURRENT_REQUESTS`` in all; a host's Scrapy requests start only after its quick
-  requests ended, so the two never add up;
+  host; a host's Scrapy requests (its other feeds, replays and what they lead to) start only
+  after its quick requests ended, so the two never add up on one host. Quick requests and
+  robots.txt fetches are ``CONCURRENT_REQUESTS`` at a time; Scrapy's requests to hosts already
+  done may run beside them;
 * every complete answer other than 304 (200, redirects, 4xx, 5xx, 429 with Retry-After) is
   handed to Scrapy as a prefetched response (``crawler/middlewares/prefetched.py``): it passes
   through every downloader middleware's ``process_response`` (redirects, retries, Retry-After,
@@ -106,28 +108,30 @@ class QuickPoll:
     async def run(self, states: Iterable[FeedState]) -> AsyncIterator[list[Request]]:
         downloader = self.crawler.engine.downloader
         hosts: dict[str, list[tuple[FeedState, Request, Target]]] = {}
-        rest: list[Request] = []
+        rest: dict[str, list[Request]] = {}
         for state in states:
             request = self.feed_request(state)
             target = self.target(state, request) if self.enabled else None
+            key = downloader.get_slot_key(request)
             if target is None:
-                rest.append(request)
+                rest.setdefault(key, []).append(request)
             else:
-                hosts.setdefault(downloader.get_slot_key(request), []).append((state, request, target))
-        if rest:
-            yield rest
-        tasks = [asyncio.ensure_future(self.host(key, feeds)) for key, feeds in hosts.items()]
+                hosts.setdefault(key, []).append((state, request, target))
+        # A host's other requests wait for its quick ones, so the two never add up on one host.
+        if now := [r for key, requests in rest.items() if key not in hosts for r in requests]:
+            yield now
+        tasks = [asyncio.ensure_future(self.host(key, feeds, rest.get(key, []))) for key, feeds in hosts.items()]
         for done in asyncio.as_completed(tasks):
             yield await done
 
-    async def host(self, key: str, feeds: list[tuple[FeedState, Request, Target]]) -> list[Request]:
-        """Poll one host's feeds; return the requests Scrapy still has to make or replay."""
+    async def host(self, key: str, feeds: list[tuple[FeedState, Request, Target]], after: list[Request]) -> list[Request]:
+        """Poll one host's feeds; return the requests Scrapy still has to make or replay, then ``after``."""
         recorded: set[int] = set()  # feeds whose 304 is in the store
         try:
-            return await self._host(key, feeds, recorded)
+            return await self._host(key, feeds, recorded) + after
         except Exception:  # noqa: BLE001 - a bug here must not lose a feed: Scrapy polls the rest
             logger.exception("quick poll of %s failed; its feeds go through Scrapy", key)
-            return [request for i, (_, request, _) in enumerate(feeds) if i not in recorded]
+            return [request for i, (_, request, _) in enumerate(feeds) if i not in recorded] + after
 
     async def _host(self, key: str, feeds: list[tuple[FeedState, Request, Target]], recorded: set[int]) -> list[Request]:
         from scrapy.exceptions import IgnoreRequest
@@ -142,7 +146,8 @@ class QuickPoll:
         quick: deque[tuple[Any, Target]] = deque()
         scrapy_requests: list[Request] = []
         if self.robots is not None:
-            parser = await self.robots.robot_parser(first)
+            async with self.limit:  # a robots.txt request counts against CONCURRENT_REQUESTS too
+                parser = await self.robots.robot_parser(first)
             for i, (_, request, target) in enumerate(feeds):
                 try:
                     self.robots.process_request_2(parser, request)

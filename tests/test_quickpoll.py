@@ -52,8 +52,9 @@ def make_site(root: Path, sid: str, feeds: dict[str, str | list[str]], pages: li
 def make_web(root: Path) -> None:
     later = {"from_epoch": 1}
     make_site(root, "calm", {p: feed(f"calm {p}", [f"calm{i}"]) for i, p in enumerate(CALM_FEEDS)}
-              | {"/feed/changing/": [feed("changing", ["calm0"]), feed("changing", ["calm0", "calm-new"])]},
-              [f"calm{i}" for i in range(6)] + ["calm-new"],
+              | {"/feed/changing/": [feed("changing", ["calm0"]), feed("changing", ["calm0", "calm-new"])],
+                 "/feed/late/": feed("late", ["calm1"])},
+              [f"calm{i}" for i in range(6)] + ["calm-new"], hidden_until={"/feed/late/": 1},
               faults=[{"path_prefix": "/feed/", "delay_s": 0.3, **later}])
     make_site(root, "moved", {"/feed/": feed("moved", ["m1"]), "/xnew/feed/": feed("moved", ["m1", "m2"])},
               ["m1", "m2"], faults=[{"path": "/feed/", "redirect_to": "/xnew/feed/", **later}])
@@ -118,6 +119,13 @@ def test_a_changed_feed_is_fetched_once_and_its_new_article_stored(crawled):
     assert [e["status"] for e in requests(crawled, "calm", "/feed/changing/")] == [200]
     assert [e["status"] for e in requests(crawled, "calm", "/calm-new/")] == [200]
     assert feed_state(crawled, "calm", "/feed/changing/")["last_result"] == "200"
+
+
+def test_a_feed_without_validators_waits_for_its_hosts_quick_requests(crawled):
+    late = requests(crawled, "calm", "/feed/late/")  # 404 at the first crawl: no validators
+    assert [e["status"] for e in late] == [200]
+    quick_ends = [e["ts"] + e["duration"] for p in CALM_FEEDS for e in requests(crawled, "calm", p)]
+    assert late[0]["ts"] >= max(quick_ends) - 0.01
 
 
 def test_per_host_limit_holds_on_the_quick_path(crawled):
