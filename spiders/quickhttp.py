@@ -85,7 +85,7 @@ class HostClient:
         self.timeout, self.maxsize = timeout, maxsize
         self.address_ok = address_ok
         self._idle: list[_Connection] = []
-        self._address: tuple[int, Any] | None = None
+        self._address: tuple[int, str] | None = None  # (family, IP) resolved once per host
 
     async def fetch(self, target: Target) -> Answer:
         """Send ``target``; return its answer, an ``Answer`` with ``timeout`` set, or raise Unusual."""
@@ -117,9 +117,8 @@ class HostClient:
             infos = await loop.getaddrinfo(self.host, self.port, type=socket.SOCK_STREAM)
             if not infos:
                 raise Unusual(f"{self.host} does not resolve")
-            self._address = (infos[0][0], infos[0][4])
-        family, sockaddr = self._address
-        ip = sockaddr[0]
+            self._address = (infos[0][0], str(infos[0][4][0]))
+        family, ip = self._address
         if not self.address_ok(ip):  # the guard's process_response check, before any byte is sent
             raise Unusual(f"{self.host} resolves to {ip}")
         context = None
@@ -128,7 +127,7 @@ class HostClient:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         reader, writer = await asyncio.open_connection(
-            sockaddr[0], sockaddr[1], family=family, ssl=context, limit=MAX_HEADER_BYTES,
+            ip, self.port, family=family, ssl=context, limit=MAX_HEADER_BYTES,
             server_hostname=self.host if context else None)
         return _Connection(reader, writer, ip)
 

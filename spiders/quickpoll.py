@@ -113,7 +113,9 @@ class QuickPoll:
             request = self.feed_request(state)
             target = self.target(state, request) if self.enabled else None
             key = downloader.get_slot_key(request)
-            if target is None:
+            group = hosts.get(key)
+            # One client per host: a feed on another port or scheme of that host goes to Scrapy.
+            if target is None or (group and (group[0][2].port, group[0][2].tls) != (target.port, target.tls)):
                 rest.setdefault(key, []).append(request)
             else:
                 hosts.setdefault(key, []).append((state, request, target))
@@ -121,8 +123,12 @@ class QuickPoll:
         if now := [r for key, requests in rest.items() if key not in hosts for r in requests]:
             yield now
         tasks = [asyncio.ensure_future(self.host(key, feeds, rest.get(key, []))) for key, feeds in hosts.items()]
-        for done in asyncio.as_completed(tasks):
-            yield await done
+        try:
+            for done in asyncio.as_completed(tasks):
+                yield await done
+        finally:  # the crawl closed early (time budget, SIGTERM): its unfinished feeds stay due
+            for task in tasks:
+                task.cancel()
 
     async def host(self, key: str, feeds: list[tuple[FeedState, Request, Target]], after: list[Request]) -> list[Request]:
         """Poll one host's feeds; return the requests Scrapy still has to make or replay, then ``after``."""
