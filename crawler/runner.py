@@ -166,6 +166,8 @@ def make_runner(app: AppConfig, *, store: Path | str, sites: list[Site], interva
     from scrapy.settings import Settings
 
     from crawler.settings import build_settings
+    from crawler.startup import import_download_modules
 
+    import_download_modules()
     return AsyncCrawlerRunner(Settings(build_settings(app, store=store, sites=sites, interval=interval,
                                                       **overrides)))
