@@ -271,3 +271,17 @@ def test_a_date_under_a_teaser_headline_in_an_unspaced_script_is_not_the_article
     aside = ("<div class='popular'><div class='entry'><div class='entry-title'><a href='/2026/10/other/'>"
              "กองทัพเรือรับมอบเรือตรวจการณ์ลำใหม่</a></div><div class='entry-date'>3 ตุลาคม 2569</div></div></div>")
     assert story("<p class='lead-in'>ข่าว</p>", lang="th", aside=aside).published is None
+
+
+def test_a_bare_dateline_with_a_month_name_in_any_script_leaves_the_body_edge() -> None:
+    def first_line(line: str, lang: str) -> str:
+        html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story</title></head><body>"
+                f"<article><h1>Story</h1><div class='content'><p>{line}</p><p>{BODY}</p><p>{BODY} Again.</p>"
+                "</div></article></body></html>")
+        return extract_page(html, URL).body
+
+    for line, lang in (("4 दिसंबर 2026", "hi"), ("Senin, 12 Oktober 2026", "id"), ("2 ธันวาคม 2569, 10:30 น.", "th"),
+                       ("2026. gada 4. decembrī", "lv")):
+        assert line not in first_line(line, lang), line
+    # a short line that only looks like one stays
+    assert "The 3 brigades 2026" in first_line("The 3 brigades 2026", "en")

@@ -261,7 +261,7 @@ def _by_lines(page: Page, own: OwnUrls) -> list[str]:
 
 def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content: Any = None) -> list[str]:
     """Person names of the article: site selector, JSON-LD, microdata, meta tags, the visible byline, the feed entry."""
-    names = site_names(page, site) + host_names(page.url) + _desk_names(page)
+    names = site_names(page, site) + host_names(page.url)
     own = own_urls(page)
     root = page.doc.getroot() if hasattr(page.doc, "getroot") else page.doc
     page_lang = (root.get("lang") or "").strip() or None
@@ -353,13 +353,14 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     if got:
         return got[:6]
     if entry is not None and getattr(entry, "authors", None):
+        names += _desk_names(page)  # the feed's creator may be the desk the byline marks as one
         return cleaned(entry.authors)
     return []
 
 
 def _desk_names(page: Page) -> list[str]:
     """Names the byline marks as a desk or a role (by class, or an author page "/author/desk/"): they
-    are no person in any other source either (a feed's ``dc:creator``)."""
+    are no person in the feed's ``dc:creator`` either."""
     out = []
     for el in _byline_elements(page)[:BYLINE_ELEMENTS]:
         for part in (el, *el.iter("a")):
@@ -381,7 +382,7 @@ def _shared_byline(page: Page, got: list[str], banned: list[str], lang: str | No
             for piece in byline_pieces(el):
                 # the meta line's field that holds the name ("26. nov 2026 • A ja B • 3 min")
                 piece = next((p for p in _META_FIELDS.split(piece) if got[0] in p), "")
-                if piece and len(piece) <= BY_LINE_CHARS:
+                if len(got[0]) + 2 < len(piece) <= BY_LINE_CHARS:  # more than the one name
                     more = clean_author(piece, banned, lang)
                     if len(more) > 1 and got[0] in more:
                         return more

@@ -68,8 +68,13 @@ def _hour(hour: int, minute: int, spans: tuple[tuple[int, int], ...]) -> int | N
     return None
 
 
+_CLOCK_THEN_WORD = re.compile(r"\d[:.]\d\d(?::\d\d)?\s*[^\W\d_]")
+
+
 def day_period_to_24h(text: str, langs: str | None) -> str:
     """``text`` with a clock time and its day-period word ("3:45 petang") as a 24-hour time ("15:45")."""
+    if _CLOCK_THEN_WORD.search(text) is None:
+        return text  # no word after a clock time: no locale data to load
     for lang in (langs or "").split(","):
         if not lang or lang.startswith("en"):
             continue  # English "PM" is read with the common formats

@@ -343,9 +343,12 @@ DATE_LINE_CHARS = 80
 
 
 def looks_like_date(text: str, lang: str | None) -> bool:
-    """Whether a short line is only a date in the page's language ("4 दिसंबर 2026", "2 ธันวาคม 2569")."""
-    return len(text) <= DATE_LINE_CHARS and _VISIBLE_DATE.search(text) is not None and \
-        len(text.split()) <= 8 and parse_when(text, lang) is not None
+    """Whether a short line is only a date in the page's language ("4 दिसंबर 2026", "2 ธันวาคม 2569"),
+    read by the fast formats only (this asks about every short line under a headline)."""
+    if len(text) > DATE_LINE_CHARS or len(text.split()) > 8 or _VISIBLE_DATE.search(text) is None:
+        return False
+    text = _DATE_LABEL.sub("", norm_space(text)).strip(" ,.|-–—")
+    return bool(text) and (_parse_common(text) or _parse_numeric(text, lang) or _parse_local(text, lang)) is not None
 
 
 def _time_elements(page: Page, content: Any) -> Iterator[tuple[str, str, Any]]:

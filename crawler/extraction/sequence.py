@@ -75,10 +75,22 @@ _MONTH_WORD = re.compile(rf"\b(?:{_MONTHS})\b", re.I)
 _NUMERIC_DATE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 
 
+#: A date with a month name in any language and script: day, month, year (or year first, or month first),
+#: a weekday before it, a clock time after it ("4 दिसंबर 2026", "Senin, 12 Oktober 2026", "2026. gada 4.
+#: decembrī", "2 ธันวาคม 2569, 10:30 น.", "4. децембар 2026. у 16:00").
+_WORD = r"[^\W\d_][^\s\d,.]{2,}"
+_ANY_DATELINE = re.compile(
+    rf"(?:[^\W\d_][^\s\d,]*,\s+)?(?:\d{{1,2}}\.?\s+{_WORD}\.?,?\s+\d{{4}}|"
+    rf"\d{{4}}\.?\s+(?:[^\W\d_][^\s\d,.]*\.?\s+)?\d{{1,2}}\.?\s+{_WORD}|{_WORD}\.?\s+\d{{1,2}},?\s+\d{{4}})\.?"
+    r"(?:,?\s+(?:[^\W\d_][^\s\d]{0,5}\.?\s+)?\d{1,2}[:.]\d\d(?:\s*[^\W\d_][^\s\d]{0,8})?)?")
+
+
 def is_dateline(text: str) -> bool:
     """A short block that is only a date or time ("September 15, 2014", "Published 10:02 AM EST Nov 19, 2019")."""
     if len(text) > 80 or not any(c.isdigit() for c in text):
         return False
+    if len(text) <= 50 and _ANY_DATELINE.fullmatch(text.strip()):
+        return True
     if not (_MONTH_WORD.search(text) or _NUMERIC_DATE.search(text)):  # a bare time is a live-blog stamp
         return False
     return _DATELINE.fullmatch(text) is not None
