@@ -208,6 +208,31 @@ def test_date_facts_are_those_of_every_pattern():
     assert found > 100
 
 
+def test_one_alternation_picks_the_first_currency_and_unit_of_the_lists():
+    import re
+
+    from crawler.stories import facts as f
+
+    currencies = [re.compile(p + r"(?![a-z])") for p, _ in f._CURRENCIES]
+    units = [re.compile(p + r"(?![a-z])") for p, _, _ in f._UNITS]
+    tails = ["$ for", "us$ 5", "usd", "dollars", "dólares", "€", "euros", "eur.", "£", "pounds sterling", "livres sterling",
+             "pfund", "zł", "zlotych", "₩", "won", "wonder", "¥", "yen", "₹", "rupees", "a$", "aud", "c$", "cad", "kronor",
+             "chf", "km", "km/h", "kilometres", "kilometer per hour", "mi", "miles", "nm", "nautical miles", "mm", "millimetres",
+             "t", "t.", "tons", "tonnes", "tx", "%", "per cent", "percent", "prozent", "por ciento", "tanks", "", " ", "x"]
+    hits = 0
+    for tail in tails + [t.upper() for t in tails] + [t + " more" for t in tails]:
+        first = next((i for i, rx in enumerate(currencies) if rx.match(tail)), None)
+        m = f._CUR_ANY.match(tail)
+        assert (int(m.lastgroup[1:]) if m else None) == first, tail
+        first_unit = next((i for i, rx in enumerate(units) if rx.match(tail)), None)
+        u = f._UNIT_ANY.match(tail)
+        assert (int(u.lastgroup[1:]) if u else None) == first_unit, tail
+        if u:
+            assert u.group(0) == units[first_unit].match(tail).group(0)
+        hits += (first is not None) + (first_unit is not None)
+    assert hits > 40
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 
