@@ -276,3 +276,25 @@ def test_the_closing_sweep_reads_only_the_records_it_may_correct(tmp_path):
     assert crawler.stats.get_value("defwatch/template/swept") == 2
     with Store(db) as store:
         assert [promo in store.article(f"x{i}").body for i in range(4)] == [False] * 4
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_target(request, tmp_path):
+    """Where the store lives: a SQLite file, or a fresh database on the test PostgreSQL server."""
+    return tmp_path / "s.sqlite3" if request.param == "sqlite" else request.getfixturevalue("pg_url")
+
+
+def test_unexported_hashes_and_group_commit_on_both_backends(db_target):
+    async def crawl() -> None:
+        with Store(db_target) as store:
+            store.db.hold_commits(60)  # PostgreSQL: each transaction still commits alone
+            save_all(store, 3)
+            store.mark_exported([("a0", 1)])
+            hashes = store.unexported_hashes(["a0", "a1", "a2", "nothing"])
+            assert sorted(hashes) == ["a1", "a2"]
+            assert hashes["a1"] == store.article("a1").content_hash
+            store.db.release_commits()
+
+    asyncio.run(crawl())
+    with Store(db_target) as store:
+        assert store.counts()["articles"] == 3
