@@ -131,8 +131,8 @@ DEFWATCH_RETRY_AFTER_MAX = 30.0
 #: Backoff before the n-th retry of a timeout, reset or 5xx: BACKOFF * 2**(n-1) s (+-25 %).
 DEFWATCH_RETRY_BACKOFF = 1.0
 DEFWATCH_RETRY_BACKOFF_MAX = 30.0
-#: Conditional GETs of known feeds go through spiders/quickpoll.py (same rules, ~5x less CPU
-#: per 304); False sends every feed request through Scrapy.
+#: Conditional GETs of known feeds go through spiders/quickpoll.py (same rules; an idle pass
+#: over 1,000 feeds takes half the CPU, bench/README.md); False sends every feed through Scrapy.
 DEFWATCH_QUICK_POLL = True
 #: Extra host names always allowed by the address guard (the hosts of the configured sites,
 #: feeds and sitemaps are allowed anyway); networks come from ``allow_networks``.

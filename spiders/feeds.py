@@ -214,7 +214,7 @@ class FeedSpider(scrapy.Spider):
         def record() -> None:
             with self.store.transaction():
                 for state, answer in answers:
-                    gaps.note_poll_start(self.store, state.url, answer.latency)
+                    gaps.note_poll_start(self.store, state.url, time.time() - answer.sent_at)
                     headers: dict[str, str] = {}
                     for key, value in answer.headers:
                         headers.setdefault(key.decode("latin-1").lower(), value.decode("latin-1"))

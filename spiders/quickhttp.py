@@ -36,6 +36,7 @@ class Answer:
     body: bytes = b""
     ip: str | None = None
     latency: float = 0.0
+    sent_at: float = 0.0  # wall-clock time the request went out
     timeout: float | None = None  # set: the request timed out after this many seconds
 
     def header(self, name: bytes) -> bytes | None:
@@ -89,12 +90,12 @@ class HostClient:
 
     async def fetch(self, target: Target) -> Answer:
         """Send ``target``; return its answer, an ``Answer`` with ``timeout`` set, or raise Unusual."""
-        started = time.monotonic()
+        started, sent_at = time.monotonic(), time.time()
         try:
             answer = await asyncio.wait_for(self._exchange(target), self.timeout)
         except TimeoutError:
-            return Answer(timeout=self.timeout, latency=time.monotonic() - started)
-        answer.latency = time.monotonic() - started
+            return Answer(timeout=self.timeout, latency=time.monotonic() - started, sent_at=sent_at)
+        answer.latency, answer.sent_at = time.monotonic() - started, sent_at
         return answer
 
     async def _exchange(self, target: Target) -> Answer:
