@@ -134,10 +134,6 @@ def _connect_sqlite(path: Path, *, readonly: bool, timeout: float) -> Database:
             _wal(conn, timeout)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            # 16 MB of page cache (SQLite's default is 2 MB): a crawl's story index outgrows 2 MB
-            # within a few thousand articles, and every page re-read costs the crawl's thread. The
-            # process's stores share this one connection (``connect``), so it is one cache.
-            conn.execute("PRAGMA cache_size=-16384")
         conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: cannot open the store: {exc}") from None
