@@ -27,6 +27,7 @@ serialization conflict is run again from its start (:func:`retried`, :meth:`Data
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 import sqlite3
@@ -46,6 +47,7 @@ from crawler.db_sql import pg_ddl as pg_ddl
 from crawler.db_sql import split_statements as split_statements
 from crawler.db_sql import to_pg as to_pg
 
+logger = logging.getLogger(__name__)
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 _URL_SCHEMES = ("postgresql://", "postgres://")
 #: Key of the transaction-level advisory lock taken while migrating a PostgreSQL store.
@@ -375,8 +377,16 @@ class Database:
         assert self.hold is not None
         self.conn.execute("BEGIN IMMEDIATE")
         self._group_at = time.monotonic()
-        self._group_timer = loop.call_later(self.hold, self.commit_held)
+        self._group_timer = loop.call_later(self.hold, self._commit_on_timer)
         return True
+
+    def _commit_on_timer(self) -> None:
+        self._group_timer = None
+        try:
+            self.commit_held()
+        except self._errors as exc:  # a full disk: nothing of the group is stored, nor reported
+            logger.error("%s: the last %.2f s of writes could not be committed (%s); their pages are fetched "
+                         "again next cycle", self.name, self.hold or 0, exc)
 
     @contextmanager
     def pipeline(self) -> Iterator[Database]:

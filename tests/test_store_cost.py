@@ -298,3 +298,34 @@ def test_unexported_hashes_and_group_commit_on_both_backends(db_target):
     asyncio.run(crawl())
     with Store(db_target) as store:
         assert store.counts()["articles"] == 3
+
+
+def test_a_group_whose_commit_fails_is_rolled_back_and_logged(tmp_path, caplog):
+    import sqlite3
+
+    from crawler.db import connect
+
+    path = tmp_path / "s.sqlite3"
+
+    def deny_commit(action: int, arg1: str | None, *_: object) -> int:
+        return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_TRANSACTION and arg1 == "COMMIT" else sqlite3.SQLITE_OK
+
+    async def crawl() -> None:
+        db = connect(path)  # a fresh connection: its COMMIT is prepared (and authorized) on first use
+        db.execute("CREATE TABLE t (x INTEGER)")
+        db.hold_commits(0.05)
+        with db.transaction():
+            db.execute("INSERT INTO t VALUES (1)")
+        db.conn.set_authorizer(deny_commit)  # as a full disk would refuse it
+        await asyncio.sleep(0.3)
+        db.conn.set_authorizer(None)
+        assert not db.conn.in_transaction
+        with db.transaction():  # the next group starts afresh
+            db.execute("INSERT INTO t VALUES (2)")
+        db.release_commits()
+        db.close()
+
+    asyncio.run(crawl())
+    assert "could not be committed" in caplog.text
+    with sqlite3.connect(path) as con:
+        assert [r[0] for r in con.execute("SELECT x FROM t")] == [2]
