@@ -111,7 +111,8 @@ def connect(target: str | Path, *, readonly: bool = False, timeout: float = 30) 
     # (``hold_commits``), and no connection's page cache is dropped because another one wrote.
     key = (str(Path(target).resolve()), threading.get_ident())
     db = _SHARED.get(key)
-    if db is None:
+    # A thread's id is reused after it ends: a connection an ended thread left open is not handed on.
+    if db is None or db.owner is not threading.current_thread():
         db = _SHARED[key] = _connect_sqlite(Path(target), readonly=False, timeout=timeout)
         db.shared_key = key
     else:
@@ -237,6 +238,7 @@ class Database:
         #: Stores using this connection (``connect`` shares one per SQLite file and thread).
         self.users = 1
         self.shared_key: tuple[str, int] | None = None
+        self.owner = threading.current_thread()
         #: Group commit (``hold_commits``): the longest a finished transaction waits for its commit.
         self.hold: float | None = None
         #: When the open group began (None: no group open), and its timer.

@@ -69,9 +69,24 @@ def test_stores_of_one_file_share_one_connection_per_thread(tmp_path):
     thread.start()
     thread.join()
     assert other[0] is not two.db  # sqlite3 connections belong to their thread
+    # That thread ended without closing its store; later threads (which may reuse its id) open their own.
+    errors: list[BaseException] = []
+
+    def later() -> None:
+        try:
+            with Store(path) as store:
+                save_all(store, 1, prefix="later")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    for _ in range(3):
+        thread = threading.Thread(target=later)
+        thread.start()
+        thread.join()
+    assert errors == []
     two.close()
     with Store(path) as three:  # the last close closed it: a new one opens
-        assert three.db is not two.db and three.counts()["articles"] == 1
+        assert three.db is not two.db and three.counts()["articles"] == 2
 
 
 # ---------------------------------------------------------------- group commit
