@@ -27,6 +27,7 @@ serialization conflict is run again from its start (:func:`retried`, :meth:`Data
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import random
 import sqlite3
@@ -46,6 +47,7 @@ from crawler.db_sql import pg_ddl as pg_ddl
 from crawler.db_sql import split_statements as split_statements
 from crawler.db_sql import to_pg as to_pg
 
+logger = logging.getLogger(__name__)
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 _URL_SCHEMES = ("postgresql://", "postgres://")
 #: Key of the transaction-level advisory lock taken while migrating a PostgreSQL store.
@@ -109,7 +111,8 @@ def connect(target: str | Path, *, readonly: bool = False, timeout: float = 30) 
     # (``hold_commits``), and no connection's page cache is dropped because another one wrote.
     key = (str(Path(target).resolve()), threading.get_ident())
     db = _SHARED.get(key)
-    if db is None:
+    # A thread's id is reused after it ends: a connection an ended thread left open is not handed on.
+    if db is None or db.owner is not threading.current_thread():
         db = _SHARED[key] = _connect_sqlite(Path(target), readonly=False, timeout=timeout)
         db.shared_key = key
     else:
@@ -134,10 +137,6 @@ def _connect_sqlite(path: Path, *, readonly: bool, timeout: float) -> Database:
             _wal(conn, timeout)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
-            # 16 MB of page cache (SQLite's default is 2 MB): a crawl's story index outgrows 2 MB
-            # within a few thousand articles, and every page re-read costs the crawl's thread. The
-            # process's stores share this one connection (``connect``), so it is one cache.
-            conn.execute("PRAGMA cache_size=-16384")
         conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: cannot open the store: {exc}") from None
@@ -239,6 +238,7 @@ class Database:
         #: Stores using this connection (``connect`` shares one per SQLite file and thread).
         self.users = 1
         self.shared_key: tuple[str, int] | None = None
+        self.owner = threading.current_thread()
         #: Group commit (``hold_commits``): the longest a finished transaction waits for its commit.
         self.hold: float | None = None
         #: When the open group began (None: no group open), and its timer.
@@ -379,8 +379,16 @@ class Database:
         assert self.hold is not None
         self.conn.execute("BEGIN IMMEDIATE")
         self._group_at = time.monotonic()
-        self._group_timer = loop.call_later(self.hold, self.commit_held)
+        self._group_timer = loop.call_later(self.hold, self._commit_on_timer)
         return True
+
+    def _commit_on_timer(self) -> None:
+        self._group_timer = None
+        try:
+            self.commit_held()
+        except self._errors as exc:  # a full disk: nothing of the group is stored, nor reported
+            logger.error("%s: the last %.2f s of writes could not be committed (%s); their pages are fetched "
+                         "again next cycle", self.name, self.hold or 0, exc)
 
     @contextmanager
     def pipeline(self) -> Iterator[Database]:

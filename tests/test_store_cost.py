@@ -69,9 +69,24 @@ def test_stores_of_one_file_share_one_connection_per_thread(tmp_path):
     thread.start()
     thread.join()
     assert other[0] is not two.db  # sqlite3 connections belong to their thread
+    # That thread ended without closing its store; later threads (which may reuse its id) open their own.
+    errors: list[BaseException] = []
+
+    def later() -> None:
+        try:
+            with Store(path) as store:
+                save_all(store, 1, prefix="later")
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    for _ in range(3):
+        thread = threading.Thread(target=later)
+        thread.start()
+        thread.join()
+    assert errors == []
     two.close()
     with Store(path) as three:  # the last close closed it: a new one opens
-        assert three.db is not two.db and three.counts()["articles"] == 1
+        assert three.db is not two.db and three.counts()["articles"] == 2
 
 
 # ---------------------------------------------------------------- group commit
@@ -298,3 +313,34 @@ def test_unexported_hashes_and_group_commit_on_both_backends(db_target):
     asyncio.run(crawl())
     with Store(db_target) as store:
         assert store.counts()["articles"] == 3
+
+
+def test_a_group_whose_commit_fails_is_rolled_back_and_logged(tmp_path, caplog):
+    import sqlite3
+
+    from crawler.db import connect
+
+    path = tmp_path / "s.sqlite3"
+
+    def deny_commit(action: int, arg1: str | None, *_: object) -> int:
+        return sqlite3.SQLITE_DENY if action == sqlite3.SQLITE_TRANSACTION and arg1 == "COMMIT" else sqlite3.SQLITE_OK
+
+    async def crawl() -> None:
+        db = connect(path)  # a fresh connection: its COMMIT is prepared (and authorized) on first use
+        db.execute("CREATE TABLE t (x INTEGER)")
+        db.hold_commits(0.05)
+        with db.transaction():
+            db.execute("INSERT INTO t VALUES (1)")
+        db.conn.set_authorizer(deny_commit)  # as a full disk would refuse it
+        await asyncio.sleep(0.3)
+        db.conn.set_authorizer(None)
+        assert not db.conn.in_transaction
+        with db.transaction():  # the next group starts afresh
+            db.execute("INSERT INTO t VALUES (2)")
+        db.release_commits()
+        db.close()
+
+    asyncio.run(crawl())
+    assert "could not be committed" in caplog.text
+    with sqlite3.connect(path) as con:
+        assert [r[0] for r in con.execute("SELECT x FROM t")] == [2]
