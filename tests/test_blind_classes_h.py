@@ -285,3 +285,17 @@ def test_a_bare_dateline_with_a_month_name_in_any_script_leaves_the_body_edge() 
         assert line not in first_line(line, lang), line
     # a short line that only looks like one stays
     assert "The 3 brigades 2026" in first_line("The 3 brigades 2026", "en")
+
+
+def test_a_reading_time_at_the_top_goes_in_any_language() -> None:
+    # CLDR's names of the minute unit: Bengali "মিনিট", Turkish "dakika", Georgian "წუთი"
+    for line, lang in (("পড়ার সময়: ৫ মিনিট", "bn"), ("Okuma süresi: 4 dakika", "tr"), ("6 წუთი", "ka")):
+        html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story</title></head><body>"
+                f"<article><h1>Story</h1><div class='content'><p>{line}</p><p>{BODY}</p><p>{BODY} Again.</p>"
+                "</div></article></body></html>")
+        assert line not in extract_page(html, URL).body, line
+    for line in ("30 minutes before bed", "The attack lasted 30 minutes"):
+        html = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Story</title></head><body>"
+                f"<article><h1>Story</h1><div class='content'><h2>{line}</h2><p>{BODY}</p><p>{BODY} Again.</p>"
+                "</div></article></body></html>")
+        assert line in extract_page(html, URL).body, line
