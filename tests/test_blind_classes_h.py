@@ -299,3 +299,10 @@ def test_a_reading_time_at_the_top_goes_in_any_language() -> None:
                 f"<article><h1>Story</h1><div class='content'><h2>{line}</h2><p>{BODY}</p><p>{BODY} Again.</p>"
                 "</div></article></body></html>")
         assert line in extract_page(html, URL).body, line
+
+
+def test_a_caption_right_under_its_picture_ending_with_the_credit_goes() -> None:
+    caption = ("<div class='pic'><img src='/b.jpg' alt=''><p>Patrol boats moored at the northern base "
+               "Photo: Coast Guard</p></div>")
+    body = body_of(caption)
+    assert "Patrol boats moored" not in body and body.count("The ministry said") == 3
