@@ -306,3 +306,12 @@ def test_a_caption_right_under_its_picture_ending_with_the_credit_goes() -> None
                "Photo: Coast Guard</p></div>")
     body = body_of(caption)
     assert "Patrol boats moored" not in body and body.count("The ministry said") == 3
+
+
+def test_byline_and_date_boxes_named_in_other_languages() -> None:
+    html = ("<!doctype html><html lang='id'><head><meta charset='utf-8'><title>Story</title></head><body>"
+            "<article><h1>Story</h1><div class='info-penulis'>Rahmat Hidayat</div>"
+            "<span class='tanggal-terbit'>12 Oktober 2026</span>"
+            f"<div class='isi'><p>{BODY}</p><p>{BODY} Again.</p></div></article></body></html>")
+    rec = extract_page(html, URL)
+    assert rec.authors == ["Rahmat Hidayat"] and rec.published == "2026-10-12"
