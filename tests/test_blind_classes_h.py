@@ -315,3 +315,8 @@ def test_byline_and_date_boxes_named_in_other_languages() -> None:
             f"<div class='isi'><p>{BODY}</p><p>{BODY} Again.</p></div></article></body></html>")
     rec = extract_page(html, URL)
     assert rec.authors == ["Rahmat Hidayat"] and rec.published == "2026-10-12"
+
+
+def test_a_desk_or_news_team_written_out_in_an_uncased_script_is_no_person() -> None:
+    assert byline("<span class='author'>ทีมข่าวต่างประเทศ</span>", lang="th") == []
+    assert byline("<span class='author'>बिज़नेस डेस्क</span>", lang="hi") == []
