@@ -320,3 +320,13 @@ def test_byline_and_date_boxes_named_in_other_languages() -> None:
 def test_a_desk_or_news_team_written_out_in_an_uncased_script_is_no_person() -> None:
     assert byline("<span class='author'>ทีมข่าวต่างประเทศ</span>", lang="th") == []
     assert byline("<span class='author'>बिज़नेस डेस्क</span>", lang="hi") == []
+
+
+def test_a_label_and_one_linked_headline_closing_the_body_go() -> None:
+    box = ("<div class='box-3'><h5>Naslednji članek</h5><p><a href='/2026/11/other/'>Vojska dobi nove havbice "
+           "iz domače proizvodnje</a></p></div>")
+    html = ("<!doctype html><html lang='sl'><head><meta charset='utf-8'><title>Story</title></head><body>"
+            f"<article><h1>Story</h1><div class='content'><p>{BODY}</p><p>{BODY} Again.</p>{box}</div></article>"
+            "</body></html>")
+    body = extract_page(html, URL).body
+    assert "Naslednji" not in body and "havbice" not in body and body.count("The ministry said") == 2
