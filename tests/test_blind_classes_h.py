@@ -201,6 +201,7 @@ def test_report_an_error_link_goes() -> None:
     tools = "<div class='ArticleTools_root__hE5s0'><a href='/kontakt?fel=story'>Rapportera ett fel</a></div>"
     assert "Rapportera" not in body_of(tools, lang="sv")
     assert "Spotted an error" not in body_of("<p><a href='/contact'>Spotted an error? Let us know</a></p>")
+    assert "Fehler melden" not in body_of("<p><a href='/kontakt'>Fehler melden</a></p>", lang="de")
 
 
 # ---------------------------------------------------------------- the header zone
