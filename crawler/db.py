@@ -1,7 +1,8 @@
 """One DB-API face for the store on SQLite (embedded default) or PostgreSQL (psycopg 3).
 
 A leaf module: the standard library, plus psycopg imported only when a ``postgresql://`` URL is
-opened. The store writes its SQL once, in SQLite's spelling, and :class:`Database` adapts it:
+opened. The store writes its SQL once, in SQLite's spelling, and :class:`Database` adapts it
+(the translation: ``crawler/db_sql.py``):
 
 * ``?`` placeholders outside string literals become ``%s`` (and ``%`` becomes ``%%`` when there are parameters);
 * ``INSERT OR IGNORE INTO`` becomes ``INSERT INTO ... ON CONFLICT DO NOTHING``;
@@ -25,19 +26,25 @@ serialization conflict is run again from its start (:func:`retried`, :meth:`Data
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import random
-import re
 import sqlite3
+import threading
 import time
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache, wraps
+from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
+
+from crawler.db_sql import DatabaseError as DatabaseError  # re-exported: the store and its callers catch it here
+from crawler.db_sql import pg_ddl as pg_ddl
+from crawler.db_sql import split_statements as split_statements
+from crawler.db_sql import to_pg as to_pg
 
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
 _URL_SCHEMES = ("postgresql://", "postgres://")
@@ -63,10 +70,6 @@ def default_db_path() -> Path:
     """The embedded store's default file, under the user's data directory (XDG)."""
     base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
     return Path(base) / "defwatch" / "defwatch.sqlite3"
-
-
-class DatabaseError(Exception):
-    """The database cannot be opened or used (message is meant for the user)."""
 
 
 @dataclass(frozen=True)
@@ -99,7 +102,23 @@ def connect(target: str | Path, *, readonly: bool = False, timeout: float = 30) 
     """Open a SQLite file (a path) or a PostgreSQL database (``postgresql://USER@HOST:PORT/DB``)."""
     if is_url(target):
         return _connect_pg(str(target), readonly=readonly, timeout=timeout)
-    return _connect_sqlite(Path(target), readonly=readonly, timeout=timeout)
+    if readonly:
+        return _connect_sqlite(Path(target), readonly=True, timeout=timeout)
+    # One connection per file and thread, shared by every Store of the process (the crawl's
+    # spider, pipelines, middlewares and export): their transactions then join one group commit
+    # (``hold_commits``), and no connection's page cache is dropped because another one wrote.
+    key = (str(Path(target).resolve()), threading.get_ident())
+    db = _SHARED.get(key)
+    if db is None:
+        db = _SHARED[key] = _connect_sqlite(Path(target), readonly=False, timeout=timeout)
+        db.shared_key = key
+    else:
+        db.users += 1
+    return db
+
+
+#: The open writable SQLite connections, by (resolved path, thread).
+_SHARED: dict[tuple[str, int], Database] = {}
 
 
 def _connect_sqlite(path: Path, *, readonly: bool, timeout: float) -> Database:
@@ -115,6 +134,10 @@ def _connect_sqlite(path: Path, *, readonly: bool, timeout: float) -> Database:
             _wal(conn, timeout)
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
+            # 16 MB of page cache (SQLite's default is 2 MB): a crawl's story index outgrows 2 MB
+            # within a few thousand articles, and every page re-read costs the crawl's thread. The
+            # process's stores share this one connection (``connect``), so it is one cache.
+            conn.execute("PRAGMA cache_size=-16384")
         conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(f"{path}: cannot open the store: {exc}") from None
@@ -213,6 +236,16 @@ class Database:
         self._depth = 0
         #: Transactions run again after a lost conflict (see ``retrying``).
         self.retries = 0
+        #: Stores using this connection (``connect`` shares one per SQLite file and thread).
+        self.users = 1
+        self.shared_key: tuple[str, int] | None = None
+        #: Group commit (``hold_commits``): the longest a finished transaction waits for its commit.
+        self.hold: float | None = None
+        #: When the open group began (None: no group open), and its timer.
+        self._group_at: float | None = None
+        self._group_timer: Any = None
+        #: Groups committed so far (each holding one or more transactions).
+        self.group_commits = 0
         self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
         self._conflicts: tuple[type[BaseException], ...] = ()
         if dialect == POSTGRESQL:
@@ -261,7 +294,8 @@ class Database:
 
         A transaction opened inside another joins it (one commit, no savepoint round trips).
         PostgreSQL takes no lock here: writers of different rows run side by side, and shared
-        decisions lock what they read (``lock``).
+        decisions lock what they read (``lock``). Under ``hold_commits`` (SQLite) the transaction
+        is a savepoint of the open group: it rolls back alone, and commits with the group.
         """
         if self._depth:
             yield self
@@ -271,6 +305,22 @@ class Database:
             if self.dialect == POSTGRESQL:
                 with self.conn.transaction():
                     yield self
+                return
+            if self.hold is not None and self._open_group():
+                self.conn.execute("SAVEPOINT tx")
+                try:
+                    yield self
+                except BaseException:
+                    self.conn.execute("ROLLBACK TO tx")
+                    self.conn.execute("RELEASE tx")
+                    raise
+                self.conn.execute("RELEASE tx")
+                if self._group_at is not None and time.monotonic() - self._group_at >= self.hold:
+                    self._depth -= 1
+                    try:
+                        self.commit_held()
+                    finally:
+                        self._depth += 1
                 return
             self.conn.execute("BEGIN IMMEDIATE")
             try:
@@ -282,6 +332,55 @@ class Database:
                 self.conn.execute("COMMIT")
         finally:
             self._depth -= 1
+
+    # ------------------------------------------------------------ group commit
+    def hold_commits(self, seconds: float) -> None:
+        """Commit SQLite transactions in groups, each at most ``seconds`` after it finished.
+
+        A commit writes every page the transaction changed to the WAL: an article's scattered
+        index rows made it most of the cost of storing one. A crash loses the open group whole
+        (never part of a transaction): what the crawl stored in the last ``seconds``, whose pages
+        and feed entries, rolled back with it, are fetched again next cycle. So whatever reports
+        a record (the JSONL export, an alert delivery) calls ``commit_held`` first. Needs a
+        running event loop (the commit timer); without one, or on PostgreSQL, each transaction
+        commits on its own.
+        """
+        if self.dialect == SQLITE:
+            self.hold = seconds
+
+    def release_commits(self) -> None:
+        """Commit what is held and stop holding."""
+        self.commit_held()
+        self.hold = None
+
+    def commit_held(self) -> None:
+        """Commit the open group now (no-op when none is open, or inside a transaction)."""
+        if self._group_at is None or self._depth:
+            return
+        if self._group_timer is not None:
+            self._group_timer.cancel()
+        self._group_at = self._group_timer = None
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        self.group_commits += 1
+
+    def _open_group(self) -> bool:
+        """Begin a group unless one is open; False when there is no event loop to commit it."""
+        if self._group_at is not None:
+            return True
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return False
+        assert self.hold is not None
+        self.conn.execute("BEGIN IMMEDIATE")
+        self._group_at = time.monotonic()
+        self._group_timer = loop.call_later(self.hold, self.commit_held)
+        return True
 
     @contextmanager
     def pipeline(self) -> Iterator[Database]:
@@ -325,6 +424,13 @@ class Database:
         raise AssertionError("unreachable")
 
     def close(self) -> None:
+        """Commit what is held; close the connection when its last user closes it."""
+        self.commit_held()
+        self.users -= 1
+        if self.users > 0:
+            return
+        if self.shared_key is not None and _SHARED.get(self.shared_key) is self:
+            del _SHARED[self.shared_key]
         self.conn.close()
 
     def __enter__(self) -> Database:
@@ -429,93 +535,3 @@ def retried(method: Callable[..., T]) -> Callable[..., T]:
 def lock_key(name: str) -> int:
     """A stable signed 64-bit advisory-lock key for ``name``."""
     return zlib.crc32(name.encode()) | (0x6477 << 32)
-
-
-def split_statements(text: str) -> list[str]:
-    """Split a script into complete statements; comments-only scripts give none."""
-    out, buf = [], ""
-    for line in text.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            if _has_code(buf):
-                out.append(buf.strip())
-            buf = ""
-    if _has_code(buf):
-        out.append(buf.strip())
-    return out
-
-
-def _has_code(text: str) -> bool:
-    return bool(re.sub(r"--[^\n]*", "", text).strip(" \n\t;"))
-
-
-# ---------------------------------------------------------------- SQL translation
-_DDL_RULES = [
-    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\s+AUTOINCREMENT\b", re.I), "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY"),
-    # SQLite's INTEGER PRIMARY KEY is the rowid: numbered by the database unless the insert gives one.
-    (re.compile(r"\bINTEGER\s+PRIMARY\s+KEY\b(?!\s+GENERATED)", re.I), "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY"),
-    (re.compile(r"\bREAL\b", re.I), "DOUBLE PRECISION"),
-    (re.compile(r"\bBLOB\b", re.I), "BYTEA"),
-    # A clustered primary key is how PostgreSQL keeps every table: nothing to ask for.
-    (re.compile(r"\)\s*WITHOUT\s+ROWID", re.I), ")"),
-    # SQLite integers are 64-bit; PostgreSQL's INTEGER is 32-bit (a JSONL size or a byte count overflows it).
-    (re.compile(r"\bINTEGER\b", re.I), "BIGINT"),
-]
-
-
-def pg_ddl(text: str) -> str:
-    """Translate SQLite DDL to PostgreSQL's types."""
-    for pattern, repl in _DDL_RULES:
-        text = pattern.sub(repl, text)
-    return text
-
-
-_INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+INTO\b", re.I)
-_INSERT_OR_REPLACE = re.compile(r"^\s*INSERT\s+OR\s+REPLACE\b", re.I)
-_MINMAX = re.compile(r"\b(MAX|MIN)\s*\(", re.I)
-
-
-@lru_cache(maxsize=512)
-def to_pg(sql: str, *, placeholders: bool = True) -> str:
-    """Translate one statement from SQLite's spelling to PostgreSQL's (see the module docstring).
-
-    psycopg reads ``%`` as a placeholder only when parameters are passed, hence ``placeholders``.
-    """
-    if _INSERT_OR_REPLACE.match(sql):
-        raise DatabaseError("INSERT OR REPLACE has no PostgreSQL form; use ON CONFLICT (...) DO UPDATE")
-    if _INSERT_OR_IGNORE.match(sql):
-        sql = _INSERT_OR_IGNORE.sub("INSERT INTO", sql, count=1).rstrip().rstrip(";") + " ON CONFLICT DO NOTHING"
-    sql = _scalar_minmax(sql)
-    if not placeholders:
-        return sql
-    out, quoted = [], False
-    for ch in sql:
-        if ch == "'":
-            quoted = not quoted
-            out.append(ch)
-        elif ch == "?" and not quoted:
-            out.append("%s")
-        elif ch == "%":
-            out.append("%%")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def _scalar_minmax(sql: str) -> str:
-    """Rename two-argument ``MAX(a, b)``/``MIN(a, b)`` (SQLite scalars) to ``GREATEST``/``LEAST``."""
-    pos, out = 0, []
-    for m in _MINMAX.finditer(sql):
-        depth, top_comma, i = 1, False, m.end()
-        while i < len(sql) and depth:
-            ch = sql[i]
-            depth += ch == "("
-            depth -= ch == ")"
-            top_comma |= ch == "," and depth == 1
-            i += 1
-        if top_comma:
-            out.append(sql[pos:m.start()])
-            out.append("GREATEST(" if m.group(1).upper() == "MAX" else "LEAST(")
-            pos = m.end()
-    out.append(sql[pos:])
-    return "".join(out)

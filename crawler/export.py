@@ -104,6 +104,7 @@ def append_pending(store: Store, out: str | Path) -> int:
     path = Path(out).resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = str(path)
+    store.db.commit_held()  # a record is durable before it is reported
     pending = store.pending_exports()
     committed = store.output_size(key)
     with open(path, "ab+") as fh:
@@ -112,7 +113,7 @@ def append_pending(store: Store, out: str | Path) -> int:
             if store.output_size(key) is None:
                 store.mark_exported([], output=key, size=committed)
             return 0
-        data = "".join(p.article.to_json() + "\n" for p in pending).encode("utf-8")
+        data = "".join(p.line() + "\n" for p in pending).encode("utf-8")
         fh.seek(committed)
         fh.write(data)
         fh.flush()

@@ -27,6 +27,8 @@ SITE_STATS = "defwatch/site/"
 logger = logging.getLogger(__name__)
 #: How often a cycle with a live output appends what it has stored so far.
 FLUSH_SECONDS = 0.5
+#: How long a stored article may wait for its commit (``crawler.db.Database.hold_commits``).
+COMMIT_SECONDS = 0.25
 
 
 def install_asyncio_reactor() -> None:
@@ -81,6 +83,9 @@ async def run_cycle(runner: Any, store: Store, *, force: bool = False, all_feeds
 
     crawler = runner.create_crawler(FeedSpider)
     exported = [0]
+    # The crawl's components share this store's connection (crawler.db.connect): their writes
+    # commit in groups; what a crash loses of the last group is fetched again next cycle.
+    store.db.hold_commits(COMMIT_SECONDS)
     # Records reach the live output while the cycle runs, not when its slowest host is done: on
     # a Crawl-delay site the last page of a cycle comes seconds after the first (issue 9).
     flusher = asyncio.ensure_future(_flush_while_crawling(store, out, exported)) if out is not None else None
@@ -91,6 +96,7 @@ async def run_cycle(runner: Any, store: Store, *, force: bool = False, all_feeds
     finally:
         if flusher is not None:
             flusher.cancel()
+        store.db.release_commits()
     result.exported = exported[0]
     if out is not None:
         result.exported += append_pending(store, out)
@@ -160,6 +166,8 @@ def make_runner(app: AppConfig, *, store: Path | str, sites: list[Site], interva
     from scrapy.settings import Settings
 
     from crawler.settings import build_settings
+    from crawler.startup import import_download_modules
 
+    import_download_modules()
     return AsyncCrawlerRunner(Settings(build_settings(app, store=store, sites=sites, interval=interval,
                                                       **overrides)))

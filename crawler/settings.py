@@ -83,6 +83,8 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
     "crawler.middlewares.redirect.MetaRefreshMiddleware": 580,
     "crawler.middlewares.redirect.RedirectMiddleware": 600,
+    # Last, where the download handler is called: answers of the quick feed poll enter here.
+    "crawler.middlewares.prefetched.PrefetchedMiddleware": 990,
 }
 #: Scrapy imports every component named in a ``*_BASE`` dict, even one set to None, so the
 #: components a crawl never uses are left out of the bases themselves (a one-off ``crawl`` of
@@ -90,8 +92,16 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
 #: imports tldextract and requests, 70 ms), DownloaderStats (no one reads the downloader/*
 #: stats it counts by re-encoding every header of every request), the remote-control extension
 #: (off; its module imports aiohttp, 0.2 s), and extensions that are off here (memory debugger,
-#: feed exports, job state, AutoThrottle, telnet).
+#: feed exports, job state, AutoThrottle, telnet, the HTTP cache).
 _unused_components = {
+    # No spider of ours sets allowed_domains, http_user or a depth limit: these only cost time
+    # per request (~2 % of a cold crawl's reactor CPU together), as does the meta-copy checker,
+    # a development aid that only warns.
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware",
+    "scrapy.downloadermiddlewares.httpauth.HttpAuthMiddleware",
+    "scrapy.spidermiddlewares.depth.DepthMiddleware",
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware",
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware",
     "scrapy.downloadermiddlewares.cookies.CookiesMiddleware",
     "scrapy.downloadermiddlewares.stats.DownloaderStats",
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware",
@@ -106,6 +116,8 @@ _unused_components = {
 }
 DOWNLOADER_MIDDLEWARES_BASE = {k: v for k, v in _scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE.items() if k not in _unused_components}
 EXTENSIONS_BASE = {k: v for k, v in _scrapy_defaults.EXTENSIONS_BASE.items() if k not in _unused_components}
+SPIDER_MIDDLEWARES_BASE = {k: v for k, v in _scrapy_defaults.SPIDER_MIDDLEWARES_BASE.items() if k not in _unused_components}
+STATS_CLASS = "crawler.stats.LeanStatsCollector"
 #: Scrapy's downloader with the per-host concurrency limit enforced on the asyncio reactor.
 DOWNLOADER = "crawler.middlewares.downloader.PoliteDownloader"
 #: Only http(s) is ever fetched: the handlers for file:, data:, s3: and ftp: are switched off, so
@@ -119,6 +131,9 @@ DEFWATCH_RETRY_AFTER_MAX = 30.0
 #: Backoff before the n-th retry of a timeout, reset or 5xx: BACKOFF * 2**(n-1) s (+-25 %).
 DEFWATCH_RETRY_BACKOFF = 1.0
 DEFWATCH_RETRY_BACKOFF_MAX = 30.0
+#: Conditional GETs of known feeds go through spiders/quickpoll.py (same rules; an idle pass
+#: over 1,000 feeds takes half the CPU, bench/README.md); False sends every feed through Scrapy.
+DEFWATCH_QUICK_POLL = True
 #: Extra host names always allowed by the address guard (the hosts of the configured sites,
 #: feeds and sitemaps are allowed anyway); networks come from ``allow_networks``.
 DEFWATCH_ALLOWED_HOSTS: list[str] = []

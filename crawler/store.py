@@ -9,7 +9,7 @@ psycopg when the store is a ``postgresql://`` URL). Tables:
 * ``articles`` the latest version of each article (record JSON) + ``exported_version``;
 * ``versions`` every version of every article;
 * ``outcomes`` the recent outcome log shown by ``defwatch status``;
-* ``outputs``  the committed size of each live JSONL output (crash-safe appends);
+* ``outputs``  the committed size of each live JSONL output (crash-safe appends; ``crawler/store_exports.py``);
 * backfill runs, feed gaps and poll starts: ``crawler/store_backfill.py`` (issue 9);
 * story clusters: ``crawler/store_stories.py`` (issue 10);
 * ``alerts``   watchlist alerts; ``deliveries`` the queue of each alert sink (issue 11, ``crawler/store_alerts.py``).
@@ -32,7 +32,7 @@ import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -54,11 +54,12 @@ from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
 from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
+from crawler.store_exports import ExportsStore, PendingExport
 from crawler.store_fleet import MIGRATION_V7, FleetStore, migration_v8
 from crawler.store_stories import MIGRATION_V4, STORY_FIELDS, StoriesStore
 from crawler.store_templates import MIGRATION_V6, TemplatesStore
 
-__all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked", "default_db_path"]
+__all__ = ["FINAL_OUTCOMES", "MIGRATIONS", "PendingExport", "RETRY_OUTCOMES", "Store", "StoreError", "StoreLocked", "default_db_path"]
 
 
 MIGRATIONS: list[str | Migration | Callable[[Database], None]] = [
@@ -164,16 +165,7 @@ MIGRATIONS: list[str | Migration | Callable[[Database], None]] = [
 OUTCOME_LOG_KEEP = 5000
 
 
-@dataclass(frozen=True)
-class PendingExport:
-    """An article version not yet written to the live output."""
-
-    id: str
-    version: int
-    article: Article
-
-
-class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore):
+class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore, ExportsStore):
     """One SQLite file or PostgreSQL database. Open with ``Store(path_or_url)``; use as a context
     manager to close.
 
@@ -260,7 +252,9 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
 
     def close(self) -> None:
         try:
-            if hasattr(self, "db"):
+            # Once: the connection may be shared with other Stores of this process (crawler.db.connect).
+            if hasattr(self, "db") and not self.__dict__.get("_closed"):
+                self._closed = True
                 if self.is_server:
                     # Closing returns before the server ends the session: release the writer lock
                     # now, so a writer started right after this one finds it free.
@@ -527,44 +521,6 @@ class Store(BackfillStore, StoriesStore, AlertsStore, TemplatesStore, FleetStore
         self._log(record.site, record.url, "page", "stored" if action != "unchanged" else "unchanged",
                   f"{action} v{stored.version}", now)
         return action, stored
-
-    def latest_records(self, *, sites: Iterable[str] | None = None) -> Iterator[Article]:
-        """Latest version of each article, in a deterministic order (site, published, id)."""
-        sql = "SELECT record FROM articles"
-        params: list[Any] = []
-        wanted = list(sites or [])
-        if wanted:
-            sql += f" WHERE site IN ({','.join('?' * len(wanted))})"
-            params += wanted
-        sql += " ORDER BY site, COALESCE(published, fetched_at), id"
-        for (text,) in self.db.execute(sql, params):
-            yield Article.from_json(text)
-
-    def pending_exports(self, limit: int | None = None) -> list[PendingExport]:
-        sql = "SELECT id, version, record FROM articles WHERE exported_version < version ORDER BY fetched_at, id"
-        if limit:
-            sql += f" LIMIT {int(limit)}"
-        return [PendingExport(r["id"], r["version"], Article.from_json(r["record"])) for r in self.db.execute(sql)]
-
-    def output_size(self, path: str) -> int | None:
-        row = self.db.execute("SELECT size FROM outputs WHERE path=?", (path,)).fetchone()
-        return int(row["size"]) if row else None
-
-    def outputs(self) -> dict[str, int]:
-        """Every live output and its committed size."""
-        return {r["path"]: r["size"] for r in self.db.execute("SELECT path, size FROM outputs").fetchall()}
-
-    @retried
-    def mark_exported(self, versions: Iterable[tuple[str, int]], *, output: str | None = None,
-                      size: int | None = None) -> None:
-        """Mark records exported and, in the same transaction, commit the output's new size."""
-        with self.transaction():
-            self.db.executemany(
-                "UPDATE articles SET exported_version = CASE WHEN exported_version > ? THEN exported_version "
-                "ELSE ? END WHERE id=?", [(v, v, aid) for aid, v in versions])
-            if output is not None and size is not None:
-                self.db.execute("INSERT INTO outputs(path, size) VALUES (?, ?) "
-                                "ON CONFLICT(path) DO UPDATE SET size=excluded.size", (output, size))
 
     # ------------------------------------------------------------ hosts
     @retried

@@ -109,6 +109,7 @@ class AlertsStore:
 
     def pending_alerts(self, sink: str, limit: int = 500) -> list[PendingAlert]:
         """The undelivered alerts of ``sink``, oldest first, with their attempts and next try."""
+        self.db.commit_held()  # an alert is durable before it is delivered
         rows = self.db.execute(
             "SELECT d.alert_id, d.attempts, d.next_at, a.alert FROM deliveries d JOIN alerts a ON a.alert_id = d.alert_id "
             "WHERE d.sink=? AND d.delivered_at IS NULL ORDER BY d.created_at, d.alert_id LIMIT ?", (sink, limit))

@@ -115,6 +115,16 @@ class Placement:
     fields: dict[str, Any] = field(default_factory=dict)
 
 
+def _postings(p: Profile) -> list[str]:
+    """``stories.index.postings(p)``, computed once per profile (looked up, then indexed)."""
+    cached = p.__dict__.get("_postings")
+    if cached is None:
+        from crawler.stories.index import postings
+
+        cached = p.__dict__["_postings"] = postings(p)
+    return cached
+
+
 def _marks(n: int) -> str:
     return ",".join("?" * n)
 
@@ -271,7 +281,6 @@ class StoriesStore:
 
     def _probe_story(self, p: Profile) -> tuple[Any, Any, list[str], dict[int, str]]:
         """Send the first index lookups of a judgement (LSH band keys; the postings' counts)."""
-        from crawler.stories.index import postings
         from crawler.stories.match import DATED_WINDOW_DAYS
         from crawler.stories.signals import fact_key
 
@@ -280,7 +289,7 @@ class StoriesStore:
         lsh = self.db.execute(
             f"SELECT DISTINCT rid FROM story_keys WHERE key IN ({_marks(len(keys))}) AND ts BETWEEN ? AND ?",
             (*keys, p.ts - window, p.ts + window))
-        posted = postings(p)
+        posted = _postings(p)
         asked = {fact_key(f): f for f in set(posted)}
         counts = self.db.execute(f"SELECT fact, n FROM story_df WHERE fact IN ({_marks(len(asked))})",
                                  list(asked)) if asked else None
@@ -411,7 +420,6 @@ class StoriesStore:
 
     # ------------------------------------------------------------ index maintenance
     def _index_story_article(self, rid: int | None, record: Article, story: str, p: Profile) -> int:
-        from crawler.stories.index import postings
         from crawler.stories.signals import fact_key, to_blob
 
         facts = json.dumps([sorted(p.facts), sorted(p.lead)], ensure_ascii=False)
@@ -426,7 +434,7 @@ class StoriesStore:
         self.db.executemany("INSERT INTO story_keys(key, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                             [(k, p.ts, rid) for k in p.bands])
         self.db.executemany("INSERT INTO story_facts(fact, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
-                            [(fact_key(f), p.ts, rid) for f in postings(p)])
+                            [(fact_key(f), p.ts, rid) for f in _postings(p)])
         self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=story_df.n+1",
                             [(k,) for k in sorted(fact_key(f) for f in p.facts)])
         return rid

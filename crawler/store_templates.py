@@ -82,6 +82,16 @@ class TemplatesStore:
                               (article_id,)).fetchone()
         return Article.from_json(row[0]) if row else None
 
+    def unexported_hashes(self, article_ids: list[str]) -> dict[str, str]:
+        """The content hash of each of these articles whose latest version is not exported yet."""
+        out: dict[str, str] = {}
+        for i in range(0, len(article_ids), 500):
+            chunk = article_ids[i:i + 500]
+            rows = self.db.execute(f"SELECT id, content_hash FROM articles WHERE id IN ({','.join('?' * len(chunk))}) "
+                                   "AND exported_version < version", chunk)
+            out.update((r[0], r[1]) for r in rows)
+        return out
+
     @retried
     def correct_article(self, article: Article) -> None:
         """Replace an unexported version in place (same version number): what extraction would have

@@ -27,12 +27,18 @@ from pipelines.normalize import content_hash
 logger = logging.getLogger(__name__)
 
 
+_TEMPLATE: Any = None
+
+
 def _template() -> Any:
     """``crawler.extraction.template``, imported with the first article: importing it imports the
     whole extraction library, which a crawl of unchanged feeds never needs in this process."""
-    from crawler.extraction import template
+    global _TEMPLATE
+    if _TEMPLATE is None:  # an import statement per article was 1 % of the crawl process's CPU
+        from crawler.extraction import template
 
-    return template
+        _TEMPLATE = template
+    return _TEMPLATE
 
 
 class TemplatePipeline:
@@ -44,6 +50,8 @@ class TemplatePipeline:
         self.stats = crawler.stats
         #: article id -> site of the articles that passed in this crawl, for the closing sweep.
         self.seen: dict[str, str] = {}
+        #: article id -> (content hash as passed on, fingerprints of its learnable blocks).
+        self.learned: dict[str, tuple[str, tuple[str, ...]]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TemplatePipeline:
@@ -58,6 +66,7 @@ class TemplatePipeline:
         self.store.learn_template(article.site, article.id, blocks)
         self.seen[article.id] = article.site
         removed = self._strip(article, blocks)
+        self.learned[article.id] = (article.content_hash, tuple(blocks))
         if removed:
             self.stats.inc_value("defwatch/template/removed", removed)
         return item
@@ -71,13 +80,41 @@ class TemplatePipeline:
             article.content_hash = content_hash(article)
         return len(removed)
 
+    def _unchanged(self, tpl: Any) -> set[str]:
+        """The articles the sweep would leave as they are, known without reading their records.
+
+        Only a learnable block can be template, and a stored body's learnable blocks are among
+        those of the page it was made of (stripping removes blocks, it changes none): when no
+        block of the page counts as template now and the store still holds the record as it
+        passed here (same content hash, not exported yet), there is nothing to take out.
+        """
+        hashes = self.store.unexported_hashes(list(self.seen))
+        by_site: dict[str, list[str]] = {}
+        for aid, site in self.seen.items():
+            by_site.setdefault(site, []).append(aid)
+        out: set[str] = set()
+        for site, aids in by_site.items():
+            fingerprints = sorted({fp for aid in aids for fp in self.learned.get(aid, ("", ()))[1]})
+            template: set[str] = set()
+            for i in range(0, len(fingerprints), 500):
+                counts, pages = self.store.template_counts(site, fingerprints[i:i + 500])
+                template.update(fp for fp, n in counts.items() if tpl.is_template(n, pages))
+            for aid in aids:
+                passed = self.learned.get(aid)
+                if passed is not None and hashes.get(aid) == passed[0] and template.isdisjoint(passed[1]):
+                    out.add(aid)
+        return out
+
     def close_spider(self) -> None:
         """Correct this crawl's unexported articles with the template learned by the end of it."""
         try:
             if not self.seen:  # nothing passed: the extraction library is not even imported
                 return
             tpl = _template()
+            unchanged = self._unchanged(tpl)
             for aid in self.seen:
+                if aid in unchanged:
+                    continue
                 article = self.store.unexported_article(aid)
                 if article is None or not article.body:
                     continue

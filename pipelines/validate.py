@@ -15,6 +15,8 @@ from pipelines.outcome import PageOutcome
 
 #: Fewer words than this in the body: not an article (a teaser, a landing page, an error page).
 MIN_BODY_WORDS = 40
+#: Characters of the body in which its first ``MIN_BODY_WORDS`` words are looked for.
+HEAD_CHARS = 1000
 #: More characters than this: not an article but a dump (a 5 MB one-line page, a data file).
 MAX_BODY_CHARS = 400_000
 #: Page kinds that are text news: an article, or a live blog (a story told in timed updates).
@@ -27,7 +29,11 @@ def rejection(kind: str, article: Article) -> str | None:
         return f"{kind} page"
     if not article.title:
         return "no title"
-    words = word_count(article.body)
+    # Words are counted in a head of the body first: a long article passes without counting all
+    # of its words (a head never has more words than the whole; a short body is counted whole).
+    words = word_count(article.body[:HEAD_CHARS])
+    if words < MIN_BODY_WORDS and len(article.body) > HEAD_CHARS:
+        words = word_count(article.body)
     if words < MIN_BODY_WORDS:
         return f"body of {words} words"
     if len(article.body) > MAX_BODY_CHARS:

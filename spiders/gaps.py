@@ -18,8 +18,6 @@ from crawler.store import Store
 from crawler.urls import url_key
 
 if TYPE_CHECKING:
-    from scrapy.http import Response
-
     from crawler.config import Site
     from crawler.items import FeedEntry
 
@@ -54,7 +52,6 @@ def watch(store: Store, site: Site, feed_url: str, entries: Sequence[FeedEntry],
     return gap_id
 
 
-def note_poll_start(store: Store, feed_url: str, response: Response | None) -> None:
-    """Remember when a poll's request went out (the daemon's measured cadence in ``status``)."""
-    latency = float((response.meta.get("download_latency") or 0.0) if response is not None else 0.0)
-    store.note_poll_start(feed_url, time.time() - latency)
+def note_poll_start(store: Store, feed_url: str, latency: float | None) -> None:
+    """Remember when a poll's request went out, ``latency`` seconds ago (the daemon's measured cadence)."""
+    store.note_poll_start(feed_url, time.time() - float(latency or 0.0))

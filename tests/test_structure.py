@@ -18,7 +18,7 @@ LEAF = {"crawler/config.py", "crawler/items.py", "crawler/urls.py", "crawler/sto
         "crawler/schedule.py", "crawler/text.py", "crawler/decisions.py", "crawler/state.py",
         "crawler/dates.py", "crawler/humane.py", "crawler/store_backfill.py", "crawler/backfill.py",
         "crawler/store_stories.py", "crawler/store_alerts.py", "crawler/store_templates.py",
-        "crawler/db.py", "crawler/store_fleet.py"}
+        "crawler/db.py", "crawler/store_fleet.py", "crawler/db_sql.py", "crawler/store_exports.py"}
 MAX_LINES = 600
 
 

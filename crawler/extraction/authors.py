@@ -268,16 +268,22 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
     own = own_urls(page)
     root = page.doc.getroot() if hasattr(page.doc, "getroot") else page.doc
     page_lang = (root.get("lang") or "").strip() or None
-    days = weekday_names((page_lang or "en").replace("-", "_"))
+    lang = (page_lang or "en").replace("-", "_")
+    # Read on the first candidate name only: a language's CLDR data costs a worker 3-10 ms the
+    # first time, and a page that names nobody needs none.
+    days: frozenset[str] | None = None
     # An agency or desk credit ("ČTK", "AFP") is an author only where the page treats it as a
     # contributor: it links it to an author page of its own ("/author/afp/"; not "/author/agency/").
 
     def cleaned(values: Iterable[str], profile: bool | Iterable[str | None] = False) -> list[str]:
         """Names in ``values``; ``profile`` is True for the site's own selector, else the links they came with."""
         paths = [] if isinstance(profile, bool) else [squash(urlsplit(h).path) for h in profile if isinstance(h, str)]
+        nonlocal days
         out: list[str] = []
         for v in values:
             for n in clean_author(v, names, page_lang):
+                if days is None:
+                    days = weekday_names(lang)
                 n = _without_weekday(n, days)
                 if n and n not in out and (profile is True or not is_credit(n) or any(squash(n) in p for p in paths)):
                     out.append(n)

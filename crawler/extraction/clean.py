@@ -75,12 +75,9 @@ def _selector_hits(root: Any, elements: list[Any], rules: Rules) -> dict[Any, st
                 ids.add(value)
     classes.update(by_class)
     hits: dict[Any, str] = {}
-    for group in rules.groups:
-        for sel in group.selectors:
-            kind, name = sel.key
-            if name in present[kind]:
-                for el in (by_class[sel.bare] if sel.bare is not None else sel.compiled(root)):
-                    hits.setdefault(el, group.name)
+    for group, sel in rules.selectors_for(present):
+        for el in (by_class[sel.bare] if sel.bare is not None else sel.compiled(root)):
+            hits.setdefault(el, group)
     return hits
 
 

@@ -37,7 +37,7 @@ def detect_lang(text: str) -> str | None:
     if len(words) < 8:
         return None
     counts = Counter(words)
-    scores = {lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()}
+    scores = _stop_counts(counts)
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= max(3, 0.08 * len(words)) else None
 
@@ -179,10 +179,15 @@ def _first_words(text: str, n: int = 400) -> list[str]:
         cut *= 4
 
 
+def _stop_counts(counts: Counter) -> dict[str, int]:
+    """Occurrences of each language's stopwords among the counted words, in ``_STOP_SETS`` order."""
+    # Over the stopwords the text has: a Counter's missing key costs a Python call (__missing__).
+    return {lang: sum(counts[w] for w in stops & counts.keys()) for lang, stops in _STOP_SETS.items()}
+
+
 def _lang_scores(text: str) -> tuple[int, Counter]:
     words = _first_words(text)
-    counts = Counter(words)
-    return len(words), Counter({lang: sum(counts[w] for w in stops) for lang, stops in _STOP_SETS.items()})
+    return len(words), Counter(_stop_counts(Counter(words)))
 
 
 #: Languages by the script they are written in (a body in another script contradicts the declaration).
@@ -207,6 +212,8 @@ SCRIPT_SHARE = 0.85
 #: r"[^\W\d_\u0250-\U0010ffff]" matches the same characters but takes 7 ms to compile.
 _LATIN = re.compile("[A-Za-z\u00aa\u00b2-\u00b3\u00b5\u00b9-\u00ba\u00bc-\u00be\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _SCRIPT_RX = tuple((name, re.compile(f"[{chr(lo)}-{chr(hi)}]")) for name, lo, hi in _SCRIPT_RANGES)
+#: The ASCII bytes that are not letters (deleted to count the letters of an ASCII text).
+_ASCII_NON_LETTERS = bytes(c for c in range(128) if not chr(c).isalpha())
 #: Below the first of those ranges (Greek, U+0370) no character is of any of those scripts.
 _FIRST_SCRIPT_CHAR = chr(min(lo for _, lo, _ in _SCRIPT_RANGES))
 
@@ -214,6 +221,9 @@ _FIRST_SCRIPT_CHAR = chr(min(lo for _, lo, _ in _SCRIPT_RANGES))
 def script_shares(text: str) -> Counter:
     """Share of letters per script ("latin", "hangul", "kana", "han", "cyrillic" ...) in the first 3,000 characters."""
     sample = text[:3000]
+    if sample.isascii():  # the letters are A-Z and a-z, all Latin: no per-character work in Python
+        letters = len(sample.encode("ascii").translate(None, _ASCII_NON_LETTERS))
+        return Counter({"latin": 1.0}) if letters else Counter()
     letters = sum(map(str.isalpha, sample))
     if not letters:
         return Counter()

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from crawler.extraction.needs import canonical, may_match
+from crawler.extraction.needs import canonical
 
 if TYPE_CHECKING:
     from crawler.extraction.vocabulary import Rules
@@ -308,13 +308,13 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
             reason[k] = "structure"  # a section kicker or breadcrumb link above the story
         elif (k <= EDGE_HEAD or k >= n - EDGE_TAIL) and is_dateline(b.text) or is_meta_row(b):
             reason[k] = "structure"
-    edge_groups = [g for g in rules.groups if g.edge_text is not None]
+    edge_groups = [g for g in rules.groups if g.edge_parts]
     if edge_groups:
         for k in [*range(min(EDGE_HEAD, n)), *range(max(EDGE_HEAD, n - EDGE_TAIL), n)]:
             if reason[k] is None and len(blocks[k].text) <= 2 * MAX_RULE_BLOCK:
                 canon = canonical(blocks[k].text)
                 for g in edge_groups:
-                    if may_match(g.edge_need, canon) and g.edge_text.search(blocks[k].text):
+                    if g.edge_hit(blocks[k].text, canon):
                         reason[k] = g.name
                         break
     # "Datum:" "04.11.2026" / "Lesedauer:" "3 Min": a meta list above the story, each label with its

@@ -32,6 +32,7 @@ def decode_html(data: bytes | str, content_type: str | None = None) -> str:
 
 
 _CONTROL_BYTES = frozenset(range(9)) | frozenset(range(14, 32)) - {27}
+_CONTROL_BYTES_SORTED = bytes(sorted(_CONTROL_BYTES))
 
 
 def _binary_bytes(data: bytes) -> bool:
@@ -39,7 +40,7 @@ def _binary_bytes(data: bytes) -> bool:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return False
     sample = data[:2048]
-    bad = sum(1 for b in sample if b in _CONTROL_BYTES)
+    bad = len(sample) - len(sample.translate(None, _CONTROL_BYTES_SORTED))  # counted in C, not per byte in Python
     return bad > len(sample) * 0.05 or sample.count(0) > len(sample) * 0.01
 
 

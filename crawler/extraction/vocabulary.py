@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -20,6 +20,12 @@ from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 from lxml.cssselect import CSSSelector
 
 from crawler.extraction.needs import canonical, may_match, needs
+
+try:  # CPython's own regex parser (3.11+), to tell rules anchored at the start (as needs.py does)
+    from re import _constants as _sre_constants  # type: ignore[attr-defined]
+    from re import _parser as _sre_parse  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - another Python: every edge rule is searched
+    _sre_parse = None
 
 RULES_FILE = Path(__file__).resolve().parents[2] / "config" / "boilerplate.toml"
 #: Class/id keys remembered per rule set before the memo is reset.
@@ -50,6 +56,16 @@ class Selector:
 
 
 @dataclass(frozen=True)
+class EdgePart:
+    """Some of a group's ``edge_text`` rules, as one pattern, and the literals its matches need."""
+
+    pattern: re.Pattern[str]
+    need: tuple[str, ...] | None
+    #: Every rule of the part starts with ``^``: ``match`` at the block's start says all ``search`` would.
+    anchored: bool
+
+
+@dataclass(frozen=True)
 class Group:
     """One named group of boilerplate rules, compiled."""
 
@@ -60,15 +76,30 @@ class Group:
     classes: re.Pattern[str] | None = None
     text: re.Pattern[str] | None = None
     link_text: re.Pattern[str] | None = None
-    edge_text: re.Pattern[str] | None = None
+    #: The ``edge_text`` rules as written (``edge_parts`` is what extraction runs).
+    edge_rules: tuple[str, ...] = ()
     #: Literals one of which a match of ``classes`` needs (``needs.py``): when none occurs in a
     #: class/id key, the pattern is not searched (text rules are anchored and fail fast on their own).
     class_need: tuple[str, ...] | None = None
-    #: The same for ``edge_text`` (searched anywhere in the body's first and last blocks).
-    edge_need: tuple[str, ...] | None = None
     #: The same for ``text``, kept only where the group has a rule that may start anywhere
     #: (".{0,160}\\b..."): fullmatch tries every start there, a substring test is cheaper.
     text_need: tuple[str, ...] | None = None
+    #: ``edge_text`` split in two: the rules that start with ``^`` (tried at the start of a block
+    #: only) and the others (searched), each with its own literals. ``re`` tries every branch of
+    #: one alternation at every position, ``^`` or not: a fifth of a page's extraction.
+    edge_parts: tuple[EdgePart, ...] = ()
+
+    @cached_property
+    def edge_text(self) -> re.Pattern[str] | None:
+        """The ``edge_text`` rules as one pattern (compiled on first use: extraction needs only the parts)."""
+        return _alternation(self.edge_rules, f"[{self.name}].edge_text", anchored=False)
+
+    def edge_hit(self, text: str, canon: str) -> bool:
+        """Whether an ``edge_text`` rule matches somewhere in ``text`` (``canon``: ``canonical(text)``);
+        the same answer as ``edge_text.search(text)``."""
+        return any(may_match(part.need, canon) and (part.pattern.match(text) if part.anchored
+                                                    else part.pattern.search(text)) is not None
+                   for part in self.edge_parts)
 
 
 @dataclass(frozen=True)
@@ -82,9 +113,18 @@ class Rules:
     _text_hits: dict[tuple[str, bool], str | None] = field(init=False, compare=False, hash=False, repr=False)
     #: widget class name -> the first group naming it.
     widgets: dict[str, str] = field(init=False, compare=False, hash=False, repr=False)
+    #: (subject kind, name) -> the (group name, selector) pairs with that subject, each with its
+    #: place in group-then-selector order.
+    _by_subject: dict[tuple[str, str], list[tuple[int, str, Selector]]] = field(
+        init=False, compare=False, hash=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_class_hits", {})
+        by_subject: dict[tuple[str, str], list[tuple[int, str, Selector]]] = {}
+        order = ((g.name, sel) for g in self.groups for sel in g.selectors)
+        for i, (name, sel) in enumerate(order):
+            by_subject.setdefault(sel.key, []).append((i, name, sel))
+        object.__setattr__(self, "_by_subject", by_subject)
         object.__setattr__(self, "_text_hits", {})
         widgets: dict[str, str] = {}
         for g in self.groups:
@@ -118,6 +158,15 @@ class Rules:
             hits.clear()
         hits[key] = found
         return found
+
+    def selectors_for(self, present: dict[str, set[str]]) -> list[tuple[str, Selector]]:
+        """(group name, selector) of the selectors whose subject is ``present`` (kind -> names),
+        in group-then-selector order: one lookup per name present, not a pass over every selector."""
+        by_subject = self._by_subject
+        found = [hit for kind, names in present.items() for name in names
+                 for hit in by_subject.get((kind, name), ())]
+        found.sort(key=lambda hit: hit[0])
+        return [(name, sel) for _, name, sel in found]
 
     def names(self) -> list[str]:
         """The group names, in order."""
@@ -227,7 +276,6 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
     selectors, widgets = compile_selectors(name, table.get("selectors", ()))
     classes = _alternation(table.get("classes", ()), f"[{name}].classes", anchored=False)
-    edge_text = _alternation(table.get("edge_text", ()), f"[{name}].edge_text", anchored=False)
     text = _alternation(table.get("text", ()), f"[{name}].text", anchored=True)
     return Group(
         name=name,
@@ -236,11 +284,49 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         classes=classes,
         text=text,
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
-        edge_text=edge_text,
+        edge_rules=tuple(table.get("edge_text", ())),
+        edge_parts=_edge_parts(table.get("edge_text", ()), f"[{name}].edge_text"),
         class_need=needs(classes),
-        edge_need=needs(edge_text),
         text_need=_loose_need(table.get("text", ()), text),
     )
+
+
+def _starts_at_beginning(pattern: str) -> bool:
+    """Whether every branch of a rule starts with ``^`` (or ``\\A``): it matches at the start or nowhere."""
+    if _sre_parse is None:
+        return False
+    try:
+        items = list(_sre_parse.parse(pattern, re.IGNORECASE | re.DOTALL))
+    except Exception:  # noqa: BLE001 - _alternation reports bad rules; here only "not known to be anchored"
+        return False
+    at, begin = _sre_constants.AT, (_sre_constants.AT_BEGINNING, _sre_constants.AT_BEGINNING_STRING)
+
+    def starts(seq: list[Any]) -> bool:
+        return bool(seq) and seq[0][0] is at and seq[0][1] in begin
+
+    if len(items) == 1 and items[0][0] is _sre_constants.BRANCH:
+        return all(starts(list(branch)) for branch in items[0][1][1])
+    return starts(items)
+
+
+def _edge_parts(patterns: Iterable[str], where: str) -> tuple[EdgePart, ...]:
+    """``edge_text`` as an anchored part and a searched part (see ``Group.edge_parts``)."""
+    patterns = list(patterns)
+    if any(_BACKREF.search(p) for p in patterns):  # group numbers would change: keep one pattern
+        whole = _alternation(patterns, where, anchored=False)
+        return (EdgePart(whole, needs(whole), False),) if whole is not None else ()
+    head = [p for p in patterns if _starts_at_beginning(p)]
+    rest = [p for p in patterns if p not in head]
+    parts = []
+    for group, anchored in ((head, True), (rest, False)):
+        if (compiled := _alternation(group, where, anchored=anchored)) is not None:
+            # An anchored part fails at the first characters: testing its literals would cost more.
+            parts.append(EdgePart(compiled, None if anchored else needs(compiled), anchored))
+    return tuple(parts)
+
+
+#: A backreference in a rule (``\\1``, ``(?P=name)``).
+_BACKREF = re.compile(r"\\[1-9]|\(\?P=")
 
 
 #: A text rule that may start anywhere in the block: a leading ".{m,n}", ".*" or ".+", bare or in
@@ -269,8 +355,11 @@ def _load_file(path: str) -> Rules:
         return rules_from_dict(tomllib.load(fh))
 
 
+# Keyed by the file's path, not its ``Rules``: hashing a ``Rules`` hashes every group, selector
+# and pattern in it, which cost more than the rest of this lookup on every page.
 @lru_cache(maxsize=256)
-def _with_site(base: Rules, selectors: tuple[str, ...], patterns: tuple[str, ...]) -> Rules:
+def _with_site(path: str, selectors: tuple[str, ...], patterns: tuple[str, ...]) -> Rules:
+    base = _load_file(path)
     if not selectors and not patterns:
         return base
     site = compile_group("site", {"selectors": list(selectors), "text": list(patterns)})
@@ -279,8 +368,7 @@ def _with_site(base: Rules, selectors: tuple[str, ...], patterns: tuple[str, ...
 
 def load_rules(path: Path | str | None = None, site: Any = None) -> Rules:
     """The global vocabulary (cached), plus the site's own rules as group ``site``."""
-    base = _load_file(str(path or RULES_FILE))
     bp = getattr(site, "boilerplate", None)
     if bp is None:
-        return base
-    return _with_site(base, tuple(bp.selectors), tuple(bp.patterns))
+        return _load_file(str(path or RULES_FILE))
+    return _with_site(str(path or RULES_FILE), tuple(bp.selectors), tuple(bp.patterns))

@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 
 from crawler.stories.signals import fold
+from crawler.text import words as text_words
 
 # Thousands groups of exactly three digits after "," "." or a (narrow) space; anything else
 # after "," or "." is a decimal part ("1,6" in French, "1.6" in English).
@@ -60,7 +61,11 @@ _UNITS = [
 ]
 _SCALE_RE = [(re.compile(p + r"(?!\w)"), v) for p, v in _SCALES]
 _CUR_RE = [(re.compile(p + r"(?![a-z])"), c) for p, c in _CURRENCIES]
-_UNIT_RE = [(re.compile(p + r"(?![a-z])"), u, f) for p, u, f in _UNITS]
+# The same patterns as one alternation each, a named branch per pattern in list order: ``match``
+# takes the first branch that matches, as the loop over the list took the first pattern (one call
+# instead of up to 11, for every number of every article).
+_CUR_ANY = re.compile("|".join(f"(?P<c{i}>{p}(?![a-z]))" for i, (p, _) in enumerate(_CURRENCIES)))
+_UNIT_ANY = re.compile("|".join(f"(?P<u{i}>{p}(?![a-z]))" for i, (p, _, _) in enumerate(_UNITS)))
 _PREFIX_CUR = re.compile(r"(us\s?\$|a\$|c\$|\$|€|£|₩|¥|₹|usd|eur|gbp|pln|krw|jpy|inr|aud|cad|sek|nok|dkk|chf)\s?$")
 _JOIN = re.compile(r"^[\s\u00a0\u202f-]*(?:de\s+|d['’]\s*|of\s+)?")
 
@@ -152,21 +157,18 @@ def _classify(value: float, raw: str, before: str, after: str) -> list[str]:
     if currency is None:
         jm = _JOIN.match(rest)
         tail = rest[jm.end():] if jm else rest
-        for rx, cur in _CUR_RE:
-            cm = rx.match(tail)
-            if cm:
-                currency = cur
-                break
+        cm = _CUR_ANY.match(tail)
+        if cm:
+            currency = _CURRENCIES[int(cm.lastgroup[1:])][1]
     if currency:
         return [f"money:{currency}:{_fmt(value * scale):s}"]
     if scale != 1.0:
         return [f"num:{_fmt(value * scale)}"]
     rest = rest.lstrip(" \u00a0\u202f-")
-    for rx, unit, factor in _UNIT_RE:
-        um = rx.match(rest)
-        if um:
-            if unit == "t" and um.group(0) == "t" and rest[1:2] not in ("", " ", ".", ",", ")"):
-                break
+    um = _UNIT_ANY.match(rest)
+    if um:
+        _, unit, factor = _UNITS[int(um.lastgroup[1:])]
+        if not (unit == "t" and um.group(0) == "t" and rest[1:2] not in ("", " ", ".", ",", ")")):
             v = value * factor
             return [f"{unit}:{_fmt(round(v, -1) if factor != 1.0 else v)}"]
     if "." not in raw and "," not in raw and 1900 <= value <= 2100 and len(raw) == 4:
@@ -188,24 +190,32 @@ def _CUR_AFTER(rest: str) -> bool:
     """Whether a currency follows a scale word ("1.6 m dollars" vs "1.6 m" of length)."""
     jm = _JOIN.match(rest)
     tail = rest[jm.end():] if jm else rest
-    return any(rx.match(tail) for rx, _ in _CUR_RE)
+    return _CUR_ANY.match(tail) is not None
+
+
+#: Weekday -> number, with each name's plural ("mondays"); a name that is itself a listed name
+#: ending in "s" keeps its own number (as ``_WEEKDAY_RE`` tries the longest name first).
+_WEEKDAY_FORMS = {**{w + "s": n for w, n in _WEEKDAY.items()}, **_WEEKDAY}
 
 
 def date_facts(text: str) -> set[str]:
     """Calendar dates as ``date:MM-DD`` and weekdays as ``wd:N`` (Monday = 0)."""
     low = fold(text)
     facts: set[str] = set()
-    for m in _DATE_MD.finditer(low):
-        day = int(m.group(2))
-        if 1 <= day <= 31:
-            facts.add(f"date:{_MONTH[m.group(1)]:02d}-{day:02d}")
-    for m in _DATE_DM.finditer(low):
-        day = int(m.group(1))
-        if 1 <= day <= 31:
-            facts.add(f"date:{_MONTH[m.group(2)]:02d}-{day:02d}")
+    # A month or weekday the patterns match is a whole \w+ word of the text (a \b or a space
+    # before it, a \b, a space or a dot after it): the text's words say which patterns can match.
+    tokens = set(text_words(low))
+    if not tokens.isdisjoint(_MONTH):
+        for m in _DATE_MD.finditer(low):
+            day = int(m.group(2))
+            if 1 <= day <= 31:
+                facts.add(f"date:{_MONTH[m.group(1)]:02d}-{day:02d}")
+        for m in _DATE_DM.finditer(low):
+            day = int(m.group(1))
+            if 1 <= day <= 31:
+                facts.add(f"date:{_MONTH[m.group(2)]:02d}-{day:02d}")
     for m in _DATE_ISO.finditer(low):
         facts.add(f"date:{m.group(2)}-{m.group(3)}")
-    for m in _WEEKDAY_RE.finditer(low):
-        facts.add(f"wd:{_WEEKDAY[m.group(1)]}")
+    facts.update(f"wd:{_WEEKDAY_FORMS[w]}" for w in tokens & _WEEKDAY_FORMS.keys())  # = _WEEKDAY_RE's matches
     return facts
 

@@ -189,6 +189,8 @@ _ACRONYM = re.compile(r"(?<![\w-])([A-Z]{3,8})s?(?![\w-])")
 _CAP = re.compile(r"[A-ZÀ-ÖØ-Þ][\w'’-]*\w|[A-ZÀ-ÖØ-Þ]")
 _TOKEN = re.compile(r"[\w'’-]+|[.!?:;\n\"“”«»()]")
 _SENTENCE_END = set(".!?:;\n\"“”«»(")
+#: First characters of a token that is a plain word or number (alphanumeric, not upper case).
+_PLAIN_START = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 
 # Capitalised words that carry no identity: function words that open sentences, and titles.
 _STOP = set("""
@@ -206,15 +208,25 @@ monday tuesday wednesday thursday friday saturday sunday today yesterday tomorro
 """.split())
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_places(word: str) -> tuple[str | None, bool]:
+    """The place a folded word names (``place_code``), and whether a table phrase may start with it."""
+    return place_code(word), word in _PHRASES or word.startswith(_PHRASE_STEMS)
+
+
 def place_facts(text: str) -> set[str]:
     """Countries and capitals named in the text, as ``pl:<code>``."""
     found = {f"pl:{_PLACE_ABBR[m.group(1)]}" for m in _ABBR_RE.finditer(text)}
     words = _WORD_RE.findall(fold(text))
-    unique = set(words)
-    found.update(f"pl:{_PLACE_WORD[w]}" for w in unique & _PLACE_WORD.keys())
-    found.update(f"pl:{place_code(w)}" for w in unique if w.startswith(_STEMS))
-    firsts = unique & _PHRASES.keys()
-    firsts.update(w for w in unique if w.startswith(_PHRASE_STEMS))
+    # One cached lookup per distinct word: the tables' stems and phrase openings are tested
+    # once per word a process meets, not once per article.
+    firsts = set()
+    for w in set(words):
+        code, first = _word_places(w)
+        if code is not None:
+            found.add(f"pl:{code}")
+        if first:
+            firsts.add(w)
     if firsts:
         for i, w in enumerate(words):
             if w in firsts:
@@ -238,8 +250,11 @@ def name_facts(text: str) -> set[str]:
         facts.add("ac:" + _ACRONYM_ALIAS.get(token, token))
     previous: str | None = None
     sentence_start = True
-    for m in _TOKEN.finditer(text):
-        token = m.group(0)
+    for token in _TOKEN.findall(text):
+        if token[0] in _PLAIN_START:  # most tokens: neither a sentence end nor capitalised
+            sentence_start = False
+            previous = None
+            continue
         if token in _SENTENCE_END or (len(token) == 1 and not token.isalnum()):
             sentence_start = True
             previous = None

@@ -15,6 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from crawler.text import words as text_words
+
 
 def _import_minhash() -> Any:
     """datasketch's MinHash, without running the package's ``__init__``.
@@ -57,8 +59,6 @@ NUM_PERM = 64
 BANDS, ROWS = 21, 3
 SHINGLE = 3
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
 
 # Letters that NFKD does not decompose into a base letter and an accent.
 _MARKS = re.compile("[\u0300-\u036f]")  # the combining accents of Latin scripts
@@ -77,7 +77,7 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD.findall(fold(text))
+    return text_words(fold(text))
 
 
 def shingles(text: str, size: int = SHINGLE) -> set[bytes]:

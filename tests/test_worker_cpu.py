@@ -1,0 +1,241 @@
+"""The extraction workers' faster paths (issue 12) give the answers of the plain ones they replace.
+
+Each test runs the new code and the straightforward one side by side over the same inputs (block
+texts of the fixture pages, and texts written to hit each rule) and asserts equal outputs.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+from lxml import html as lxml_html
+
+from crawler.extraction.clean import iter_blocks
+from crawler.extraction.needs import canonical
+from crawler.extraction.vocabulary import _starts_at_beginning, load_rules
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+#: Texts that hit the edge rules (provenance notes, sign-ups, tips), at the start and further in.
+EDGE_SAMPLES = [
+    "This article originally appeared on Example News.",
+    "A version of this essay first appeared in The Example Review.",
+    "Editing by John Smith",
+    "(Reporting by Anna Kowalska; Editing by Tom O'Neill)",
+    "(With inputs from agencies)",
+    "Dieser Artikel erschien zuerst auf Beispiel.de.",
+    "Cet article a été initialement publié sur Exemple.fr.",
+    "Sign up for our daily newsletter to get defence news in your inbox.",
+    "Have a tip? Write to us.",
+    "This story has been rewritten by our newsroom from agency copy.",
+    "The views expressed in this article are the author's and do not reflect those of the publisher.",
+    "Contains affiliate links.",
+    "Republished with permission.",
+    "（责任编辑：王伟）",
+]
+
+
+@lru_cache(maxsize=1)
+def block_texts() -> list[str]:
+    """The text blocks of every fixture page, plus the samples, alone and after a sentence."""
+    texts = []
+    for path in sorted(FIXTURES.rglob("*.html"))[:400]:
+        try:
+            root = lxml_html.document_fromstring(path.read_bytes())
+        except (ValueError, lxml_html.etree.ParserError):
+            continue
+        texts.extend(b.text for b in iter_blocks(root) if len(b.text) <= 2000)  # edge rules see <= 800
+    return texts + EDGE_SAMPLES + [f"The navy said so. {s}" for s in EDGE_SAMPLES]
+
+
+@pytest.mark.parametrize("group", [g for g in load_rules().groups if g.edge_text is not None], ids=lambda g: g.name)
+def test_edge_hit_is_the_search_of_the_whole_alternation(group):
+    texts = block_texts()
+    plain = [group.edge_text.search(t) is not None for t in texts]
+    assert [group.edge_hit(t, canonical(t)) for t in texts] == plain
+    assert any(plain), f"no sample hits [{group.name}].edge_text: the comparison proves nothing"
+
+
+def test_every_disclosure_sample_hits_only_at_the_start_where_anchored():
+    disclosure = next(g for g in load_rules().groups if g.name == "disclosure")
+    assert any(p.anchored for p in disclosure.edge_parts) and any(not p.anchored for p in disclosure.edge_parts)
+    assert disclosure.edge_hit("Editing by John Smith", canonical("Editing by John Smith"))
+    later = "The navy said so. Editing by John Smith"
+    assert not disclosure.edge_hit(later, canonical(later))
+
+
+@pytest.mark.parametrize(("pattern", "anchored"), [
+    ("^editing by", True), ("^a|^b", True), ("\\Aa", True), ("^a|b", False), ("(^a)", False),
+    ("a^", False), ("\\bfollow us\\b", False), ("(?:^a)", True),
+])
+def test_rules_anchored_at_the_start(pattern, anchored):
+    assert _starts_at_beginning(pattern) is anchored
+
+
+def test_selectors_for_the_subjects_present_are_those_of_a_pass_over_all_in_order():
+    import random
+
+    rules = load_rules()
+    every = [(g.name, sel) for g in rules.groups for sel in g.selectors]
+    keys = sorted({sel.key for _, sel in every})
+    rng = random.Random(12)
+    for size in (0, 1, 5, 20, len(keys)):
+        chosen = rng.sample(keys, size) + [("class", "not-a-rule-class"), ("any", "")]
+        present: dict[str, set[str]] = {}
+        for kind, name in chosen:
+            present.setdefault(kind, set()).add(name)
+        plain = [(g, sel) for g, sel in every if sel.key[1] in present.get(sel.key[0], ())]
+        assert rules.selectors_for(present) == plain
+    assert len(rules.selectors_for({k: {n} for k, n in keys[:1]})) >= 1
+
+
+# ---------------------------------------------------------------- words
+
+def test_words_and_word_count_are_those_of_the_regex():
+    from crawler.text import _UNSPACED, CHARS_PER_WORD, WORD, word_count, words
+
+    texts = block_texts() + ["", "a", "x_y 1,000.5 it's\tnew\nline\x0b\x0c\r", "café naïve", "日本語 text"]
+    texts += ["\n\n".join(texts[i:i + 12]) for i in range(0, len(texts), 12)]
+    assert any(t.isascii() and len(t) > 100 for t in texts) and any(not t.isascii() for t in texts)
+    for text in texts:
+        assert words(text) == WORD.findall(text)
+        unspaced = len(_UNSPACED.findall(text))
+        plain = len(WORD.findall(_UNSPACED.sub(" ", text))) + unspaced // CHARS_PER_WORD
+        assert word_count(text) == plain
+
+
+# ---------------------------------------------------------------- language
+
+def _plain_script_shares(text: str) -> Counter:
+    """``lang.script_shares`` as it was: every character looked at in Python."""
+    from crawler.extraction import lang
+
+    sample = text[:3000]
+    letters = sum(map(str.isalpha, sample))
+    if not letters:
+        return Counter()
+    counts: Counter = Counter()
+    counts["latin"] = len(lang._LATIN.findall(sample))
+    for name, rx in lang._SCRIPT_RX:
+        if n := len(rx.findall(sample)):
+            counts[name] += n
+    if (other := letters - sum(counts.values())) > 0:
+        counts["other"] = other
+    return Counter({k: v / letters for k, v in counts.items() if v})
+
+
+def test_script_shares_and_stopword_counts_are_the_plain_ones():
+    from crawler.extraction import lang
+
+    texts = block_texts() + ["", "1234 -- 56", "Ünïcödé and ASCII", "Добрый день, мир", "日本語のテキスト"]
+    joined = ["\n\n".join(texts[i:i + 12]) for i in range(0, len(texts), 12)]
+    for text in texts + joined:
+        assert lang.script_shares(text) == _plain_script_shares(text), text[:80]
+        counts = Counter(lang._first_words(text))
+        assert lang._stop_counts(counts) == {k: sum(counts[w] for w in stops) for k, stops in lang._STOP_SETS.items()}
+    assert any(lang._stop_counts(Counter(lang._first_words(t)))["en"] for t in joined)
+
+
+# ---------------------------------------------------------------- story signals
+
+#: Digests of ``text_signals`` of every truth file's title and body under tests/fixtures and the
+#: shared web-dev, made by the plain code before the faster one (``python tests/test_worker_cpu.py``
+#: writes it anew: only when a change of the signals is meant).
+SIGNALS_GOLDEN = FIXTURES / "signals-golden.json"
+TRUTH_DIRS = (FIXTURES, Path(__file__).resolve().parents[1].parent / "shared" / "mockweb" / "web-dev")
+
+
+def truth_texts() -> dict[str, tuple[str, str]]:
+    """(title, body) of every truth file, by its path under its web."""
+    import json
+
+    out = {}
+    for root in TRUTH_DIRS:
+        for path in sorted(root.rglob("truth/*.json")):
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and isinstance(data.get("body"), str):
+                out[f"{root.name}/{path.relative_to(root).as_posix()}"] = (data.get("title") or "", data["body"])
+    return out
+
+
+def signals_digest(title: str, body: str) -> str:
+    """A short digest of everything ``text_signals`` returns."""
+    import hashlib
+
+    from crawler.stories.match import text_signals
+
+    s = text_signals(title, body)
+    dump = repr((s.title, s.body, s.sig.dtype.str, s.sig.tolist(), sorted(s.facts), sorted(s.lead)))
+    return hashlib.sha256(dump.encode()).hexdigest()[:16]
+
+
+def test_story_signals_are_those_of_the_plain_code():
+    import json
+
+    golden = json.loads(SIGNALS_GOLDEN.read_text())
+    texts = truth_texts()
+    assert len(golden) >= 800 and set(golden) <= set(texts), "the truth files moved: regenerate the golden file"
+    differ = [key for key, want in golden.items() if signals_digest(*texts[key]) != want]
+    assert not differ, f"{len(differ)} of {len(golden)} texts' signals changed, e.g. {differ[:3]}"
+
+
+def _plain_date_facts(text: str) -> set[str]:
+    """``facts.date_facts`` as it was: every pattern run over the whole text."""
+    from crawler.stories import facts as f
+
+    low = f.fold(text)
+    out = {f"date:{f._MONTH[m.group(1)]:02d}-{int(m.group(2)):02d}" for m in f._DATE_MD.finditer(low)
+           if 1 <= int(m.group(2)) <= 31}
+    out |= {f"date:{f._MONTH[m.group(2)]:02d}-{int(m.group(1)):02d}" for m in f._DATE_DM.finditer(low)
+            if 1 <= int(m.group(1)) <= 31}
+    out |= {f"date:{m.group(2)}-{m.group(3)}" for m in f._DATE_ISO.finditer(low)}
+    return out | {f"wd:{f._WEEKDAY[m.group(1)]}" for m in f._WEEKDAY_RE.finditer(low)}
+
+
+def test_date_facts_are_those_of_every_pattern():
+    from crawler.stories.facts import date_facts
+
+    samples = ["Signed on Tuesday, March 12.", "le mardi 12 mars", "am Dienstag, 12. März", "el martes 12 de marzo",
+               "Mondays and sabados", "2024-03-12", "may 5 ago", "15th of march", "1er mars", "Sept. 17"]
+    texts = [t for title, body in truth_texts().values() for t in (title, body)] + block_texts()[:3000] + samples
+    found = 0
+    for text in texts:
+        want = _plain_date_facts(text)
+        assert date_facts(text) == want, text[:80]
+        found += bool(want)
+    assert found > 100
+
+
+def test_one_alternation_picks_the_first_currency_and_unit_of_the_lists():
+    import re
+
+    from crawler.stories import facts as f
+
+    currencies = [re.compile(p + r"(?![a-z])") for p, _ in f._CURRENCIES]
+    units = [re.compile(p + r"(?![a-z])") for p, _, _ in f._UNITS]
+    tails = ["$ for", "us$ 5", "usd", "dollars", "dólares", "€", "euros", "eur.", "£", "pounds sterling", "livres sterling",
+             "pfund", "zł", "zlotych", "₩", "won", "wonder", "¥", "yen", "₹", "rupees", "a$", "aud", "c$", "cad", "kronor",
+             "chf", "km", "km/h", "kilometres", "kilometer per hour", "mi", "miles", "nm", "nautical miles", "mm", "millimetres",
+             "t", "t.", "tons", "tonnes", "tx", "%", "per cent", "percent", "prozent", "por ciento", "tanks", "", " ", "x"]
+    hits = 0
+    for tail in tails + [t.upper() for t in tails] + [t + " more" for t in tails]:
+        first = next((i for i, rx in enumerate(currencies) if rx.match(tail)), None)
+        m = f._CUR_ANY.match(tail)
+        assert (int(m.lastgroup[1:]) if m else None) == first, tail
+        first_unit = next((i for i, rx in enumerate(units) if rx.match(tail)), None)
+        u = f._UNIT_ANY.match(tail)
+        assert (int(u.lastgroup[1:]) if u else None) == first_unit, tail
+        if u:
+            assert u.group(0) == units[first_unit].match(tail).group(0)
+        hits += (first is not None) + (first_unit is not None)
+    assert hits > 40
+
+
+if __name__ == "__main__":  # regenerate the golden file
+    import json
+
+    SIGNALS_GOLDEN.write_text(json.dumps({k: signals_digest(*v) for k, v in truth_texts().items()}, indent=0,
+                                         sort_keys=True) + "\n")
+    print(f"wrote {SIGNALS_GOLDEN}")
