@@ -201,6 +201,7 @@ def test_report_an_error_link_goes() -> None:
     tools = "<div class='ArticleTools_root__hE5s0'><a href='/kontakt?fel=story'>Rapportera ett fel</a></div>"
     assert "Rapportera" not in body_of(tools, lang="sv")
     assert "Spotted an error" not in body_of("<p><a href='/contact'>Spotted an error? Let us know</a></p>")
+    assert "Fehler melden" not in body_of("<p><a href='/kontakt'>Fehler melden</a></p>", lang="de")
 
 
 # ---------------------------------------------------------------- the header zone
@@ -285,3 +286,48 @@ def test_a_bare_dateline_with_a_month_name_in_any_script_leaves_the_body_edge() 
         assert line not in first_line(line, lang), line
     # a short line that only looks like one stays
     assert "The 3 brigades 2026" in first_line("The 3 brigades 2026", "en")
+
+
+def test_a_reading_time_at_the_top_goes_in_any_language() -> None:
+    # CLDR's names of the minute unit: Bengali "মিনিট", Turkish "dakika", Georgian "წუთი"
+    for line, lang in (("পড়ার সময়: ৫ মিনিট", "bn"), ("Okuma süresi: 4 dakika", "tr"), ("6 წუთი", "ka")):
+        html = (f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>Story</title></head><body>"
+                f"<article><h1>Story</h1><div class='content'><p>{line}</p><p>{BODY}</p><p>{BODY} Again.</p>"
+                "</div></article></body></html>")
+        assert line not in extract_page(html, URL).body, line
+    for line in ("30 minutes before bed", "The attack lasted 30 minutes"):
+        html = ("<!doctype html><html lang='en'><head><meta charset='utf-8'><title>Story</title></head><body>"
+                f"<article><h1>Story</h1><div class='content'><h2>{line}</h2><p>{BODY}</p><p>{BODY} Again.</p>"
+                "</div></article></body></html>")
+        assert line in extract_page(html, URL).body, line
+
+
+def test_a_caption_right_under_its_picture_ending_with_the_credit_goes() -> None:
+    caption = ("<div class='pic'><img src='/b.jpg' alt=''><p>Patrol boats moored at the northern base "
+               "Photo: Coast Guard</p></div>")
+    body = body_of(caption)
+    assert "Patrol boats moored" not in body and body.count("The ministry said") == 3
+
+
+def test_byline_and_date_boxes_named_in_other_languages() -> None:
+    html = ("<!doctype html><html lang='id'><head><meta charset='utf-8'><title>Story</title></head><body>"
+            "<article><h1>Story</h1><div class='info-penulis'>Rahmat Hidayat</div>"
+            "<span class='tanggal-terbit'>12 Oktober 2026</span>"
+            f"<div class='isi'><p>{BODY}</p><p>{BODY} Again.</p></div></article></body></html>")
+    rec = extract_page(html, URL)
+    assert rec.authors == ["Rahmat Hidayat"] and rec.published == "2026-10-12"
+
+
+def test_a_desk_or_news_team_written_out_in_an_uncased_script_is_no_person() -> None:
+    assert byline("<span class='author'>ทีมข่าวต่างประเทศ</span>", lang="th") == []
+    assert byline("<span class='author'>बिज़नेस डेस्क</span>", lang="hi") == []
+
+
+def test_a_label_and_one_linked_headline_closing_the_body_go() -> None:
+    box = ("<div class='box-3'><h5>Naslednji članek</h5><p><a href='/2026/11/other/'>Vojska dobi nove havbice "
+           "iz domače proizvodnje</a></p></div>")
+    html = ("<!doctype html><html lang='sl'><head><meta charset='utf-8'><title>Story</title></head><body>"
+            f"<article><h1>Story</h1><div class='content'><p>{BODY}</p><p>{BODY} Again.</p>{box}</div></article>"
+            "</body></html>")
+    body = extract_page(html, URL).body
+    assert "Naslednji" not in body and "havbice" not in body and body.count("The ministry said") == 2

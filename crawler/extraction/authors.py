@@ -48,6 +48,9 @@ _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|des
                        r"ειδήσεις|newsdesk|מערכת|"
                        r"uutiset|nyheter|nyheder|zprávy|správy|hírek|știri|stiri)\b|"
                        r"편집국|편집부|뉴스팀|취재팀|온라인뉴스팀|編集部|编辑部|編輯部|新闻中心|本报记者|本刊记者|"
+                       # desks, bureaus and news teams in scripts without word spaces or letter case
+                       r"ทีมข่าว|กองบรรณาธิการ|โต๊ะข่าว|ब्यूरो|डेस्क|ব্যুরো|ডেস্ক|ਬਿਊਰੋ|பணியகம்|редакција|"
+                       r"toimetus|biên tập|phóng viên|ban thời sự|فريق التحرير|هيئة التحرير|تحریریه|"
                        # a masthead, wire or "other articles" link text ("연합뉴스", "共同通信", "다른기사 보기")
                        r"뉴스|기사|신문|일보|통신|방송|通信|新聞|新闻|通讯社|日报|日報|社$", re.I)
 #: Reporter titles written after the name in Korean, Japanese and Chinese bylines ("김민준 기자",
@@ -427,7 +430,8 @@ def _labelled_fields(page: Page) -> list[str]:
 #: Class or id tokens of byline containers in the languages of CMS themes ("muhabir", "autor", "auteur"),
 #: in any case ("documentAuthor", "ArticleByline", "lblMuhabir"). A regular expression over the
 #: attributes is several times faster here than an XPath that lower-cases every class.
-_BYLINE_CLASS = re.compile(r"byline|author|writer|autor|auteur|muhabir|yazar|reporter|forfatter|skribent", re.I)
+_BYLINE_CLASS = re.compile(r"byline|author|writer|autor|auteur|muhabir|yazar|reporter|forfatter|skribent|penulis|"
+                           r"wartawan|tac-?gia|kirjoittaja|szerzo|novinar|periodista|giornalista|journaliste", re.I)
 
 
 def _byline_elements(page: Page) -> list[Any]:

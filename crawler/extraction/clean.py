@@ -308,14 +308,22 @@ CAPTION_CHARS = 300
 
 def _ends_with_credit(el: Any, rules: Rules) -> bool:
     """A caption outside <figcaption>: a short block whose last element, with nothing after it, is a
-    picture credit in the vocabulary's words ("Foto: X", "Photo: X", "Фото: X")."""
+    picture credit in the vocabulary's words ("Foto: X", "Photo: X", "Фото: X"); or a short block right
+    under a picture whose text ends with such a credit ("<img><p>Kapal di Lumut Foto: Bernama</p>")."""
+    if _text_len(el) > CAPTION_CHARS:
+        return False
     last = el[-1] if len(el) else None
-    if last is None or not isinstance(last.tag, str) or last.tag not in _CREDIT_TAGS or (last.tail or "").strip():
+    if last is not None and isinstance(last.tag, str) and last.tag in _CREDIT_TAGS and not (last.tail or "").strip():
+        credit = " ".join(last.text_content().split())
+        if credit and len(credit) <= 80 and rules.text_group(rule_text(credit), False) == "media":
+            return True
+    prev = el.getprevious()
+    if prev is None or prev.tag not in ("img", "picture") or (prev.tail or "").strip():
         return False
-    credit = " ".join(last.text_content().split())
-    if not credit or len(credit) > 80 or _text_len(el) > CAPTION_CHARS:
-        return False
-    return rules.text_group(rule_text(credit), False) == "media"
+    text = " ".join(el.text_content().split())
+    colon = text.rfind(":")
+    start = text.rfind(" ", 0, colon) + 1 if colon > 0 else -1
+    return 0 < start and rules.text_group(rule_text(text[start:]), False) == "media"
 
 
 #: A call to action's link: one path segment without digits ("/join", "keahlian.html", "/sadasyata/"),

@@ -369,8 +369,10 @@ def _date_role(el: Any) -> str:
 
 
 #: Class or id tokens of byline and date containers, in any case ("documentByLine",
-#: "documentPublished", "entry__date", "post-meta", "dateline", "tarih"; a portal's info line "info").
-_DATE_BOX = re.compile(r"date|time|posted|publish|byline|meta|\binfo\b|updated|modified|submitted|tarih|datum|fecha", re.I)
+#: "documentPublished", "entry__date", "post-meta", "dateline", "tarih", Malay "tarikh", Indonesian "tanggal";
+#: a portal's info line "info").
+_DATE_BOX = re.compile(r"date|time|posted|publish|byline|meta|\binfo\b|updated|modified|submitted|tarih|datum|fecha|"
+                       r"tarikh|tanggal|ngay|paivays|päiväys|dato\b", re.I)
 #: A visible line that gives the update time: by its label in the page's language, or its box's class.
 _UPDATED_LABEL = re.compile(
     r"\s*(?:last\s+)?(?:updated|modified|mis à jour|aktualisiert|actualizado|atualizado|actualizat|aggiornato|"

@@ -296,6 +296,9 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
             if label:
                 reason[i - 1] = "related"
         i = j
+    # The body's last two blocks a label and one linked headline: a "next story" or "read next" box.
+    if n >= 3 and reason[n - 1] is None and teaser[n - 1] and reason[n - 2] is None and _is_label(blocks[n - 2]):
+        reason[n - 2] = reason[n - 1] = "related"
     for k, b in enumerate(blocks):
         if reason[k] is not None or b.tag in ("td", "th"):
             continue
