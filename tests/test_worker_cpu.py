@@ -94,7 +94,7 @@ def test_selectors_for_the_subjects_present_are_those_of_a_pass_over_all_in_orde
 # ---------------------------------------------------------------- words
 
 def test_words_and_word_count_are_those_of_the_regex():
-    from crawler.text import WORD, _UNSPACED, CHARS_PER_WORD, word_count, words
+    from crawler.text import _UNSPACED, CHARS_PER_WORD, WORD, word_count, words
 
     texts = block_texts() + ["", "a", "x_y 1,000.5 it's\tnew\nline\x0b\x0c\r", "café naïve", "日本語 text"]
     texts += ["\n\n".join(texts[i:i + 12]) for i in range(0, len(texts), 12)]
