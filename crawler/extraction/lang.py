@@ -179,7 +179,7 @@ def _first_words(text: str, n: int = 400) -> list[str]:
         cut *= 4
 
 
-def _stop_counts(counts: Counter) -> dict[str, int]:
+def _stop_counts(counts: Counter[str]) -> dict[str, int]:
     """Occurrences of each language's stopwords among the counted words, in ``_STOP_SETS`` order."""
     # Over the stopwords the text has: a Counter's missing key costs a Python call (__missing__).
     return {lang: sum(counts[w] for w in stops & counts.keys()) for lang, stops in _STOP_SETS.items()}

@@ -159,7 +159,7 @@ def _classify(value: float, raw: str, before: str, after: str) -> list[str]:
         tail = rest[jm.end():] if jm else rest
         cm = _CUR_ANY.match(tail)
         if cm:
-            currency = _CURRENCIES[int(cm.lastgroup[1:])][1]
+            currency = _CURRENCIES[_branch(cm)][1]
     if currency:
         return [f"money:{currency}:{_fmt(value * scale):s}"]
     if scale != 1.0:
@@ -167,7 +167,7 @@ def _classify(value: float, raw: str, before: str, after: str) -> list[str]:
     rest = rest.lstrip(" \u00a0\u202f-")
     um = _UNIT_ANY.match(rest)
     if um:
-        _, unit, factor = _UNITS[int(um.lastgroup[1:])]
+        _, unit, factor = _UNITS[_branch(um)]
         if not (unit == "t" and um.group(0) == "t" and rest[1:2] not in ("", " ", ".", ",", ")")):
             v = value * factor
             return [f"{unit}:{_fmt(round(v, -1) if factor != 1.0 else v)}"]
@@ -176,6 +176,12 @@ def _classify(value: float, raw: str, before: str, after: str) -> list[str]:
     if value < 2 and value == int(value):
         return []  # "1 of the", "0" carry nothing
     return [f"num:{_fmt(value)}"]
+
+
+def _branch(m: re.Match[str]) -> int:
+    """The list index of the ``_CUR_ANY`` / ``_UNIT_ANY`` branch that matched."""
+    assert m.lastgroup is not None  # every branch is a named group, and nothing else is
+    return int(m.lastgroup[1:])
 
 
 def _currency(token: str) -> str | None:
