@@ -34,6 +34,8 @@ EDGE_SAMPLES = [
     "Contains affiliate links.",
     "Republished with permission.",
     "（责任编辑：王伟）",
+    "4 min",
+    "Lesezeit: 4 Minuten",
 ]
 
 
