@@ -34,8 +34,8 @@ EDGE_SAMPLES = [
     "Contains affiliate links.",
     "Republished with permission.",
     "（责任编辑：王伟）",
-    "4 min",
-    "Lesezeit: 4 Minuten",
+    "Okuma süresi: 4 dakika",  # [structure]: a reading time with the minute unit's CLDR name
+    "6 წუთი",
 ]
 
 
