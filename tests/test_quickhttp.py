@@ -167,3 +167,35 @@ def test_headers_keep_their_names_and_lose_surrounding_whitespace():
 def test_a_validator_h11_will_not_send_is_refused_before_any_connection(etag):
     with pytest.raises(Unusual):
         get_request("/feed/", "h", [("If-None-Match", etag)])
+
+
+def test_keep_alive_reuses_one_connection_until_the_server_says_close():
+    async def main():
+        connections = 0
+
+        async def handle(reader, writer):
+            nonlocal connections
+            connections += 1
+            try:
+                while True:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    close = b"/last/" in head
+                    writer.write(NOT_MODIFIED[:-2] + (b"Connection: close\r\n\r\n" if close else b"\r\n"))
+                    await writer.drain()
+                    if close:
+                        break
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        client = HostClient("127.0.0.1", port, False, timeout=2, maxsize=100, address_ok=lambda ip: True)
+        statuses = []
+        for path in ["/a/", "/b/", "/last/", "/c/"]:
+            statuses.append((await client.fetch(Target("127.0.0.1", port, False, get_request(path, "h", []), "u"))).status)
+        client.close()
+        server.close()
+        return statuses, connections
+
+    assert asyncio.run(main()) == ([304, 304, 304, 304], 2)
