@@ -1,8 +1,10 @@
 """The HTTP/1.1 client of the quick feed poll (``spiders/quickpoll.py``): asyncio streams, keep-alive.
 
-It only ever has to tell a plain answer from anything else: a complete answer (Content-Length,
-chunked or close-delimited body, under the size limit) or a timeout is returned; everything else
-raises ``Unusual`` and the caller hands the request to Scrapy.
+The HTTP/1.1 framing (request bytes, status line, headers, Content-Length / chunked /
+close-delimited bodies, keep-alive) is h11's; this module only moves bytes and keeps limits.
+It only ever has to tell a plain answer from anything else: a complete answer (under the size
+limit) or a timeout is returned; everything else raises ``Unusual`` and the caller hands the
+request to Scrapy.
 """
 from __future__ import annotations
 
@@ -17,10 +19,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+import h11
+
 logger = logging.getLogger(__name__)
 
 #: Header block limit: a bigger header block is not a feed server's answer; Scrapy gets it.
 MAX_HEADER_BYTES = 64 * 1024
+#: Bytes asked of the socket per read.
+READ_SIZE = 64 * 1024
 
 
 class Unusual(Exception):
@@ -53,7 +59,7 @@ class Target:
     host: str
     port: int
     tls: bool
-    head: bytes  # the request line and headers, ready to send
+    request: h11.Request  # the GET, validated by h11 when it was built
     url: str
 
 
@@ -62,15 +68,21 @@ def proxies_configured() -> bool:
     return any(k in ("http", "https") for k in urllib.request.getproxies())
 
 
-def request_head(method_target: str, netloc: str, headers: Iterable[tuple[str, str]]) -> bytes:
-    lines = [f"GET {method_target} HTTP/1.1", f"Host: {netloc}"]
-    lines.extend(f"{k}: {v}" for k, v in headers)
-    return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+def get_request(path: str, netloc: str, headers: Iterable[tuple[str, str]]) -> h11.Request:
+    """Build the GET of ``path`` on ``netloc``; Unusual if h11 refuses a header."""
+    try:
+        # latin-1, as Scrapy sends header values; h11 itself would only take ASCII str
+        raw = [(b"Host", netloc.encode("latin-1"))]
+        raw.extend((k.encode("latin-1"), v.encode("latin-1")) for k, v in headers)
+        return h11.Request(method=b"GET", target=path.encode("latin-1"), headers=raw)
+    except (UnicodeEncodeError, h11.LocalProtocolError) as exc:
+        raise Unusual(f"request not sendable: {exc}") from exc
 
 
 class _Connection:
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, ip: str):
         self.reader, self.writer, self.ip = reader, writer, ip
+        self.http = h11.Connection(our_role=h11.CLIENT, max_incomplete_event_size=MAX_HEADER_BYTES)
         self.used = False
 
     def close(self) -> None:
@@ -109,7 +121,9 @@ class HostClient:
             return await self._on(await self._connect(), target)
         except _Stale as exc:
             raise Unusual("the connection closed before an answer") from exc
-        except (OSError, ssl.SSLError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as exc:
+        except h11.ProtocolError as exc:  # a malformed answer (or one h11 will not frame)
+            raise Unusual(f"{type(exc).__name__}: {exc}") from exc
+        except (OSError, ssl.SSLError, ValueError) as exc:
             raise Unusual(f"{type(exc).__name__}: {exc}") from exc
 
     async def _connect(self) -> _Connection:
@@ -128,72 +142,59 @@ class HostClient:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
         reader, writer = await asyncio.open_connection(
-            ip, self.port, family=family, ssl=context, limit=MAX_HEADER_BYTES,
-            server_hostname=self.host if context else None)
+            ip, self.port, family=family, ssl=context, server_hostname=self.host if context else None)
         return _Connection(reader, writer, ip)
 
     async def _on(self, conn: _Connection, target: Target) -> Answer:
         reused, conn.used = conn.used, True
+        http = conn.http
         try:
-            conn.writer.write(target.head)
+            conn.writer.write(http.send(target.request) + (http.send(h11.EndOfMessage()) or b""))
             await conn.writer.drain()
-            try:
-                head = await conn.reader.readuntil(b"\r\n\r\n")
-            except asyncio.IncompleteReadError as exc:
-                if not exc.partial and reused:
-                    raise _Stale from exc
-                raise
-            status, version, headers = parse_head(head)
-            body, reusable = await self._body(conn.reader, status, version, headers)
+            answer = await self._answer(conn, reused)
         except BaseException:  # noqa: BLE001 - whatever broke the exchange, the connection is done
             conn.close()
             raise
-        if reusable:
+        if http.our_state is h11.DONE and http.their_state is h11.DONE:  # h11's keep-alive verdict
+            http.start_next_cycle()
             self._idle.append(conn)
         else:
             conn.close()
-        return Answer(status=status, headers=headers, body=body, ip=conn.ip)
+        return answer
 
-    async def _body(self, reader: asyncio.StreamReader, status: int, version: bytes,
-                    headers: list[tuple[bytes, bytes]]) -> tuple[bytes, bool]:
-        values = {k.lower(): v for k, v in headers}
-        connection = values.get(b"connection", b"").lower()
-        keep = b"close" not in connection and (version == b"HTTP/1.1" or b"keep-alive" in connection)
-        if status in (204, 304):
-            return b"", keep
-        encoding = values.get(b"transfer-encoding", b"").lower()
-        if encoding:
-            if encoding != b"chunked":
-                raise Unusual(f"transfer-encoding {encoding!r}")
-            return await self._chunked(reader), keep
-        if b"content-length" in values:
-            length = int(values[b"content-length"])
-            if length < 0 or length > self.maxsize:
-                raise Unusual(f"content-length {length}")
-            return await reader.readexactly(length), keep
-        body = await reader.read(self.maxsize + 1)
-        while len(body) <= self.maxsize and (more := await reader.read(self.maxsize + 1 - len(body))):
-            body += more
-        if len(body) > self.maxsize:
-            raise Unusual("body over the size limit")
-        return body, False
-
-    async def _chunked(self, reader: asyncio.StreamReader) -> bytes:
-        parts: list[bytes] = []
-        total = 0
+    async def _answer(self, conn: _Connection, reused: bool) -> Answer:
+        """Read one answer off ``conn`` through h11, up to its EndOfMessage."""
+        http = conn.http
+        status, headers, parts, total, heard = 0, list[tuple[bytes, bytes]](), list[bytes](), 0, False
         while True:
-            size = int((await reader.readuntil(b"\r\n")).split(b";", 1)[0].strip(), 16)
-            if size == 0:
-                while (await reader.readuntil(b"\r\n")) != b"\r\n":  # trailers
-                    pass
-                return b"".join(parts)
-            total += size
-            if total > self.maxsize:
-                raise Unusual("body over the size limit")
-            chunk = await reader.readexactly(size + 2)
-            if chunk[-2:] != b"\r\n":
-                raise Unusual("malformed chunk")
-            parts.append(chunk[:-2])
+            event = http.next_event()
+            if event is h11.NEED_DATA:
+                data = await conn.reader.read(READ_SIZE)
+                if not data and not heard and reused:
+                    raise _Stale
+                heard = heard or bool(data)
+                http.receive_data(data)  # b"": the peer closed; h11 decides if the body was complete
+            elif isinstance(event, h11.InformationalResponse):
+                raise Unusual(f"status {event.status_code}")
+            elif isinstance(event, h11.Response):
+                if event.http_version not in (b"1.0", b"1.1"):
+                    raise Unusual(f"HTTP/{event.http_version.decode()}")
+                status, headers = event.status_code, event.headers.raw_items()  # names as sent
+                # h11 bounds only an *incomplete* head; one that arrived whole in a read is checked here
+                if sum(len(k) + len(v) + 4 for k, v in headers) > MAX_HEADER_BYTES:
+                    raise Unusual("header block over the limit")
+                length = next((v for k, v in event.headers if k == b"content-length"), None)
+                if length is not None and int(length) > self.maxsize:
+                    raise Unusual(f"content-length {int(length)}")
+            elif isinstance(event, h11.Data):
+                total += len(event.data)
+                if total > self.maxsize:
+                    raise Unusual("body over the size limit")
+                parts.append(bytes(event.data))
+            elif isinstance(event, h11.EndOfMessage):
+                return Answer(status=status, headers=headers, body=b"".join(parts), ip=conn.ip)
+            else:  # ConnectionClosed or PAUSED before the end of the answer
+                raise Unusual(f"no complete answer: {event!r}")
 
     def close(self) -> None:
         while self._idle:
@@ -202,24 +203,6 @@ class HostClient:
 
 class _Stale(Exception):
     """A reused keep-alive connection was closed by the server before answering."""
-
-
-def parse_head(head: bytes) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
-    """Status, HTTP version and headers of an answer's head; Unusual if it is not plain HTTP/1.x."""
-    lines = head[:-4].split(b"\r\n")
-    parts = lines[0].split(b" ", 2)
-    if len(parts) < 2 or parts[0] not in (b"HTTP/1.1", b"HTTP/1.0") or not parts[1].isdigit() or len(parts[1]) != 3:
-        raise Unusual(f"status line {lines[0][:80]!r}")
-    status = int(parts[1])
-    if status < 200:
-        raise Unusual(f"status {status}")
-    headers: list[tuple[bytes, bytes]] = []
-    for line in lines[1:]:
-        name, sep, value = line.partition(b":")
-        if not sep or not name or name != name.strip() or line[:1] in (b" ", b"\t"):
-            raise Unusual(f"header line {line[:80]!r}")
-        headers.append((name, value.strip()))
-    return status, parts[0], headers
 
 
 async def poll_host(client: HostClient, targets: deque[tuple[Any, Target]], workers: int,

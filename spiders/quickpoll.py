@@ -36,7 +36,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from spiders.quickhttp import Answer, HostClient, Target, poll_host, proxies_configured, request_head
+from spiders.quickhttp import Answer, HostClient, Target, Unusual, get_request, poll_host, proxies_configured
 
 if TYPE_CHECKING:
     from scrapy.http import Request
@@ -102,8 +102,12 @@ class QuickPoll:
             headers.append(("If-None-Match", state.etag))
         if state.last_modified:
             headers.append(("If-Modified-Since", state.last_modified))
+        try:
+            get = get_request(path, url.netloc, headers)
+        except Unusual:  # a stored validator h11 will not send (control characters, non-latin-1)
+            return None
         return Target(host=host, port=url.port or (443 if url.scheme == "https" else 80), tls=url.scheme == "https",
-                      head=request_head(path, url.netloc, headers), url=request.url)
+                      request=get, url=request.url)
 
     async def run(self, states: Iterable[FeedState]) -> AsyncIterator[list[Request]]:
         downloader = self.crawler.engine.downloader

@@ -7,7 +7,7 @@ from collections import deque
 
 import pytest
 
-from spiders.quickhttp import HostClient, Target, Unusual, parse_head, poll_host, request_head
+from spiders.quickhttp import HostClient, Target, Unusual, get_request, poll_host
 
 
 def serve(answers: list[bytes | None], seen: list[bytes]):
@@ -43,7 +43,7 @@ def fetch_all(answers: list[bytes | None], n: int, *, timeout: float = 2.0, maxs
         client = HostClient("127.0.0.1", port, False, timeout=timeout, maxsize=maxsize, address_ok=address_ok)
         out = []
         for i in range(n):
-            target = Target("127.0.0.1", port, False, request_head(f"/feed/{i}/", f"127.0.0.1:{port}",
+            target = Target("127.0.0.1", port, False, get_request(f"/feed/{i}/", f"127.0.0.1:{port}",
                                                                    [("If-None-Match", '"v1"')]), "u")
             try:
                 out.append(await client.fetch(target))
@@ -86,6 +86,9 @@ def test_a_kept_connection_closed_by_the_server_is_replaced_once():
     b"HTTP/1.1 200 OK\r\n folded: header\r\n\r\n",
     b"HTTP/1.1 100 Continue\r\n\r\n",
     b"HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n",
+    b"HTTP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",                                 # not HTTP/1.x
+    b"HTTP/1.1 200 OK\r\nX-Big: " + b"y" * 70_000 + b"\r\nContent-Length: 0\r\n\r\n",     # header block
+    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nabc",           # two lengths
     None,                                                                                   # closed, no answer
 ])
 def test_anything_unusual_is_left_to_scrapy(answer):
@@ -109,7 +112,7 @@ def test_a_slow_answer_is_a_timeout():
         server = await asyncio.start_server(stall, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         client = HostClient("127.0.0.1", port, False, timeout=0.3, maxsize=100, address_ok=lambda ip: True)
-        answer = await client.fetch(Target("127.0.0.1", port, False, request_head("/", "h", []), "u"))
+        answer = await client.fetch(Target("127.0.0.1", port, False, get_request("/", "h", []), "u"))
         server.close()
         return answer
 
@@ -142,7 +145,7 @@ def test_poll_host_stops_at_the_first_unusual_answer_and_keeps_the_limit():
         server = await asyncio.start_server(handle, "127.0.0.1", 0)
         port = server.sockets[0].getsockname()[1]
         paths = [f"/ok/{i}/" for i in range(6)] + ["/bad/"] + [f"/late/{i}/" for i in range(6)]
-        targets = deque((p, Target("127.0.0.1", port, False, request_head(p, "h", []), p)) for p in paths)
+        targets = deque((p, Target("127.0.0.1", port, False, get_request(p, "h", []), p)) for p in paths)
         client = HostClient("127.0.0.1", port, False, timeout=2, maxsize=100, address_ok=lambda ip: True)
         answers, left = await poll_host(client, targets, 2, asyncio.Semaphore(16), None)
         server.close()
@@ -155,6 +158,44 @@ def test_poll_host_stops_at_the_first_unusual_answer_and_keeps_the_limit():
     assert sum(1 for k in left if k.startswith("/late/")) >= 5  # the host went to Scrapy after it
 
 
-def test_parse_head():
-    assert parse_head(b"HTTP/1.1 304 Not Modified\r\nETag: x\r\nX-A:  b \r\n\r\n") == (
-        304, b"HTTP/1.1", [(b"ETag", b"x"), (b"X-A", b"b")])
+def test_headers_keep_their_names_and_lose_surrounding_whitespace():
+    results, _ = fetch_all([b"HTTP/1.1 304 Not Modified\r\nETag: x\r\nX-A:  b \r\n\r\n"], 1)
+    assert results[0].headers == [(b"ETag", b"x"), (b"X-A", b"b")]
+
+
+@pytest.mark.parametrize("etag", ['"v1"\r\nX-Injected: 1', '"\u2603"'])
+def test_a_validator_h11_will_not_send_is_refused_before_any_connection(etag):
+    with pytest.raises(Unusual):
+        get_request("/feed/", "h", [("If-None-Match", etag)])
+
+
+def test_keep_alive_reuses_one_connection_until_the_server_says_close():
+    async def main():
+        connections = 0
+
+        async def handle(reader, writer):
+            nonlocal connections
+            connections += 1
+            try:
+                while True:
+                    head = await reader.readuntil(b"\r\n\r\n")
+                    close = b"/last/" in head
+                    writer.write(NOT_MODIFIED[:-2] + (b"Connection: close\r\n\r\n" if close else b"\r\n"))
+                    await writer.drain()
+                    if close:
+                        break
+            except (asyncio.IncompleteReadError, ConnectionError):
+                pass
+            writer.close()
+
+        server = await asyncio.start_server(handle, "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        client = HostClient("127.0.0.1", port, False, timeout=2, maxsize=100, address_ok=lambda ip: True)
+        statuses = []
+        for path in ["/a/", "/b/", "/last/", "/c/"]:
+            statuses.append((await client.fetch(Target("127.0.0.1", port, False, get_request(path, "h", []), "u"))).status)
+        client.close()
+        server.close()
+        return statuses, connections
+
+    assert asyncio.run(main()) == ([304, 304, 304, 304], 2)
