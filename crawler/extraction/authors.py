@@ -17,7 +17,7 @@ from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_tex
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
-                 r"(?:by|par|por|von|di|door|av|af|przez|oleh|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
+                 r"(?:by|par|por|von|di|door|av|af|przez|oleh|nga|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
                  # Romanian/Portuguese/Spanish "de" only in lower case: "De Vries" is a name
                  r"(?-i:de))\s*:?\s+", re.I)
 #: Labels before the name: "Author:", "Autor:", "Haber:" (Turkish news credit), "Muhabir:", "Text:".
@@ -168,7 +168,7 @@ def is_role(text: str) -> bool:
     words = [w for w in words if w]
     if not words:
         return False
-    if words[0][:1].isalpha() and words[0][:1].islower() and words[0].lower() not in _NAME_PARTICLES:
+    if lower_initial(words[0]) and words[0].lower() not in _NAME_PARTICLES:
         return True  # "rédacteur en chef", "defence correspondent"
     return any(w.lower() in ROLE_WORDS for w in words)
 
@@ -211,7 +211,14 @@ def _looks_like_name(name: str) -> bool:
         return name.isupper() and 2 <= len(name) <= 6  # agencies like AFP, AP, TASS
     if words[-1] in _NAME_PARTICLES:
         return False  # a particle opens a surname, never closes a name ("Lectura de" 4 min)
-    return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES or not w[:1].isalpha() for w in words)
+    return all(not lower_initial(w) or w.lower() in _NAME_PARTICLES for w in words)
+
+
+def lower_initial(word: str) -> bool:
+    """Whether a word opens with a small letter that has a capital form: never in Georgian, Thai or Arabic."""
+    # Georgian Mkhedruli is "lowercase" since Unicode 11, yet titles as itself: its names have no capitals.
+    head = word[:1]
+    return head.isalpha() and head != head.title()
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ter",
