@@ -11,7 +11,7 @@ from lxml import etree
 
 from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
                                         main_item, other_item, own_urls)
-from crawler.extraction.names import ANY_LABEL, and_split, not_a_person
+from crawler.extraction.names import ANY_LABEL, and_split, lower_initial, not_a_person
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
                                      text_over, text_pieces)
 from crawler.extraction.title import site_names, squash
@@ -104,6 +104,7 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
     text = _READING_TIME.sub("", text)                    # "Name 3 Min", "Name, 4 min read"
+    text = _DATELINE.sub("", text)                        # "Name 1 dhjetor 2026, ora 11:20": a name has no digit
     text = _HEBREW_AND.sub(r"\1; \2", text)
     text = _ARABIC_AND.sub(r"\1; \2", text)             # "سارة القحطاني وخالد العتيبي": the same prefix "و"
     text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
@@ -131,6 +132,8 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     return out
 
 
+#: From the first word that opens with a digit: the date beside the name, in any language.
+_DATELINE = re.compile(r"(?<=\w)\s+\d.*$")
 #: A middle dot between two Korean names (a Chinese transliterated name keeps its "·").
 _HANGUL_DOT = re.compile(r"(?<=[\uac00-\ud7a3])\s*[·・]\s*(?=[\uac00-\ud7a3])")
 #: A reading time after the name: its label, a number of minutes, at most two words ("Lesezeit: 3 Min", "4 min read").
@@ -212,13 +215,6 @@ def _looks_like_name(name: str) -> bool:
     if words[-1] in _NAME_PARTICLES:
         return False  # a particle opens a surname, never closes a name ("Lectura de" 4 min)
     return all(not lower_initial(w) or w.lower() in _NAME_PARTICLES for w in words)
-
-
-def lower_initial(word: str) -> bool:
-    """Whether a word opens with a small letter that has a capital form: never in Georgian, Thai or Arabic."""
-    # Georgian Mkhedruli is "lowercase" since Unicode 11, yet titles as itself: its names have no capitals.
-    head = word[:1]
-    return head.isalpha() and head != head.title()
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ter",

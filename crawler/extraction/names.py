@@ -61,3 +61,10 @@ def not_a_person(el: Any) -> bool:
 
 _PROFILE_SEGMENT = re.compile(r"/(?:authors?|autor(?:es|en|i)?|auteurs?|writers?|reporters?|staff|team|profiles?|"
                               r"people|contributors?)/[^/]+$", re.I)
+
+
+def lower_initial(word: str) -> bool:
+    """Whether a word opens with a small letter that has a capital form: never in Georgian, Thai or Arabic."""
+    # Georgian Mkhedruli is "lowercase" since Unicode 11, yet titles as itself: its names have no capitals.
+    head = word[:1]
+    return head.isalpha() and head != head.title()
