@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from babel import Locale, UnknownLocaleError
 from lxml import etree
 
 from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
                                         main_item, other_item, own_urls)
-from crawler.extraction.names import ANY_LABEL, and_split, lower_initial, not_a_person
+from crawler.extraction.names import ANY_LABEL, and_split, lower_initial, not_a_person, weekday_names
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
                                      text_over, text_pieces)
 from crawler.extraction.title import site_names, squash
@@ -212,9 +210,15 @@ def _looks_like_name(name: str) -> bool:
         return True
     if len(words) == 1:
         return name.isupper() and 2 <= len(name) <= 6  # agencies like AFP, AP, TASS
-    if words[-1] in _NAME_PARTICLES:
+    if words[-1] in _NAME_PARTICLES or lower_initial(words[-1]) or lower_initial(words[0]):
         return False  # a particle opens a surname, never closes a name ("Lectura de" 4 min)
-    return all(not lower_initial(w) or w.lower() in _NAME_PARTICLES for w in words)
+    # Inside a name, short small words are its particles in any language ("te", "dela", "van der", "bin").
+    small = [w for w in words[1:-1] if lower_initial(w)]
+    return len(small) <= PARTICLES and all(len(w) <= PARTICLE_CHARS or w in _NAME_PARTICLES for w in small)
+
+
+#: Small words inside one name at most ("J. R. te Whaiti", "Jose Ramon dela Cruz", "Ana de la Rosa"), and their length.
+PARTICLES, PARTICLE_CHARS = 2, 4
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ter",
@@ -379,7 +383,9 @@ def _shared_byline(page: Page, got: list[str], banned: list[str], lang: str | No
     """The visible byline that names the one structured author with others ("김민준·이서연 기자",
     "山本美咲、中村拓也", "A ja B"), where the CMS's record kept its first author only (read from the byline
     elements that the page index lists and the meta line holding each, not by a search of the whole page)."""
-    for line in _byline_elements(page)[:BYLINE_ELEMENTS]:
+    # The link that shows the name is a byline too, whatever its markup calls it ("data-testid=authorName").
+    named = page.body.xpath("//a[normalize-space(.)=$name]", name=got[0])[:BY_LINE_MAX]
+    for line in _byline_elements(page)[:BYLINE_ELEMENTS] + named:
         if got[0] not in line.text_content() or page.in_comments(line) or in_media(line):
             continue
         parent = line.getparent()
@@ -566,20 +572,6 @@ def _is_profile(el: Any) -> bool:
     if "author" in (el.get("rel") or "").lower().split():
         return True
     return el.tag == "a" and "/author" in (el.get("href") or "").lower()
-
-
-@lru_cache(maxsize=64)
-def weekday_names(lang: str) -> frozenset[str]:
-    """The language's weekday names (CLDR, wide, both contexts), lower-cased, with English's."""
-    out: set[str] = set()
-    for ident in {"en", lang}:
-        try:
-            locale = Locale.parse(ident)
-        except (ValueError, TypeError, UnknownLocaleError):
-            continue
-        for context in ("format", "stand-alone"):
-            out.update(day.lower() for day in locale.days[context]["wide"].values())
-    return frozenset(out)
 
 
 def _without_weekday(name: str, days: frozenset[str]) -> str:

@@ -68,3 +68,17 @@ def lower_initial(word: str) -> bool:
     # Georgian Mkhedruli is "lowercase" since Unicode 11, yet titles as itself: its names have no capitals.
     head = word[:1]
     return head.isalpha() and head != head.title()
+
+
+@lru_cache(maxsize=64)
+def weekday_names(lang: str) -> frozenset[str]:
+    """The language's weekday names (CLDR, wide, both contexts), lower-cased, with English's."""
+    out: set[str] = set()
+    for ident in {"en", lang}:
+        try:
+            locale = Locale.parse(ident)
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+        for context in ("format", "stand-alone"):
+            out.update(day.lower() for day in locale.days[context]["wide"].values())
+    return frozenset(out)
