@@ -34,6 +34,8 @@ command warrant officer petty specialist lance retired
 """.split())
 _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|desk|editors?|editorial|newsroom|redaction|"
                        r"admin|administrator|agency|agencies|wire|"
+                       # a wire service shown as the byline ("NZ Newswire", "PR Newswire", "Agjencia", "Ahensya")
+                       r"\w+wire|wires|agjencia|agjencinë|ahensya|ajans|agentstvo|агентство|სააგენტო|ایجنسی|एजेंसी|"
                        # "agencies" as a credit in other languages ("(وكالات)", "Agencias", "Агенции")
                        r"وكالات|وكالة|agencias|agências|agences|agenturen|agenzie|agencije|agencje|агенции|агентства|агенції|reports?|correspondents?|contributors?|"
                        r"unknown|anonymous|guest|posts?|news|media|press|updated|published|"
@@ -103,6 +105,7 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
     text = _READING_TIME.sub("", text)                    # "Name 3 Min", "Name, 4 min read"
     text = _DATELINE.sub("", text)                        # "Name 1 dhjetor 2026, ora 11:20": a name has no digit
+    text = _CJK_DATELINE.sub("", text)                    # "陳怡君、王冠宇／新竹報導": where they reported from
     text = _HEBREW_AND.sub(r"\1; \2", text)
     text = _ARABIC_AND.sub(r"\1; \2", text)             # "سارة القحطاني وخالد العتيبي": the same prefix "و"
     text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
@@ -132,6 +135,8 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
 
 #: From the first word that opens with a digit: the date beside the name, in any language.
 _DATELINE = re.compile(r"(?<=\w)\s+\d.*$")
+#: A CJK dateline after the names: a full-width slash, or a slash before "<place>報導/电" ("／台北報導").
+_CJK_DATELINE = re.compile(r"\s*(?:／|/(?=\s*[\u4e00-\u9fff]{1,8}(?:報導|报道|電|电)\s*$)).*$")
 #: A middle dot between two Korean names (a Chinese transliterated name keeps its "·").
 _HANGUL_DOT = re.compile(r"(?<=[\uac00-\ud7a3])\s*[·・]\s*(?=[\uac00-\ud7a3])")
 #: A reading time after the name: its label, a number of minutes, at most two words ("Lesezeit: 3 Min", "4 min read").
