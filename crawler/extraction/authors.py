@@ -222,8 +222,8 @@ def _looks_like_name(name: str) -> bool:
     return len(small) <= PARTICLES and all(len(w) <= PARTICLE_CHARS or w in _NAME_PARTICLES for w in small)
 
 
-#: Small words inside one name at most ("J. R. te Whaiti", "Jose Ramon dela Cruz", "Ana de la Rosa"), and their length.
-PARTICLES, PARTICLE_CHARS = 2, 4
+#: Small words inside one name at most ("J. R. te Whaiti", "Jose dela Cruz", "Ana delos Reyes"), and their length.
+PARTICLES, PARTICLE_CHARS = 2, 5
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ter",
