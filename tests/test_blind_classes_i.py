@@ -103,3 +103,9 @@ def test_a_wire_service_shown_as_the_byline_is_no_person() -> None:
     assert story(meta).authors == []
     assert clean_author("Business Wires") == []
     assert clean_author("Karen Wireman") == ["Karen Wireman"]  # a surname, not a wire
+
+
+def test_the_scripts_own_comma_before_a_role_after_a_linked_name() -> None:
+    # Arabic-script bylines write "،", not ",", before the reporter's role.
+    meta = "<ul><li class='byline'>نویسنده: <a href='/fa/authors/reza/'>رضا کریمی</a>، خبرنگار دفاعی</li></ul>"
+    assert story(meta, lang="fa").authors == ["رضا کریمی"]

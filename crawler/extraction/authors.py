@@ -112,7 +112,7 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
     for part in and_split(lang).split(text):
-        pieces = [p.strip() for p in re.split(r"[,、，]", part) if p.strip()]
+        pieces = [p.strip() for p in re.split(r"[,、，،]", part) if p.strip()]
         if not pieces:
             continue
         names = [pieces[0]]
@@ -516,7 +516,7 @@ def byline_pieces(el: Any) -> list[str]:
                     not (_is_lead_label(node) and not "".join(runs[-1]).replace(_SEAM, "").strip()):
                 runs[-1].append(node.text)
         elif node is not el and node.tail:
-            if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith(","):
+            if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith((",", "،")):
                 appositive = True
             elif not appositive:
                 runs[-1].append(node.tail)
