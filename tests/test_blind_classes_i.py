@@ -109,3 +109,15 @@ def test_the_scripts_own_comma_before_a_role_after_a_linked_name() -> None:
     # Arabic-script bylines write "،", not ",", before the reporter's role.
     meta = "<ul><li class='byline'>نویسنده: <a href='/fa/authors/reza/'>رضا کریمی</a>، خبرنگار دفاعی</li></ul>"
     assert story(meta, lang="fa").authors == ["رضا کریمی"]
+
+
+# ---------------------------------------------------------------- licence and reprint notes in Chinese
+
+def test_a_chinese_reprint_and_licence_note_leaves_the_body() -> None:
+    body = "國防部表示，新型無人機將於明年量產，首批交付陸軍與海軍陸戰隊，並在多次演習中測試其性能與可靠度。"
+    html = ("<!doctype html><html lang='zh-Hant'><head><meta charset='utf-8'><title>新聞</title></head><body>"
+            f"<article><h1>新聞</h1><div class='content'><p>{body}</p><p>{body}</p><p>{body}</p>"
+            "<p>本稿經聯合報系授權轉發，未經本報同意請勿轉貼。</p></div></article></body></html>")
+    text = extract_page(html, URL).body
+    assert body in text
+    assert "授權" not in text and "轉貼" not in text
