@@ -104,7 +104,8 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
     text = _READING_TIME.sub("", text)                    # "Name 3 Min", "Name, 4 min read"
-    text = _DATELINE.sub("", text)                        # "Name 1 dhjetor 2026, ora 11:20": a name has no digit
+    if len(_DATELINE.sub("", text).split()) > 1:          # "Name 1 dhjetor 2026, ora 11:20": a name has no digit
+        text = _DATELINE.sub("", text)                    # (a lone word before a date is its label: "입력 2026.11.03")
     text = _CJK_DATELINE.sub("", text)                    # "陳怡君、王冠宇／新竹報導": where they reported from
     text = _HEBREW_AND.sub(r"\1; \2", text)
     text = _ARABIC_AND.sub(r"\1; \2", text)             # "سارة القحطاني وخالد العتيبي": the same prefix "و"
@@ -218,8 +219,11 @@ def _looks_like_name(name: str) -> bool:
     if words[-1] in _NAME_PARTICLES or lower_initial(words[-1]) or lower_initial(words[0]):
         return False  # a particle opens a surname, never closes a name ("Lectura de" 4 min)
     # Inside a name, short small words are its particles in any language ("te", "dela", "van der", "bin").
+    # One unknown one is a particle too; two must both be known ("van der", "de los"), never "works on".
     small = [w for w in words[1:-1] if lower_initial(w)]
-    return len(small) <= PARTICLES and all(len(w) <= PARTICLE_CHARS or w in _NAME_PARTICLES for w in small)
+    if len(small) == 1:
+        return len(small[0]) <= PARTICLE_CHARS or small[0] in _NAME_PARTICLES
+    return len(small) <= PARTICLES and all(w in _NAME_PARTICLES for w in small)
 
 
 #: Small words inside one name at most ("J. R. te Whaiti", "Jose dela Cruz", "Ana delos Reyes"), and their length.
@@ -227,7 +231,7 @@ PARTICLES, PARTICLE_CHARS = 2, 5
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ter",
-                             "du", "dos", "das"})
+                             "du", "dos", "das", "los", "las", "ten", "te", "dela", "delos", "della", "degli", "zu"})
 
 
 def _ld_people(page: Page, value: Any) -> list[tuple[str, bool, list[str | None]]]:
