@@ -121,3 +121,19 @@ def test_a_chinese_reprint_and_licence_note_leaves_the_body() -> None:
     text = extract_page(html, URL).body
     assert body in text
     assert "授權" not in text and "轉貼" not in text
+
+
+# ---------------------------------------------------------------- a reading platform's author line and counter
+
+def test_an_author_line_with_its_follow_button_and_a_clap_counter_leave_the_body() -> None:
+    body = ("Nagsimula na ang pagsasanay ng mga bagong piloto sa base militar ngayong linggo, ayon sa tagapagsalita "
+            "ng hukbong panghimpapawid, at inaasahang matatapos ito bago matapos ang taon.")
+    html = ("<!doctype html><html lang='tl'><head><meta charset='utf-8'><title>Balita</title>"
+            f"{ld_author('Liza Mercado')}</head><body><article><h1>Balita</h1>"
+            "<div class='a1'><div class='b2'><span class='c3'><a href='/@liza'>Liza Mercado</a> <span>at</span> "
+            "<a href='/@ramon'>Ramon Bautista</a></span> <span>·</span> <a class='f4' href='/m/follow'>Follow</a></div>"
+            "<div class='claps-count'><p><span>2.4K</span></p></div><div><p><span>12K</span></p></div></div>"
+            f"<p>{body}</p><p>{body} Muli.</p><p>{body} Isa pa.</p></article></body></html>")
+    page = extract_page(html, URL)
+    assert page.authors == ["Liza Mercado", "Ramon Bautista"]
+    assert page.body.startswith("Nagsimula") and "Follow" not in page.body and "12K" not in page.body
