@@ -148,7 +148,11 @@ def _text(blocks: list[Block]) -> str:
 
 _BYLINE_WORDS = re.compile(r"\b(?:written|posted|reported|story|text|words|photos?|and|by|par|por|von|di|with|"
                            r"reporting|additional|contributed|contributing|from|staff|writer|reporter|"
-                           r"correspondent|editor)\b|[\W\d_]+", re.I)
+                           r"correspondent|editor|follow|following|folgen|suivre|seguir|volgen)\b|[\W\d_]+", re.I)
+
+
+#: The longest "and" between two names that a byline line may keep.
+AND_CHARS = 3
 
 
 def _is_byline(text: str, authors: list[str], stats: Counter) -> bool:
@@ -161,7 +165,9 @@ def _is_byline(text: str, authors: list[str], stats: Counter) -> bool:
     if rest == text:
         return False
     rest = " ".join(w for w in rest.split() if w.strip(".,;:()").lower() not in ROLE_WORDS)  # "Contributing Analyst"
-    if len(_BYLINE_WORDS.sub("", rest)) <= 2:
+    left = _BYLINE_WORDS.sub(" ", rest).split()
+    # Between names, a short word is the language's "and" ("A at B", "A და B", "A và B").
+    if len("".join(left)) <= 2 or len(left) < len(authors) and all(len(w) <= AND_CHARS for w in left):
         stats["boilerplate/byline"] += 1
         return True
     return False

@@ -2,22 +2,20 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from babel import Locale, UnknownLocaleError
 from lxml import etree
 
 from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
                                         main_item, other_item, own_urls)
-from crawler.extraction.names import ANY_LABEL, and_split, not_a_person
+from crawler.extraction.names import ANY_LABEL, and_split, lower_initial, not_a_person, weekday_names
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
                                      text_over, text_pieces)
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
-                 r"(?:by|par|por|von|di|door|av|af|przez|oleh|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
+                 r"(?:by|par|por|von|di|door|av|af|przez|oleh|nga|от|автор|autor|auteur|του|της|των|بقلم|كتبه|كتب|מאת|โดย|"
                  # Romanian/Portuguese/Spanish "de" only in lower case: "De Vries" is a name
                  r"(?-i:de))\s*:?\s+", re.I)
 #: Labels before the name: "Author:", "Autor:", "Haber:" (Turkish news credit), "Muhabir:", "Text:".
@@ -36,6 +34,8 @@ command warrant officer petty specialist lance retired
 """.split())
 _NOT_NAME = re.compile(r"@|https?:|www\.|\.com\b|\d|:|\b(?:posted|staff|team|desk|editors?|editorial|newsroom|redaction|"
                        r"admin|administrator|agency|agencies|wire|"
+                       # a wire service shown as the byline ("NZ Newswire", "PR Newswire", "Agjencia", "Ahensya")
+                       r"\w+wire|wires|agjencia|agjencinë|ahensya|ajans|agentstvo|агентство|სააგენტო|ایجنسی|एजेंसी|"
                        # "agencies" as a credit in other languages ("(وكالات)", "Agencias", "Агенции")
                        r"وكالات|وكالة|agencias|agências|agences|agenturen|agenzie|agencije|agencje|агенции|агентства|агенції|reports?|correspondents?|contributors?|"
                        r"unknown|anonymous|guest|posts?|news|media|press|updated|published|"
@@ -104,13 +104,16 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
     text = _READING_TIME.sub("", text)                    # "Name 3 Min", "Name, 4 min read"
+    if len(_DATELINE.sub("", text).split()) > 1:          # "Name 1 dhjetor 2026, ora 11:20": a name has no digit
+        text = _DATELINE.sub("", text)                    # (a lone word before a date is its label: "입력 2026.11.03")
+    text = _CJK_DATELINE.sub("", text)                    # "陳怡君、王冠宇／新竹報導": where they reported from
     text = _HEBREW_AND.sub(r"\1; \2", text)
     text = _ARABIC_AND.sub(r"\1; \2", text)             # "سارة القحطاني وخالد العتيبي": the same prefix "و"
     text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
     for part in and_split(lang).split(text):
-        pieces = [p.strip() for p in re.split(r"[,、，]", part) if p.strip()]
+        pieces = [p.strip() for p in re.split(r"[,、，،]", part) if p.strip()]
         if not pieces:
             continue
         names = [pieces[0]]
@@ -131,6 +134,10 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     return out
 
 
+#: From the first word that opens with a digit: the date beside the name, in any language.
+_DATELINE = re.compile(r"(?<=\w)\s+\d.*$")
+#: A CJK dateline after the names: a full-width slash, or a slash before "<place>報導/电" ("／台北報導").
+_CJK_DATELINE = re.compile(r"\s*(?:／|/(?=\s*[\u4e00-\u9fff]{1,8}(?:報導|报道|電|电)\s*$)).*$")
 #: A middle dot between two Korean names (a Chinese transliterated name keeps its "·").
 _HANGUL_DOT = re.compile(r"(?<=[\uac00-\ud7a3])\s*[·・]\s*(?=[\uac00-\ud7a3])")
 #: A reading time after the name: its label, a number of minutes, at most two words ("Lesezeit: 3 Min", "4 min read").
@@ -168,7 +175,7 @@ def is_role(text: str) -> bool:
     words = [w for w in words if w]
     if not words:
         return False
-    if words[0][:1].isalpha() and words[0][:1].islower() and words[0].lower() not in _NAME_PARTICLES:
+    if lower_initial(words[0]) and words[0].lower() not in _NAME_PARTICLES:
         return True  # "rédacteur en chef", "defence correspondent"
     return any(w.lower() in ROLE_WORDS for w in words)
 
@@ -209,13 +216,22 @@ def _looks_like_name(name: str) -> bool:
         return True
     if len(words) == 1:
         return name.isupper() and 2 <= len(name) <= 6  # agencies like AFP, AP, TASS
-    if words[-1] in _NAME_PARTICLES:
+    if words[-1] in _NAME_PARTICLES or lower_initial(words[-1]) or lower_initial(words[0]):
         return False  # a particle opens a surname, never closes a name ("Lectura de" 4 min)
-    return all(w[:1].isupper() or w.lower() in _NAME_PARTICLES or not w[:1].isalpha() for w in words)
+    # Inside a name, short small words are its particles in any language ("te", "dela", "van der", "bin").
+    # One unknown one is a particle too; two must both be known ("van der", "de los"), never "works on".
+    small = [w for w in words[1:-1] if lower_initial(w)]
+    if len(small) == 1:
+        return len(small[0]) <= PARTICLE_CHARS or small[0] in _NAME_PARTICLES
+    return len(small) <= PARTICLES and all(w in _NAME_PARTICLES for w in small)
+
+
+#: Small words inside one name at most ("J. R. te Whaiti", "Jose dela Cruz", "Ana delos Reyes"), and their length.
+PARTICLES, PARTICLE_CHARS = 2, 5
 
 
 _NAME_PARTICLES = frozenset({"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ter",
-                             "du", "dos", "das"})
+                             "du", "dos", "das", "los", "las", "ten", "te", "dela", "delos", "della", "degli", "zu"})
 
 
 def _ld_people(page: Page, value: Any) -> list[tuple[str, bool, list[str | None]]]:
@@ -376,7 +392,9 @@ def _shared_byline(page: Page, got: list[str], banned: list[str], lang: str | No
     """The visible byline that names the one structured author with others ("김민준·이서연 기자",
     "山本美咲、中村拓也", "A ja B"), where the CMS's record kept its first author only (read from the byline
     elements that the page index lists and the meta line holding each, not by a search of the whole page)."""
-    for line in _byline_elements(page)[:BYLINE_ELEMENTS]:
+    # The link that shows the name is a byline too, whatever its markup calls it ("data-testid=authorName").
+    named = page.body.xpath("//a[normalize-space(.)=$name]", name=got[0])[:BY_LINE_MAX]
+    for line in _byline_elements(page)[:BYLINE_ELEMENTS] + named:
         if got[0] not in line.text_content() or page.in_comments(line) or in_media(line):
             continue
         parent = line.getparent()
@@ -502,7 +520,7 @@ def byline_pieces(el: Any) -> list[str]:
                     not (_is_lead_label(node) and not "".join(runs[-1]).replace(_SEAM, "").strip()):
                 runs[-1].append(node.text)
         elif node is not el and node.tail:
-            if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith(","):
+            if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith((",", "،")):
                 appositive = True
             elif not appositive:
                 runs[-1].append(node.tail)
@@ -563,20 +581,6 @@ def _is_profile(el: Any) -> bool:
     if "author" in (el.get("rel") or "").lower().split():
         return True
     return el.tag == "a" and "/author" in (el.get("href") or "").lower()
-
-
-@lru_cache(maxsize=64)
-def weekday_names(lang: str) -> frozenset[str]:
-    """The language's weekday names (CLDR, wide, both contexts), lower-cased, with English's."""
-    out: set[str] = set()
-    for ident in {"en", lang}:
-        try:
-            locale = Locale.parse(ident)
-        except (ValueError, TypeError, UnknownLocaleError):
-            continue
-        for context in ("format", "stand-alone"):
-            out.update(day.lower() for day in locale.days[context]["wide"].values())
-    return frozenset(out)
 
 
 def _without_weekday(name: str, days: frozenset[str]) -> str:

@@ -78,7 +78,7 @@ def in_teaser(el: Any, page: Page, own: OwnUrls) -> bool:
 #: A teaser card without a heading holds at most this much text; its headline link at least this much.
 CARD_CHARS, HEADLINE_CHARS = 400, 20
 #: Scripts written without spaces between words (a headline there is not counted in words).
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\u0e00-\u0e7f]")
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
 #: Links to a person's page, not to a story.
 _PROFILE_PATH = re.compile(r"/(?:authors?|autor(?:es|en)?|auteurs?|writers?|reporters?|journalists?|profiles?|people|"
                            r"staff|team|contributors?)(?:/|$)|[?&](?:author|writer)=", re.I)

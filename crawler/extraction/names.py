@@ -61,3 +61,24 @@ def not_a_person(el: Any) -> bool:
 
 _PROFILE_SEGMENT = re.compile(r"/(?:authors?|autor(?:es|en|i)?|auteurs?|writers?|reporters?|staff|team|profiles?|"
                               r"people|contributors?)/[^/]+$", re.I)
+
+
+def lower_initial(word: str) -> bool:
+    """Whether a word opens with a small letter that has a capital form: never in Georgian, Thai or Arabic."""
+    # Georgian Mkhedruli is "lowercase" since Unicode 11, yet titles as itself: its names have no capitals.
+    head = word[:1]
+    return head.isalpha() and head != head.title()
+
+
+@lru_cache(maxsize=64)
+def weekday_names(lang: str) -> frozenset[str]:
+    """The language's weekday names (CLDR, wide, both contexts), lower-cased, with English's."""
+    out: set[str] = set()
+    for ident in {"en", lang}:
+        try:
+            locale = Locale.parse(ident)
+        except (ValueError, TypeError, UnknownLocaleError):
+            continue
+        for context in ("format", "stand-alone"):
+            out.update(day.lower() for day in locale.days[context]["wide"].values())
+    return frozenset(out)
