@@ -6,7 +6,8 @@ import re
 WORD = re.compile(r"\w+")
 #: Scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao, Khmer,
 #: Myanmar): there a "word" of \w+ is a whole clause, so characters are counted instead.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f]")
+UNSPACED_SCRIPTS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u0e00-\u0eff\u1780-\u17ff\u1000-\u109f"
+_UNSPACED = re.compile(f"[{UNSPACED_SCRIPTS}]")
 #: Characters of such scripts that carry about as much as one English word.
 CHARS_PER_WORD = 2
 

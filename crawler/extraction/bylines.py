@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.extraction.page import ARTICLE_TYPES, Page, link, text_over
+from crawler.text import UNSPACED_SCRIPTS
 
 #: Ancestors climbed from a byline to the heading that tells whose it is.
 TEASER_LEVELS = 6
@@ -78,7 +79,8 @@ def in_teaser(el: Any, page: Page, own: OwnUrls) -> bool:
 #: A teaser card without a heading holds at most this much text; its headline link at least this much.
 CARD_CHARS, HEADLINE_CHARS = 400, 20
 #: Scripts written without spaces between words (a headline there is not counted in words).
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff]")
+# Hangul too: a Korean teaser headline is short in words, like an unspaced one.
+_UNSPACED = re.compile(f"[{UNSPACED_SCRIPTS}\uac00-\ud7a3]")
 #: Links to a person's page, not to a story.
 _PROFILE_PATH = re.compile(r"/(?:authors?|autor(?:es|en)?|auteurs?|writers?|reporters?|journalists?|profiles?|people|"
                            r"staff|team|contributors?)(?:/|$)|[?&](?:author|writer)=", re.I)

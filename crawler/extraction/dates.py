@@ -14,6 +14,7 @@ from typing import Any, Iterable, Iterator
 from crawler.extraction.clock import day_period_to_24h, parse_local_date
 from crawler.extraction.page import COMMENT_TYPES, Page, css, ld_types, norm_space, text_of, text_over
 from crawler.extraction.zones import local_offset
+from crawler.text import UNSPACED_SCRIPTS
 
 _DATE_LABEL = re.compile(r"^\s*(?:(?:first\s+|last\s+)?(?:posted|published|updated|modified|created|date|le|publié|mis à jour|"
                          r"veröffentlicht|aktualisiert|publicado|actualizado|pubblicato)\b\s*(?:on|at|:)?\s*:?\s*)+",
@@ -397,7 +398,7 @@ def _after_headline_first(page: Page, elements: list[Any]) -> list[Any]:
 #: A teaser's headline link has at least this many words (a byline's author link has fewer), or
 #: this many characters in a script written without spaces.
 TEASER_LINK_WORDS, TEASER_LINK_CHARS = 4, 12
-_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
+_UNSPACED = re.compile(f"[{UNSPACED_SCRIPTS}]")
 #: Ancestors of a date box searched for the teaser that holds it; a teaser card is short.
 TEASER_DEPTH, TEASER_CHARS = 3, 400
 
