@@ -26,6 +26,9 @@ name, url and feeds).
 * web-blind-h (issue 8, built blind; first contact in BENCHMARKS.md, then fixed by class): Newspack (th),
   Contentful + React (hi), Concrete CMS (sr-Cyrl), ProcessWire (lv), Jekyll (et), MODX (ms), Astro + Sanity
   (es-MX);
+* web-blind-i (issue 8, built blind; first contact, and a second still-unseen contact after H's fixes, in
+  BENCHMARKS.md, then fixed by class): Statamic (sl), django CMS (ur), Kirby (sq), Neos (ka), Pimcore
+  (zh-TW), Medium (tl), Textpattern (en-NZ);
 * hostile-web-2: faults with the default configuration (500s then 200, redirect chains, a gzip
   bomb feed, robots.txt hanging, a 300-entry feed over the per-poll cap, tarpits, a 9 MB page,
   cross-host canonicals, meta refresh, duplicate links).
@@ -42,7 +45,7 @@ import pytest
 from conftest import FIXTURES, SHARED, run_cli, write_sites_file
 
 WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "web-blind-a", "web-blind-b", "web-blind-c", "web-blind-d", "web-blind-e",
-        "web-blind-f", "web-blind-g", "web-blind-h", "hostile-web-2"]
+        "web-blind-f", "web-blind-g", "web-blind-h", "web-blind-i", "hostile-web-2"]
 #: Measured floors (see BENCHMARKS.md); raise them when the figures go up.
 FLOORS = {"coverage": 1.0, "body_f1": 0.999, "title_acc": 1.0, "authors_acc": 1.0, "published_acc": 1.0,
           "lang_acc": 1.0}
@@ -52,7 +55,9 @@ CEILINGS = {"extra_records": 0, "duplicate_records": 0, "robots_violations": 0, 
 #: "Key events" label leaks.
 #: web-blind-h's truth leaves a data table's cells out of the body; the real pages' truth
 #: (../shared/bench/extraction) keeps them, so the extractor keeps data tables (one page, F1 0.94).
-EXCEPTIONS = {"web-alt4": {"body_f1": 0.955, "leaks": 1}, "web-blind-h": {"body_f1": 0.997}}
+#: web-blind-i's truth does the same on two pages, and keeps an Urdu standfirst out of the body.
+EXCEPTIONS = {"web-alt4": {"body_f1": 0.955, "leaks": 1}, "web-blind-h": {"body_f1": 0.997},
+              "web-blind-i": {"body_f1": 0.984}}
 
 
 @pytest.fixture(scope="module", params=WEBS)
