@@ -235,6 +235,65 @@ def test_one_alternation_picks_the_first_currency_and_unit_of_the_lists():
     assert hits > 40
 
 
+
+# ---------------------------------------------------------------- perfx: parsing, measures, signatures
+
+def test_element_classes_are_lxml_html_ones_without_its_python_lookup():
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    from crawler.extraction.page import Page
+
+    page = Page.parse(b"<html><body><form><input name=q><label>L</label></form><p>Text <b>here</b></p></body></html>",
+                      "https://example.com/a")
+    for el in page.doc.iter(etree.Element):
+        assert type(el) is lxml_html.HtmlElement, el.tag  # form controls too: their form API is never used
+    assert page.doc.find(".//p").text_content() == "Text here"
+
+
+def test_spaced_len_is_the_length_of_the_split_and_joined_text():
+    import random
+
+    from crawler.extraction.page import spaced_len, text_len
+
+    rng = random.Random(12)
+    alphabet = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003ab.é"
+    texts = block_texts() + ["", " ", "a", " a ", "a  b", "\x1fa\x1c"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    texts += ["\n\n".join(texts[i:i + 12]) for i in range(0, 600, 12)]
+    assert sum(t.isascii() for t in texts) > 5000 and sum(not t.isascii() for t in texts) > 5000
+    for text in texts:
+        assert spaced_len(text) == len(" ".join(text.split())), repr(text[:80])
+    root = lxml_html.document_fromstring("<div><p>One <b>two</b>\n three</p>  <p>four</p></div>")
+    assert [text_len(el) for el in root.iter()] == [len(" ".join(el.text_content().split())) for el in root.iter()]
+
+
+def test_clean_author_gives_the_same_fresh_list_from_its_cache():
+    from crawler.extraction.authors import _clean_author, clean_author
+
+    first = clean_author("By Jane Smith and John Doe", ["Example News"], "en")
+    assert first == ["Jane Smith", "John Doe"]
+    first.append("mutated")
+    assert clean_author("By Jane Smith and John Doe", ("Example News",), "en") == ["Jane Smith", "John Doe"]
+    assert _clean_author.cache_info().hits >= 1
+    assert clean_author("By Example News", ["Example News"]) == []  # the banned names are part of the key
+
+
+def test_signature_is_datasketchs_minhash_of_the_shingle_hashes():
+    import numpy as np
+
+    from crawler.stories.signals import NUM_PERM, MinHash, _hash32, _permutations, shingles, signature
+
+    texts = [t for t in block_texts() if t.strip()][:300] + ["", "one", "one two three", "Ünïcödé wörds here"]
+    for text in texts:
+        plain = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32")
+        for s in shingles(text):
+            plain.update(_hash32(s))
+        want = plain.hashvalues.astype(np.uint32)
+        got = signature(text)
+        assert got.dtype == want.dtype and got.tolist() == want.tolist(), text[:80]
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 

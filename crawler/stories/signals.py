@@ -112,12 +112,14 @@ def _permutations() -> np.ndarray:
 def signature(text: str) -> np.ndarray:
     """MinHash signature (``NUM_PERM`` uint32 values) of the text's shingles."""
     # The shingles are hashed here (``_hash32``, inlined: a Python call per shingle was a third of
-    # the signature's cost) and MinHash gets the hash values, which ``int`` passes through as they are.
-    m = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32")
+    # the signature's cost), their digests read as one little-endian uint32 array (``_hash32``'s
+    # values), and MinHash gets that array as a batch of one, which ``np.asarray`` passes through:
+    # update_batch then permutes all of them in numpy, with no Python int per shingle.
+    m = MinHash(num_perm=NUM_PERM, hashfunc=np.asarray, permutations=_permutations(), scheme="affine32")
     sh = shingles(text)
     if sh:
-        blake2b, from_bytes = hashlib.blake2b, int.from_bytes
-        m.update_batch([from_bytes(blake2b(s, digest_size=4).digest(), "little") for s in sh])
+        blake2b = hashlib.blake2b
+        m.update_batch((np.frombuffer(b"".join([blake2b(s, digest_size=4).digest() for s in sh]), dtype="<u4"),))
     return m.hashvalues.astype(np.uint32)
 
 
