@@ -294,6 +294,38 @@ def test_signature_is_datasketchs_minhash_of_the_shingle_hashes():
         assert got.dtype == want.dtype and got.tolist() == want.tolist(), text[:80]
 
 
+
+def test_head_is_the_regex_match_of_words_and_their_spaces():
+    import random
+    import re
+
+    from crawler.stories.match import _head
+
+    rng = random.Random(5)
+    pieces = ["a", "bb", " ", "\n", "\t", "\xa0", "\u3000", "é", "\x1c", ".", "  "]
+    texts = [t for t in block_texts()[:400]] + ["", " ", "a", "a ", " a", "a b", "a b "]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(30000)]
+    for i, text in enumerate(texts):
+        words = i % 8 if i % 3 else rng.choice([60, 350, 600])
+        want = re.match(rf"(?:\S+\s+){{0,{words}}}", text)
+        assert _head(text, words) == text[:want.end()], (repr(text[:80]), words)
+
+
+def test_shingle_run_is_the_shingles_with_repeats():
+    import random
+
+    from crawler.stories.signals import _shingle_run, shingles, words
+
+    rng = random.Random(3)
+    vocab = ["a", "bb", "ccc", "Ünï", "日本", "x_y", "42", "the", "navy", "Łask", "—", "it's"]
+    texts = block_texts()[:300] + [" ".join(rng.choice(vocab) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    for text in texts:
+        toks = words(text)
+        if len(toks) > 3:
+            run = _shingle_run(toks)
+            assert len(run) == len(toks) - 2 and set(run) == shingles(text), text[:80]
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 

@@ -11,6 +11,7 @@ import re
 import struct
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -115,12 +116,33 @@ def signature(text: str) -> np.ndarray:
     # the signature's cost), their digests read as one little-endian uint32 array (``_hash32``'s
     # values), and MinHash gets that array as a batch of one, which ``np.asarray`` passes through:
     # update_batch then permutes all of them in numpy, with no Python int per shingle.
-    m = MinHash(num_perm=NUM_PERM, hashfunc=np.asarray, permutations=_permutations(), scheme="affine32")
-    sh = shingles(text)
+    toks = words(text)
+    sh: Any = shingles(text) if len(toks) <= SHINGLE else _shingle_run(toks)
+    m = _minhash()
+    m.clear()
     if sh:
         blake2b = hashlib.blake2b
         m.update_batch((np.frombuffer(b"".join([blake2b(s, digest_size=4).digest() for s in sh]), dtype="<u4"),))
     return m.hashvalues.astype(np.uint32)
+
+
+def _shingle_run(toks: list[str]) -> list[bytes]:
+    """``shingles`` of more than ``SHINGLE`` (3) words, repeats left in (a minimum does not see them): each
+    a slice of the words joined once, not a string built and encoded per shingle."""
+    joined = " ".join(toks)
+    if joined.isascii():
+        data, lens = joined.encode("ascii"), [len(t) + 1 for t in toks]
+    else:
+        parts = [t.encode() for t in toks]
+        data, lens = b" ".join(parts), [len(t) + 1 for t in parts]
+    ends = list(accumulate(lens))  # where each word's following space ends
+    return [data[start:end - 1] for start, end in zip([0, *ends], ends[2:], strict=False)]
+
+
+@lru_cache(maxsize=1)
+def _minhash() -> Any:
+    """One MinHash per process, cleared for each signature (building one checks its permutations every time)."""
+    return MinHash(num_perm=NUM_PERM, hashfunc=np.asarray, permutations=_permutations(), scheme="affine32")
 
 
 def to_blob(sig: np.ndarray) -> bytes:
