@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import threading
 import unicodedata
 from functools import lru_cache
 from itertools import accumulate
@@ -139,10 +140,16 @@ def _shingle_run(toks: list[str]) -> list[bytes]:
     return [data[start:end - 1] for start, end in zip([0, *ends], ends[2:], strict=False)]
 
 
-@lru_cache(maxsize=1)
+_LOCAL = threading.local()
+
+
 def _minhash() -> Any:
-    """One MinHash per process, cleared for each signature (building one checks its permutations every time)."""
-    return MinHash(num_perm=NUM_PERM, hashfunc=np.asarray, permutations=_permutations(), scheme="affine32")
+    """One MinHash per thread, cleared for each signature (building one checks its permutations every time)."""
+    m = getattr(_LOCAL, "minhash", None)
+    if m is None:
+        m = _LOCAL.minhash = MinHash(num_perm=NUM_PERM, hashfunc=np.asarray, permutations=_permutations(),
+                                     scheme="affine32")
+    return m
 
 
 def to_blob(sig: np.ndarray) -> bytes:
