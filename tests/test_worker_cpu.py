@@ -326,6 +326,42 @@ def test_shingle_run_is_the_shingles_with_repeats():
             assert len(run) == len(toks) - 2 and set(run) == shingles(text), text[:80]
 
 
+
+def _plain_designators_and_acronyms(text: str) -> set[str]:
+    """The ``id:`` and ``ac:`` facts as ``name_facts`` found them: both patterns searched over the text."""
+    from crawler.stories import names as n
+
+    facts = set()
+    for m in n._DESIGNATOR.finditer(text):
+        token = m.group(1)
+        if any(c.isalpha() for c in token) and any(c.isdigit() for c in token):
+            facts.add("id:" + token.replace("-", "").upper())
+    for m in n._ACRONYM.finditer(text):
+        if m.group(1) not in n._PLACE_ABBR:
+            facts.add("ac:" + n._ACRONYM_ALIAS.get(m.group(1), m.group(1)))
+    return facts
+
+
+def test_designators_acronyms_and_place_words_are_those_of_the_searches():
+    import random
+
+    from crawler.stories import names as n
+
+    rng = random.Random(1)
+    pieces = ["F-35", "K2", "NATO", "OTAN", "l'", "’s", "-", "--", "US", "U.S.", "HIMARS", "2A7", "S-400", "a", "The",
+              " ", ".", "_", "٣", "X", "ABCs", "KF-21", "M142", "9K33", "é", "É", "\n", "'", "1", "22", "long-range"]
+    texts = block_texts() + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(60000)]
+    found = 0
+    for text in texts:
+        facts = n.name_facts(text)
+        plain = _plain_designators_and_acronyms(text)
+        assert {f for f in facts if f.startswith(("id:", "ac:"))} == plain, repr(text[:80])
+        assert n._place_words(n.fold(text)) == n._WORD_RE.findall(n.fold(text)), repr(text[:80])
+        assert n.place_facts(text) >= {f"pl:{n._PLACE_ABBR[m.group(1)]}" for m in n._ABBR_RE.finditer(text)}
+        found += bool(plain)
+    assert found > 1000
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 
