@@ -115,16 +115,35 @@ def signature(text: str) -> np.ndarray:
     """MinHash signature (``NUM_PERM`` uint32 values) of the text's shingles."""
     # The shingles are hashed here (``_hash32``, inlined: a Python call per shingle was a third of
     # the signature's cost), their digests read as one little-endian uint32 array (``_hash32``'s
-    # values), and MinHash gets that array as a batch of one, which ``np.asarray`` passes through:
-    # update_batch then permutes all of them in numpy, with no Python int per shingle.
+    # values), and the MinHash takes them all at once (``_permuted_min``).
     toks = words(text)
     sh: Any = shingles(text) if len(toks) <= SHINGLE else _shingle_run(toks)
     m = _minhash()
     m.clear()
     if sh:
         blake2b = hashlib.blake2b
-        m.update_batch((np.frombuffer(b"".join([blake2b(s, digest_size=4).digest() for s in sh]), dtype="<u4"),))
+        hv = np.frombuffer(b"".join([blake2b(s, digest_size=4).digest() for s in sh]), dtype="<u4")
+        m.hashvalues = np.minimum(m.hashvalues, _permuted_min(hv, m.permutations))
     return m.hashvalues.astype(np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch's affine32 scheme applies to every input hash."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def _permuted_min(hv: np.ndarray, permutations: np.ndarray) -> np.ndarray:
+    """Each permutation's minimum over the hashes: what ``MinHash.update_batch`` computes for affine32
+    (``a * fmix32(h) + b`` in uint32), one permutation a row and the sum made in place: its
+    ``(hashes, permutations)`` layout and temporaries cost three times as much."""
+    a, b = permutations
+    out = np.multiply(a[:, None], _fmix32(hv.astype(np.uint32, copy=False)))
+    np.add(out, b[:, None], out=out)
+    return out.min(axis=1)
 
 
 def _shingle_run(toks: list[str]) -> list[bytes]:
@@ -147,8 +166,7 @@ def _minhash() -> Any:
     """One MinHash per thread, cleared for each signature (building one checks its permutations every time)."""
     m = getattr(_LOCAL, "minhash", None)
     if m is None:
-        m = _LOCAL.minhash = MinHash(num_perm=NUM_PERM, hashfunc=np.asarray, permutations=_permutations(),
-                                     scheme="affine32")
+        m = _LOCAL.minhash = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32")
     return m
 
 
