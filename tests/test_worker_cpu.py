@@ -362,6 +362,26 @@ def test_designators_acronyms_and_place_words_are_those_of_the_searches():
     assert found > 1000
 
 
+
+def test_numbers_are_those_of_the_plain_pattern():
+    import random
+
+    from crawler.stories import facts as f
+
+    rng = random.Random(7)
+    pieces = ["1", "22", "333", "4444", ",", ".", " ", "\u00a0", "\u202f", "a", "F-", "x-", "-", "_", "٣", "é", "000",
+              "5.5", "1,000", "\n"]
+    texts = block_texts() + [t for pair in truth_texts().values() for t in pair]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 14))) for _ in range(50000)]
+    found = 0
+    for text in texts:
+        low = text.casefold()
+        want = [(m.span(), m.group(1)) for m in f._NUMBER_PLAIN.finditer(low)]
+        assert [(m.span(), m.group(1)) for m in f._NUMBER.finditer(low)] == want, repr(text[:80])
+        found += len(want)
+    assert found > 10000
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 

@@ -31,7 +31,14 @@ from crawler.text import words as text_words
 
 # Thousands groups of exactly three digits after "," "." or a (narrow) space; anything else
 # after "," or "." is a decimal part ("1,6" in French, "1.6" in English).
-_NUMBER = re.compile(r"(?<![\w.,])(?<![a-z]-)(\d{1,3}(?:(?:[,.]|[ \u00a0\u202f])\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)(?![.,]?\d)")
+#: A number: "1,100", "1.100,5", "1 100", "2.5", "42"; not inside a word or after "F-" ("F-35").
+_NUMBER_PLAIN = re.compile(r"(?<![\w.,])(?<![a-z]-)(\d{1,3}(?:(?:[,.]|[ \u00a0\u202f])\d{3})+(?:[.,]\d+)?|\d+(?:[.,]\d+)?)"
+                           r"(?![.,]?\d)")
+#: The same matches, its first digit read before the look-behinds (which then look one character
+#: further back): a pattern that opens with a digit lets ``re`` skip to the digits of the text
+#: instead of trying two look-behinds at every position.
+_NUMBER = re.compile(r"(\d(?<![\w.,]\d)(?<![a-z]-\d)(?:\d{0,2}(?:(?:[,.]|[ \u00a0\u202f])\d{3})+(?:[.,]\d+)?|\d*(?:[.,]\d+)?))"
+                     r"(?![.,]?\d)")
 
 _SCALES = [
     (r"(?:mil\s+millones|milliards?|milliarden?|mrd\.?|md|billions?|bn|bln|b)", 1e9),
