@@ -214,8 +214,9 @@ def _word_places(word: str) -> tuple[str | None, bool]:
     return place_code(word), word in _PHRASES or word.startswith(_PHRASE_STEMS)
 
 
-#: Every abbreviation starts with one of these: a text with none of them has no ``_ABBR_RE`` match.
-_ABBR_HEADS = tuple(sorted({a[:2] for a in _PLACE_ABBR}))
+#: Every abbreviation starts with one of these: a text with none of them has no ``_ABBR_RE`` match
+#: (one search for all of them: an alternation of literals lets ``re`` skip to their first letters).
+_ABBR_HEADS = re.compile("|".join(re.escape(h) for h in sorted({a[:2] for a in _PLACE_ABBR})))
 #: ASCII letters, digits and "-" kept, every other byte a space (``_WORD_RE``'s characters).
 _ASCII_PLACE_CHARS = bytes(c if c < 128 and (chr(c).isalnum() or c == 0x2D) else 0x20 for c in range(256))
 
@@ -231,7 +232,7 @@ def _place_words(low: str) -> list[str]:
 def place_facts(text: str) -> set[str]:
     """Countries and capitals named in the text, as ``pl:<code>``."""
     found = {f"pl:{_PLACE_ABBR[m.group(1)]}" for m in _ABBR_RE.finditer(text)} \
-        if any(map(text.__contains__, _ABBR_HEADS)) else set()
+        if _ABBR_HEADS.search(text) else set()
     words = _place_words(fold(text))
     # One cached lookup per distinct word: the tables' stems and phrase openings are tested
     # once per word a process meets, not once per article.
