@@ -382,6 +382,27 @@ def test_numbers_are_those_of_the_plain_pattern():
     assert found > 10000
 
 
+
+def test_a_block_longer_than_the_dropped_texts_is_so_after_normalising():
+    import random
+
+    from crawler.extraction.clean import _longer_than, _norm
+    from crawler.extraction.sequence import Block, _is_label
+
+    rng = random.Random(9)
+    pieces = ["a", "B", " ", "\n", "\t", "\x1c", "\xa0", "İ", "é", ".", ":"]
+    texts = block_texts() + ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 16))) for _ in range(30000)]
+    for text in texts:
+        for limit in (0, 3, 8, 60):
+            if _longer_than(text, limit):
+                assert len(_norm(text)) > limit, repr(text)
+        words = text.split()
+        for tag in ("p", "h3"):
+            plain = 1 <= len(words) <= 5 and not text.rstrip().endswith((".", "!", "?")) and \
+                (text.rstrip().endswith(":") or tag in ("h2", "h3", "h4", "h5", "h6", "dt", "strong"))
+            assert _is_label(Block(text, 0, tag)) == plain, repr(text)
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 

@@ -133,7 +133,7 @@ def is_meta_row(block: Block) -> bool:
 
 def _is_label(block: Block) -> bool:
     """A short lead-in such as "More:", "See also", an <h4> over a list of links."""
-    words = block.text.split()
+    words = block.text.split(None, 5)  # six pieces at most: enough to tell "at most five words" (a paragraph is not split whole)
     if not 1 <= len(words) <= 5 or block.text.rstrip().endswith((".", "!", "?")):
         return False
     return block.text.rstrip().endswith(":") or block.tag in ("h2", "h3", "h4", "h5", "h6", "dt", "strong")
