@@ -403,6 +403,25 @@ def test_a_block_longer_than_the_dropped_texts_is_so_after_normalising():
             assert _is_label(Block(text, 0, tag)) == plain, repr(text)
 
 
+
+def test_following_is_the_xpath_axis():
+    from lxml import etree
+
+    from crawler.extraction.header import following
+
+    checked = 0
+    for path in sorted(FIXTURES.rglob("*.html"))[:150]:
+        try:
+            root = lxml_html.document_fromstring(path.read_bytes())  # comments and PIs kept here
+        except (ValueError, etree.ParserError):
+            continue
+        for el in list(root.iter("h1", "h2", "p", "span", "div"))[:25]:
+            for limit in (1, 7, 60):
+                assert list(following(el, limit)) == el.xpath(f"following::*[position() <= {limit}]")
+                checked += 1
+    assert checked > 3000
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 

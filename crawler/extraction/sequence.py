@@ -85,9 +85,13 @@ _ANY_DATELINE = re.compile(
     r"(?:,?\s+(?:[^\W\d_][^\s\d]{0,5}\.?\s+)?\d{1,2}[:.]\d\d(?:\s*[^\W\d_][^\s\d]{0,8})?)?")
 
 
+#: The characters of ASCII text for which ``str.isdigit`` holds (a search in C, not a Python call per character).
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
 def is_dateline(text: str) -> bool:
     """A short block that is only a date or time ("September 15, 2014", "Published 10:02 AM EST Nov 19, 2019")."""
-    if len(text) > 80 or not any(c.isdigit() for c in text):
+    if len(text) > 80 or not (_ASCII_DIGIT.search(text) if text.isascii() else any(c.isdigit() for c in text)):
         return False
     if len(text) <= 50 and _ANY_DATELINE.fullmatch(text.strip()):
         return True
