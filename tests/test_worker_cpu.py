@@ -137,6 +137,7 @@ def test_script_shares_and_stopword_counts_are_the_plain_ones():
         assert lang.script_shares(text) == _plain_script_shares(text), text[:80]
         counts = Counter(lang._first_words(text))
         assert lang._stop_counts(counts) == {k: sum(counts[w] for w in stops) for k, stops in lang._STOP_SETS.items()}
+        assert list(lang._word_stop_counts(lang._first_words(text)).items()) == list(lang._stop_counts(counts).items())
     assert any(lang._stop_counts(Counter(lang._first_words(t)))["en"] for t in joined)
 
 
