@@ -258,9 +258,9 @@ def test_spaced_len_is_the_length_of_the_split_and_joined_text():
     from crawler.extraction.page import spaced_len, text_len
 
     rng = random.Random(12)
-    alphabet = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003ab.é"
+    alphabet = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003\u3000ab.é©’日\U0001F600\ud800İ"
     texts = block_texts() + ["", " ", "a", " a ", "a  b", "\x1fa\x1c"]
-    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(20000)]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14))) for _ in range(40000)]
     texts += ["\n\n".join(texts[i:i + 12]) for i in range(0, 600, 12)]
     assert sum(t.isascii() for t in texts) > 5000 and sum(not t.isascii() for t in texts) > 5000
     for text in texts:

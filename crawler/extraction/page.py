@@ -277,15 +277,24 @@ def text_len(el: Any) -> int:
 _SPACE_OR_WORD = bytes(0x20 if chr(c).isspace() else 0x78 for c in range(128)) + b"x" * 128
 
 
+#: The characters other than ASCII that ``str.split`` splits on.
+_UNICODE_SPACES = tuple(chr(c) for c in range(128, 0x110000) if chr(c).isspace())
+#: UTF-8's continuation bytes (the second to fourth bytes of a character).
+_UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
 def spaced_len(text: str) -> int:
     """``len(" ".join(text.split()))``: the non-space characters plus one space between words.
 
     An ASCII text is measured in its bytes (as "x" and " ": the words are the runs of "x"), not split into
     word objects and joined again: the content scorer measures the whole article several times a page.
     """
-    if not text.isascii():
+    if text.isascii():
+        marks = text.encode("ascii").translate(_SPACE_OR_WORD)
+    elif any(map(text.__contains__, _UNICODE_SPACES)):
         return len(" ".join(text.split()))
-    marks = text.encode("ascii").translate(_SPACE_OR_WORD)
+    else:  # no space outside ASCII: in UTF-8, each character is one byte that is not a continuation byte
+        marks = text.encode("utf-8", "surrogatepass").translate(_SPACE_OR_WORD, _UTF8_CONTINUATION)
     words = marks.count(b" x") + (marks[:1] == b"x")
     return len(marks) - marks.count(b" ") + words - 1 if words else 0
 
