@@ -255,7 +255,9 @@ def test_element_classes_are_lxml_html_ones_without_its_python_lookup():
 def test_spaced_len_is_the_length_of_the_split_and_joined_text():
     import random
 
-    from crawler.extraction.page import spaced_len, text_len
+    from crawler.extraction.page import _UNICODE_SPACES, spaced_len, text_len
+
+    assert _UNICODE_SPACES == tuple(chr(c) for c in range(128, 0x110000) if chr(c).isspace())
 
     rng = random.Random(12)
     alphabet = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003\u3000ab.é©’日\U0001F600\ud800İ"
