@@ -385,13 +385,16 @@ def _shared_byline(page: Page, got: list[str], banned: list[str], lang: str | No
     elements that the page index lists and the meta line holding each, not by a search of the whole page)."""
     # The link that shows the name is a byline too, whatever its markup calls it ("data-testid=authorName").
     named = page.body.xpath("//a[normalize-space(.)=$name]", name=got[0])[:BY_LINE_MAX]
+    read: dict[Any, list[str]] = {}  # a byline is often the parent of the name's link: read once
     for line in _byline_elements(page)[:BYLINE_ELEMENTS] + named:
         if got[0] not in line.text_content() or page.in_comments(line) or in_media(line):
             continue
         parent = line.getparent()
         lines = [line] if parent is None or text_over(parent, BYLINE_CHARS) else [line, parent]
         for el in lines:
-            for piece in byline_pieces(el):
+            if el not in read:
+                read[el] = byline_pieces(el)
+            for piece in read[el]:
                 # the meta line's field that holds the name ("26. nov 2026 • A ja B • 3 min")
                 piece = next((p for p in _META_FIELDS.split(piece) if got[0] in p), "")
                 if len(got[0]) + 2 < len(piece) <= BY_LINE_CHARS:  # more than the one name
