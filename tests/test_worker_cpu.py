@@ -57,6 +57,12 @@ def test_edge_hit_is_the_search_of_the_whole_alternation(group):
     texts = block_texts()
     plain = [group.edge_text.search(t) is not None for t in texts]
     assert [group.edge_hit(t, canonical(t)) for t in texts] == plain
+    # With the literals found in a join of blocks (as prune_sequence asks): a superset of the block's own.
+    joined = "\0".join(canonical(t) for t in texts[::7])
+    present = frozenset(lit for lit in group.edge_literals if lit in joined)
+    own = [frozenset(lit for lit in group.edge_literals if lit in canonical(t)) for t in texts]
+    assert [group.edge_hit(t, canonical(t), mine) for t, mine in zip(texts, own, strict=True)] == plain
+    assert [group.edge_hit(t, canonical(t), present | mine) for t, mine in zip(texts, own, strict=True)] == plain
     assert any(plain), f"no sample hits [{group.name}].edge_text: the comparison proves nothing"
 
 

@@ -314,13 +314,18 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
             reason[k] = "structure"
     edge_groups = [g for g in rules.groups if g.edge_parts]
     if edge_groups:
-        for k in [*range(min(EDGE_HEAD, n)), *range(max(EDGE_HEAD, n - EDGE_TAIL), n)]:
-            if reason[k] is None and len(blocks[k].text) <= 2 * MAX_RULE_BLOCK:
-                canon = canonical(blocks[k].text)
-                for g in edge_groups:
-                    if g.edge_hit(blocks[k].text, canon):
-                        reason[k] = g.name
-                        break
+        edges = [k for k in [*range(min(EDGE_HEAD, n)), *range(max(EDGE_HEAD, n - EDGE_TAIL), n)]
+                 if reason[k] is None and len(blocks[k].text) <= 2 * MAX_RULE_BLOCK]
+        canons = {k: canonical(blocks[k].text) for k in edges}
+        # The rules' literals looked for once in all the edge blocks joined, not in each block apart:
+        # a literal of a block is in the join (one that only the join's seams make costs a look more).
+        joined = "\0".join(canons.values())
+        present = frozenset(lit for lit in frozenset().union(*(g.edge_literals for g in edge_groups)) if lit in joined)
+        for k in edges:
+            for g in edge_groups:
+                if g.edge_hit(blocks[k].text, canons[k], present):
+                    reason[k] = g.name
+                    break
     # "Datum:" "04.11.2026" / "Lesedauer:" "3 Min": a meta list above the story, each label with its
     # value (a value the DOM rules took, such as a <time>, leaves its label before the next pair).
     k = 0
