@@ -437,6 +437,24 @@ def test_following_is_the_xpath_axis():
     assert checked > 3000
 
 
+
+def test_site_names_are_read_once_per_page_and_site():
+    from crawler.config import Site
+    from crawler.extraction.page import Page
+    from crawler.extraction.title import _site_names, site_names
+
+    page = Page.parse(b'<html><head><meta property="og:site_name" content="Example News"></head><body><p>x</p>'
+                      b'</body></html>', "https://www.example.com/a")
+    one = Site(id="a", name="Alpha Wire", url="https://example.com/", feeds=())
+    two = Site(id="b", name="Beta Wire", url="https://example.com/", feeds=())
+    first = site_names(page, one)
+    assert first == _site_names(page, one) == ["Example News", "Alpha Wire", "example.com"]
+    first.append("mutated")
+    assert site_names(page, one) == _site_names(page, one)
+    assert site_names(page, two) == _site_names(page, two) == ["Example News", "Beta Wire", "example.com"]
+    assert site_names(page) == _site_names(page, None)
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 

@@ -67,6 +67,8 @@ class Page:
     _article_ld: Any = field(default=None, init=False, repr=False)
     _index: Any = field(default=None, init=False, repr=False)
     _comments: Any = field(default=None, init=False, repr=False)
+    #: Answers of pure functions of this page that several extractors ask for (``title.site_names``).
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._article_ld = _UNSET
