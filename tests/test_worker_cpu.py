@@ -455,6 +455,30 @@ def test_site_names_are_read_once_per_page_and_site():
     assert site_names(page) == _site_names(page, None)
 
 
+
+def test_only_a_title_is_the_plain_test():
+    from lxml import etree
+
+    from crawler.extraction.clean import TITLE_WORDS, _only_a_title
+
+    def plain(box):
+        text = " ".join(box.text_content().split())
+        return 0 < len(text.split()) <= TITLE_WORDS and not text.endswith((".", "!", "?")) and \
+            next(box.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div"), None) is not None
+
+    seen = hits = 0
+    for path in sorted(FIXTURES.rglob("*.html"))[:120]:
+        try:
+            root = lxml_html.document_fromstring(path.read_bytes())
+        except (ValueError, etree.ParserError):
+            continue
+        for box in root.iter("div", "section", "aside", "header", "footer", "nav", "figure", "details"):
+            assert _only_a_title(box) == plain(box)
+            seen += 1
+            hits += plain(box)
+    assert seen > 1000 and hits > 20
+
+
 if __name__ == "__main__":  # regenerate the golden file
     import json
 

@@ -174,8 +174,8 @@ TITLE_WORDS = 6
 
 def _only_a_title(box: Any) -> bool:
     """Whether what is left of a container is a short label, not text of the article."""
-    text = " ".join(box.text_content().split())
-    return 0 < len(text.split()) <= TITLE_WORDS and not text.endswith((".", "!", "?")) and \
+    words = box.text_content().split(None, TITLE_WORDS)  # what is left may be the whole article: not all split
+    return 0 < len(words) <= TITLE_WORDS and not words[-1].endswith((".", "!", "?")) and \
         next(box.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div"), None) is not None
 
 

@@ -282,9 +282,10 @@ def name_facts(text: str) -> set[str]:
     runs: list[str] = []
     previous: str | None = None
     sentence_start = True
+    quotes = "'" in text or "’" in text
     for token in _TOKEN.findall(text):
         if token[0] in _PLAIN_START:  # most tokens: neither a sentence end nor capitalised
-            if token[0] in _DIGITS or "'" in token or "’" in token:
+            if token[0] in _DIGITS or quotes and ("'" in token or "’" in token):
                 runs.append(token)
             sentence_start = False
             previous = None
