@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
 from lxml import etree
 
 from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
-                                        main_item, other_item, own_urls)
+                                        main_item, other_item, own_urls, without_photo_credits)
 from crawler.extraction.names import ANY_LABEL, and_split, lower_initial, not_a_person, weekday_names
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
                                      text_over, text_pieces)
@@ -91,15 +92,20 @@ DESK_NAME_CHARS = 5
 
 def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) -> list[str]:
     """Person names in a byline string: no "By", no ranks, no dateline, one name per entry."""
+    return list(_clean_author(raw, tuple(banned), lang))
+
+
+@lru_cache(maxsize=4096)  # pure, and a site's pages repeat the same few bylines and publication names
+def _clean_author(raw: str, banned: tuple[str, ...], lang: str | None) -> tuple[str, ...]:
     text = norm_space(raw)
     if not text or len(text) > 200:
-        return []
-    text = _without_photo_credits(text)
+        return ()
+    text = without_photo_credits(text)
     text = _LABEL.sub("", text)
     text = ANY_LABEL.sub("", text)  # a name holds no colon: what closes with one is its label
     text = _BY.sub("", text + " ").strip()
     if _BY.fullmatch(text + " "):
-        return []  # the label alone ("By", "โดย")
+        return ()  # the label alone ("By", "โดย")
     text = re.sub(r"\s*\([^)]*\)\s*", " ", text)        # (ret.), (AFP), (@handle)
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
@@ -131,7 +137,7 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
                 continue  # the publication itself, or its desk ("<Site> Bureau", "<Site> Staff")
             if name not in out:
                 out.append(name)
-    return out
+    return tuple(out)
 
 
 #: From the first word that opens with a digit: the date beside the name, in any language.
@@ -146,21 +152,6 @@ _READING_TIME = re.compile(r"(?:\s*[,;|·•]?\s*(?:reading time|read time|lesez
                            r"leestijd|lästid|lesetid|læsetid|lukuaika|время чтения|час читання|okuma süresi)\s*[:：]?)?"
                            r"[\s\W_]*\d+\s*(?:min(?:ute)?s?|minuten|minutos|minuti|minut[ey]?|мин(?:ут[ыа]?)?|хв(?:илин[иа]?)?)"
                            r"\.?(?:\s+[^\W\d_]+\.?){0,2}\s*$", re.I)
-#: A picture's credit inside a credits line ("Foto: X / Text: Y", "Text: Y, Fotos: X", "Photo by X").
-_PHOTO_LABEL = re.compile(r"^\s*(?:fotos?|photos?|photographs?|photography|bilder?|images?|pictures?|videos?|grafik|"
-                          r"graphics?|illustrations?|imagen(?:es)?|fotograf[ií]as?|fotografie|zdj[eę]ci[ea]|фото|kuvat?|"
-                          r"képek?)\s*(?::|by\b|von\b|de\b|par\b)", re.I)
-_CREDIT_PARTS = re.compile(r"\s*[/|·•;]\s*|,\s*(?=[^\W\d_]+\s*:)")
-
-
-def _without_photo_credits(text: str) -> str:
-    """A byline without the picture credits that share its line."""
-    if not _PHOTO_LABEL.search(text) and not re.search(r"[/|·•;,]\s*(?:fotos?|photos?|bild)", text, re.I):
-        return text
-    parts = [p for p in _CREDIT_PARTS.split(text) if p.strip()]
-    return "; ".join(p for p in parts if not _PHOTO_LABEL.match(p))
-
-
 #: Two Hebrew names of two or three words each, the second with the prefix "ו" ("and").
 _HEB_NAME = r"[\u05d0-\u05ea'\"׳״-]{2,}(?: [\u05d0-\u05ea'\"׳״-]{2,}){1,2}"
 _HEBREW_AND = re.compile(rf"^({_HEB_NAME}) ו({_HEB_NAME})$")
@@ -394,13 +385,16 @@ def _shared_byline(page: Page, got: list[str], banned: list[str], lang: str | No
     elements that the page index lists and the meta line holding each, not by a search of the whole page)."""
     # The link that shows the name is a byline too, whatever its markup calls it ("data-testid=authorName").
     named = page.body.xpath("//a[normalize-space(.)=$name]", name=got[0])[:BY_LINE_MAX]
+    read: dict[Any, list[str]] = {}  # a byline is often the parent of the name's link: read once
     for line in _byline_elements(page)[:BYLINE_ELEMENTS] + named:
         if got[0] not in line.text_content() or page.in_comments(line) or in_media(line):
             continue
         parent = line.getparent()
         lines = [line] if parent is None or text_over(parent, BYLINE_CHARS) else [line, parent]
         for el in lines:
-            for piece in byline_pieces(el):
+            if el not in read:
+                read[el] = byline_pieces(el)
+            for piece in read[el]:
                 # the meta line's field that holds the name ("26. nov 2026 • A ja B • 3 min")
                 piece = next((p for p in _META_FIELDS.split(piece) if got[0] in p), "")
                 if len(got[0]) + 2 < len(piece) <= BY_LINE_CHARS:  # more than the one name

@@ -191,3 +191,18 @@ headquarters forces streitkräfte armée ejército exército esercito marinha
 def is_organisation(name: str) -> bool:
     """Whether a name is an institution's ("Ministério da Defesa", "Naval Group", "Acme Systems Inc.")."""
     return any(w.strip(",.;:()").lower() in ORG_WORDS or w.lower() in ORG_WORDS for w in name.split())
+
+
+#: A picture's credit inside a credits line ("Foto: X / Text: Y", "Text: Y, Fotos: X", "Photo by X").
+_PHOTO_LABEL = re.compile(r"^\s*(?:fotos?|photos?|photographs?|photography|bilder?|images?|pictures?|videos?|grafik|"
+                          r"graphics?|illustrations?|imagen(?:es)?|fotograf[ií]as?|fotografie|zdj[eę]ci[ea]|фото|kuvat?|"
+                          r"képek?)\s*(?::|by\b|von\b|de\b|par\b)", re.I)
+_CREDIT_PARTS = re.compile(r"\s*[/|·•;]\s*|,\s*(?=[^\W\d_]+\s*:)")
+
+
+def without_photo_credits(text: str) -> str:
+    """A byline without the picture credits that share its line."""
+    if not _PHOTO_LABEL.search(text) and not re.search(r"[/|·•;,]\s*(?:fotos?|photos?|bild)", text, re.I):
+        return text
+    parts = [p for p in _CREDIT_PARTS.split(text) if p.strip()]
+    return "; ".join(p for p in parts if not _PHOTO_LABEL.match(p))

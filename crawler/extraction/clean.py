@@ -174,8 +174,8 @@ TITLE_WORDS = 6
 
 def _only_a_title(box: Any) -> bool:
     """Whether what is left of a container is a short label, not text of the article."""
-    text = " ".join(box.text_content().split())
-    return 0 < len(text.split()) <= TITLE_WORDS and not text.endswith((".", "!", "?")) and \
+    words = box.text_content().split(None, TITLE_WORDS)  # what is left may be the whole article: not all split
+    return 0 < len(words) <= TITLE_WORDS and not words[-1].endswith((".", "!", "?")) and \
         next(box.iter("h2", "h3", "h4", "h5", "h6", "strong", "b", "span", "p", "div"), None) is not None
 
 
@@ -462,10 +462,11 @@ def clean_block_list(blocks: Iterable[Block], rules: Rules, stats: Counter | Non
     "Related" label, headline-like lines are its teasers.
     """
     drop = {_norm(t) for t in drop_texts if t}
+    longest = max(map(len, drop), default=0)
     out = []
     teasers = False  # after a "Related"/"More stories" heading, its linked teasers go too
     for block in blocks:
-        if drop and _norm(block.text) in drop:
+        if drop and not _longer_than(block.text, longest) and _norm(block.text) in drop:
             continue
         if teasers and len(block.text) <= MAX_TEASER and (
                 block.link_density >= LINK_BLOCK_SHARE or block.tag == "li" and block.link_chars > 0
@@ -535,3 +536,13 @@ def _headline_like(text: str) -> bool:
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).lower()
+
+
+#: ASCII whitespace bytes (``str.split``'s), deleted to count an ASCII text's other characters.
+_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+
+
+def _longer_than(text: str, limit: int) -> bool:
+    """Whether ``_norm(text)`` is surely longer than ``limit``: an ASCII text has more non-space
+    characters (which ``_norm`` keeps, one for one); decided without splitting a paragraph into words."""
+    return len(text) > limit and text.isascii() and len(text.encode("ascii").translate(None, _ASCII_SPACES)) > limit

@@ -17,7 +17,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extraction.needs import canonical, may_match, needs
-from crawler.extraction.page import Page, class_id, css, is_hidden, text_len, text_of, text_over
+from crawler.extraction.page import Page, class_id, css, is_hidden, spaced_len, text_len, text_of, text_over
 
 #: Subtrees never scored as article text (they are removed again, by name, when the body is cleaned).
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "aside", "footer",
@@ -201,8 +201,8 @@ def score_candidates(page: Page, memo: dict[Any, int] | None = None,
         tag = el.tag
         if tag in ("p", "pre", "td", "blockquote") or (tag in ("div", "section", "article", "span", "font", "li")):
             if tag in ("p", "pre"):
-                text = " ".join(el.text_content().split())
-                length = len(text)
+                text = el.text_content()  # its commas are those of its normalised text
+                length = spaced_len(text)
                 if length < 25:
                     continue
                 link = _link_len(el, memo)

@@ -7,7 +7,10 @@ dateline after it, with no paragraph in between, belongs to the header.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+from lxml import etree
 
 from crawler.extraction.clean import BLOCK_TAGS
 from crawler.extraction.dates import looks_like_date
@@ -32,7 +35,7 @@ def header_zone(root: Any, lang: str | None = None) -> tuple[set[Any], str | Non
         return set(), None
     lang = lang or (root.getroottree().getroot().get("lang") or "")[:2].lower() or None
     zone: set[Any] = set()
-    for el in h1.xpath(f"following::*[position() <= {HEADER_SPAN}]"):
+    for el in following(h1, HEADER_SPAN):
         if not isinstance(el.tag, str) or el.tag in _KEEP_TAGS:
             break
         if not any(isinstance(c.tag, str) and c.tag in BLOCK_TAGS for c in el):  # a line, not a box of lines
@@ -44,6 +47,21 @@ def header_zone(root: Any, lang: str | None = None) -> tuple[set[Any], str | Non
                 break  # a paragraph before any date: the body has begun
         zone.add(el)
     return set(), None
+
+
+def following(el: Any, limit: int) -> Iterator[Any]:
+    """XPath's ``following::*[position() <= limit]``, lazily: the elements after ``el`` in document
+    order, outside it (XPath builds the whole axis, to the end of the page, before taking the first)."""
+    n = 0
+    node = el
+    while node is not None:
+        for sibling in node.itersiblings():
+            for found in sibling.iter(etree.Element):
+                if n >= limit:
+                    return
+                n += 1
+                yield found
+        node = node.getparent()
 
 
 def without_header_lines(elements: list[Any], root: Any) -> list[Any]:

@@ -36,8 +36,7 @@ def detect_lang(text: str) -> str | None:
     words = _first_words(text)
     if len(words) < 8:
         return None
-    counts = Counter(words)
-    scores = _stop_counts(counts)
+    scores = _word_stop_counts(words)
     lang, best = max(scores.items(), key=lambda kv: kv[1])
     return lang if best >= max(3, 0.08 * len(words)) else None
 
@@ -185,9 +184,26 @@ def _stop_counts(counts: Counter[str]) -> dict[str, int]:
     return {lang: sum(counts[w] for w in stops & counts.keys()) for lang, stops in _STOP_SETS.items()}
 
 
+#: Each stopword -> the languages that list it, in ``_STOP_SETS`` order.
+_STOP_LANGS: dict[str, tuple[str, ...]] = {}
+for _lang, _stops in _STOP_SETS.items():
+    for _w in _stops:
+        _STOP_LANGS[_w] = (*_STOP_LANGS.get(_w, ()), _lang)
+
+
+def _word_stop_counts(words: list[str]) -> dict[str, int]:
+    """``_stop_counts(Counter(words))``: one lookup per word instead of a Counter and an intersection per language."""
+    out = dict.fromkeys(_STOP_SETS, 0)
+    get = _STOP_LANGS.get
+    for w in words:
+        for lang in get(w, ()):
+            out[lang] += 1
+    return out
+
+
 def _lang_scores(text: str) -> tuple[int, Counter]:
     words = _first_words(text)
-    return len(words), Counter(_stop_counts(Counter(words)))
+    return len(words), Counter(_word_stop_counts(words))
 
 
 #: Languages by the script they are written in (a body in another script contradicts the declaration).

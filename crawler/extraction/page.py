@@ -46,6 +46,13 @@ def norm_space(text: str | None) -> str:
 
 _UNSET = object()
 
+#: lxml.html's element classes, chosen in C: ``lxml.html.HTMLParser`` asks a Python ``lookup``
+#: method for every element proxy it makes (~6 % of a worker's CPU), only to give form controls
+#: classes of their own (``FormElement``, ``InputElement``...), whose form API we never use.
+_ELEMENT_CLASSES = etree.ElementDefaultClassLookup(
+    element=lxml_html.HtmlElement, comment=lxml_html.HtmlComment, pi=lxml_html.HtmlProcessingInstruction,
+    entity=lxml_html.HtmlEntity)
+
 
 @dataclass
 class Page:
@@ -60,6 +67,8 @@ class Page:
     _article_ld: Any = field(default=None, init=False, repr=False)
     _index: Any = field(default=None, init=False, repr=False)
     _comments: Any = field(default=None, init=False, repr=False)
+    #: Answers of pure functions of this page that several extractors ask for (``title.site_names``).
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._article_ld = _UNSET
@@ -68,8 +77,8 @@ class Page:
     def parse(cls, html: bytes | str, url: str, content_type: str | None = None) -> "Page":
         """Decode, parse and index one page; ``PageError`` if it is not HTML."""
         text = clean_markup(html, content_type)
-        parser = lxml_html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True,
-                                      default_doctype=False)
+        parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, default_doctype=False)
+        parser.set_element_class_lookup(_ELEMENT_CLASSES)
         try:
             doc = lxml_html.document_fromstring(text, parser=parser)
             if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
@@ -261,9 +270,36 @@ def text_over(el: Any, limit: int) -> bool:
 def text_len(el: Any) -> int:
     """Characters of el's text (a measure only: words across blocks may touch)."""
     try:
-        return len(" ".join(el.text_content().split()))
+        return spaced_len(el.text_content())
     except (ValueError, AttributeError):
         return 0
+
+
+#: Each ASCII byte as " " when ``str.split`` splits on it, else as "x".
+_SPACE_OR_WORD = bytes(0x20 if chr(c).isspace() else 0x78 for c in range(128)) + b"x" * 128
+
+
+#: The characters other than ASCII that ``str.split`` splits on (``str.isspace``; a test checks the list).
+_UNICODE_SPACES = tuple("\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+                        "\u2028\u2029\u202f\u205f\u3000")
+#: UTF-8's continuation bytes (the second to fourth bytes of a character).
+_UTF8_CONTINUATION = bytes(range(0x80, 0xC0))
+
+
+def spaced_len(text: str) -> int:
+    """``len(" ".join(text.split()))``: the non-space characters plus one space between words.
+
+    An ASCII text is measured in its bytes (as "x" and " ": the words are the runs of "x"), not split into
+    word objects and joined again: the content scorer measures the whole article several times a page.
+    """
+    if text.isascii():
+        marks = text.encode("ascii").translate(_SPACE_OR_WORD)
+    elif any(map(text.__contains__, _UNICODE_SPACES)):
+        return len(" ".join(text.split()))
+    else:  # no space outside ASCII: in UTF-8, each character is one byte that is not a continuation byte
+        marks = text.encode("utf-8", "surrogatepass").translate(_SPACE_OR_WORD, _UTF8_CONTINUATION)
+    words = marks.count(b" x") + (marks[:1] == b"x")
+    return len(marks) - marks.count(b" ") + words - 1 if words else 0
 
 
 def class_id(el: Any) -> str:

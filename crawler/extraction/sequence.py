@@ -85,9 +85,13 @@ _ANY_DATELINE = re.compile(
     r"(?:,?\s+(?:[^\W\d_][^\s\d]{0,5}\.?\s+)?\d{1,2}[:.]\d\d(?:\s*[^\W\d_][^\s\d]{0,8})?)?")
 
 
+#: The characters of ASCII text for which ``str.isdigit`` holds (a search in C, not a Python call per character).
+_ASCII_DIGIT = re.compile("[0-9]")
+
+
 def is_dateline(text: str) -> bool:
     """A short block that is only a date or time ("September 15, 2014", "Published 10:02 AM EST Nov 19, 2019")."""
-    if len(text) > 80 or not any(c.isdigit() for c in text):
+    if len(text) > 80 or not (_ASCII_DIGIT.search(text) if text.isascii() else any(c.isdigit() for c in text)):
         return False
     if len(text) <= 50 and _ANY_DATELINE.fullmatch(text.strip()):
         return True
@@ -133,7 +137,7 @@ def is_meta_row(block: Block) -> bool:
 
 def _is_label(block: Block) -> bool:
     """A short lead-in such as "More:", "See also", an <h4> over a list of links."""
-    words = block.text.split()
+    words = block.text.split(None, 5)  # six pieces at most: enough to tell "at most five words" (a paragraph is not split whole)
     if not 1 <= len(words) <= 5 or block.text.rstrip().endswith((".", "!", "?")):
         return False
     return block.text.rstrip().endswith(":") or block.tag in ("h2", "h3", "h4", "h5", "h6", "dt", "strong")
@@ -310,13 +314,18 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
             reason[k] = "structure"
     edge_groups = [g for g in rules.groups if g.edge_parts]
     if edge_groups:
-        for k in [*range(min(EDGE_HEAD, n)), *range(max(EDGE_HEAD, n - EDGE_TAIL), n)]:
-            if reason[k] is None and len(blocks[k].text) <= 2 * MAX_RULE_BLOCK:
-                canon = canonical(blocks[k].text)
-                for g in edge_groups:
-                    if g.edge_hit(blocks[k].text, canon):
-                        reason[k] = g.name
-                        break
+        edges = [k for k in [*range(min(EDGE_HEAD, n)), *range(max(EDGE_HEAD, n - EDGE_TAIL), n)]
+                 if reason[k] is None and len(blocks[k].text) <= 2 * MAX_RULE_BLOCK]
+        canons = {k: canonical(blocks[k].text) for k in edges}
+        # The rules' literals looked for once in all the edge blocks joined, not in each block apart:
+        # a literal of a block is in the join (one that only the join's seams make costs a look more).
+        joined = "\0".join(canons.values())
+        present = frozenset(lit for lit in frozenset().union(*(g.edge_literals for g in edge_groups)) if lit in joined)
+        for k in edges:
+            for g in edge_groups:
+                if g.edge_hit(blocks[k].text, canons[k], present):
+                    reason[k] = g.name
+                    break
     # "Datum:" "04.11.2026" / "Lesedauer:" "3 Min": a meta list above the story, each label with its
     # value (a value the DOM rules took, such as a <time>, leaves its label before the next pair).
     k = 0

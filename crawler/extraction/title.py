@@ -13,6 +13,15 @@ _TITLE_SEPARATORS = re.compile(r"\s+(?:[-|–—:·•»«›‹~/]|::)\s+|:\s+"
 
 def site_names(page: Page, site: Any = None) -> list[str]:
     """Names the site goes by (og:site_name, JSON-LD publisher, the registry, the host name)."""
+    known = page.memo.get("site_names")  # the title and the authors both ask
+    if known is not None and known[0] is site:
+        return list(known[1])
+    names = _site_names(page, site)
+    page.memo["site_names"] = (site, tuple(names))
+    return names
+
+
+def _site_names(page: Page, site: Any) -> list[str]:
     names = page.all_meta("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site")
     for obj in page.ld_of_type(("WebSite", "Organization", "NewsMediaOrganization")):
         name = ld_text(obj.get("name"))
@@ -31,9 +40,12 @@ def site_names(page: Page, site: Any = None) -> list[str]:
     return [n.lstrip("@") for n in names if n]
 
 
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
 def squash(text: str) -> str:
     """Lower-case letters and digits only (for comparing names)."""
-    return re.sub(r"[\W_]+", "", text.lower())
+    return _NOT_ALNUM.sub("", text.lower())
 
 
 def is_site_part(part: str, names: list[str], strict: bool = False) -> bool:

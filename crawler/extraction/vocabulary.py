@@ -94,12 +94,20 @@ class Group:
         """The ``edge_text`` rules as one pattern (compiled on first use: extraction needs only the parts)."""
         return _alternation(self.edge_rules, f"[{self.name}].edge_text", anchored=False)
 
-    def edge_hit(self, text: str, canon: str) -> bool:
+    def edge_hit(self, text: str, canon: str, present: frozenset[str] | None = None) -> bool:
         """Whether an ``edge_text`` rule matches somewhere in ``text`` (``canon``: ``canonical(text)``);
-        the same answer as ``edge_text.search(text)``."""
-        return any(may_match(part.need, canon) and (part.pattern.match(text) if part.anchored
-                                                    else part.pattern.search(text)) is not None
+        the same answer as ``edge_text.search(text)``. ``present``: a set holding every needed literal
+        that ``canon`` holds (found once for several blocks): a part none of whose literals is in it is
+        not looked at further."""
+        return any((part.need is None or present is None or not present.isdisjoint(part.need))
+                   and may_match(part.need, canon)
+                   and (part.pattern.match(text) if part.anchored else part.pattern.search(text)) is not None
                    for part in self.edge_parts)
+
+    @cached_property
+    def edge_literals(self) -> frozenset[str]:
+        """Every literal that one of the ``edge_parts`` needs."""
+        return frozenset(lit for part in self.edge_parts if part.need for lit in part.need)
 
 
 @dataclass(frozen=True)

@@ -115,9 +115,17 @@ def extract_facts(text: str) -> set[str]:
 
 
 def _head(text: str, words: int) -> str:
-    """The first ``words`` words of a text, its line breaks kept."""
-    head = re.match(rf"(?:\S+\s+){{0,{words}}}", text)
-    return text[:head.end()] if head else text
+    r"""The first ``words`` words of a text, its line breaks kept.
+
+    What ``re.match(r"(?:\S+\s+){0,words}", text)`` matches (each word with the spaces after it,
+    so a last word with none after it is left out), found by ``str.split`` (same spaces) in C.
+    """
+    if not text or text[0].isspace():
+        return ""
+    parts = text.split(None, words)
+    if len(parts) > words:  # the text goes on: up to where the next word starts
+        return text[:len(text) - len(parts[words])]
+    return text if text[-1].isspace() else text[:len(text) - len(parts[-1])]
 
 
 @dataclass(frozen=True)

@@ -214,10 +214,26 @@ def _word_places(word: str) -> tuple[str | None, bool]:
     return place_code(word), word in _PHRASES or word.startswith(_PHRASE_STEMS)
 
 
+#: Every abbreviation starts with one of these: a text with none of them has no ``_ABBR_RE`` match
+#: (one search for all of them: an alternation of literals lets ``re`` skip to their first letters).
+_ABBR_HEADS = re.compile("|".join(re.escape(h) for h in sorted({a[:2] for a in _PLACE_ABBR})))
+#: ASCII letters, digits and "-" kept, every other byte a space (``_WORD_RE``'s characters).
+_ASCII_PLACE_CHARS = bytes(c if c < 128 and (chr(c).isalnum() or c == 0x2D) else 0x20 for c in range(256))
+
+
+def _place_words(low: str) -> list[str]:
+    """``_WORD_RE.findall(low)``; an ASCII text is split in C first, and only its pieces with a "-" searched."""
+    if not low.isascii():
+        return _WORD_RE.findall(low)
+    chunks = low.encode("ascii").translate(_ASCII_PLACE_CHARS).decode("ascii").split()
+    return [w for c in chunks for w in (_WORD_RE.findall(c) if "-" in c else (c,))]
+
+
 def place_facts(text: str) -> set[str]:
     """Countries and capitals named in the text, as ``pl:<code>``."""
-    found = {f"pl:{_PLACE_ABBR[m.group(1)]}" for m in _ABBR_RE.finditer(text)}
-    words = _WORD_RE.findall(fold(text))
+    found = {f"pl:{_PLACE_ABBR[m.group(1)]}" for m in _ABBR_RE.finditer(text)} \
+        if _ABBR_HEADS.search(text) else set()
+    words = _place_words(fold(text))
     # One cached lookup per distinct word: the tables' stems and phrase openings are tested
     # once per word a process meets, not once per article.
     firsts = set()
@@ -236,25 +252,45 @@ def place_facts(text: str) -> set[str]:
     return found
 
 
+_DIGITS = frozenset("0123456789")
+_APOSTROPHES = re.compile("['’]")
+_DESIGNATOR_RUN = re.compile(_DESIGNATOR.pattern[len(r"(?<![\w-])("):-len(r")(?![\w-])")])
+_ACRONYM_RUN = re.compile(_ACRONYM.pattern[len(r"(?<![\w-])"):-len(r"(?![\w-])")])
+
+
+def _designators_and_acronyms(tokens: list[str], facts: set[str]) -> None:
+    """The ``id:`` and ``ac:`` facts of the [\\w-]+ runs of these tokens (what ``_DESIGNATOR`` and
+    ``_ACRONYM`` find in their text)."""
+    for token in tokens:
+        for run in _APOSTROPHES.split(token) if "'" in token or "’" in token else (token,):
+            if not run or not ("A" <= run[0] <= "Z" or run[0].isdecimal()):
+                continue  # both patterns open with [A-Z] or \d
+            if _DESIGNATOR_RUN.fullmatch(run) and any(c.isalpha() for c in run) and any(c.isdigit() for c in run):
+                facts.add("id:" + run.replace("-", "").upper())
+            m = _ACRONYM_RUN.fullmatch(run)
+            if m and m.group(1) not in _PLACE_ABBR:
+                facts.add("ac:" + _ACRONYM_ALIAS.get(m.group(1), m.group(1)))
+
+
 def name_facts(text: str) -> set[str]:
     """Designators, acronyms and capitalised names (see the module table)."""
     facts: set[str] = set()
-    for m in _DESIGNATOR.finditer(text):
-        token = m.group(1)
-        if any(c.isalpha() for c in token) and any(c.isdigit() for c in token):
-            facts.add("id:" + token.replace("-", "").upper())
-    for m in _ACRONYM.finditer(text):
-        token = m.group(1)
-        if token in _PLACE_ABBR:
-            continue
-        facts.add("ac:" + _ACRONYM_ALIAS.get(token, token))
+    # A designator or an acronym is a whole [\w-]+ run of the text (its pattern is fenced by
+    # (?<![\w-]) and (?![\w-]) and holds only such characters), and every such run lies in one
+    # token: the runs of the tokens that may hold one are matched whole, instead of searching
+    # the text twice with a look-behind tried at every position.
+    runs: list[str] = []
     previous: str | None = None
     sentence_start = True
+    quotes = "'" in text or "’" in text
     for token in _TOKEN.findall(text):
         if token[0] in _PLAIN_START:  # most tokens: neither a sentence end nor capitalised
+            if token[0] in _DIGITS or quotes and ("'" in token or "’" in token):
+                runs.append(token)
             sentence_start = False
             previous = None
             continue
+        runs.append(token)
         if token in _SENTENCE_END or (len(token) == 1 and not token.isalnum()):
             sentence_start = True
             previous = None
@@ -276,6 +312,7 @@ def name_facts(text: str) -> set[str]:
             facts.add("nm:" + previous)
             facts.add("nm:" + key)
         previous = key
+    _designators_and_acronyms(runs, facts)
     # A place is a place, not a name: keep its pl: key only.
     facts = {f for f in facts if not (f.startswith("nm:") and place_code(f[3:]))}
     return facts | place_facts(text)

@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 import struct
+import threading
 import unicodedata
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
@@ -112,13 +114,60 @@ def _permutations() -> np.ndarray:
 def signature(text: str) -> np.ndarray:
     """MinHash signature (``NUM_PERM`` uint32 values) of the text's shingles."""
     # The shingles are hashed here (``_hash32``, inlined: a Python call per shingle was a third of
-    # the signature's cost) and MinHash gets the hash values, which ``int`` passes through as they are.
-    m = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32")
-    sh = shingles(text)
+    # the signature's cost), their digests read as one little-endian uint32 array (``_hash32``'s
+    # values), and the MinHash takes them all at once (``_permuted_min``).
+    toks = words(text)
+    sh: Any = shingles(text) if len(toks) <= SHINGLE else _shingle_run(toks)
+    m = _minhash()
+    m.clear()
     if sh:
-        blake2b, from_bytes = hashlib.blake2b, int.from_bytes
-        m.update_batch([from_bytes(blake2b(s, digest_size=4).digest(), "little") for s in sh])
+        blake2b = hashlib.blake2b
+        hv = np.frombuffer(b"".join([blake2b(s, digest_size=4).digest() for s in sh]), dtype="<u4")
+        m.hashvalues = np.minimum(m.hashvalues, _permuted_min(hv, m.permutations))
     return m.hashvalues.astype(np.uint32)
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch's affine32 scheme applies to every input hash."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def _permuted_min(hv: np.ndarray, permutations: np.ndarray) -> np.ndarray:
+    """Each permutation's minimum over the hashes: what ``MinHash.update_batch`` computes for affine32
+    (``a * fmix32(h) + b`` in uint32), one permutation a row and the sum made in place: its
+    ``(hashes, permutations)`` layout and temporaries cost three times as much."""
+    a, b = permutations
+    out = np.multiply(a[:, None], _fmix32(hv.astype(np.uint32, copy=False)))
+    np.add(out, b[:, None], out=out)
+    return out.min(axis=1)
+
+
+def _shingle_run(toks: list[str]) -> list[bytes]:
+    """``shingles`` of more than ``SHINGLE`` (3) words, repeats left in (a minimum does not see them): each
+    a slice of the words joined once, not a string built and encoded per shingle."""
+    joined = " ".join(toks)
+    if joined.isascii():
+        data, lens = joined.encode("ascii"), [len(t) + 1 for t in toks]
+    else:
+        parts = [t.encode() for t in toks]
+        data, lens = b" ".join(parts), [len(t) + 1 for t in parts]
+    ends = list(accumulate(lens))  # where each word's following space ends
+    return [data[start:end - 1] for start, end in zip([0, *ends], ends[2:], strict=False)]
+
+
+_LOCAL = threading.local()
+
+
+def _minhash() -> Any:
+    """One MinHash per thread, cleared for each signature (building one checks its permutations every time)."""
+    m = getattr(_LOCAL, "minhash", None)
+    if m is None:
+        m = _LOCAL.minhash = MinHash(num_perm=NUM_PERM, hashfunc=int, permutations=_permutations(), scheme="affine32")
+    return m
 
 
 def to_blob(sig: np.ndarray) -> bytes:
