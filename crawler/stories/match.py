@@ -85,6 +85,12 @@ class Profile:
         """The facts that can conflict, by dimension (``money:usd``, ``km``, ``date``, ...)."""
         return _dims(self.facts)
 
+    @cached_property
+    def lead_sets(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The opening's dates and weekdays, and its places (``conflict`` compares them pair after pair)."""
+        return (frozenset(f for f in self.lead if kind(f) in ("date", "wd")),
+                frozenset(f for f in self.lead if kind(f) == "pl"))
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -210,9 +216,7 @@ def conflict(a: Profile, b: Profile) -> str | None:
     for dim in da.keys() & db.keys():
         if not _agree(dim, da[dim], db[dim]):
             return dim
-    for name, kinds in (("lead-date", ("date", "wd")), ("place", ("pl",))):
-        la = {f for f in a.lead if kind(f) in kinds}
-        lb = {f for f in b.lead if kind(f) in kinds}
+    for name, la, lb in (("lead-date", a.lead_sets[0], b.lead_sets[0]), ("place", a.lead_sets[1], b.lead_sets[1])):
         if la and lb and la - lb and lb - la and (name == "place" or not la & lb):
             return name
     return None
