@@ -22,8 +22,10 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from crawler.dates import iso_timestamp
@@ -137,8 +139,23 @@ def _postings(p: Profile) -> list[str]:
     return cached
 
 
+@lru_cache(maxsize=64)
 def _marks(n: int) -> str:
     return ",".join("?" * n)
+
+
+@lru_cache(maxsize=1024)
+def _stored_facts(text: str) -> tuple[frozenset[str], frozenset[str], dict[str, Any]]:
+    """A stored article's facts and lead facts (``story_articles.facts``), and what a decision
+    derives from them (``Profile.dims``, ``Profile.lead_sets``): the same candidates come back
+    article after article, and their facts never change without their text."""
+    import numpy as np
+
+    from crawler.stories.match import Profile
+
+    facts, lead = json.loads(text)
+    p = Profile(sig=np.zeros(0, dtype="<u4"), facts=frozenset(facts), lead=frozenset(lead), ts=0.0)
+    return p.facts, p.lead, {"dims": p.dims, "lead_sets": p.lead_sets}
 
 
 class StoriesStore:
@@ -331,11 +348,10 @@ class StoriesStore:
         pending = self.db.pending_count
         for k, f in asked.items():
             df[f] = df.get(f, 0) + pending("story_df", k)  # what the group holds (``held_counts``)
-        shared: dict[int, int] = {}
+        shared: Counter[int] = Counter()
         # Only facts some stored article holds can find one; the rarest are asked first.
         held = sorted((f for f in posted if df.get(f)), key=lambda f: (df[f], f))
         queried = held[:MAX_QUERIES]
-        posted_rids: dict[int, list[int]] = {}
         if queried:
             # One statement (one round trip) for every queried fact's postings in the window. A fact
             # with more than POSTINGS_CAP there is not rare, and not followed: the server looks for
@@ -344,28 +360,24 @@ class StoriesStore:
             for i, f in enumerate(queried):
                 params += (i, fact_key(f), int(df[f] > POSTINGS_CAP))
             params += (lo, hi, lo, hi, POSTINGS_CAP)
-            for i, r in self.db.execute(_postings_sql(len(queried)), params):
-                posted_rids.setdefault(i, []).append(r)
-        for rids in posted_rids.values():
-            if len(rids) > POSTINGS_CAP:
-                continue
-            for r in rids:
-                shared[r] = shared.get(r, 0) + 1
+            rows = [tuple(row) for row in self.db.execute(_postings_sql(len(queried)), params)]
+            # Articles by facts shared, first met first (rows come by fact, time, row id).
+            over = {i for i, n in Counter(i for i, _ in rows).items() if n > POSTINGS_CAP}
+            shared.update(r for i, r in rows if i not in over)
         for r, n in sorted(shared.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]:
             if n >= MIN_SHARED:
                 cand.setdefault(r, n)
         if not cand:
             return []
-        rows = self.db.execute(
-            f"SELECT rid, story, ts, sig, facts FROM story_articles WHERE rid IN ({_marks(len(cand))})",
-            list(cand)).fetchall()
+        candidates = [(rid, story, ts, sig, _stored_facts(facts)) for rid, story, ts, sig, facts in self.db.execute(
+            f"SELECT rid, story, ts, sig, facts FROM story_articles WHERE rid IN ({_marks(len(cand))})", list(cand))]
         others = []
-        for rid, story, ts, sig, facts in rows:
+        for rid, story, ts, sig, facts in candidates:
             if plan is not None:
                 plan.seen[rid] = (story, ts)
             if abs(ts - p.ts) <= window:
-                f, lead = json.loads(facts)
-                other = Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)
+                other = Profile(sig=from_blob(sig), facts=facts[0], lead=facts[1], ts=ts)
+                other.__dict__.update(facts[2])  # its cached properties (``_stored_facts``)
                 if in_window(p, other):
                     others.append((story, other))
         weight = self._story_weight(df, plan.mark if plan is not None else None)

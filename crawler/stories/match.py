@@ -140,14 +140,22 @@ class TextSignals:
     sig: np.ndarray
     facts: frozenset[str]
     lead: frozenset[str]
+    #: What the store indexes of them, computed here too (so in the workers): the signature's LSH
+    #: band keys and the facts that get postings (``Profile.bands``, ``stories.index.postings``).
+    bands: tuple[int, ...] | None = None
+    posted: tuple[str, ...] | None = None
 
 
 def text_signals(title: str, body: str) -> TextSignals:
     """The signature, facts and lead facts of a title and body."""
+    from crawler.stories.index import postings
+
     lead_text = title + ".\n\n" + _head(body, LEAD_WORDS)
     lead = frozenset(place_facts(lead_text) | date_facts(lead_text))
-    return TextSignals(title=title, body=body, sig=signature(f"{title}\n\n{_head(body, SHINGLE_WORDS)}"),
-                       facts=frozenset(extract_facts(f"{title}.\n\n{_head(body, FACT_WORDS)}")), lead=lead)
+    sig = signature(f"{title}\n\n{_head(body, SHINGLE_WORDS)}")
+    facts = frozenset(extract_facts(f"{title}.\n\n{_head(body, FACT_WORDS)}"))
+    return TextSignals(title=title, body=body, sig=sig, facts=facts, lead=lead, bands=tuple(band_keys(sig)),
+                       posted=tuple(postings(Profile(sig=sig, facts=facts, lead=lead, ts=0.0))))
 
 
 def profile(record: Article, signals: TextSignals | None = None) -> Profile:
@@ -157,7 +165,12 @@ def profile(record: Article, signals: TextSignals | None = None) -> Profile:
     body = record.body or ""
     if signals is None or signals.title != title or signals.body != body:
         signals = text_signals(title, body)
-    return Profile(sig=signals.sig, facts=signals.facts, lead=signals.lead, ts=record_time(record))
+    p = Profile(sig=signals.sig, facts=signals.facts, lead=signals.lead, ts=record_time(record))
+    if signals.bands is not None:
+        p.__dict__["bands"] = list(signals.bands)  # the cached_property's slot: not computed again
+    if signals.posted is not None:
+        p.__dict__["_postings"] = list(signals.posted)  # read by the store (``store_stories._postings``)
+    return p
 
 
 def kind(fact: str) -> str:
