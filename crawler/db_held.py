@@ -19,8 +19,8 @@ class HeldCounts:
     """Increments to ``table(key_col -> count_col)`` not written yet (see the module docstring)."""
 
     def __init__(self, table: str, key_col: str, count_col: str):
-        #: A positive sum creates its row; a negative one only lowers an existing row, as the
-        #: ``UPDATE ... SET n=n-1`` it stands for would.
+        #: A sum of increments creates its row; a negative one only lowers an existing row, as
+        #: the ``UPDATE ... SET n=n-1`` it stands for would.
         self.add_sql = (f"INSERT INTO {table}({key_col}, {count_col}) VALUES (?, ?) ON CONFLICT({key_col}) "
                         f"DO UPDATE SET {count_col}={table}.{count_col}+excluded.{count_col}")
         self.sub_sql = f"UPDATE {table} SET {count_col}={count_col}+? WHERE {key_col}=?"
@@ -53,7 +53,8 @@ class HeldCounts:
         """Write the sums (before the group commits); nothing is held after."""
         self.release()
         sums, self.group = self.group, {}
-        up = [(key, n) for key, n in sorted(sums.items()) if n > 0]
+        # A sum of 0 still makes its row: counted up then down, it had one with n = 0.
+        up = [(key, n) for key, n in sorted(sums.items()) if n >= 0]
         down = [(n, key) for key, n in sorted(sums.items()) if n < 0]
         if up:
             executemany(self.add_sql, up)
