@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from crawler.dates import iso_timestamp
@@ -360,10 +361,13 @@ class StoriesStore:
             for i, f in enumerate(queried):
                 params += (i, fact_key(f), int(df[f] > POSTINGS_CAP))
             params += (lo, hi, lo, hi, POSTINGS_CAP)
-            rows = [tuple(row) for row in self.db.execute(_postings_sql(len(queried)), params)]
-            # Articles by facts shared, first met first (rows come by fact, time, row id).
-            over = {i for i, n in Counter(i for i, _ in rows).items() if n > POSTINGS_CAP}
-            shared.update(r for i, r in rows if i not in over)
+            rows = self.db.execute(_postings_sql(len(queried)), params).fetchall()
+            # Articles by facts shared, first met first (rows come by fact, time, row id). No fact
+            # brings more than the cap (the statement's rule), unless the counts lag the postings.
+            per_fact = Counter(map(itemgetter(0), rows))
+            if per_fact and max(per_fact.values()) > POSTINGS_CAP:
+                rows = [row for row in rows if per_fact[row[0]] <= POSTINGS_CAP]
+            shared.update(map(itemgetter(1), rows))
         for r, n in sorted(shared.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]:
             if n >= MIN_SHARED:
                 cand.setdefault(r, n)
