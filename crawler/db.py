@@ -39,14 +39,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-from crawler.db_held import HeldCounts
 from crawler.db_sql import DatabaseError as DatabaseError  # re-exported: the store and its callers catch it here
 from crawler.db_sql import pg_ddl as pg_ddl
 from crawler.db_sql import split_statements as split_statements
 from crawler.db_sql import to_pg as to_pg
+
+if TYPE_CHECKING:
+    from crawler.db_held import HeldCounts
 
 logger = logging.getLogger(__name__)
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
@@ -384,6 +386,8 @@ class Database:
             return None
         held = self._held.get(table)
         if held is None:
+            from crawler.db_held import HeldCounts
+
             held = self._held[table] = HeldCounts(table, key_col, count_col)
         return held
 
