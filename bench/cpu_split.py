@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where a crawl's CPU goes: the crawl's own process against its whole process tree (the workers).
 
-    .venv/bin/python bench/cpu_split.py [--sites 20] [--articles 100] [--idle-feeds 0] [--runs 1] [--sample]
+    .venv/bin/python bench/cpu_split.py [--sites 20] [--articles 100] [--idle-feeds 0] [--runs 1] [--sample] [--save-cpu]
 
 Generates the web of bench/e2e.py (``--idle-feeds F``: the idle web of ``--sites`` x F feeds, one
 warm-up pass, then ``--runs`` passes of unchanged feeds), serves it with mockweb in this process,
@@ -11,6 +11,8 @@ process (``RUSAGE_SELF`` at its exit). ``--sample`` also samples the crawl proce
 every 2 ms of its CPU (``ITIMER_PROF``) and prints which of our components each sample was in,
 outermost first ("scrapy/twisted/asyncio only": no frame of ours below the crawl loop), and the
 innermost module: a profile without cProfile's distortion of small Python functions.
+``--save-cpu`` also counts the CPU of the crawl process's ``Store.save_article`` calls (the
+store pipeline's transaction: the record, its story placement and index rows).
 """
 from __future__ import annotations
 
@@ -63,6 +65,20 @@ if sample:
     signal.signal(signal.SIGPROF, on_tick)
     signal.setitimer(signal.ITIMER_PROF, 0.002, 0.002)
 atexit.register(done)
+if os.environ.get("CPU_SPLIT_SAVE"):
+    import time
+    from crawler.store import Store
+    plain, spent = Store.save_article, [0.0, 0]
+
+    def timed(self, *args, **kwargs):
+        started = time.process_time()
+        try:
+            return plain(self, *args, **kwargs)
+        finally:
+            spent[0] += time.process_time() - started
+            spent[1] += 1
+    Store.save_article = timed
+    atexit.register(lambda: json.dump(spent, open(os.environ["CPU_SPLIT_SAVE"], "w")))
 from crawler.cli import main
 sys.argv = ["defwatch", *sys.argv[1:]]
 sys.exit(main())
@@ -74,7 +90,9 @@ def run(args: argparse.Namespace, sites: Path, work: Path, label: str) -> None:
 
     out = work / "split.json"
     code = f"ROOT = {str(ROOT)!r}\n" + _WRAPPER
-    env = {**os.environ, "CPU_SPLIT_OUT": str(out), **({"CPU_SPLIT_SAMPLE": "1"} if args.sample else {})}
+    saves = work / "saves.json"
+    env = {**os.environ, "CPU_SPLIT_OUT": str(out), **({"CPU_SPLIT_SAMPLE": "1"} if args.sample else {}),
+           **({"CPU_SPLIT_SAVE": str(saves)} if getattr(args, "save_cpu", False) else {})}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", code, "crawl", "--sites", str(sites), "--db", str(work / "db.sqlite3"),
@@ -89,6 +107,9 @@ def run(args: argparse.Namespace, sites: Path, work: Path, label: str) -> None:
     data = json.loads(out.read_text())
     print(f"{label}: wall {wall:.2f}s  CPU of the tree {tree:.2f}s  of the crawl process {data['self']:.2f}s  "
           f"of the workers {tree - data['self']:.2f}s  load {os.getloadavg()[0]:.1f}", flush=True)
+    if getattr(args, "save_cpu", False) and saves.exists():
+        spent, calls = json.loads(saves.read_text())
+        print(f"  Store.save_article: {1000 * spent / max(calls, 1):.3f} ms CPU a call, {calls} calls", flush=True)
     if args.sample:
         total = sum(data["outer"].values()) or 1
         for title, counts in (("outermost component of ours", data["outer"]), ("innermost module", data["leaf"])):
@@ -104,6 +125,7 @@ def main() -> int:
     ap.add_argument("--idle-feeds", type=int, default=0, help="feeds per site: measure idle passes instead")
     ap.add_argument("--runs", type=int, default=1)
     ap.add_argument("--sample", action="store_true", help="sample the crawl process's stacks")
+    ap.add_argument("--save-cpu", action="store_true", help="also time Store.save_article in the crawl process")
     args = ap.parse_args()
     become_subreaper()
     with tempfile.TemporaryDirectory(prefix="defwatch-split-") as tmp:

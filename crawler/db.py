@@ -39,13 +39,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from crawler.db_sql import DatabaseError as DatabaseError  # re-exported: the store and its callers catch it here
 from crawler.db_sql import pg_ddl as pg_ddl
 from crawler.db_sql import split_statements as split_statements
 from crawler.db_sql import to_pg as to_pg
+
+if TYPE_CHECKING:
+    from crawler.db_held import HeldCounts
 
 logger = logging.getLogger(__name__)
 SQLITE, POSTGRESQL = "sqlite", "postgresql"
@@ -246,6 +249,8 @@ class Database:
         self._group_timer: Any = None
         #: Groups committed so far (each holding one or more transactions).
         self.group_commits = 0
+        #: Counter increments held until the group commits (``held_counts``), by table.
+        self._held: dict[str, HeldCounts] = {}
         self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
         self._conflicts: tuple[type[BaseException], ...] = ()
         if dialect == POSTGRESQL:
@@ -313,8 +318,12 @@ class Database:
                 except BaseException:
                     self.conn.execute("ROLLBACK TO tx")
                     self.conn.execute("RELEASE tx")
+                    for held in self._held.values():
+                        held.discard()
                     raise
                 self.conn.execute("RELEASE tx")
+                for held in self._held.values():
+                    held.release()
                 if self._group_at is not None and time.monotonic() - self._group_at >= self.hold:
                     self._depth -= 1
                     try:
@@ -361,12 +370,31 @@ class Database:
             self._group_timer.cancel()
         self._group_at = self._group_timer = None
         try:
+            for held in self._held.values():
+                held.flush(self.conn.executemany)
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
         self.group_commits += 1
+
+    def held_counts(self, table: str, key_col: str, count_col: str) -> HeldCounts | None:
+        """The held increments of a counter table, when the open transaction is part of a group
+        (they are written when it commits); None when increments must be written now."""
+        if self._group_at is None or not self._depth:
+            return None
+        held = self._held.get(table)
+        if held is None:
+            from crawler.db_held import HeldCounts
+
+            held = self._held[table] = HeldCounts(table, key_col, count_col)
+        return held
+
+    def pending_count(self, table: str, key: Any) -> int:
+        """What ``table`` does not show yet of ``key``'s count (``held_counts``), in this connection."""
+        held = self._held.get(table)
+        return held.pending(key) if held is not None else 0
 
     def _open_group(self) -> bool:
         """Begin a group unless one is open; False when there is no event loop to commit it."""

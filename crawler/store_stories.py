@@ -22,8 +22,11 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from crawler.dates import iso_timestamp
@@ -79,11 +82,23 @@ MIGRATION_V4 = Migration(sqlite=_V4, postgresql=_V4.replace(
     "rid INTEGER PRIMARY KEY,", "rid BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"))
 
 _MARK_SQL = "SELECT coalesce(max(rid), 0) FROM story_articles"
-#: One fact's postings in a time window (an arm of one UNION ALL per judgement).
-_POSTINGS = "SELECT ? AS q, rid, ts FROM story_facts WHERE fact=? AND ts BETWEEN ? AND ?"
-#: The same, empty when the window holds more than the cap (counted up to one more than it).
-_RARE_POSTINGS = (_POSTINGS + " AND (SELECT count(*) FROM (SELECT 1 FROM story_facts WHERE fact=? "
-                  "AND ts BETWEEN ? AND ? LIMIT ?) AS c) <= ?")
+#: The postings of the looked-up facts in a time window, in one statement: each fact's (its rank,
+#: its key, whether it is common) is a row of ``w``; a common fact's postings are sent only when
+#: the window holds at most the cap (no row past it), and that check runs once per fact (it
+#: depends on ``w`` alone). A join on a table of values, not a UNION ALL arm per fact: 2x less CPU
+#: in SQLite. The row count goes in with ``_postings_sql``.
+_POSTINGS_SQL = ("WITH w(i, k, c) AS (VALUES {rows}) SELECT w.i, f.rid FROM w "
+                 "JOIN story_facts f ON f.fact = w.k AND f.ts BETWEEN ? AND ? "
+                 "WHERE w.c = 0 OR NOT EXISTS (SELECT 1 FROM story_facts g WHERE g.fact = w.k "
+                 "AND g.ts BETWEEN ? AND ? LIMIT 1 OFFSET ?) ORDER BY w.i, f.ts, f.rid")
+#: The first row of ``w`` says its column types (PostgreSQL infers them from it).
+_POSTINGS_FIRST = "(CAST(? AS INTEGER), CAST(? AS BIGINT), CAST(? AS INTEGER))"
+
+
+def _postings_sql(n: int) -> str:
+    return _POSTINGS_SQL.format(rows=",".join([_POSTINGS_FIRST, *["(?,?,?)"] * (n - 1)]))
+
+
 #: The advisory lock under which a PostgreSQL store's story index is written (``Database.lock``).
 STORIES_LOCK = "defwatch-stories"
 #: The record fields a story gives (``Article.story*``).
@@ -125,8 +140,23 @@ def _postings(p: Profile) -> list[str]:
     return cached
 
 
+@lru_cache(maxsize=64)
 def _marks(n: int) -> str:
     return ",".join("?" * n)
+
+
+@lru_cache(maxsize=1024)
+def _stored_facts(text: str) -> tuple[frozenset[str], frozenset[str], dict[str, Any]]:
+    """A stored article's facts and lead facts (``story_articles.facts``), and what a decision
+    derives from them (``Profile.dims``, ``Profile.lead_sets``): the same candidates come back
+    article after article, and their facts never change without their text."""
+    import numpy as np
+
+    from crawler.stories.match import Profile
+
+    facts, lead = json.loads(text)
+    p = Profile(sig=np.zeros(0, dtype="<u4"), facts=frozenset(facts), lead=frozenset(lead), ts=0.0)
+    return p.facts, p.lead, {"dims": p.dims, "lead_sets": p.lead_sets}
 
 
 class StoriesStore:
@@ -268,9 +298,14 @@ class StoriesStore:
             self._index_story_article(rid, record, story, p)
             return Placement(story, joined=False, fields=self._refresh_story(story))
         if not plan.joinable:
-            self.db.execute("INSERT INTO stories(id, created_at, size) VALUES (?,?,0)", (aid, time.time()))
+            # A new story: the article is its only member, so its row is written whole (what
+            # ``_refresh_story`` would compute), not recomputed from the members.
+            self.db.execute("INSERT INTO stories(id, first_article, first_url, first_site, first_published, first_ts, "
+                            "size, last_ts, created_at) VALUES (?,?,?,?,?,?,1,?,?)",
+                            (aid, aid, record.url, record.site, record.published, p.ts, p.ts, time.time()))
             self._index_story_article(None, record, aid, p)
-            return Placement(aid, joined=False, fields=self._refresh_story(aid))
+            return Placement(aid, joined=False, fields=dict(zip(
+                STORY_FIELDS, (aid, record.url, record.site, record.published, 1), strict=True)))
         target, *others = plan.joinable
         for other in others:
             self._merge_story(other, into=target, by=aid)
@@ -311,49 +346,42 @@ class StoriesStore:
             cand[rid] = 1000  # an LSH hit is always scored
         # The postings' counts; other facts' counts are read when a decision weighs them.
         df: dict[str, int] = {asked[k]: n for k, n in counts} if counts is not None else {}
-        for f in asked.values():
-            df.setdefault(f, 0)
-        shared: dict[int, int] = {}
+        pending = self.db.pending_count
+        for k, f in asked.items():
+            df[f] = df.get(f, 0) + pending("story_df", k)  # what the group holds (``held_counts``)
+        shared: Counter[int] = Counter()
         # Only facts some stored article holds can find one; the rarest are asked first.
         held = sorted((f for f in posted if df.get(f)), key=lambda f: (df[f], f))
         queried = held[:MAX_QUERIES]
-        posted_rids: dict[int, list[int]] = {}
         if queried:
             # One statement (one round trip) for every queried fact's postings in the window. A fact
-            # with more than POSTINGS_CAP there is not rare, and not followed: the server counts up
-            # to one more than the cap (only for a fact held that often in all), and sends nothing.
-            arms, params = [], []
+            # with more than POSTINGS_CAP there is not rare, and not followed: the server looks for
+            # a posting past the cap (only for a fact held that often in all), and sends nothing.
+            params: list[Any] = []
             for i, f in enumerate(queried):
-                k = fact_key(f)
-                if df[f] <= POSTINGS_CAP:
-                    arms.append(_POSTINGS)
-                    params += [i, k, lo, hi]
-                else:
-                    arms.append(_RARE_POSTINGS)
-                    params += [i, k, lo, hi, k, lo, hi, POSTINGS_CAP + 1, POSTINGS_CAP]
-            sql = f"SELECT q, rid FROM ({' UNION ALL '.join(arms)}) AS u ORDER BY q, ts, rid"
-            for i, r in self.db.execute(sql, params):
-                posted_rids.setdefault(i, []).append(r)
-        for rids in posted_rids.values():
-            if len(rids) > POSTINGS_CAP:
-                continue
-            for r in rids:
-                shared[r] = shared.get(r, 0) + 1
+                params += (i, fact_key(f), int(df[f] > POSTINGS_CAP))
+            params += (lo, hi, lo, hi, POSTINGS_CAP)
+            rows = self.db.execute(_postings_sql(len(queried)), params).fetchall()
+            # Articles by facts shared, first met first (rows come by fact, time, row id). No fact
+            # brings more than the cap (the statement's rule), unless the counts lag the postings.
+            per_fact = Counter(map(itemgetter(0), rows))
+            if per_fact and max(per_fact.values()) > POSTINGS_CAP:
+                rows = [row for row in rows if per_fact[row[0]] <= POSTINGS_CAP]
+            shared.update(map(itemgetter(1), rows))
         for r, n in sorted(shared.items(), key=lambda kv: -kv[1])[:MAX_CANDIDATES]:
             if n >= MIN_SHARED:
                 cand.setdefault(r, n)
         if not cand:
             return []
-        rows = self.db.execute(
-            f"SELECT rid, story, ts, sig, facts FROM story_articles WHERE rid IN ({_marks(len(cand))})",
-            list(cand)).fetchall()
+        candidates = [(rid, story, ts, sig, _stored_facts(facts)) for rid, story, ts, sig, facts in self.db.execute(
+            f"SELECT rid, story, ts, sig, facts FROM story_articles WHERE rid IN ({_marks(len(cand))})", list(cand))]
         others = []
-        for rid, story, ts, sig, facts in rows:
+        for rid, story, ts, sig, facts in candidates:
             if plan is not None:
                 plan.seen[rid] = (story, ts)
             if abs(ts - p.ts) <= window:
-                f, lead = json.loads(facts)
-                other = Profile(sig=from_blob(sig), facts=frozenset(f), lead=frozenset(lead), ts=ts)
+                other = Profile(sig=from_blob(sig), facts=facts[0], lead=facts[1], ts=ts)
+                other.__dict__.update(facts[2])  # its cached properties (``_stored_facts``)
                 if in_window(p, other):
                     others.append((story, other))
         weight = self._story_weight(df, plan.mark if plan is not None else None)
@@ -369,8 +397,9 @@ class StoriesStore:
             chunk = todo[i:i + 500]
             for k, n in self.db.execute(f"SELECT fact, n FROM story_df WHERE fact IN ({_marks(len(chunk))})", chunk):
                 df[keys[k]] = n
-        for f in keys.values():
-            df.setdefault(f, 0)
+        pending = self.db.pending_count
+        for k, f in keys.items():
+            df[f] = df.get(f, 0) + pending("story_df", k)
 
     def _story_weight(self, df: dict[str, int], total: int | None = None) -> Callable[[str], float]:
         """A fact's worth: its kind's weight times its rarity among the stored articles.
@@ -435,8 +464,13 @@ class StoriesStore:
                             [(k, p.ts, rid) for k in p.bands])
         self.db.executemany("INSERT INTO story_facts(fact, ts, rid) VALUES (?,?,?) ON CONFLICT DO NOTHING",
                             [(fact_key(f), p.ts, rid) for f in _postings(p)])
-        self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=story_df.n+1",
-                            [(k,) for k in sorted(fact_key(f) for f in p.facts)])
+        counted = sorted(fact_key(f) for f in p.facts)
+        held = self.db.held_counts("story_df", "fact", "n")
+        if held is not None:
+            held.add(counted)  # summed over the group, written when it commits
+        else:
+            self.db.executemany("INSERT INTO story_df(fact, n) VALUES (?, 1) ON CONFLICT(fact) DO UPDATE SET n=story_df.n+1",
+                                [(k,) for k in counted])
         return rid
 
     def _unindex_story_article(self, rid: int) -> None:
@@ -451,7 +485,12 @@ class StoriesStore:
                             [(k, old.ts, rid) for k in old.bands])
         self.db.executemany("DELETE FROM story_facts WHERE fact=? AND ts=? AND rid=?",
                             [(fact_key(f), old.ts, rid) for f in postings(old)])
-        self.db.executemany("UPDATE story_df SET n=n-1 WHERE fact=?", [(fact_key(f),) for f in old.facts])
+        counted = [fact_key(f) for f in old.facts]
+        held = self.db.held_counts("story_df", "fact", "n")
+        if held is not None:
+            held.add(counted, -1)
+        else:
+            self.db.executemany("UPDATE story_df SET n=n-1 WHERE fact=?", [(k,) for k in counted])
 
     def _refresh_story(self, story: str) -> dict[str, Any]:
         """Recompute a story's first reporter (earliest member; first stored on a tie) and size;

@@ -85,6 +85,12 @@ class Profile:
         """The facts that can conflict, by dimension (``money:usd``, ``km``, ``date``, ...)."""
         return _dims(self.facts)
 
+    @cached_property
+    def lead_sets(self) -> tuple[frozenset[str], frozenset[str]]:
+        """The opening's dates and weekdays, and its places (``conflict`` compares them pair after pair)."""
+        return (frozenset(f for f in self.lead if kind(f) in ("date", "wd")),
+                frozenset(f for f in self.lead if kind(f) == "pl"))
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -142,14 +148,22 @@ class TextSignals:
     sig: np.ndarray
     facts: frozenset[str]
     lead: frozenset[str]
+    #: What the store indexes of them, computed here too (so in the workers): the signature's LSH
+    #: band keys and the facts that get postings (``Profile.bands``, ``stories.index.postings``).
+    bands: tuple[int, ...] | None = None
+    posted: tuple[str, ...] | None = None
 
 
 def text_signals(title: str, body: str) -> TextSignals:
     """The signature, facts and lead facts of a title and body."""
+    from crawler.stories.index import postings
+
     lead_text = title + ".\n\n" + _head(body, LEAD_WORDS)
     lead = frozenset(place_facts(lead_text) | date_facts(lead_text))
-    return TextSignals(title=title, body=body, sig=signature(f"{title}\n\n{_head(body, SHINGLE_WORDS)}"),
-                       facts=frozenset(extract_facts(f"{title}.\n\n{_head(body, FACT_WORDS)}")), lead=lead)
+    sig = signature(f"{title}\n\n{_head(body, SHINGLE_WORDS)}")
+    facts = frozenset(extract_facts(f"{title}.\n\n{_head(body, FACT_WORDS)}"))
+    return TextSignals(title=title, body=body, sig=sig, facts=facts, lead=lead, bands=tuple(band_keys(sig)),
+                       posted=tuple(postings(Profile(sig=sig, facts=facts, lead=lead, ts=0.0))))
 
 
 def profile(record: Article, signals: TextSignals | None = None) -> Profile:
@@ -159,7 +173,12 @@ def profile(record: Article, signals: TextSignals | None = None) -> Profile:
     body = record.body or ""
     if signals is None or signals.title != title or signals.body != body:
         signals = text_signals(title, body)
-    return Profile(sig=signals.sig, facts=signals.facts, lead=signals.lead, ts=record_time(record))
+    p = Profile(sig=signals.sig, facts=signals.facts, lead=signals.lead, ts=record_time(record))
+    if signals.bands is not None:
+        p.__dict__["bands"] = list(signals.bands)  # the cached_property's slot: not computed again
+    if signals.posted is not None:
+        p.__dict__["_postings"] = list(signals.posted)  # read by the store (``store_stories._postings``)
+    return p
 
 
 def kind(fact: str) -> str:
@@ -218,9 +237,7 @@ def conflict(a: Profile, b: Profile) -> str | None:
     for dim in da.keys() & db.keys():
         if not _agree(dim, da[dim], db[dim]):
             return dim
-    for name, kinds in (("lead-date", ("date", "wd")), ("place", ("pl",))):
-        la = {f for f in a.lead if kind(f) in kinds}
-        lb = {f for f in b.lead if kind(f) in kinds}
+    for name, la, lb in (("lead-date", a.lead_sets[0], b.lead_sets[0]), ("place", a.lead_sets[1], b.lead_sets[1])):
         if la and lb and la - lb and lb - la and (name == "place" or not la & lb):
             return name
     return None

@@ -190,13 +190,15 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 def band_keys(sig: np.ndarray) -> list[int]:
     """One signed 64-bit key per band: articles sharing a key are LSH candidates."""
-    keys = []
-    raw = sig.astype("<u4")
-    for band in range(BANDS):
-        chunk = raw[band * ROWS:(band + 1) * ROWS].tobytes()
-        digest = hashlib.blake2b(bytes([band]) + chunk, digest_size=8).digest()
-        keys.append(struct.unpack("<q", digest)[0])
-    return keys
+    # One byte string sliced per band (a numpy slice and ``tobytes`` per band cost 3x more).
+    raw = sig.astype("<u4").tobytes()
+    size = 4 * ROWS
+    blake2b, from_bytes = hashlib.blake2b, int.from_bytes
+    return [from_bytes(blake2b(_BAND_PREFIX[band] + raw[band * size:(band + 1) * size], digest_size=8).digest(),
+                       "little", signed=True) for band in range(BANDS)]
+
+
+_BAND_PREFIX = [bytes([band]) for band in range(BANDS)]
 
 
 @lru_cache(maxsize=65536)  # the same facts ("year:2024", a country) come with article after article
