@@ -122,7 +122,11 @@ STATS_CLASS = "crawler.stats.LeanStatsCollector"
 DOWNLOADER = "crawler.middlewares.downloader.PoliteDownloader"
 #: Only http(s) is ever fetched: the handlers for file:, data:, s3: and ftp: are switched off, so
 #: no URL from a feed can read a local file even if every other check failed.
-DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None}
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "s3": None, "ftp": None,
+                     # Plain GETs to the configured sites through the quick client, the rest through
+                     # Twisted's (crawler/middlewares/quickfetch.py).
+                     "http": "crawler.middlewares.quickfetch.QuickDownloadHandler",
+                     "https": "crawler.middlewares.quickfetch.QuickDownloadHandler"}
 #: Used by CrawlerProcess-based tools (scrapy shell); the crawl installs it via the address guard.
 TWISTED_DNS_RESOLVER = "crawler.middlewares.resolver.GuardedResolver"
 #: Seconds a crawl waits for a host that sent Retry-After; a longer wait defers the host's
@@ -134,6 +138,9 @@ DEFWATCH_RETRY_BACKOFF_MAX = 30.0
 #: Conditional GETs of known feeds go through spiders/quickpoll.py (same rules; an idle pass
 #: over 1,000 feeds takes half the CPU, bench/README.md); False sends every feed through Scrapy.
 DEFWATCH_QUICK_POLL = True
+#: Plain GETs to the configured sites go through the quick client (crawler/middlewares/quickfetch.py,
+#: same rules: it is Scrapy's download handler); False sends every request through Twisted's.
+DEFWATCH_QUICK_FETCH = True
 #: Extra host names always allowed by the address guard (the hosts of the configured sites,
 #: feeds and sitemaps are allowed anyway); networks come from ``allow_networks``.
 DEFWATCH_ALLOWED_HOSTS: list[str] = []
