@@ -82,6 +82,7 @@ DOWNLOADER_MIDDLEWARES: dict[str, int | None] = {
     "crawler.middlewares.robots.RobotsTxtMiddleware": 100,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,
     "crawler.middlewares.redirect.MetaRefreshMiddleware": 580,
+    "crawler.middlewares.compression.HttpCompressionMiddleware": 590,
     "crawler.middlewares.redirect.RedirectMiddleware": 600,
     # Last, where the download handler is called: answers of the quick feed poll enter here.
     "crawler.middlewares.prefetched.PrefetchedMiddleware": 990,
@@ -107,6 +108,7 @@ _unused_components = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware",
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware",
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware",
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware",
     "scrapy.extensions.remote_control.RemoteControl",
     "scrapy.extensions.memdebug.MemoryDebugger",
     "scrapy.extensions.feedexport.FeedExporter",

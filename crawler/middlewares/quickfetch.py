@@ -22,12 +22,14 @@ everything else to Scrapy's own ``HTTP11DownloadHandler``, so the rules stay whe
   (a failing host costs one extra request, not one per retry).
 
 Registered for ``http`` and ``https`` in ``DOWNLOAD_HANDLERS`` (``crawler/settings.py``);
-``DEFWATCH_QUICK_FETCH = False`` sends everything through Twisted. Stats:
+``DEFWATCH_QUICK_FETCH = False`` (or ``DEFWATCH_QUICK_FETCH=0`` in the environment, a switch for
+operators and for the tests that compare both) sends everything through Twisted. Stats:
 ``defwatch/quickfetch/sent``, ``defwatch/quickfetch/left``.
 """
 from __future__ import annotations
 
 import logging
+import os
 from ipaddress import ip_address
 from typing import Any
 
@@ -50,7 +52,8 @@ class QuickDownloadHandler(BaseDownloadHandler):
         super().__init__(crawler)
         self.fallback = HTTP11DownloadHandler(crawler)
         settings = crawler.settings
-        self.enabled = settings.getbool("DEFWATCH_QUICK_FETCH", True) and not proxies_configured()
+        self.enabled = (settings.getbool("DEFWATCH_QUICK_FETCH", True) and os.environ.get("DEFWATCH_QUICK_FETCH") != "0"
+                        and not proxies_configured())
         self.maxsize = settings.getint("DOWNLOAD_MAXSIZE")
         self.warnsize = settings.getint("DOWNLOAD_WARNSIZE")
         self.timeout = settings.getfloat("DOWNLOAD_TIMEOUT")
