@@ -26,6 +26,7 @@ import concurrent.futures
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -94,9 +95,13 @@ def _serve(conn: Connection, owner: int, owner_started: str | None) -> None:
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
             outcome = (False, exc)
         try:
-            conn.send(outcome)
+            message = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - e.g. a result or exception that does not pickle
-            conn.send((False, RuntimeError(f"result could not be sent back: {exc!r}")))
+            message = pickle.dumps((False, RuntimeError(f"result could not be sent back: {exc!r}")))
+        try:
+            conn.send_bytes(message)
+        except OSError:  # the owner is gone
+            return
 
 
 class _Worker:
@@ -245,14 +250,18 @@ class WorkerPool:
                 return
             self._backlog.popleft()
             try:
-                worker.conn.send((fn, args, kwargs))
-            except (OSError, ValueError):  # the worker died while idle
-                self._backlog.appendleft((fn, args, kwargs, future))
-                self._drop(worker)
-                continue
+                # Plain pickle: multiprocessing's ForkingPickler copies the copyreg table for every
+                # message, and tasks hold no file descriptors or connections that need its reducers.
+                task = pickle.dumps((fn, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
             except Exception as exc:  # noqa: BLE001 - the task itself does not pickle
                 future.set_exception(exc)
                 self._idle.append(worker)
+                continue
+            try:
+                worker.conn.send_bytes(task)
+            except (OSError, ValueError):  # the worker died while idle
+                self._backlog.appendleft((fn, args, kwargs, future))
+                self._drop(worker)
                 continue
             worker.current = future
             self._busy.add(worker)
