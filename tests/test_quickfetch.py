@@ -86,23 +86,29 @@ def test_meta_refresh_is_still_followed_and_plain_pages_pass():
     assert isinstance(redirected, Request) and redirected.url == "https://example.com/b/"
 
 
-def test_crawl_fetches_pages_through_the_quick_handler_with_the_same_records(fresh_web_dev, web_dev_sites, tmp_path):
-    """A crawl of the dev web sends its plain GETs through the quick client (stats in the -vv
-    log), and stores what Twisted's client gives (DEFWATCH_QUICK_FETCH off, via the environment)."""
+def test_crawl_stores_the_same_records_through_each_path(fresh_web_dev, web_dev_sites, tmp_path):
+    """A crawl of the dev web fetches its pages on the quick page path (spiders/quickpages.py), or
+    with it off through Scrapy and the quick download handler, or with both off through Twisted's
+    client (switched off in the environment); the stats in the -vv log say which, and the stored
+    records are the same."""
     from conftest import run_cli, write_sites_file
 
     sites = write_sites_file(tmp_path / "sites.toml", fresh_web_dev, web_dev_sites, only=["defencetalks"])
     runs = {}
-    for name, env in (("quick", {}), ("twisted", {"DEFWATCH_QUICK_FETCH": "0"})):
+    for name, env in (("pages", {}), ("handler", {"DEFWATCH_QUICK_PAGES": "0"}),
+                      ("twisted", {"DEFWATCH_QUICK_PAGES": "0", "DEFWATCH_QUICK_FETCH": "0"})):
         fresh_web_dev.reset()
         out = tmp_path / f"{name}.jsonl"
         run = run_cli("-vv", "crawl", "--sites", sites, "--db", tmp_path / f"{name}.sqlite3", "--out", out, env=env)
         assert run.returncode == 0, run.stderr[-2000:]
-        sent = re.search(r"'defwatch/quickfetch/sent': (\d+)", run.stderr)
-        runs[name] = (sent and int(sent.group(1)), sorted((r["url"], r["content_hash"]) for r in map(_json, out.read_text().splitlines())))
-    assert runs["quick"][0] and runs["quick"][0] >= len(runs["quick"][1]) >= 3
-    assert runs["twisted"][0] is None
-    assert runs["quick"][1] == runs["twisted"][1]
+        stats = {key: int(n) for key, n in re.findall(r"'defwatch/(quick\w+/\w+)': (\d+)", run.stderr)}
+        records = sorted((r["url"], r["content_hash"]) for r in map(_json, out.read_text().splitlines()))
+        runs[name] = (stats, records)
+    pages, handler, twisted = runs["pages"], runs["handler"], runs["twisted"]
+    assert len(pages[1]) >= 3 and pages[0].get("quickpages/fetched", 0) >= len(pages[1])
+    assert "quickpages/fetched" not in handler[0] and handler[0].get("quickfetch/sent", 0) >= len(handler[1])
+    assert not any(k.startswith(("quickpages", "quickfetch")) for k in twisted[0])
+    assert pages[1] == handler[1] == twisted[1]
 
 
 def _json(line: str) -> dict:
