@@ -14,8 +14,8 @@ middlewares have seen the request) takes the page requests of ``FeedSpider.parse
   Retry-After or paced by a Crawl-delay; the duplicate filter sees each request first, as the
   scheduler's would;
 * the request gets the headers and timeout Scrapy's middlewares would give it; robots.txt is
-  asked through the crawl's own ``RobotsTxtMiddleware`` (a forbidden page goes to Scrapy, which
-  records the outcome);
+  asked through the crawl's own ``RobotsTxtMiddleware``, only once it is known for the host (a
+  forbidden page, or one of a host whose robots.txt is not fetched yet, goes to Scrapy);
 * it holds a place in its host's download slot while it is fetched (``slot.transferring`` and
   the downloader's ``active``, which Scrapy's own requests count too), so the per-host and total
   limits are shared; it is sent by the quick download handler's client
@@ -37,6 +37,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections import deque
 from ipaddress import ip_address
 from time import monotonic
@@ -48,6 +49,7 @@ from scrapy.http import Headers, HtmlResponse
 from scrapy.spidermiddlewares.base import BaseSpiderMiddleware
 from scrapy.utils._download_handlers import make_response
 from scrapy.utils.httpobj import urlparse_cached
+from twisted.internet.defer import Deferred
 
 from crawler.middlewares.compression import gunzip_whole
 from crawler.middlewares.prefetched import PREFETCHED
@@ -58,6 +60,7 @@ logger = logging.getLogger(__name__)
 
 #: Pages fetched and not yet through the pipelines, at most (their bodies wait for a worker).
 MAX_PENDING_ITEMS = 64
+_UNKNOWN = object()
 
 
 def _find(crawler: Any, path: str) -> Any:
@@ -116,9 +119,19 @@ class QuickPages:
         handler = self.handlers.get(urlparse_cached(request).scheme)
         if handler is None or self.guard.policy.check_url(request.url) is not None:
             return False
+        # robots.txt already known for the host (else Scrapy fetches it, and this page, first): asked
+        # here, before the page holds a place in the slot its robots.txt request would need.
+        parser = self.robots._parsers.get(urlparse_cached(request).netloc, _UNKNOWN)
+        if parser is _UNKNOWN or isinstance(parser, Deferred):
+            return False
+        try:
+            self.robots.process_request_2(parser, request)
+        except IgnoreRequest:
+            return False  # Scrapy refuses it again and records the outcome
+        self.robots._apply_crawl_delay(parser, request)
         key, slot = self.downloader._get_slot(request)
         ra = self.retry_after
-        if slot.delay > 0 or key in ra.gave_up or ra.closed_until.get(key, 0.0) > monotonic():
+        if slot.delay > 0 or key in ra.gave_up or ra.closed_until.get(key, 0.0) > time.time():
             return False
         for name, value in self.headers.items():  # what DefaultHeaders, UserAgent and compression set
             request.headers.setdefault(name, value)
@@ -147,8 +160,8 @@ class QuickPages:
         downloader = self.downloader
         while (queue and slot.free_transfer_slots() > 0 and self.pending < MAX_PENDING_ITEMS
                and len(downloader.active) < downloader.total_concurrency):
-            if slot.latercall is not None or slot.delay > 0:  # held meanwhile (Retry-After): Scrapy paces it
-                while queue:
+            if slot.latercall is not None or slot.delay > 0 or self._unusual(queue[0]):
+                while queue:  # held meanwhile (Retry-After), or unusual: Scrapy paces the host
                     self.hand_over(queue.popleft())
                 return
             request = queue.popleft()
@@ -159,6 +172,11 @@ class QuickPages:
             task = asyncio.ensure_future(self.fetch(key, slot, request))
             self.tasks.add(task)
             task.add_done_callback(self.tasks.discard)
+
+    def _unusual(self, request: Request) -> bool:
+        url = urlparse_cached(request)
+        handler = self.handlers[url.scheme]
+        return (url.hostname, url.port or (443 if url.scheme == "https" else 80), url.scheme == "https") in handler.unusual
 
     def pump_all(self) -> None:
         for key in list(self.queues):
@@ -172,38 +190,44 @@ class QuickPages:
             self._release(key, slot, request)
             self.pending -= 1
             raise
-        self._release(key, slot, request)
-        if isinstance(response, _HandOver):  # after the slot is free: Scrapy counts it anew
+        if isinstance(response, _HandOver):
+            # Handed over before the slot is freed (and the host's queue with it): a replayed
+            # answer's process_response (a Retry-After hold) comes before any other request of
+            # the host. Scrapy's downloader counts the request anew.
             self.pending -= 1
+            self.downloader.active.discard(request)
             self.hand_over(request, response.answer)
+            self._release(key, slot, request, active=False)
             return
+        self._release(key, slot, request)
         scraper = self.engine.scraper
-        scraper.slot.active.add(request)  # the engine is not idle while the item is processed
+        if scraper.slot is None or scraper.slot.closing is not None:  # the crawl is closing: left for the next
+            self.pending -= 1
+            return
+        scraper.slot.active.add(request)  # neither the engine nor the scraper is idle meanwhile
         try:
             self.stats.inc_value("defwatch/quickpages/fetched")
             for item in self.crawler.spider.parse_page(response, **request.cb_kwargs):
                 await scraper.start_itemproc_async(item, response=response)
         finally:
             scraper.slot.active.discard(request)
+            scraper._check_if_closing()  # a closing scraper waits for its active pages
             self.pending -= 1
             self.pump_all()
             if self.engine._slot is not None:
-                self.engine._slot.nextcall.schedule()
+                self.engine._slot.nextcall.schedule()  # the engine checks whether the spider is idle
 
-    def _release(self, key: str, slot: Any, request: Request) -> None:
+    def _release(self, key: str, slot: Any, request: Request, *, active: bool = True) -> None:
         slot.transferring.discard(request)
         slot.active.discard(request)
-        self.downloader.active.discard(request)
+        if active:
+            self.downloader.active.discard(request)
         slot.lastseen = monotonic()
         self.downloader._process_queue(slot)  # Scrapy's requests waiting for this host's slot
         self.pump(key)
 
     async def _fetch(self, request: Request) -> Any:
         """The page's response when it is plain, else what to hand over to Scrapy."""
-        try:
-            self.robots.process_request_2(await self.robots.robot_parser(request), request)
-        except IgnoreRequest:
-            return _HandOver()  # Scrapy refuses it again and records the outcome
         handler = self.handlers[urlparse_cached(request).scheme]
         target = handler.target(request)
         if target is None:
@@ -221,6 +245,8 @@ class QuickPages:
             return _HandOver()
         request.meta["download_latency"] = answer.latency
         if answer.timeout is not None or answer.status != 200:
+            # A 429/503 may carry Retry-After, a 3xx moves the site: the host is Scrapy's from now on.
+            handler.unusual.add(key)
             return _HandOver(answer)
         headers = Headers()
         for name, value in answer.headers:
@@ -247,14 +273,26 @@ class QuickPages:
         return response
 
     def hand_over(self, request: Request, answer: Any = None) -> None:
-        """Give ``request`` to Scrapy: to replay ``answer`` through its middlewares, or to send."""
+        """Give ``request`` to Scrapy: to send through its scheduler, or to replay ``answer``.
+
+        An answer is replayed at once, past the scheduler, as the engine starts a scheduled
+        request: its ``process_response`` chain (a Retry-After hold, a redirect) runs before any
+        request of the host that Scrapy has queued meanwhile is sent.
+        """
         self.stats.inc_value("defwatch/quickpages/handed_over")
         request.dont_filter = True  # the duplicate filter has already seen it
-        if answer is not None:
-            request.meta[PREFETCHED] = answer
-        if self.engine._slot is not None and self.engine._slot.closing is None:
-            self.engine.crawl(request)
-        return None
+        engine = self.engine
+        if engine._slot is None or engine._slot.closing is not None:
+            return
+        if answer is None:
+            engine.crawl(request)
+            return
+        request.meta[PREFETCHED] = answer
+        d = engine._download(request)
+        d.addBoth(engine._handle_downloader_output, request)
+        d.addBoth(engine._remove_request, request=request)
+        d.addBoth(lambda _: engine._slot.nextcall.schedule() if engine._slot is not None else None)
+        d.addErrback(lambda f: logger.info("replaying %s failed: %s", request.url, f.value))
 
     def close(self) -> None:
         for task in self.tasks:
