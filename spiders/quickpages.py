@@ -156,12 +156,18 @@ class QuickPages:
         queue = self.queues.get(key)
         if not queue:
             return
-        _, slot = self.downloader._get_slot(queue[0])
         downloader = self.downloader
+        slot = downloader.slots.get(key)
+        if slot is None:
+            _, slot = downloader._get_slot(queue[0])
         while (queue and slot.free_transfer_slots() > 0 and self.pending < MAX_PENDING_ITEMS
                and len(downloader.active) < downloader.total_concurrency):
-            if slot.latercall is not None or slot.delay > 0 or self._unusual(queue[0]):
-                while queue:  # held meanwhile (Retry-After), or unusual: Scrapy paces the host
+            deadline = getattr(downloader, "deadline", None)
+            if (slot.latercall is not None or slot.delay > 0 or self._unusual(queue[0])
+                    or (deadline is not None and monotonic() >= deadline)):
+                # Held meanwhile (Retry-After) or unusual: Scrapy paces the host. Past the time
+                # budget: Scrapy's downloader records them as left for the next crawl.
+                while queue:
                     self.hand_over(queue.popleft())
                 return
             request = queue.popleft()
@@ -179,7 +185,7 @@ class QuickPages:
         return (url.hostname, url.port or (443 if url.scheme == "https" else 80), url.scheme == "https") in handler.unusual
 
     def pump_all(self) -> None:
-        for key in list(self.queues):
+        for key in [k for k, q in self.queues.items() if q]:
             self.pump(key)
 
     # ------------------------------------------------------------ one page
