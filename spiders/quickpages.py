@@ -239,6 +239,11 @@ class QuickPages:
         if target is None:
             return _HandOver()
         key = (target.host, target.port, target.tls)
+        _, slot = self.downloader._get_slot(request)
+        if key in handler.unusual or slot.latercall is not None:
+            # Another answer of the host, read since this page was queued, made it Scrapy's
+            # (a 503 with Retry-After on the other connection): nothing more is sent from here.
+            return _HandOver()
         try:
             answer = await handler.client(target).fetch(target, timeout=request.meta.get("download_timeout"),
                                                         maxsize=request.meta.get("download_maxsize", self.maxsize) or 2**62,
