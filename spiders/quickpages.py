@@ -16,9 +16,11 @@ middlewares have seen the request) takes the page requests of ``FeedSpider.parse
 * the request gets the headers and timeout Scrapy's middlewares would give it; robots.txt is
   asked through the crawl's own ``RobotsTxtMiddleware``, only once it is known for the host (a
   forbidden page, or one of a host whose robots.txt is not fetched yet, goes to Scrapy);
-* it holds a place in its host's download slot while it is fetched (``slot.transferring`` and
-  the downloader's ``active``, which Scrapy's own requests count too), so the per-host and total
-  limits are shared; it is sent by the quick download handler's client
+* one quick page at a time per host, holding a place in the host's download slot while it is
+  fetched (``slot.transferring`` and the downloader's ``active``, which Scrapy's own requests
+  count too), so the per-host and total limits are shared, and the first answer that makes a
+  host Scrapy's (below) is read before any other quick request to it is sent; it is sent by
+  the quick download handler's client
   (``crawler/middlewares/quickfetch.py``: same connections, same unusual hosts);
 * a ``200`` whose body is plain or one whole gzip member (within ``DOWNLOAD_MAXSIZE`` and
   ``DOWNLOAD_WARNSIZE``), with no meta refresh, goes through ``parse_page`` and the item
@@ -102,6 +104,11 @@ class QuickPages:
         self.maxsize = settings.getint("DOWNLOAD_MAXSIZE")
         self.warnsize = settings.getint("DOWNLOAD_WARNSIZE")
         self.queues: dict[str, deque[Request]] = {}
+        #: Answers being replayed through Scrapy's middlewares, per host: its queue waits for them.
+        self.replaying: dict[str, int] = {}
+        #: Hosts with a quick page in flight: one at a time, so that the first answer that makes a
+        #: host Scrapy's (a 503 with Retry-After, a redirect) comes before any other quick request.
+        self.inflight: set[str] = set()
         self.pending = 0  # fetched pages not yet through the pipelines
         self.tasks: set[asyncio.Task[None]] = set()
 
@@ -160,13 +167,17 @@ class QuickPages:
         slot = downloader.slots.get(key)
         if slot is None:
             _, slot = downloader._get_slot(queue[0])
-        while (queue and slot.free_transfer_slots() > 0 and self.pending < MAX_PENDING_ITEMS
-               and len(downloader.active) < downloader.total_concurrency):
+        while (queue and key not in self.inflight and slot.free_transfer_slots() > 0
+               and self.pending < MAX_PENDING_ITEMS and len(downloader.active) < downloader.total_concurrency):
             deadline = getattr(downloader, "deadline", None)
             if (slot.latercall is not None or slot.delay > 0 or self._unusual(queue[0])
                     or (deadline is not None and monotonic() >= deadline)):
-                # Held meanwhile (Retry-After) or unusual: Scrapy paces the host. Past the time
-                # budget: Scrapy's downloader records them as left for the next crawl.
+                # Held meanwhile (Retry-After) or unusual: Scrapy paces the host, once the
+                # answer that made it so has been through Scrapy's middlewares (its hold is
+                # set). Past the time budget: Scrapy's downloader records them as left for the
+                # next crawl.
+                if self.replaying.get(key):
+                    return
                 while queue:
                     self.hand_over(queue.popleft())
                 return
@@ -174,6 +185,7 @@ class QuickPages:
             slot.transferring.add(request)  # counted by Scrapy's per-host and total limits
             slot.active.add(request)
             downloader.active.add(request)
+            self.inflight.add(key)
             self.pending += 1
             task = asyncio.ensure_future(self.fetch(key, slot, request))
             self.tasks.add(task)
@@ -197,12 +209,16 @@ class QuickPages:
             self.pending -= 1
             raise
         if isinstance(response, _HandOver):
+            self.pending -= 1
+            if response.requeue:  # back to the host's queue, handed over with it (see ``pump``)
+                self.queues.setdefault(key, deque()).appendleft(request)
+                self._release(key, slot, request)
+                return
             # Handed over before the slot is freed (and the host's queue with it): a replayed
             # answer's process_response (a Retry-After hold) comes before any other request of
             # the host. Scrapy's downloader counts the request anew.
-            self.pending -= 1
             self.downloader.active.discard(request)
-            self.hand_over(request, response.answer)
+            self.hand_over(request, response.answer, key=key)
             self._release(key, slot, request, active=False)
             return
         self._release(key, slot, request)
@@ -224,6 +240,7 @@ class QuickPages:
                 self.engine._slot.nextcall.schedule()  # the engine checks whether the spider is idle
 
     def _release(self, key: str, slot: Any, request: Request, *, active: bool = True) -> None:
+        self.inflight.discard(key)
         slot.transferring.discard(request)
         slot.active.discard(request)
         if active:
@@ -243,7 +260,7 @@ class QuickPages:
         if key in handler.unusual or slot.latercall is not None:
             # Another answer of the host, read since this page was queued, made it Scrapy's
             # (a 503 with Retry-After on the other connection): nothing more is sent from here.
-            return _HandOver()
+            return _HandOver(requeue=True)
         try:
             answer = await handler.client(target).fetch(target, timeout=request.meta.get("download_timeout"),
                                                         maxsize=request.meta.get("download_maxsize", self.maxsize) or 2**62,
@@ -283,7 +300,7 @@ class QuickPages:
             return _HandOver(answer)
         return response
 
-    def hand_over(self, request: Request, answer: Any = None) -> None:
+    def hand_over(self, request: Request, answer: Any = None, *, key: str | None = None) -> None:
         """Give ``request`` to Scrapy: to send through its scheduler, or to replay ``answer``.
 
         An answer is replayed at once, past the scheduler, as the engine starts a scheduled
@@ -299,11 +316,21 @@ class QuickPages:
             engine.crawl(request)
             return
         request.meta[PREFETCHED] = answer
+        if key is not None:
+            self.replaying[key] = self.replaying.get(key, 0) + 1
         d = engine._download(request)
+        if key is not None:
+            d.addBoth(self._replayed, key)
         d.addBoth(engine._handle_downloader_output, request)
         d.addBoth(engine._remove_request, request=request)
         d.addBoth(lambda _: engine._slot.nextcall.schedule() if engine._slot is not None else None)
         d.addErrback(lambda f: logger.info("replaying %s failed: %s", request.url, f.value))
+
+    def _replayed(self, result: Any, key: str) -> Any:
+        """A replayed answer has been through the downloader middlewares: the host's queue may go."""
+        self.replaying[key] -= 1
+        self.pump(key)
+        return result
 
     def close(self) -> None:
         for task in self.tasks:
@@ -312,10 +339,12 @@ class QuickPages:
 
 
 class _HandOver:
-    """What ``QuickPages._fetch`` gives Scrapy: a complete answer to replay, or None (send it)."""
+    """What ``QuickPages._fetch`` gives Scrapy: a complete answer to replay, or None (send it);
+    ``requeue``: back to the host's queue, which goes to Scrapy as a whole."""
 
-    def __init__(self, answer: Any = None):
+    def __init__(self, answer: Any = None, *, requeue: bool = False):
         self.answer = answer
+        self.requeue = requeue
 
 
 class QuickPagesMiddleware(BaseSpiderMiddleware):
