@@ -197,6 +197,13 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
             logging.getLogger(name).setLevel(logging.INFO)
     store = open_store(db, writer=True)  # the writer lock is taken before any migration
     started = time.time()
+    if needs_full_gets(store, sites):
+        from crawler.pool import crawl_pool
+
+        # Feeds without validators will be parsed and their articles extracted: the workers'
+        # fork server imports its libraries meanwhile, while the crawl imports Scrapy. (A pass
+        # of conditional GETs, likely all 304, starts it only if a feed changed.)
+        crawl_pool(app).prestart()
     try:
         result = run_once(app, sites, store, force=args.force, out=args.out,
                           progress=not args.no_progress and sys.stderr.isatty(), watch=watch)
@@ -218,6 +225,12 @@ def cmd_crawl(args: argparse.Namespace, app: AppConfig) -> int:
             print(NOTHING_REACHED, file=sys.stderr)
         return EXIT_NOTHING
     return EXIT_OK
+
+
+def needs_full_gets(store: Store, sites: list[Site]) -> bool:
+    """Whether some feed of ``sites`` has no validators in the store yet (a first poll)."""
+    known = {f.url: f for f in store.feeds(s.id for s in sites)}
+    return any(not (f := known.get(url)) or not (f.etag or f.last_modified) for s in sites for url in s.feeds)
 
 
 def cmd_crawl_fleet(args: argparse.Namespace, app: AppConfig, sites: list[Site], db: Path | str) -> int:

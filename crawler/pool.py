@@ -22,9 +22,11 @@ is gone (a kill -9 of the crawl leaves nothing behind).
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import threading
 import time
@@ -93,9 +95,13 @@ def _serve(conn: Connection, owner: int, owner_started: str | None) -> None:
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
             outcome = (False, exc)
         try:
-            conn.send(outcome)
+            message = pickle.dumps(outcome, protocol=pickle.HIGHEST_PROTOCOL)
         except Exception as exc:  # noqa: BLE001 - e.g. a result or exception that does not pickle
-            conn.send((False, RuntimeError(f"result could not be sent back: {exc!r}")))
+            message = pickle.dumps((False, RuntimeError(f"result could not be sent back: {exc!r}")))
+        try:
+            conn.send_bytes(message)
+        except OSError:  # the owner is gone
+            return
 
 
 class _Worker:
@@ -125,7 +131,10 @@ class WorkerPool:
         self.spawned = 0
         #: Tasks run in the caller's process while the fork server was starting.
         self.ran_inline = 0
-        self._boot: asyncio.Future[None] | None = None
+        #: The fork server and the first workers, started by a thread (``prestart``); adopted by
+        #: the event loop once done.
+        self._boot: concurrent.futures.Future[list[tuple[BaseProcess, Connection]]] | None = None
+        self._adopted = False
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run ``fn(*args, **kwargs)`` in a worker process and await its result (or its exception)."""
@@ -141,23 +150,57 @@ class WorkerPool:
     async def start(self) -> None:
         """Start the fork server and every worker now, not on the first tasks."""
         loop = self._bind()
+        boot = self.prestart()
+        await asyncio.shield(asyncio.wrap_future(boot))  # raises if the fork server cannot start
         self._started(loop)
-        assert self._boot is not None
-        await asyncio.shield(self._boot)  # raises if the fork server cannot start
         while len(self._idle) + len(self._busy) < self.workers:
             self._idle.append(self._spawn())
 
-    def _started(self, loop: asyncio.AbstractEventLoop) -> bool:
-        """Whether the fork server is up; the first call starts it in a thread."""
+    def prestart(self) -> concurrent.futures.Future[list[tuple[BaseProcess, Connection]]]:
+        """Start the fork server and the workers in a thread, now; no event loop is needed.
+
+        A crawl calls this first thing, so the fork server imports ``preload`` while the crawl
+        imports Scrapy and fetches robots.txt and the feeds, on the other core. Starting a worker
+        waits for the fork server to have imported ``preload`` (a second or so): done on the
+        loop's thread, that wait stalled every download.
+        """
         if self._boot is None:
-            # ensure_running() blocks until the server has imported ``preload``: not on the loop.
-            self._boot = loop.run_in_executor(None, forkserver.ensure_running)
-        if not self._boot.done():
+            self._boot = concurrent.futures.Future()
+            threading.Thread(target=self._boot_processes, args=(self._boot,), daemon=True,
+                             name="defwatch-pool-boot").start()
+        return self._boot
+
+    def _boot_processes(self, boot: concurrent.futures.Future[list[tuple[BaseProcess, Connection]]]) -> None:
+        started: list[tuple[BaseProcess, Connection]] = []
+        try:
+            forkserver.ensure_running()
+            for _ in range(self.workers):
+                started.append(self._start_process())
+        except BaseException as exc:  # noqa: BLE001 - reported by the loop (``_started``)
+            for process, conn in started:
+                conn.close()
+                process.terminate()
+            boot.set_exception(exc)
+        else:
+            boot.set_result(started)
+
+    def _started(self, loop: asyncio.AbstractEventLoop) -> bool:
+        """Whether the fork server and the first workers are up; the first call starts them."""
+        boot = self.prestart()
+        if not boot.done():
             return False
-        if (error := self._boot.exception()) is not None:
+        if (error := boot.exception()) is not None:
             if not self.ran_inline:  # say it once
                 logger.warning("no worker processes (%s); the work runs on the caller's thread", error)
             return False
+        if not self._adopted:
+            self._adopted = True
+            for process, conn in boot.result():
+                if len(self._idle) + len(self._busy) < self.workers:
+                    self._idle.append(self._watch(process, conn))
+                else:
+                    self._retired.append(process)
+                    conn.close()
         return True
 
     def pids(self) -> list[int]:
@@ -169,20 +212,28 @@ class WorkerPool:
         if self._loop is not loop:
             if self._loop is not None:  # a new loop (a new test, a new reactor): start afresh
                 self.close()
-            self._loop, self._boot = loop, None
+            self._loop = loop
         return loop
 
-    def _spawn(self) -> _Worker:
-        assert self._loop is not None
+    def _start_process(self) -> tuple[BaseProcess, Connection]:
+        """Fork a worker from the fork server (waits until the server has imported ``preload``)."""
         mine, theirs = self._context.Pipe(duplex=True)
         process = self._context.Process(target=_serve, args=(theirs, os.getpid(), _start_time(os.getpid())),
                                         daemon=True, name="defwatch-worker")
         process.start()
         theirs.close()
-        worker = _Worker(process, mine)
-        self._loop.add_reader(mine.fileno(), self._on_result, worker)
+        return process, mine
+
+    def _watch(self, process: BaseProcess, conn: Connection) -> _Worker:
+        """Hand a started worker's pipe to the event loop."""
+        assert self._loop is not None
+        worker = _Worker(process, conn)
+        self._loop.add_reader(conn.fileno(), self._on_result, worker)
         self.spawned += 1
         return worker
+
+    def _spawn(self) -> _Worker:
+        return self._watch(*self._start_process())
 
     def _pump(self) -> None:
         """Give queued tasks to idle workers, starting workers up to the limit."""
@@ -199,14 +250,18 @@ class WorkerPool:
                 return
             self._backlog.popleft()
             try:
-                worker.conn.send((fn, args, kwargs))
-            except (OSError, ValueError):  # the worker died while idle
-                self._backlog.appendleft((fn, args, kwargs, future))
-                self._drop(worker)
-                continue
+                # Plain pickle: multiprocessing's ForkingPickler copies the copyreg table for every
+                # message, and tasks hold no file descriptors or connections that need its reducers.
+                task = pickle.dumps((fn, args, kwargs), protocol=pickle.HIGHEST_PROTOCOL)
             except Exception as exc:  # noqa: BLE001 - the task itself does not pickle
                 future.set_exception(exc)
                 self._idle.append(worker)
+                continue
+            try:
+                worker.conn.send_bytes(task)
+            except (OSError, ValueError):  # the worker died while idle
+                self._backlog.appendleft((fn, args, kwargs, future))
+                self._drop(worker)
                 continue
             worker.current = future
             self._busy.add(worker)
@@ -256,6 +311,14 @@ class WorkerPool:
         """Fail what is queued, let running tasks end for ``timeout`` s, then terminate the workers."""
         workers = [*self._idle, *self._busy]
         processes = self._retired + [w.process for w in workers]
+        if self._boot is not None and not self._adopted:
+            # Started but never handed to a loop: wait for the boot thread, then end its workers.
+            try:
+                for process, conn in self._boot.result(timeout):
+                    conn.close()
+                    processes.append(process)
+            except Exception:  # noqa: BLE001 - a failed boot has nothing to end; a slow one is left to its watchdog
+                pass
         for worker in workers:
             if worker.current is not None and not worker.current.done() and not worker.current.get_loop().is_closed():
                 worker.current.cancel()
@@ -269,6 +332,7 @@ class WorkerPool:
                 future.cancel()
         self._backlog.clear()
         self._idle, self._busy, self._retired, self._loop, self._boot = [], set(), [], None, None
+        self._adopted = False
         deadline = time.monotonic() + timeout
         for process in processes:
             # A worker stuck on a pathological page must not hold a daemon's shutdown past its 10 s.
@@ -297,3 +361,11 @@ def close_pools(timeout: float = 3.0) -> None:
             pool.close(timeout=timeout)
         except Exception:  # noqa: BLE001 - closing must not mask the caller's outcome
             logger.exception("closing the worker pool failed")
+
+
+def crawl_pool(app: Any) -> WorkerPool:
+    """The pool of a crawl with the config ``app`` (``crawler.config.AppConfig``): page extraction
+    and feed parsing, by workers forked from a fork server that imported ``crawler.offload.PRELOAD``."""
+    from crawler.offload import PRELOAD
+
+    return shared_pool(app.extract_workers or default_workers(), max_tasks=app.extract_worker_pages, preload=PRELOAD)

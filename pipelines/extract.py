@@ -16,8 +16,8 @@ from scrapy.exceptions import NotConfigured
 
 from crawler.config import AppConfig
 from crawler.items import ExtractedPage, FetchedPage
-from crawler.offload import PRELOAD, extract_in_worker
-from crawler.pool import WorkerLost, WorkerPool, default_workers, shared_pool
+from crawler.offload import extract_in_worker
+from crawler.pool import WorkerLost, WorkerPool, crawl_pool
 from pipelines.outcome import PageOutcome
 
 #: More markup than this, once scripts, styles, comments and SVG are set aside, is not an article
@@ -43,16 +43,14 @@ class ExtractPipeline:
             raise NotConfigured("DEFWATCH_SITES is not set")
         self.sites = {site.id: site for site in sites}
         self.stats = crawler.stats
-        app = crawler.settings.get("DEFWATCH_APP") or AppConfig()
-        self.workers = app.extract_workers or default_workers()
-        self.worker_pages = app.extract_worker_pages
+        self.app = crawler.settings.get("DEFWATCH_APP") or AppConfig()
         self._pool: WorkerPool | None = None
 
     def pool(self) -> WorkerPool:
         """The process's worker pool (kept across a daemon's crawls); it starts on the first page."""
         if self._pool is None:
             # The fork server imports the task's module once; workers are forks of it.
-            self._pool = shared_pool(self.workers, max_tasks=self.worker_pages, preload=PRELOAD)
+            self._pool = crawl_pool(self.app)
         return self._pool
 
     @classmethod

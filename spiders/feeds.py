@@ -29,8 +29,7 @@ from crawler.config import AppConfig, Site
 from crawler.dates import iso_timestamp
 from crawler.decisions import PollBounds, PollResult, decide_entry, plan_poll
 from crawler.items import FailedPage, FeedEntry, FetchedPage, PageTarget, entry_keys
-from crawler.offload import PRELOAD
-from crawler.pool import WorkerLost, WorkerPool, default_workers, shared_pool
+from crawler.pool import WorkerLost, WorkerPool, crawl_pool
 from crawler.schedule import WEEK, entries_per_week, stamp_time
 from crawler.state import FeedState
 from crawler.store import Store
@@ -79,8 +78,7 @@ class FeedSpider(scrapy.Spider):
         spider.fixed_interval = float(interval) if interval is not None else None
         spider.store = Store(settings["DEFWATCH_STORE"])
         # Feed parsing is CPU work: it goes to the extraction workers, the reactor only does I/O.
-        spider.pool = shared_pool(spider.app.extract_workers or default_workers(),
-                                  max_tasks=spider.app.extract_worker_pages, preload=PRELOAD)
+        spider.pool = crawl_pool(spider.app)
         return spider
 
     # ------------------------------------------------------------ helpers

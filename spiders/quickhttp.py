@@ -33,6 +33,11 @@ class Unusual(Exception):
     """An answer or failure the quick path leaves to Scrapy."""
 
 
+class StaleConnection(Unusual):
+    """A kept connection failed before any byte of the answer (the server may have closed it
+    while idle): raised instead of retrying on a new connection when the caller asks so."""
+
+
 @dataclass
 class Answer:
     """A complete HTTP answer (or a timeout) for one feed request."""
@@ -44,6 +49,7 @@ class Answer:
     latency: float = 0.0
     sent_at: float = 0.0  # wall-clock time the request went out
     timeout: float | None = None  # set: the request timed out after this many seconds
+    protocol: str = "HTTP/1.1"
 
     def header(self, name: bytes) -> bytes | None:
         for key, value in self.headers:
@@ -100,25 +106,36 @@ class HostClient:
         self._idle: list[_Connection] = []
         self._address: tuple[int, str] | None = None  # (family, IP) resolved once per host
 
-    async def fetch(self, target: Target) -> Answer:
-        """Send ``target``; return its answer, an ``Answer`` with ``timeout`` set, or raise Unusual."""
+    async def fetch(self, target: Target, *, timeout: float | None = None, maxsize: int | None = None,
+                    stale_retry: bool = True) -> Answer:
+        """Send ``target``; return its answer, an ``Answer`` with ``timeout`` set, or raise Unusual.
+
+        ``timeout`` and ``maxsize`` replace the client's own for this request. A kept connection
+        that fails before any answer byte is retried on a new one, or (``stale_retry`` False)
+        raises ``StaleConnection``.
+        """
         started, sent_at = time.monotonic(), time.time()
+        timeout = timeout or self.timeout
         try:
-            answer = await asyncio.wait_for(self._exchange(target), self.timeout)
+            # A deadline on this task, not wait_for's task around the exchange: one task and one
+            # loop iteration less per request (the caller sees the answer as soon as it is read).
+            async with asyncio.timeout(timeout):
+                answer = await self._exchange(target, maxsize or self.maxsize, stale_retry)
         except TimeoutError:
-            return Answer(timeout=self.timeout, latency=time.monotonic() - started, sent_at=sent_at)
+            return Answer(timeout=timeout, latency=time.monotonic() - started, sent_at=sent_at)
         answer.latency, answer.sent_at = time.monotonic() - started, sent_at
         return answer
 
-    async def _exchange(self, target: Target) -> Answer:
+    async def _exchange(self, target: Target, maxsize: int, stale_retry: bool = True) -> Answer:
         try:
             conn = self._idle.pop() if self._idle else None
             if conn is not None:
                 try:  # a kept connection the server closed meanwhile fails before any answer byte
-                    return await self._on(conn, target)
-                except (_Stale, ConnectionError):
-                    pass
-            return await self._on(await self._connect(), target)
+                    return await self._on(conn, target, maxsize)
+                except (_Stale, ConnectionError) as exc:
+                    if not stale_retry:
+                        raise StaleConnection(f"kept connection failed: {type(exc).__name__}") from exc
+            return await self._on(await self._connect(), target, maxsize)
         except _Stale as exc:
             raise Unusual("the connection closed before an answer") from exc
         except h11.ProtocolError as exc:  # a malformed answer (or one h11 will not frame)
@@ -145,13 +162,13 @@ class HostClient:
             ip, self.port, family=family, ssl=context, server_hostname=self.host if context else None)
         return _Connection(reader, writer, ip)
 
-    async def _on(self, conn: _Connection, target: Target) -> Answer:
+    async def _on(self, conn: _Connection, target: Target, maxsize: int) -> Answer:
         reused, conn.used = conn.used, True
         http = conn.http
         try:
             conn.writer.write(http.send(target.request) + (http.send(h11.EndOfMessage()) or b""))
             await conn.writer.drain()
-            answer = await self._answer(conn, reused)
+            answer = await self._answer(conn, reused, maxsize)
         except BaseException:  # noqa: BLE001 - whatever broke the exchange, the connection is done
             conn.close()
             raise
@@ -162,10 +179,11 @@ class HostClient:
             conn.close()
         return answer
 
-    async def _answer(self, conn: _Connection, reused: bool) -> Answer:
+    async def _answer(self, conn: _Connection, reused: bool, maxsize: int) -> Answer:
         """Read one answer off ``conn`` through h11, up to its EndOfMessage."""
         http = conn.http
         status, headers, parts, total, heard = 0, list[tuple[bytes, bytes]](), list[bytes](), 0, False
+        protocol = "HTTP/1.1"
         while True:
             event = http.next_event()
             if event is h11.NEED_DATA:
@@ -180,19 +198,20 @@ class HostClient:
                 if event.http_version not in (b"1.0", b"1.1"):
                     raise Unusual(f"HTTP/{event.http_version.decode()}")
                 status, headers = event.status_code, event.headers.raw_items()  # names as sent
+                protocol = "HTTP/" + event.http_version.decode()
                 # h11 bounds only an *incomplete* head; one that arrived whole in a read is checked here
                 if sum(len(k) + len(v) + 4 for k, v in headers) > MAX_HEADER_BYTES:
                     raise Unusual("header block over the limit")
                 length = next((v for k, v in event.headers if k == b"content-length"), None)
-                if length is not None and int(length) > self.maxsize:
+                if length is not None and int(length) > maxsize:
                     raise Unusual(f"content-length {int(length)}")
             elif isinstance(event, h11.Data):
                 total += len(event.data)
-                if total > self.maxsize:
+                if total > maxsize:
                     raise Unusual("body over the size limit")
                 parts.append(bytes(event.data))
             elif isinstance(event, h11.EndOfMessage):
-                return Answer(status=status, headers=headers, body=b"".join(parts), ip=conn.ip)
+                return Answer(status=status, headers=headers, body=b"".join(parts), ip=conn.ip, protocol=protocol)
             else:  # ConnectionClosed or PAUSED before the end of the answer
                 raise Unusual(f"no complete answer: {event!r}")
 

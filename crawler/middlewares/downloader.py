@@ -16,10 +16,14 @@ already queued in a download slot. Past the budget those are failed at once with
 outcome (the page is retried by the next crawl or cycle); requests in flight end within
 ``DOWNLOAD_TIMEOUT``.
 
+When a transfer ends, ``on_slot_free`` (if set) is called: the quick page path
+(``spiders/quickpages.py``) shares the slots and starts its queued pages.
+
 Registered as ``DOWNLOADER`` in ``crawler/settings.py``.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import monotonic
 
 from scrapy.core.downloader import Downloader, Slot
@@ -35,8 +39,14 @@ class PoliteDownloader(Downloader):
         super().__init__(crawler)
         budget = crawler.settings.getfloat("CLOSESPIDER_TIMEOUT", 0)
         self.deadline = monotonic() + budget if budget > 0 else None
+        self.on_slot_free: Callable[[], None] | None = None
 
     def _process_queue(self, slot: Slot) -> None:
+        self._process_slot(slot)
+        if self.on_slot_free is not None:
+            self.on_slot_free()
+
+    def _process_slot(self, slot: Slot) -> None:
         if self.deadline is not None and monotonic() >= self.deadline:
             while slot.queue:
                 request, queue_dfd = slot.queue.popleft()
@@ -58,5 +68,5 @@ class PoliteDownloader(Downloader):
             slot.transferring.add(request)  # reserve the place now: the task starts later
             _schedule_coro(self._wait_for_download(slot, request, queue_dfd))
             if delay:
-                self._process_queue(slot)
+                self._process_slot(slot)
                 break
