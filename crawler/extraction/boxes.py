@@ -80,18 +80,28 @@ _PLAYER_TAGS = frozenset({"div", "p", "span", "section", "figure", "aside"})
 PLAYER_MARK = "data-defwatch-player"
 
 
+def _controls(root: Any) -> list[Any]:
+    return [*root.iter("audio", "button"), *root.iterfind(".//*[@role='button']")]
+
+
 def player_boxes(root: Any) -> list[Any]:
     """The boxes of audio players and buttons with a short label, in any language ("▶ Listen to this
-    article 3:12", "Мэдээг сонсох"): a control (<audio>, <button>) and at most a few words beside it,
-    no sentence. Found before the controls are pruned: without them the label looks like text."""
+    article 3:12", "Мэдээг сонсох"): a control (<audio>, <button>, a link acting as a button) and at
+    most a few words beside it, no sentence. Found before the controls are pruned: without them the
+    label looks like text."""
     boxes: list[Any] = []
-    for control in root.iter("audio", "button"):
+    controls = _controls(root)
+    if not controls:
+        return boxes
+    inside = set(controls)
+    for control in controls:
         box = None
         node = control.getparent()
-        while node is not None and node is not root and node.tag in _PLAYER_TAGS:
+        while node is not None and node is not root and node.tag in _PLAYER_TAGS and node not in inside:
             label = _text(node)
-            for c in node.iter("audio", "button"):
-                label = label.replace(" ".join(c.text_content().split()), " ", 1)
+            for c in node.iter():
+                if c in inside:
+                    label = label.replace(" ".join(c.text_content().split()), " ", 1)
             if len(label.split()) > PLAYER_WORDS or _SENTENCE_END.search(label):
                 break
             box = node if label.strip() else box
@@ -123,9 +133,29 @@ def _is_meta(el: Any) -> bool:
     return all(len(piece.split()) <= FIELD_WORDS for piece in el.itertext())
 
 
+#: Inline elements that hold one field of a meta row ("<span>2 min read</span>").
+_FIELD_INLINE = frozenset({"span", "a", "time", "small", "b", "strong", "em", "i"})
+_SEPARATOR = re.compile(r"^\s*[|•·/,–—-]?\s*$")
+
+
+def _is_field_row(el: Any) -> bool:
+    """A row of short inline fields, at least two with a number, only separators between them, no
+    sentence ("<span>6 Dec 2026</span> · <span>2 min read</span> · <span>402 views</span>")."""
+    kids = [c for c in el if isinstance(c.tag, str)]
+    if len(kids) < 2 or any(c.tag not in _FIELD_INLINE for c in kids):
+        return False
+    if not _SEPARATOR.match(el.text or "") or not all(_SEPARATOR.match(c.tail or "") for c in kids):
+        return False
+    texts = [_text(c) for c in kids]
+    if sum(1 for t in texts if any(ch.isdigit() for ch in t)) < 2:
+        return False
+    return all(len(t.split()) <= FIELD_WORDS and not _SENTENCE_END.search(t) for t in texts) and _is_meta(el)
+
+
 def meta_boxes(root: Any) -> list[Any]:
-    """The largest box around each marked-up time that holds only short fields: a header's date,
-    "updated" stamp, reading time and view counter, in any language. A time inside a sentence stays."""
+    """The largest box around each marked-up time that holds only short fields, and rows of short
+    numbered fields: a header's date, "updated" stamp, reading time and view counter, in any language.
+    A time inside a sentence stays."""
     boxes: list[Any] = []
     for time in root.iter("time"):
         box = None
@@ -135,6 +165,7 @@ def meta_boxes(root: Any) -> list[Any]:
             node = node.getparent()
         if box is not None and box is not time and box not in boxes:
             boxes.append(box)
+    boxes += [el for el in root.iter("div", "p") if el is not root and el not in boxes and _is_field_row(el)]
     return [b for b in boxes if not any(a in boxes for a in b.iterancestors())]
 
 
@@ -142,9 +173,10 @@ def meta_boxes(root: Any) -> list[Any]:
 
 #: An action link's words at most ("Report an error", "Rapporteer ’n fout").
 ACTION_WORDS = 6
-#: A form page primed with this article: a section path without digits and a query; or a mail link.
+#: A form page primed with this article: a section path without digits and a query; a mail link; a
+#: script or an empty anchor (the link acts on the page).
 _FORM_HREF = re.compile(r"^(?:(?:https?:)?//[^/]+)?/?[^\W\d_]+(?:[-_][^\W\d_]+)*(?:\.html?|\.php|\.aspx?)?/?\?[^/]*=|"
-                        r"^mailto:")
+                        r"^mailto:|^javascript:|^#$")
 
 
 def is_action_link_line(el: Any) -> bool:
@@ -275,7 +307,7 @@ def shaped_boxes(root: Any) -> list[tuple[Any, str, bool]]:
     """(box, vocabulary group, precise) of every box above found in the fragment: a box that is not
     precise (an author box) never takes most of the fragment's text with it."""
     hits = [(box, "structure", True) for box in meta_boxes(root)]
-    hits += [(box, "summary", True) for box in summary_boxes(root)]
+    hits += [(box, "structure", True) for box in summary_boxes(root)]
     hits += [(box, "structure", True) for box in repeated_fields(root)]
     hits += [(box, "author_box", False) for box in author_boxes(root)]
     hits += [(box, "media", True) for box in root.iterfind(f".//*[@{PLAYER_MARK}]")]
