@@ -19,7 +19,7 @@ LABEL_WORDS = 5
 #: A key point: at most this many words; a summary box has at least two.
 POINT_WORDS, MIN_POINTS = 30, 2
 #: A paragraph of prose: this long, with a sentence end in it.
-PROSE_CHARS = 80
+PROSE_CHARS = 50
 _SENTENCE_END = re.compile(r"[.!?।॥။።。！？](?:[\"'”»)\]]?)(?:\s|$)")
 _LABEL_TAGS = frozenset({"h2", "h3", "h4", "h5", "h6", "p", "strong", "b", "span", "div", "header", "summary"})
 
@@ -50,7 +50,10 @@ def _is_summary_box(el: Any) -> bool:
     points = [li for li in kids[1] if isinstance(li.tag, str)]
     if len(points) < MIN_POINTS or any(li.tag != "li" for li in points):
         return False
-    return all(0 < len(_text(li).split()) <= POINT_WORDS for li in points)
+    if not all(0 < len(_text(li).split()) <= POINT_WORDS for li in points):
+        return False
+    linked = sum(len(_text(a)) for a in kids[1].iter("a"))
+    return linked < 0.5 * len(_text(kids[1]))  # a list of links is a related box, its own rules' business
 
 
 def summary_boxes(root: Any) -> list[Any]:
@@ -72,9 +75,7 @@ def summary_boxes(root: Any) -> list[Any]:
 
 #: The words a player shows beside its controls ("Listen to this article 3:12").
 PLAYER_WORDS = 8
-#: Where a control's box stops: these are the article's own lines (an accordion's heading, a list item).
-_TEXT_OWNERS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6", "li", "td", "th", "blockquote", "dd", "dt",
-                          "figcaption", "caption", "pre"})
+#: A control's box is one of these; it never climbs through the article's own lines (a heading, a list item).
 _PLAYER_TAGS = frozenset({"div", "p", "span", "section", "figure", "aside"})
 #: Attribute that marks a player's box in the copied fragment for the cleaner (its controls are pruned first).
 PLAYER_MARK = "data-defwatch-player"
@@ -287,6 +288,9 @@ def repeated_fields(root: Any) -> list[Any]:
 #: A section's title or counter: at most this many words.
 COUNTER_WORDS = 5
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+#: A counter is a line of its own, before a comment section that is a box (not a word in a sentence).
+_COUNTER_TAGS = frozenset({"div", "p", "table", "header", "section", *_HEADINGS})
+_SECTION_TAGS = frozenset({"form", "ol", "ul", "aside", "article", "dl"})
 
 
 def counter_before(el: Any) -> Any:
@@ -295,7 +299,8 @@ def counter_before(el: Any) -> Any:
     prev = el.getprevious()
     while prev is not None and not isinstance(prev.tag, str):
         prev = prev.getprevious()
-    if prev is None or (prev.tail or "").strip() or (el.getparent() is not None and prev is el.getparent()):
+    if prev is None or prev.tag not in _COUNTER_TAGS or el.tag not in _COUNTER_TAGS | _SECTION_TAGS or \
+            (prev.tail or "").strip():
         return None
     text = _text(prev)
     if not text or len(text.split()) > COUNTER_WORDS or _SENTENCE_END.search(text):
