@@ -14,6 +14,7 @@ from typing import Any, Iterable
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.extraction.boxes import counter_before, is_action_link_line, shaped_boxes
 from crawler.extraction.page import is_hidden
 from crawler.extraction.sequence import (LINK_BLOCK_SHARE, MAX_RULE_BLOCK, MAX_TEASER, Block, is_clock_stamp,
                                          prune_sequence, rule_text)
@@ -119,6 +120,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, "share", True))
         elif el.tag in ("p", "div") and _is_tool_row(el):
             hits.append((el, "print_email", True))
+        elif el.tag in ("p", "div") and is_action_link_line(el):
+            hits.append((el, "print_email", True))
         elif el.tag in ("p", "div") and _ends_with_credit(el, rules):
             hits.append((el, "media", True))
         elif el.tag in ("p", "div", "aside", "section") and _is_call_to_action(el):
@@ -126,11 +129,15 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         elif len(el) >= MIN_CARDS and is_card_list(el):
             hits.append((el, "promo", True))
     hits += [(box, "structure", True) for box in _stamp_boxes(root)]
+    hits += shaped_boxes(root)  # key points, players, meta boxes, author boxes, an intro printed twice
     # Comment and sign-up form boxes the content step marked (a page-wide ASP.NET <form> hides them).
     hits += [(el, "structure", True) for el in elements if el.get("data-defwatch-form-box") is not None]
     # The "Read more:" label of a link list goes with the list.
     hits += [(label, name, True) for el, name, _ in list(hits) if name == "related"
              for label in (_label_before(el),) if label is not None]
+    # So does a comment section's counter or heading ("Comments (0)", "कुल प्रतिक्रिया: ०") before its form.
+    hits += [(title, "comments", True) for el, name, _ in list(hits) if name == "comments"
+             for title in (counter_before(el),) if title is not None]
     if not hits:
         return
     total = None
@@ -152,6 +159,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         if parent is not None and parent is not root and parent.tag not in _CONTAINERS and \
                 not (parent.text or "").strip() and len(parent) == 0:
             parent = parent.getparent()  # the line that held only the widget ("<p><a rel=next>…</a></p>")
+        while parent is not None and parent is not root and parent.tag in _TABLE_PARTS:
+            parent = parent.getparent()  # a legacy layout: the table around the widget holds its title
         if parent is not None and parent is not root and parent.tag in _CONTAINERS:
             emptied.setdefault(parent, name)
         if stats is not None:
@@ -167,7 +176,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
 #: Microdata naming the article's own text: a fuzzy class rule never removes such an element.
 _OWN_TEXT = frozenset({"articlebody", "description", "abstract", "text"})
 #: Elements that hold a widget and its title.
-_CONTAINERS = frozenset({"div", "section", "aside", "header", "footer", "nav", "figure", "details"})
+_CONTAINERS = frozenset({"div", "section", "aside", "header", "footer", "nav", "figure", "details", "table"})
+_TABLE_PARTS = frozenset({"td", "th", "tr", "tbody", "thead", "tfoot"})
 #: A title left alone: this many words at most, no sentence.
 TITLE_WORDS = 6
 

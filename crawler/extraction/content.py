@@ -16,6 +16,7 @@ from typing import Any
 from lxml import etree
 from lxml import html as lxml_html
 
+from crawler.extraction.boxes import PLAYER_MARK, player_boxes
 from crawler.extraction.needs import canonical, may_match, needs
 from crawler.extraction.page import Page, class_id, css, is_hidden, spaced_len, text_len, text_of, text_over
 
@@ -435,6 +436,8 @@ def fragment(elements: list[Any], stats: Counter | None = None) -> Any:
     pruned = 0
     for box in form_boxes(root):  # marked before the fields go (they tell a form box from text);
         box.set(FORM_BOX_MARK, "1")  # the cleaner drops it after the named rules had their say
+    for box in player_boxes(root):  # so is a player's label: its controls tell it from text
+        box.set(PLAYER_MARK, "1")
     for junk in list(root.iter(*PRUNE_TAGS)):
         if junk.getparent() is not root:
             junk.drop_tree()

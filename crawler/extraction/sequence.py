@@ -121,17 +121,25 @@ _ROW_SEP = re.compile(r"\s+[|•·]\s*|\s*[|•·]\s+|\s*[|•·]$")
 _YEAR_OR_CLOCK = re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[:.]\d\d\b")
 #: A meta row is this short, in segments of at most this many words.
 META_ROW_CHARS, META_SEGMENT_WORDS = 200, 6
+#: A row without a date is a meta row when this many of its segments are "label: value" fields.
+META_FIELDS = 2
+#: A field: a label of at most three words, a colon (Latin, full-width, Ethiopic), a value.
+_FIELD = re.compile(r"^\S+(?: \S+){0,2}[:：፡፦]\s*\S")
 
 
 def is_meta_row(block: Block) -> bool:
     """An article tool row: short segments split by "|" or "·", one of them a date ("Haber: A. Demir |
-    12 Kasım 2026 10:05 | Yazdır", "By Jo Ray · Nov 2, 2026 · 3 min read"); no sentence in it."""
+    12 Kasım 2026 10:05 | Yazdır", "By Jo Ray · Nov 2, 2026 · 3 min read"), or of "label: value" fields; no
+    sentence in it."""
     text = block.text.strip()
     if len(text) > META_ROW_CHARS or not _ROW_SEP.search(text):
         return False
     segments = [seg.strip() for seg in _ROW_SEP.split(text) if seg.strip()]
-    if len(segments) < 2 or not any(_YEAR_OR_CLOCK.search(seg) for seg in segments):
+    if len(segments) < 2:
         return False
+    if not any(_YEAR_OR_CLOCK.search(seg) for seg in segments) and \
+            sum(1 for seg in segments if _FIELD.match(seg)) < min(len(segments), META_FIELDS):
+        return False  # neither a date nor a row of "label: value" fields ("Category: Army | Views: 312")
     return all(len(seg.split()) <= META_SEGMENT_WORDS and not seg.endswith((".", "!", "?")) for seg in segments)
 
 
