@@ -239,13 +239,68 @@ def script_shares(text: str) -> Counter:
     return Counter({k: v / letters for k, v in counts.items() if v})
 
 
+#: CLDR's script codes (likely subtags, "mn" -> "mn_Cyrl_MN") as ``script_shares`` names them; a script
+#: that it does not count (Tamil, Ethiopic, Georgian ...) is among its "other" letters.
+_CLDR_SCRIPT = {"Latn": "latin", "Cyrl": "cyrillic", "Arab": "arabic", "Hebr": "hebrew", "Grek": "greek",
+                "Thai": "thai", "Deva": "devanagari", "Kore": "hangul", "Hang": "hangul", "Jpan": "kana",
+                "Hans": "han", "Hant": "han"}
+
+
+#: Languages written in Latin letters that pages declare most often.
+_LATIN_LANGS = frozenset("""
+en fr de es it pt nl pl sv tr ro cs sk hu fi da no nb nn is et lv lt sl hr bs sq ca gl eu ga cy mt af sw id ms tl
+vi az uz tk ha yo zu xh so lb fo
+""".split())
+
+
+@lru_cache(maxsize=256)
+def script_of(lang: str) -> str:
+    """The script a language is written in, by ``script_shares``'s names: ours, else CLDR's likely
+    subtags (Mongolian, Kyrgyz, Tajik are Cyrillic; Tamil, Amharic are "other"); Latin if unknown."""
+    if lang in _SCRIPT_OF:
+        return _SCRIPT_OF[lang]
+    if lang in _LATIN_LANGS:  # CLDR's global data costs a process ~9 ms to load: not for these
+        return "latin"
+    try:
+        from babel.core import get_global
+        likely = get_global("likely_subtags").get(lang) or ""
+    except (ImportError, KeyError, ValueError):
+        likely = ""
+    parts = likely.split("_")
+    code = parts[1] if len(parts) == 3 else "Latn"
+    return _CLDR_SCRIPT.get(code, "other")
+
+
+#: Letters that Russian lacks, by the Cyrillic languages that write them (alphabet tables, not words):
+#: when the model cannot name a Cyrillic body, its letters still tell Ukrainian or Kazakh from Russian.
+_CYRILLIC_LETTERS = (
+    ("kk", "әғқңұһі"), ("mn", "өү"), ("ky", "ңөү"), ("uk", "єїґі"), ("be", "ўі"), ("sr", "ђћџљњј"),
+    ("mk", "ѓќѕљњј"), ("tg", "ғӣқӯҳҷ"), ("tt", "әөүҗңһ"), ("ba", "әөүғҡңҫһ"),
+)
+
+
+def cyrillic_lang(text: str, found: str | None = None) -> str:
+    """The language of a Cyrillic body: the model's answer when it names a Cyrillic language, else the
+    one whose own letters the body uses most (Ө/Ү are Mongolian, Ә/Қ/Ұ Kazakh), else Russian."""
+    if found and script_of(found) == "cyrillic":
+        return found
+    sample = text[:3000].lower()
+    counts = {lang: sum(sample.count(c) for c in letters) for lang, letters in _CYRILLIC_LETTERS}
+    lang, best = max(counts.items(), key=lambda kv: kv[1])
+    return lang if best >= CYRILLIC_LETTERS_MIN else "ru"
+
+
+#: Occurrences of a language's own letters that name it (one could be a quoted foreign word).
+CYRILLIC_LETTERS_MIN = 3
+
+
 def _script_override(declared: str, body_text: str) -> str | None:
     """The body's language when its script contradicts the declared one (an English story on a Korean
     template, a Korean story under lang="en"); cheap and reliable, unlike stopwords across scripts."""
     if len(body_text) < 200:
         return None
     shares = script_shares(body_text)
-    want = _SCRIPT_OF.get(declared, "latin")
+    want = script_of(declared)
     if want == "kana":  # Japanese mixes kana with han
         have = shares["kana"] + shares["han"]
     else:
@@ -257,8 +312,7 @@ def _script_override(declared: str, body_text: str) -> str | None:
     if shares["kana"] >= 0.1 and shares["kana"] + shares["han"] >= SCRIPT_SHARE:
         return "ja"
     if shares["cyrillic"] >= SCRIPT_SHARE:
-        found = detect_body_lang(body_text)
-        return found if found in ("ru", "uk", "bg", "sr", "mk", "be", "kk") else "ru"
+        return cyrillic_lang(body_text, detect_body_lang(body_text))
     for script, lang in _SCRIPT_LANG.items():
         if shares[script] >= SCRIPT_SHARE:
             return lang

@@ -82,3 +82,24 @@ def weekday_names(lang: str) -> frozenset[str]:
         for context in ("format", "stand-alone"):
             out.update(day.lower() for day in locale.days[context]["wide"].values())
     return frozenset(out)
+
+
+#: The word "news" (and "newsroom", "editorial office") in the languages whose desks the byline
+#: vocabulary did not name yet, as word openings: a desk is named after the news it makes ("செய்திப்
+#: பிரிவு", "समाचार डेस्क", "ዜና ክፍል", "Мэдээллийн алба", "Nuusspan", "Meja Berita"), a person never is.
+#: Openings, because these languages inflect or join the word ("செய்திப்", "የዜና", "жаңалықтар").
+_DESK_STEMS = """
+செய்தி செய்திப் ஆசிரியர்குழு వార్తా వార్త ಸುದ್ದಿ വാർത്ത ഡെസ്ക് बातमी वृत्तसेवा समाचार ख़बर खबर सम्पादकीय संपादकीय
+সংবাদ খবর સમાચાર ਖ਼ਬਰ ਖਬਰ نیوز خبر پوهنه පුවත් ዜና የዜና ዴስክ ព័ត៌មាន သတင်း ຂ່າວ ახალი რედაქცია
+լուրեր լրատվական խմբագրություն мэдээ редакц жаңалық ақпарат кабар ахбор навіны новини вести вијести рэдакцыя
+nuus redaksie berita redaksi balita habari labarai iroyin izindaba xəbər xeber yangilik tahririyat
+lajme redaksia naujienos ziņas redakcija uudised toimetus fréttir ritstjórn vijesti vesti novice uredništvo
+nuacht newyddion albiste erredakzio notícies redacció aħbarijiet tin tức
+""".split()
+_DESK_WORDS = re.compile(r"(?:^|(?<=\s))(?:" + "|".join(sorted(map(re.escape, _DESK_STEMS), key=len, reverse=True))
+                         + ")", re.I)
+
+
+def names_a_desk(name: str) -> bool:
+    """Whether a byline "name" is a news desk's: a word of it opens with "news" in the page's language."""
+    return _DESK_WORDS.search(name) is not None
