@@ -7,11 +7,12 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
-                                        main_item, other_item, own_urls)
-from crawler.extraction.names import ANY_LABEL, and_split, lower_initial, names_a_desk, not_a_person, weekday_names
-from crawler.extraction.page import (BREAKING_TAGS, Page, class_id, css, is_hidden, ld_text, ld_types, link,
-                                     norm_space, text_of, text_over, text_pieces)
+from crawler.extraction.bylines import (OwnUrls, credited_writers, host_names, in_media, in_teaser, is_organisation,
+                                        item_owner, main_item, other_item, own_urls)
+from crawler.extraction.names import (ANY_LABEL, and_split, joins_links, lower_initial, names_a_desk, not_a_person,
+                                      split_initialled, weekday_names)
+from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
+                                     text_over, text_pieces)
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
@@ -109,11 +110,10 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
     text = _CJK_DATELINE.sub("", text)                    # "陳怡君、王冠宇／新竹報導": where they reported from
     text = _HEBREW_AND.sub(r"\1; \2", text)
     text = _ARABIC_AND.sub(r"\1; \2", text)             # "سارة القحطاني وخالد العتيبي": the same prefix "و"
-    text = _INITIALED_AND.sub(_initialed_and, text)     # "Д. Тэмүүлэн ба Г. Сарангэрэл": the "and" of any language
     text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
-    for part in and_split(lang).split(text):
+    for part in and_split(lang).split(split_initialled(text)):  # "Д. Тэмүүлэн ба Г. Сарангэрэл" too
         pieces = [p.strip() for p in re.split(r"[,、，،]", part) if p.strip()]
         if not pieces:
             continue
@@ -139,15 +139,6 @@ def clean_author(raw: str, banned: Iterable[str] = (), lang: str | None = None) 
 _DATELINE = re.compile(r"(?<=\w)\s+\d.*$")
 #: A CJK dateline after the names: a full-width slash, or a slash before "<place>報導/电" ("／台北報導").
 _CJK_DATELINE = re.compile(r"\s*(?:／|/(?=\s*[\u4e00-\u9fff]{1,8}(?:報導|报道|電|电)\s*$)).*$")
-#: A small word between a capitalised name and the next name's initial ("… Тэмүүлэн ба Г. …", "… Mwangi na J. …"):
-#: a particle opens a surname, never an initial, so the word is the list's "and".
-_INITIALED_AND = re.compile(r"(?<=[^\W\d_]{2})\s+([^\W\d_]{1,8})\s+(?=[^\W\d_]{1,2}\.\s*[^\W\d_]{2})")
-
-
-def _initialed_and(m: re.Match[str]) -> str:
-    return "; " if lower_initial(m.group(1)) else m.group(0)
-
-
 #: A middle dot between two Korean names (a Chinese transliterated name keeps its "·").
 _HANGUL_DOT = re.compile(r"(?<=[\uac00-\ud7a3])\s*[·・]\s*(?=[\uac00-\ud7a3])")
 #: A reading time after the name: its label, a number of minutes, at most two words ("Lesezeit: 3 Min", "4 min read").
@@ -485,34 +476,13 @@ def _own_bylines(page: Page, own: OwnUrls) -> list[tuple[Any, list[str]]]:
         if page.in_comments(el) or not_a_person(el):
             continue
         # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
-        pieces = byline_pieces(el)
-        if pieces and _CREDIT_ONLY.search(class_id(el)) and not _PERSON_CLASS.search(class_id(el)):
-            pieces = _credited_writers(el, pieces, page)
+        pieces = credited_writers(el, byline_pieces(el), page, _BYLINE_CLASS)
         if pieces and sum(map(len, pieces)) < BYLINE_CHARS and not in_media(el) and not in_teaser(el, page, own):
             out.append((el, pieces))
         seen += 1
         if seen >= BYLINE_ELEMENTS:
             break
     return out
-
-
-#: A credits line ("Мәтін: A, B | Фото: C", "संवाददाता: A र B | सम्पादन: C", "Source: X") is a byline
-#: only through its fields that link a name to the site's own pages: the writers' profiles.
-_CREDIT_ONLY = re.compile(r"credit", re.I)
-_PERSON_CLASS = re.compile(_BYLINE_CLASS.pattern.replace("credit|", ""), re.I)
-_CREDIT_FIELDS = re.compile(r"\s*[|｜•·]\s*")
-
-
-def _credited_writers(el: Any, pieces: list[str], page: Page) -> list[str]:
-    """The fields of a credits line that link a name to the site (its writers); none when nothing is
-    linked: an agency or source credit, a photographer's or editor's field, a theme's footer credit."""
-    host = urlsplit(page.url).hostname
-    linked = [norm_space(a.text_content()) for a in el.iter("a")
-              if (href := link(page.base_url, a.get("href"))) and urlsplit(href).hostname == host]
-    linked = [n for n in linked if n]
-    if not linked:
-        return []
-    return [f for piece in pieces for f in _CREDIT_FIELDS.split(piece) if any(n in f for n in linked)]
 
 
 def byline_pieces(el: Any) -> list[str]:
@@ -553,7 +523,7 @@ def byline_pieces(el: Any) -> list[str]:
         elif node is not el and node.tail:
             if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith((",", "،")):
                 appositive = True
-            elif not appositive and not _joins_links(node):  # "<a>A</a> ба <a>B</a>": the "and" is no name
+            elif not appositive and not joins_links(node):  # "<a>A</a> ба <a>B</a>": the "and" is no name
                 runs[-1].append(node.tail)
     out = []
     for run in runs:
@@ -586,31 +556,10 @@ def _is_share_link(a: Any) -> bool:
 
 
 def _follows_link(a: Any) -> bool:
-    """Whether an <a> comes right after another link, with nothing but spaces, a separator mark or a
-    joining word between them ("<a>A</a> - <a>B</a>": two names, where "A - B" in text would read as
-    "Name - Site"; "<a>A</a> ба <a>B</a>": two names in a language whose CLDR list joins with a comma)."""
+    """Whether an <a> comes right after another link, with nothing but spaces, a separator mark or an "and"
+    between them ("<a>A</a> - <a>B</a>": two names, where "A - B" in text would read as "Name - Site")."""
     prev = a.getprevious()
-    return prev is not None and prev.tag == "a" and (not (prev.tail or "").strip(" \t\n-–—/|") or _joins_links(prev))
-
-
-#: A word between two linked names is their "and" when it is at most this long.
-JOINER_CHARS = 12
-
-
-def _joins_links(a: Any) -> bool:
-    """Whether the text after a link is one small word before another link: the list's "and" in any
-    language ("ба", "र", "እና", "மற்றும்"), never a name, which opens with a capital where letters have case."""
-    nxt = a.getnext()
-    if a.tag != "a" or nxt is None or nxt.tag != "a":
-        return False
-    word = (a.tail or "").strip()
-    return (0 < len(word) <= JOINER_CHARS and len(word.split()) == 1 and not any(c.isdigit() for c in word)
-            and (word == "&" or _WORD.fullmatch(word) is not None and (word[:1].lower() == word[:1].upper()
-                                                                         or lower_initial(word))))
-
-
-#: One word of letters and their combining marks (Tamil "மற்றும்" writes its vowels as marks).
-_WORD = re.compile(r"(?:[^\W\d_][\u0300-\u036f\u0900-\u0dff\u1000-\u109f\u1780-\u17ff]*)+")
+    return prev is not None and prev.tag == "a" and (not (prev.tail or "").strip(" \t\n-–—/|") or joins_links(prev))
 
 
 #: A label before the linked name reads as at most this many words ("Per", "Bài:", "Nhóm phóng viên:").

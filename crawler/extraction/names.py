@@ -103,3 +103,32 @@ _DESK_WORDS = re.compile(r"(?:^|(?<=\s))(?:" + "|".join(sorted(map(re.escape, _D
 def names_a_desk(name: str) -> bool:
     """Whether a byline "name" is a news desk's: a word of it opens with "news" in the page's language."""
     return _DESK_WORDS.search(name) is not None
+
+
+#: A word between two linked names is their "and" when it is at most this long.
+JOINER_CHARS = 12
+#: One word of letters and their combining marks (Tamil "மற்றும்" writes its vowels as marks).
+_WORD = re.compile(r"(?:[^\W\d_][\u0300-\u036f\u0900-\u0dff\u1000-\u109f\u1780-\u17ff]*)+")
+
+
+def joins_links(a: Any) -> bool:
+    """Whether the text after a link is one small word before another link: the list's "and" in any
+    language ("ба", "र", "እና", "மற்றும்"; CLDR's Mongolian list joins with a comma), never a name,
+    which opens with a capital where letters have case."""
+    nxt = a.getnext()
+    if a.tag != "a" or nxt is None or nxt.tag != "a":
+        return False
+    word = (a.tail or "").strip()
+    return (0 < len(word) <= JOINER_CHARS and len(word.split()) == 1 and not any(c.isdigit() for c in word)
+            and (word == "&" or _WORD.fullmatch(word) is not None and (word[:1].lower() == word[:1].upper()
+                                                                         or lower_initial(word))))
+
+
+#: A small word between a capitalised name and the next name's initial ("… Тэмүүлэн ба Г. …", "… Mwangi na J. …"):
+#: a particle opens a surname, never an initial, so the word is the list's "and".
+_INITIALLED_AND = re.compile(r"(?<=[^\W\d_]{2})\s+([^\W\d_]{1,8})\s+(?=[^\W\d_]{1,2}\.\s*[^\W\d_]{2})")
+
+
+def split_initialled(text: str) -> str:
+    """The byline with "; " for a small word that joins a name to the next one's initial."""
+    return _INITIALLED_AND.sub(lambda m: "; " if lower_initial(m.group(1)) else m.group(0), text)
