@@ -57,6 +57,22 @@ def test_a_declared_cyrillic_language_that_our_table_lacks_is_kept() -> None:
     assert story("", lang="tg", body=TAJIK).lang == "tg"
 
 
+SERBIAN_LATIN = ("Vojska Srbije je tokom prošle nedelje izvela veliku vežbu na poligonu kod Pasuljanskih livada. "
+                 "U vežbi je učestvovalo više od dve hiljade pripadnika i stotine borbenih vozila. Prema navodima "
+                 "Ministarstva odbrane, cilj vežbe bio je provera spremnosti jedinica za brzo dejstvo.")
+UZBEK_CYRILLIC = ("Ўзбекистон Қуролли кучлари тоғли ҳудудда йирик ҳарбий машғулот ўтказди. Машғулотда уч мингдан "
+                  "ортиқ ҳарбий хизматчи ва юздан ортиқ техника иштирок этди. Мудофаа вазирлигининг хабар беришича, "
+                  "машғулотнинг асосий мақсади бўлинмаларнинг ҳамкорлигини текшириш бўлган.")
+
+
+def test_a_language_that_cldr_writes_in_two_scripts_keeps_its_declaration() -> None:
+    # Serbian in Latin letters, Uzbek in Cyrillic: CLDR has sr_Latn and uz_Cyrl, the body does not contradict.
+    assert story("", lang="sr", body=SERBIAN_LATIN).lang == "sr"
+    assert story("", lang="uz", body=UZBEK_CYRILLIC).lang == "uz"
+    # CLDR's zh_Latn is no reason to keep "zh" on an English story
+    assert story("", lang="zh").lang == "en"
+
+
 def test_the_script_of_a_language_comes_from_cldr() -> None:
     assert script_of("ky") == script_of("tg") == script_of("sr") == "cyrillic"
     assert script_of("ta") == script_of("am") == script_of("ka") == "other"  # scripts not counted apart
@@ -73,6 +89,8 @@ def test_a_cyrillic_body_is_told_by_its_letters_when_the_model_cannot() -> None:
     assert cyrillic_lang(KAZAKH) == "kk"
     assert cyrillic_lang(SERBIAN) == "sr"
     assert cyrillic_lang(RUSSIAN) == "ru"
+    # the alphabet that has all of the body's extra letters, the most specific one first
+    assert cyrillic_lang(KYRGYZ) == "ky" and cyrillic_lang(TAJIK) == "tg" and cyrillic_lang(UZBEK_CYRILLIC) == "uz"
     assert cyrillic_lang(RUSSIAN, "tt") == "tt"  # the model's Cyrillic answer stands
     assert cyrillic_lang(SERBIAN, "en") == "sr"  # a non-Cyrillic answer does not
 

@@ -271,26 +271,50 @@ def script_of(lang: str) -> str:
     return _CLDR_SCRIPT.get(code, "other")
 
 
-#: Letters that Russian lacks, by the Cyrillic languages that write them (alphabet tables, not words):
-#: when the model cannot name a Cyrillic body, its letters still tell Ukrainian or Kazakh from Russian.
-_CYRILLIC_LETTERS = (
-    ("kk", "әғқңұһі"), ("mn", "өү"), ("ky", "ңөү"), ("uk", "єїґі"), ("be", "ўі"), ("sr", "ђћџљњј"),
-    ("mk", "ѓќѕљњј"), ("tg", "ғӣқӯҳҷ"), ("tt", "әөүҗңһ"), ("ba", "әөүғҡңҫһ"),
-)
+#: Scripts whose languages CLDR also writes in a second script that pages use for the same language
+#: (Serbian and Uzbek in Latin, Kazakh in Arabic letters); a Chinese or Hindi page in Latin letters
+#: (CLDR's zh_Latn, hi_Latn) is rather another language's story on that template.
+_SECOND_SCRIPT_OF = frozenset({"latin", "cyrillic", "arabic", "other"})
+
+
+@lru_cache(maxsize=64)
+def other_scripts(lang: str) -> frozenset[str]:
+    """The other scripts CLDR has locales of the language in ("sr" -> Latin, "uz" -> Cyrillic, Arabic)."""
+    main = script_of(lang)
+    if main not in _SECOND_SCRIPT_OF:
+        return frozenset()
+    try:
+        from babel.localedata import locale_identifiers
+        codes = {ident.split("_")[1] for ident in locale_identifiers() if ident.startswith(f"{lang}_")}
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(_CLDR_SCRIPT[c] for c in codes if c in _CLDR_SCRIPT) - {main, "hangul", "kana", "han"}
+
+
+#: Letters that Russian lacks, by the Cyrillic languages whose alphabets add them (alphabet tables, not
+#: words): when the model cannot name a Cyrillic body, its letters still tell Kazakh or Serbian from Russian.
+_CYRILLIC_EXTRA = {"kk": "әғқңөұүһі", "ky": "ңөү", "mn": "өү", "tt": "әөүҗңһ", "ba": "әөүғҡңҫһҙ", "tg": "ғӣқӯҳҷ",
+                   "uz": "ўқғҳ", "uk": "єіїґ", "be": "іў", "sr": "ђјљњћџ", "mk": "ѓѕјљњќ"}
+_RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 
 
 def cyrillic_lang(text: str, found: str | None = None) -> str:
     """The language of a Cyrillic body: the model's answer when it names a Cyrillic language, else the
-    one whose own letters the body uses most (Ө/Ү are Mongolian, Ә/Қ/Ұ Kazakh), else Russian."""
+    alphabet that has the body's letters that Russian lacks (all of them, with the fewest extra letters:
+    Ө/Ү alone are Mongolian, with Ң Kyrgyz, with Ә/Қ/Ұ Kazakh), else Russian."""
     if found and script_of(found) == "cyrillic":
         return found
-    sample = text[:3000].lower()
-    counts = {lang: sum(sample.count(c) for c in letters) for lang, letters in _CYRILLIC_LETTERS}
-    lang, best = max(counts.items(), key=lambda kv: kv[1])
-    return lang if best >= CYRILLIC_LETTERS_MIN else "ru"
+    extra = Counter(c for c in text[:3000].lower() if "\u0400" <= c <= "\u04ff" and c not in _RUSSIAN)
+    if sum(extra.values()) < CYRILLIC_LETTERS_MIN:
+        return "ru"
+
+    def fit(lang: str) -> tuple[int, int]:
+        letters = _CYRILLIC_EXTRA[lang]
+        return sum(n if c in letters else -n for c, n in extra.items()), -len(letters)
+    return max(_CYRILLIC_EXTRA, key=fit)
 
 
-#: Occurrences of a language's own letters that name it (one could be a quoted foreign word).
+#: Letters that Russian lacks a body needs to be told by them (one could be a quoted foreign word).
 CYRILLIC_LETTERS_MIN = 3
 
 
@@ -305,7 +329,7 @@ def _script_override(declared: str, body_text: str) -> str | None:
         have = shares["kana"] + shares["han"]
     else:
         have = shares[want]
-    if have >= 0.2:
+    if have >= 0.2 or any(shares[other] >= 0.2 for other in other_scripts(declared)):
         return None
     if shares["latin"] >= SCRIPT_SHARE:
         return detect_body_lang(body_text)

@@ -347,9 +347,9 @@ COMMENT_TYPES = frozenset({"comment", "usercomments", "answer"})
 
 
 #: Comment classes in the other spellings CMS themes use: abbreviated ("cmt-list", "comm-body", uCoz's
-#: camel-case "comEnt") and in the theme's language ("kommentar", "komentarz", "comentarios", "yorum").
+#: camel-case "comEnt") and in the theme's language, plural: the singular "Kommentar" is an opinion piece.
 _COMMENT_OTHER = re.compile(r"(?:^|[-_])(?:cmn?ts?|comms?)(?:$|[-_])|^com[A-Z]|"
-                            r"(?i:[ck]omm?entar(?!y|ies|ist|at)|comentario|yorum|reactie)")
+                            r"(?i:kommentare|komentarz[ey]|komentari|comentarios|yorumlar|reacties)")
 
 
 @lru_cache(maxsize=8192)
