@@ -84,24 +84,31 @@ def weekday_names(lang: str) -> frozenset[str]:
     return frozenset(out)
 
 
-#: The word "news" (and "newsroom", "editorial office") in the languages whose desks the byline
-#: vocabulary did not name yet, as word openings: a desk is named after the news it makes ("செய்திப்
-#: பிரிவு", "समाचार डेस्क", "ዜና ክፍል", "Мэдээллийн алба", "Nuusspan", "Meja Berita"), a person never is.
-#: Openings, because these languages inflect or join the word ("செய்திப்", "የዜና", "жаңалықтар").
-_DESK_STEMS = """
-செய்தி செய்திப் ஆசிரியர்குழு వార్తా వార్త ಸುದ್ದಿ വാർത്ത ഡെസ്ക് बातमी वृत्तसेवा समाचार ख़बर खबर सम्पादकीय संपादकीय
-সংবাদ খবর સમાચાર ਖ਼ਬਰ ਖਬਰ نیوز خبر پوهنه පුවත් ዜና የዜና ዴስክ ព័ត៌មាន သတင်း ຂ່າວ ახალი რედაქცია
-լուրեր լրատվական խմբագրություն мэдээ редакц жаңалық ақпарат кабар ахбор навіны новини вести вијести рэдакцыя
-nuus redaksie berita redaksi balita habari labarai iroyin izindaba xəbər xeber yangilik tahririyat
-lajme redaksia naujienos ziņas redakcija uudised toimetus fréttir ritstjórn vijesti vesti novice uredništvo
-nuacht newyddion albiste erredakzio notícies redacció aħbarijiet tin tức
+#: The word "news" (and "newsroom", "editorial office", "our reporter") in the languages whose desks the
+#: byline vocabulary did not name yet: a desk is named after the news it makes ("செய்திப் பிரிவு",
+#: "समाचार डेस्क", "ዜና ክፍል", "Мэдээллийн алба", "Nuusspan", "Meja Berita"), a staff byline after the job
+#: ("নিজস্ব প্রতিবেদক", "हमारे संवाददाता", "ผู้สื่อข่าว"); a person is named after neither.
+#: Openings of a word: these languages inflect or join the word ("செய்திப்", "жаңалықтар", "nuusspan").
+_DESK_OPENINGS = """
+செய்தி ஆசிரியர்குழு நிருபர் செய்தியாளர் వార్తా ప్రతినిధి విలేకరి ಸುದ್ದಿ ವರದಿಗಾರ ವಾರ್ತಾ വാർത്ത ലേഖകൻ ഡെസ്ക്
+बातमी वृत्तसेवा समाचार संवाददाता प्रतिनिधि प्रतिनिधी रिपोर्टर संपादकीय सम्पादकीय সংবাদ প্রতিবেদক প্রতিনিধি
+রিপোর্টার સમાચાર સંવાદદાતા પ્રતિનિધિ ਪੱਤਰਕਾਰ ਪ੍ਰਤੀਨਿਧ نیوز رپورٹر نمائندہ نامہ‌نگار වාර්තාකරු පුවත්
+የዜና ዴስክ ሪፖርተር ዘጋቢ ព័ត៌មាន သတင်း ຂ່າວ ผู้สื่อข่าว რედაქცია լրատվական խմբագրություն
+мэдээ редакц жаңалық ақпарат ахбор навіны новини рэдакцыя nuus redaksie redaksia tahririyat erredakzio
 """.split()
-_DESK_WORDS = re.compile(r"(?:^|(?<=\s))(?:" + "|".join(sorted(map(re.escape, _DESK_STEMS), key=len, reverse=True))
-                         + ")", re.I)
+#: Whole words only: a name may open with them (Amharic "ዜናዊ", Kyrgyz "Кабарбек").
+_DESK_WHOLE = """
+ዜና кабар кабарлар вести вијести berita balita habari labarai iroyin izindaba xəbər xeber
+yangilik lajme naujienos ziņas uudised fréttir ritstjórn vijesti vesti novice nuacht newyddion albisteak
+notícies redacció aħbarijiet خبر خبریں ख़बर खबर খবর ਖ਼ਬਰ ਖਬਰ ახალი
+""".split()
+_DESK_WORDS = re.compile(r"(?:^|(?<=\s))(?:(?:" + "|".join(sorted(map(re.escape, _DESK_OPENINGS), key=len, reverse=True))
+                         + r")|(?:" + "|".join(sorted(map(re.escape, _DESK_WHOLE), key=len, reverse=True))
+                         + r")(?=$|[\s.,;:|)]))", re.I)
 
 
 def names_a_desk(name: str) -> bool:
-    """Whether a byline "name" is a news desk's: a word of it opens with "news" in the page's language."""
+    """Whether a byline "name" is a news desk's or a staff job's: a word of it is "news" or "reporter"."""
     return _DESK_WORDS.search(name) is not None
 
 
