@@ -8,9 +8,10 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from crawler.extraction.bylines import (OwnUrls, host_names, in_media, in_teaser, is_organisation, item_owner,
-                                        main_item, other_item, own_urls, without_photo_credits)
-from crawler.extraction.names import ANY_LABEL, and_split, lower_initial, not_a_person, weekday_names
+from crawler.extraction.bylines import (OwnUrls, credited_writers, host_names, in_media, in_teaser, is_organisation,
+                                        item_owner, main_item, other_item, own_urls, without_photo_credits)
+from crawler.extraction.names import (ANY_LABEL, and_split, joins_links, lower_initial, names_a_desk, not_a_person,
+                                      split_initialled, weekday_names)
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
                                      text_over, text_pieces)
 from crawler.extraction.title import site_names, squash
@@ -118,7 +119,7 @@ def _clean_author(raw: str, banned: tuple[str, ...], lang: str | None) -> tuple[
     text = _HANGUL_DOT.sub("; ", text)                    # "김민준·이서연 기자": two reporters              # "דני כהן ורונית לוי": "and" is a prefix letter
     out: list[str] = []
     banned_sq = {squash(b) for b in banned if squash(b)}
-    for part in and_split(lang).split(text):
+    for part in and_split(lang).split(split_initialled(text)):  # "Д. Тэмүүлэн ба Г. Сарангэрэл" too
         pieces = [p.strip() for p in re.split(r"[,、，،]", part) if p.strip()]
         if not pieces:
             continue
@@ -196,7 +197,7 @@ def is_credit(name: str) -> bool:
 def _looks_like_name(name: str) -> bool:
     if name.lower().replace(" ", "-") in WIRE_AGENCIES:
         return True
-    if _NOT_NAME.search(name):
+    if _NOT_NAME.search(name) or names_a_desk(name):
         return False
     words = name.split()
     if not 1 <= len(words) <= 5 or len(name) > 60:
@@ -442,7 +443,7 @@ def _labelled_fields(page: Page) -> list[str]:
 #: Class or id tokens of byline containers in the languages of CMS themes ("muhabir", "autor", "auteur"),
 #: in any case ("documentAuthor", "ArticleByline", "lblMuhabir"). A regular expression over the
 #: attributes is several times faster here than an XPath that lower-cases every class.
-_BYLINE_CLASS = re.compile(r"byline|author|writer|autor|auteur|muhabir|yazar|reporter|forfatter|skribent|penulis|"
+_BYLINE_CLASS = re.compile(r"byline|author|writer|credit|autor|auteur|muhabir|yazar|reporter|forfatter|skribent|penulis|"
                            r"wartawan|tac-?gia|kirjoittaja|szerzo|novinar|periodista|giornalista|journaliste", re.I)
 
 
@@ -469,7 +470,7 @@ def _own_bylines(page: Page, own: OwnUrls) -> list[tuple[Any, list[str]]]:
         if page.in_comments(el) or not_a_person(el):
             continue
         # A line break or block inside the byline ends the name ("By <a>A</a><br>Posted: ...").
-        pieces = byline_pieces(el)
+        pieces = credited_writers(el, byline_pieces(el), page, _BYLINE_CLASS)
         if pieces and sum(map(len, pieces)) < BYLINE_CHARS and not in_media(el) and not in_teaser(el, page, own):
             out.append((el, pieces))
         seen += 1
@@ -516,7 +517,7 @@ def byline_pieces(el: Any) -> list[str]:
         elif node is not el and node.tail:
             if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith((",", "،")):
                 appositive = True
-            elif not appositive:
+            elif not appositive and not joins_links(node):  # "<a>A</a> ба <a>B</a>": the "and" is no name
                 runs[-1].append(node.tail)
     out = []
     for run in runs:
@@ -549,10 +550,10 @@ def _is_share_link(a: Any) -> bool:
 
 
 def _follows_link(a: Any) -> bool:
-    """Whether an <a> comes right after another link, with nothing but spaces or a separator mark between them
-    ("<a>A</a> - <a>B</a>": two names, where "A - B" in text would read as "Name - Site")."""
+    """Whether an <a> comes right after another link, with nothing but spaces, a separator mark or an "and"
+    between them ("<a>A</a> - <a>B</a>": two names, where "A - B" in text would read as "Name - Site")."""
     prev = a.getprevious()
-    return prev is not None and prev.tag == "a" and not (prev.tail or "").strip(" \t\n-–—/|")
+    return prev is not None and prev.tag == "a" and (not (prev.tail or "").strip(" \t\n-–—/|") or joins_links(prev))
 
 
 #: A label before the linked name reads as at most this many words ("Per", "Bài:", "Nhóm phóng viên:").

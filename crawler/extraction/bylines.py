@@ -12,7 +12,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.extraction.page import ARTICLE_TYPES, Page, link, text_over
+from crawler.extraction.page import ARTICLE_TYPES, Page, class_id, link, text_over
 from crawler.text import UNSPACED_SCRIPTS
 
 #: Ancestors climbed from a byline to the heading that tells whose it is.
@@ -206,3 +206,21 @@ def without_photo_credits(text: str) -> str:
         return text
     parts = [p for p in _CREDIT_PARTS.split(text) if p.strip()]
     return "; ".join(p for p in parts if not _PHOTO_LABEL.match(p))
+
+
+#: A credits line ("Text: A, B | Photo: C", "Source: X") by its class: "credit" and no byline word.
+_CREDIT_CLASS = re.compile(r"credit", re.I)
+_CREDIT_FIELDS = re.compile(r"\s*[|｜•·]\s*")
+
+
+def credited_writers(el: Any, pieces: list[str], page: Page, byline_class: re.Pattern[str]) -> list[str]:
+    """A byline's pieces; of a credits line only the fields that link a name to the site (its writers'
+    profiles), none when it links nobody: an agency or source credit, a photographer's or editor's
+    field, a theme's footer credit that links away."""
+    key = class_id(el)
+    if not pieces or not _CREDIT_CLASS.search(key) or byline_class.search(_CREDIT_CLASS.sub(" ", key)):
+        return pieces
+    host = urlsplit(page.url).hostname
+    linked = [n for a in el.iter("a") if (href := link(page.base_url, a.get("href")))
+              and urlsplit(href).hostname == host and (n := " ".join(a.text_content().split()))]
+    return [f for piece in pieces for f in _CREDIT_FIELDS.split(piece) if any(n in f for n in linked)]

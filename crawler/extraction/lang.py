@@ -255,26 +255,104 @@ def script_shares(text: str) -> Counter:
     return Counter({k: v / letters for k, v in counts.items() if v})
 
 
+#: CLDR's script codes (likely subtags, "mn" -> "mn_Cyrl_MN") as ``script_shares`` names them; a script
+#: that it does not count (Tamil, Ethiopic, Georgian ...) is among its "other" letters.
+_CLDR_SCRIPT = {"Latn": "latin", "Cyrl": "cyrillic", "Arab": "arabic", "Hebr": "hebrew", "Grek": "greek",
+                "Thai": "thai", "Deva": "devanagari", "Kore": "hangul", "Hang": "hangul", "Jpan": "kana",
+                "Hans": "han", "Hant": "han"}
+
+
+#: Languages written in Latin letters that pages declare most often.
+_LATIN_LANGS = frozenset("""
+en fr de es it pt nl pl sv tr ro cs sk hu fi da no nb nn is et lv lt sl hr bs sq ca gl eu ga cy mt af sw id ms tl
+vi az uz tk ha yo zu xh so lb fo
+""".split())
+
+
+@lru_cache(maxsize=256)
+def script_of(lang: str) -> str:
+    """The script a language is written in, by ``script_shares``'s names: ours, else CLDR's likely
+    subtags (Mongolian, Kyrgyz, Tajik are Cyrillic; Tamil, Amharic are "other"); Latin if unknown."""
+    if lang in _SCRIPT_OF:
+        return _SCRIPT_OF[lang]
+    if lang in _LATIN_LANGS:  # CLDR's global data costs a process ~9 ms to load: not for these
+        return "latin"
+    try:
+        from babel.core import get_global
+        likely = get_global("likely_subtags").get(lang) or ""
+    except (ImportError, KeyError, ValueError):
+        likely = ""
+    parts = likely.split("_")
+    code = parts[1] if len(parts) == 3 else "Latn"
+    return _CLDR_SCRIPT.get(code, "other")
+
+
+#: Scripts whose languages CLDR also writes in a second script that pages use for the same language
+#: (Serbian and Uzbek in Latin, Kazakh in Arabic letters); a Chinese or Hindi page in Latin letters
+#: (CLDR's zh_Latn, hi_Latn) is rather another language's story on that template.
+_SECOND_SCRIPT_OF = frozenset({"latin", "cyrillic", "arabic", "other"})
+
+
+@lru_cache(maxsize=64)
+def other_scripts(lang: str) -> frozenset[str]:
+    """The other scripts CLDR has locales of the language in ("sr" -> Latin, "uz" -> Cyrillic, Arabic)."""
+    main = script_of(lang)
+    if main not in _SECOND_SCRIPT_OF:
+        return frozenset()
+    try:
+        from babel.localedata import locale_identifiers
+        codes = {ident.split("_")[1] for ident in locale_identifiers() if ident.startswith(f"{lang}_")}
+    except (ImportError, OSError):
+        return frozenset()
+    return frozenset(_CLDR_SCRIPT[c] for c in codes if c in _CLDR_SCRIPT) - {main, "hangul", "kana", "han"}
+
+
+#: Letters that Russian lacks, by the Cyrillic languages whose alphabets add them (alphabet tables, not
+#: words): when the model cannot name a Cyrillic body, its letters still tell Kazakh or Serbian from Russian.
+_CYRILLIC_EXTRA = {"kk": "әғқңөұүһі", "ky": "ңөү", "mn": "өү", "tt": "әөүҗңһ", "ba": "әөүғҡңҫһҙ", "tg": "ғӣқӯҳҷ",
+                   "uz": "ўқғҳ", "uk": "єіїґ", "be": "іў", "sr": "ђјљњћџ", "mk": "ѓѕјљњќ"}
+_RUSSIAN = frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+
+
+def cyrillic_lang(text: str, found: str | None = None) -> str:
+    """The language of a Cyrillic body: the model's answer when it names a Cyrillic language, else the
+    alphabet that has the body's letters that Russian lacks (all of them, with the fewest extra letters:
+    Ө/Ү alone are Mongolian, with Ң Kyrgyz, with Ә/Қ/Ұ Kazakh), else Russian."""
+    if found and script_of(found) == "cyrillic":
+        return found
+    extra = Counter(c for c in text[:3000].lower() if "\u0400" <= c <= "\u04ff" and c not in _RUSSIAN)
+    if sum(extra.values()) < CYRILLIC_LETTERS_MIN:
+        return "ru"
+
+    def fit(lang: str) -> tuple[int, int]:
+        letters = _CYRILLIC_EXTRA[lang]
+        return sum(n if c in letters else -n for c, n in extra.items()), -len(letters)
+    return max(_CYRILLIC_EXTRA, key=fit)
+
+
+#: Letters that Russian lacks a body needs to be told by them (one could be a quoted foreign word).
+CYRILLIC_LETTERS_MIN = 3
+
+
 def _script_override(declared: str, body_text: str) -> str | None:
     """The body's language when its script contradicts the declared one (an English story on a Korean
     template, a Korean story under lang="en"); cheap and reliable, unlike stopwords across scripts."""
     if len(body_text) < 200:
         return None
     shares = script_shares(body_text)
-    want = _SCRIPT_OF.get(declared, "latin")
+    want = script_of(declared)
     if want == "kana":  # Japanese mixes kana with han
         have = shares["kana"] + shares["han"]
     else:
         have = shares[want]
-    if have >= 0.2:
+    if have >= 0.2 or any(shares[other] >= 0.2 for other in other_scripts(declared)):
         return None
     if shares["latin"] >= SCRIPT_SHARE:
         return detect_body_lang(body_text)
     if shares["kana"] >= 0.1 and shares["kana"] + shares["han"] >= SCRIPT_SHARE:
         return "ja"
     if shares["cyrillic"] >= SCRIPT_SHARE:
-        found = detect_body_lang(body_text)
-        return found if found in ("ru", "uk", "bg", "sr", "mk", "be", "kk") else "ru"
+        return cyrillic_lang(body_text, detect_body_lang(body_text))
     for script, lang in _SCRIPT_LANG.items():
         if shares[script] >= SCRIPT_SHARE:
             return lang

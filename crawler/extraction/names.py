@@ -82,3 +82,60 @@ def weekday_names(lang: str) -> frozenset[str]:
         for context in ("format", "stand-alone"):
             out.update(day.lower() for day in locale.days[context]["wide"].values())
     return frozenset(out)
+
+
+#: The word "news" (and "newsroom", "editorial office", "our reporter") in the languages whose desks the
+#: byline vocabulary did not name yet: a desk is named after the news it makes ("செய்திப் பிரிவு",
+#: "समाचार डेस्क", "ዜና ክፍል", "Мэдээллийн алба", "Nuusspan", "Meja Berita"), a staff byline after the job
+#: ("নিজস্ব প্রতিবেদক", "हमारे संवाददाता", "ผู้สื่อข่าว"); a person is named after neither.
+#: Openings of a word: these languages inflect or join the word ("செய்திப்", "жаңалықтар", "nuusspan").
+_DESK_OPENINGS = """
+செய்தி ஆசிரியர்குழு நிருபர் செய்தியாளர் వార్తా ప్రతినిధి విలేకరి ಸುದ್ದಿ ವರದಿಗಾರ ವಾರ್ತಾ വാർത്ത ലേഖകൻ ഡെസ്ക്
+बातमी वृत्तसेवा समाचार संवाददाता प्रतिनिधि प्रतिनिधी रिपोर्टर संपादकीय सम्पादकीय সংবাদ প্রতিবেদক প্রতিনিধি
+রিপোর্টার સમાચાર સંવાદદાતા પ્રતિનિધિ ਪੱਤਰਕਾਰ ਪ੍ਰਤੀਨਿਧ نیوز رپورٹر نمائندہ نامہ‌نگار වාර්තාකරු පුවත්
+የዜና ዴስክ ሪፖርተር ዘጋቢ ព័ត៌មាន သတင်း ຂ່າວ ผู้สื่อข่าว რედაქცია լրատվական խմբագրություն
+мэдээ редакц жаңалық ақпарат ахбор навіны новини рэдакцыя nuus redaksie redaksia tahririyat erredakzio
+""".split()
+#: Whole words only: a name may open with them (Amharic "ዜናዊ", Kyrgyz "Кабарбек").
+_DESK_WHOLE = """
+ዜና кабар кабарлар вести вијести berita balita habari labarai iroyin izindaba xəbər xeber
+yangilik lajme naujienos ziņas uudised fréttir ritstjórn vijesti vesti novice nuacht newyddion albisteak
+notícies redacció aħbarijiet خبر خبریں ख़बर खबर খবর ਖ਼ਬਰ ਖਬਰ ახალი
+""".split()
+_DESK_WORDS = re.compile(r"(?:^|(?<=\s))(?:(?:" + "|".join(sorted(map(re.escape, _DESK_OPENINGS), key=len, reverse=True))
+                         + r")|(?:" + "|".join(sorted(map(re.escape, _DESK_WHOLE), key=len, reverse=True))
+                         + r")(?=$|[\s.,;:|)]))", re.I)
+
+
+def names_a_desk(name: str) -> bool:
+    """Whether a byline "name" is a news desk's or a staff job's: a word of it is "news" or "reporter"."""
+    return _DESK_WORDS.search(name) is not None
+
+
+#: A word between two linked names is their "and" when it is at most this long.
+JOINER_CHARS = 12
+#: One word of letters and their combining marks (Tamil "மற்றும்" writes its vowels as marks).
+_WORD = re.compile(r"(?:[^\W\d_][\u0300-\u036f\u0900-\u0dff\u1000-\u109f\u1780-\u17ff]*)+")
+
+
+def joins_links(a: Any) -> bool:
+    """Whether the text after a link is one small word before another link: the list's "and" in any
+    language ("ба", "र", "እና", "மற்றும்"; CLDR's Mongolian list joins with a comma), never a name,
+    which opens with a capital where letters have case."""
+    nxt = a.getnext()
+    if a.tag != "a" or nxt is None or nxt.tag != "a":
+        return False
+    word = (a.tail or "").strip()
+    return (0 < len(word) <= JOINER_CHARS and len(word.split()) == 1 and not any(c.isdigit() for c in word)
+            and (word == "&" or _WORD.fullmatch(word) is not None and (word[:1].lower() == word[:1].upper()
+                                                                         or lower_initial(word))))
+
+
+#: A small word between a capitalised name and the next name's initial ("… Тэмүүлэн ба Г. …", "… Mwangi na J. …"):
+#: a particle opens a surname, never an initial, so the word is the list's "and".
+_INITIALLED_AND = re.compile(r"(?<=[^\W\d_]{2})\s+([^\W\d_]{1,8})\s+(?=[^\W\d_]{1,2}\.\s*[^\W\d_]{2})")
+
+
+def split_initialled(text: str) -> str:
+    """The byline with "; " for a small word that joins a name to the next one's initial."""
+    return _INITIALLED_AND.sub(lambda m: "; " if lower_initial(m.group(1)) else m.group(0), text)

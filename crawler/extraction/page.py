@@ -382,9 +382,16 @@ _COMMENT_MENTION = re.compile(r"^(?:category|tag|topic|has|no|show|open|post-for
 COMMENT_TYPES = frozenset({"comment", "usercomments", "answer"})
 
 
+#: Comment classes in the other spellings CMS themes use: abbreviated ("cmt-list", "comm-body", uCoz's
+#: camel-case "comEnt") and in the theme's language, plural: the singular "Kommentar" is an opinion piece.
+_COMMENT_OTHER = re.compile(r"(?:^|[-_])(?:cmn?ts?|comms?)(?:$|[-_])|^com[A-Z]|"
+                            r"(?i:kommentare|komentarz[ey]|komentari|comentarios|yorumlar|reacties)")
+
+
 @lru_cache(maxsize=8192)
 def _is_comment_key(key: str) -> bool:
-    return any(_COMMENT_TOKEN.search(t) and not _COMMENT_MENTION.search(t) for t in key.split())
+    return any((_COMMENT_TOKEN.search(t) or _COMMENT_OTHER.search(t)) and not _COMMENT_MENTION.search(t)
+               for t in key.split())
 
 
 def _names_comment_type(value: str | None) -> bool:
