@@ -111,3 +111,14 @@ def test_name_link_beside_non_name_pieces_stays_one_author() -> None:
     rec = extract_page(byline_page(byline, lang="de", ld_author="Anna Berger"), URL)
     assert rec.authors == ["Anna Berger"]
 
+
+
+@pytest.mark.parametrize("cls", ["cmp-text cmp-text--note", "richtext richtext--note"])
+def test_text_component_styled_as_a_note_goes(cls: str) -> None:
+    # The freed "cmp-text" boxes must not let a provenance note in: the CMS marks it by a modifier.
+    paras = "".join(f"<p>{t}</p>" for t in LEAD + REST)
+    note = f"<div class='{cls}'><p><em>Dieser Beitrag erschien bei einer Partneragentur.</em></p></div>"
+    html = grid_page(column(f"<div class='cmp-text'>{paras}</div>") + column(note))
+    body = extract_page(html, URL).body
+    assert "Partneragentur" not in body
+    assert all(t in body for t in LEAD + REST)
