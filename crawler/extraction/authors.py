@@ -10,8 +10,8 @@ from lxml import etree
 
 from crawler.extraction.bylines import (OwnUrls, credited_writers, host_names, in_media, in_teaser, is_organisation,
                                         item_owner, main_item, other_item, own_urls, without_photo_credits)
-from crawler.extraction.names import (ANY_LABEL, and_split, joins_links, lower_initial, names_a_desk, not_a_person,
-                                      split_initialled, weekday_names)
+from crawler.extraction.names import (ANY_LABEL, and_split, joins_links, lower_initial, name_box, names_a_desk,
+                                      not_a_person, split_initialled, weekday_names)
 from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
                                      text_over, text_pieces)
 from crawler.extraction.title import site_names, squash
@@ -353,6 +353,8 @@ def extract_authors(page: Page, site: Any = None, entry: Any = None, *, content:
             values.extend(pieces)
     got = each(profiles, [])
     got += [n for n in cleaned(values) if n not in got]
+    if len(got) == 1:
+        got = _shared_byline(page, got, names, page_lang)  # an author box names one, the header's byline all
     if got:
         return got[:6]
     # A "By ..." line in plain markup (a table cell, a paragraph) with no byline class at all.
@@ -395,7 +397,11 @@ def _shared_byline(page: Page, got: list[str], banned: list[str], lang: str | No
         for el in lines:
             if el not in read:
                 read[el] = byline_pieces(el)
-            for piece in read[el]:
+            pieces = read[el]
+            # Names that markup keeps apart ("<span><a>A</a></span> ও <span><a>B</a></span>"): each piece a name.
+            if 1 < len(pieces) <= 6 and got[0] in pieces and all(clean_author(p, banned, lang) == [p] for p in pieces):
+                return list(dict.fromkeys(pieces))
+            for piece in pieces:
                 # the meta line's field that holds the name ("26. nov 2026 • A ja B • 3 min")
                 piece = next((p for p in _META_FIELDS.split(piece) if got[0] in p), "")
                 if len(got[0]) + 2 < len(piece) <= BY_LINE_CHARS:  # more than the one name
@@ -502,7 +508,7 @@ def byline_pieces(el: Any) -> list[str]:
                                                     or not_a_person(node)):
             inside = node
             continue
-        if node.tag in BREAKING_TAGS or event == "start" and node.tag == "a" and _follows_link(node):
+        if node.tag in BREAKING_TAGS or event == "start" and _follows_link(node):
             appositive = False
             if runs[-1]:
                 runs.append([])  # two links side by side are two names, not one
@@ -553,7 +559,8 @@ def _follows_link(a: Any) -> bool:
     """Whether an <a> comes right after another link, with nothing but spaces, a separator mark or an "and"
     between them ("<a>A</a> - <a>B</a>": two names, where "A - B" in text would read as "Name - Site")."""
     prev = a.getprevious()
-    return prev is not None and prev.tag == "a" and (not (prev.tail or "").strip(" \t\n-–—/|") or joins_links(prev))
+    return prev is not None and name_box(a) and name_box(prev) and \
+        (not (prev.tail or "").strip(" \t\n-–—/|") or joins_links(prev))
 
 
 #: A label before the linked name reads as at most this many words ("Per", "Bài:", "Nhóm phóng viên:").

@@ -118,12 +118,20 @@ JOINER_CHARS = 12
 _WORD = re.compile(r"(?:[^\W\d_][\u0300-\u036f\u0900-\u0dff\u1000-\u109f\u1780-\u17ff]*)+")
 
 
+def name_box(el: Any) -> bool:
+    """Whether el is a link, or a box around one link and nothing else (a vcard ``<span>`` holding the name's link)."""
+    if el.tag == "a":
+        return True
+    return isinstance(el.tag, str) and len(el) == 1 and el[0].tag == "a" and not (el.text or "").strip() \
+        and not (el[0].tail or "").strip()
+
+
 def joins_links(a: Any) -> bool:
     """Whether the text after a link is one small word before another link: the list's "and" in any
     language ("ба", "र", "እና", "மற்றும்"; CLDR's Mongolian list joins with a comma), never a name,
     which opens with a capital where letters have case."""
     nxt = a.getnext()
-    if a.tag != "a" or nxt is None or nxt.tag != "a":
+    if nxt is None or not name_box(a) or not name_box(nxt):
         return False
     word = (a.tail or "").strip()
     return (0 < len(word) <= JOINER_CHARS and len(word.split()) == 1 and not any(c.isdigit() for c in word)
