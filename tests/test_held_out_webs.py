@@ -32,6 +32,9 @@ name, url and feeds).
 * web-blind-k (issue 8, built blind; first contact in BENCHMARKS.md, then fixed by class): HubSpot CMS (ta),
   ExpressionEngine (kk), October CMS (mn), Backdrop CMS (bs), Storyblok + SvelteKit (af), uCoz (ne, Bikram
   Sambat dates), WordPress Soledad (am);
+* web-blind-j (issue 8, built blind; first contact and a second still-unseen contact after K's fixes in
+  BENCHMARKS.md, then fixed by class): Adobe Experience Manager (az), SilverStripe (hy), Contao (mk),
+  WordPress Kadence (bn), Grav (sw), Hashnode (is), Payload + Remix (en-IN);
 * hostile-web-2: faults with the default configuration (500s then 200, redirect chains, a gzip
   bomb feed, robots.txt hanging, a 300-entry feed over the per-poll cap, tarpits, a 9 MB page,
   cross-host canonicals, meta refresh, duplicate links).
@@ -48,7 +51,7 @@ import pytest
 from conftest import FIXTURES, SHARED, run_cli, write_sites_file
 
 WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "web-blind-a", "web-blind-b", "web-blind-c", "web-blind-d", "web-blind-e",
-        "web-blind-f", "web-blind-g", "web-blind-h", "web-blind-i", "web-blind-k",
+        "web-blind-f", "web-blind-g", "web-blind-h", "web-blind-i", "web-blind-j", "web-blind-k",
         "hostile-web-2"]
 #: Measured floors (see BENCHMARKS.md); raise them when the figures go up.
 FLOORS = {"coverage": 1.0, "body_f1": 0.999, "title_acc": 1.0, "authors_acc": 1.0, "published_acc": 1.0,
@@ -61,7 +64,9 @@ CEILINGS = {"extra_records": 0, "duplicate_records": 0, "robots_violations": 0, 
 #: (../shared/bench/extraction) keeps them, so the extractor keeps data tables (one page, F1 0.94).
 #: web-blind-i's truth does the same on two pages, and keeps an Urdu standfirst out of the body.
 EXCEPTIONS = {"web-alt4": {"body_f1": 0.955, "leaks": 1}, "web-blind-h": {"body_f1": 0.997},
-              "web-blind-i": {"body_f1": 0.984}}
+              "web-blind-i": {"body_f1": 0.984},
+              # its truth keeps a military rank in one byline ("Lt Gen (Retd) S. K. Rao"); authors drop ranks.
+              "web-blind-j": {"authors_acc": 0.96}}
 
 
 @pytest.fixture(scope="module", params=WEBS)
