@@ -122,3 +122,51 @@ def test_text_component_styled_as_a_note_goes(cls: str) -> None:
     body = extract_page(html, URL).body
     assert "Partneragentur" not in body
     assert all(t in body for t in LEAD + REST)
+
+
+# ---------------------------------------------------------------- a note box: a syndication note, or body
+
+def note_page(cls: str, note: str, lang: str) -> str:
+    """The note box between the body's columns, away from its edges (where edge rules apply anyway)."""
+    lead = "".join(f"<p>{t}</p>" for t in LEAD)
+    rest = "".join(f"<p>{t}</p>" for t in REST)
+    return grid_page(column(f"<div class='cmp-text'>{lead}</div>") + column(f"<div class='{cls}'><p><em>{note}</em></p></div>")
+                     + column(f"<div class='cmp-text'>{rest}</div>"), lang=lang)
+
+
+SYNDICATION_NOTES = [
+    ("az", "Bu xəbər ilk dəfə APA informasiya agentliyi tərəfindən dərc olunub."),
+    ("tr", "Bu haber ilk olarak Anadolu Ajansı tarafından yayımlandı."),
+    ("de", "Dieser Beitrag erschien bei einer Partneragentur."),
+    ("en", "This article first appeared in Defense Weekly and is republished here with permission."),
+    ("en", "This story was first reported by Wire Service and has been rewritten by our newsroom."),
+]
+BODY_NOTES = [
+    ("en", "Correction: An earlier version of this article misstated the number of frigates; the navy ordered three."),
+    ("en", "Editor's note: This article was updated on 3 December with the ministry's response."),
+    ("de", "Korrektur: In einer früheren Fassung hieß es, die Marine habe vier Fregatten bestellt. Es sind drei."),
+    ("az", "Redaktorun qeydi: Xəbər nazirliyin cavabı ilə yeniləndi."),
+]
+
+
+@pytest.mark.parametrize(("lang", "note"), SYNDICATION_NOTES)
+@pytest.mark.parametrize("cls", ["cmp-text cmp-text--note", "richtext richtext--note"])
+def test_note_box_that_reads_as_syndication_goes(cls: str, lang: str, note: str) -> None:
+    body = extract_page(note_page(cls, note, lang), URL).body
+    assert note[:25] not in body
+    assert all(t in body for t in LEAD + REST)
+
+
+@pytest.mark.parametrize(("lang", "note"), BODY_NOTES)
+def test_note_box_with_a_correction_or_editors_note_stays(lang: str, note: str) -> None:
+    # The BEM "--note" modifier styles any note: only its text tells a syndication note from body.
+    body = extract_page(note_page("cmp-text cmp-text--note", note, lang), URL).body
+    assert note in body
+    assert all(t in body for t in LEAD + REST)
+
+
+@pytest.mark.parametrize(("lang", "note"), SYNDICATION_NOTES[:3])
+def test_syndication_wording_inside_the_body_without_a_note_class_stays(lang: str, note: str) -> None:
+    # Away from the body's edges only the note box's class makes its wording a note.
+    body = extract_page(note_page("cmp-text", note, lang), URL).body
+    assert note in body

@@ -275,3 +275,24 @@ def test_press_release_tail_is_dropped(rules: Rules, what: str, tail: str) -> No
 ])
 def test_press_release_tail_near_misses_are_kept(rules: Rules, tail: str) -> None:
     assert clean_text(PRESS_TAIL + tail, rules).count("\n\n") >= 3
+
+
+def test_text_class_box_goes_only_when_its_text_is_the_groups() -> None:
+    rules = Rules((compile_group("disclosure", {"text_classes": ["\\w--note\\b"],
+                                                "edge_text": ["^this story was first published by\\b"]}),))
+    # Away from the body's edges, where the edge rule alone never looks.
+    paras = [f"Paragraph {i}: the frigate will be delivered in 2026, the navy said." for i in range(8)]
+    head, tail = "".join(f"<p>{p}</p>" for p in paras[:3]), "".join(f"<p>{p}</p>" for p in paras[3:])
+    note = "<div class='box box--note'><p>{}</p></div>"
+    stats: Counter = Counter()
+    text = clean_text(f"<div>{head}{note.format('This story was first published by Wire.')}{tail}</div>", rules, stats)
+    assert text == "\n\n".join(paras) and stats["boilerplate/disclosure"] == 1
+    assert "first published" in clean_text(f"<div>{head}<div class='box'><p>This story was first published by "
+                                           f"Wire.</p></div>{tail}</div>", rules)
+    kept = "Correction: the navy ordered three frigates, not four."
+    assert kept in clean_text(f"<div>{head}{note.format(kept)}{tail}</div>", rules)
+
+
+def test_bad_text_classes_are_reported_with_group_name() -> None:
+    with pytest.raises(RulesError, match=r"\[oops\]\.text_classes"):
+        compile_group("oops", {"text_classes": ["(unclosed"]})

@@ -2,7 +2,8 @@
 
 Each group (``comments``, ``subscribe``, ``share``, ``related`` ...) holds DOM rules (CSS selectors,
 compiled by ``lxml.cssselect``; regular expressions on class and id) and text rules (regular
-expressions that match a whole block, or search the body's edges). A site adds its own rules
+expressions that match a whole block, or search the body's edges); ``text_classes`` join the two: a
+box of such a class goes only when its text reads as the group's (a CMS's generic note box). A site adds its own rules
 through ``Site.boilerplate`` (``selectors`` and ``patterns``); they form the group ``site``.
 """
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 from lxml.cssselect import CSSSelector
 
 from crawler.extraction.needs import canonical, may_match, needs
+from crawler.extraction.sequence import rule_text
 
 try:  # CPython's own regex parser (3.11+), to tell rules anchored at the start (as needs.py does)
     from re import _constants as _sre_constants  # type: ignore[attr-defined]
@@ -74,6 +76,8 @@ class Group:
     #: Class names of bare ``.name`` selectors: their parts and wrappers match too.
     widgets: frozenset[str] = frozenset()
     classes: re.Pattern[str] | None = None
+    #: Classes of a generic box ("cmp-text--note") that goes only when its text reads as the group's.
+    text_classes: re.Pattern[str] | None = None
     text: re.Pattern[str] | None = None
     link_text: re.Pattern[str] | None = None
     #: The ``edge_text`` rules as written (``edge_parts`` is what extraction runs).
@@ -104,6 +108,12 @@ class Group:
                    and (part.pattern.match(text) if part.anchored else part.pattern.search(text)) is not None
                    for part in self.edge_parts)
 
+    def reads_as(self, text: str) -> bool:
+        """Whether a box's whole text (spaces normalised) is the group's: a ``text`` rule matches it
+        whole, or an ``edge_text`` rule matches in it (the box is its own edge)."""
+        return self.text is not None and self.text.fullmatch(rule_text(text)) is not None or \
+            self.edge_hit(text, canonical(text))
+
     @cached_property
     def edge_literals(self) -> frozenset[str]:
         """Every literal that one of the ``edge_parts`` needs."""
@@ -121,6 +131,8 @@ class Rules:
     _text_hits: dict[tuple[str, bool], str | None] = field(init=False, compare=False, hash=False, repr=False)
     #: widget class name -> the first group naming it.
     widgets: dict[str, str] = field(init=False, compare=False, hash=False, repr=False)
+    #: class/id key -> the first group whose ``text_classes`` pattern matches it.
+    _text_class_hits: dict[str, Group | None] = field(init=False, compare=False, hash=False, repr=False)
     #: (subject kind, name) -> the (group name, selector) pairs with that subject, each with its
     #: place in group-then-selector order.
     _by_subject: dict[tuple[str, str], list[tuple[int, str, Selector]]] = field(
@@ -134,6 +146,7 @@ class Rules:
             by_subject.setdefault(sel.key, []).append((i, name, sel))
         object.__setattr__(self, "_by_subject", by_subject)
         object.__setattr__(self, "_text_hits", {})
+        object.__setattr__(self, "_text_class_hits", {})
         widgets: dict[str, str] = {}
         for g in self.groups:
             for name in g.widgets:
@@ -188,6 +201,18 @@ class Rules:
         canon = canonical(key)
         found = next((g.name for g in self.groups if g.classes is not None and may_match(g.class_need, canon)
                       and g.classes.search(key)), None)
+        if len(hits) > CLASS_CACHE_SIZE:
+            hits.clear()
+        hits[key] = found
+        return found
+
+    def text_class_group(self, key: str) -> Group | None:
+        """The first group whose ``text_classes`` pattern matches ``key`` (memoised like ``class_group``);
+        the caller asks the group whether the box's text ``reads_as`` its own."""
+        hits = self._text_class_hits
+        if key in hits:
+            return hits[key]
+        found = next((g for g in self.groups if g.text_classes is not None and g.text_classes.search(key)), None)
         if len(hits) > CLASS_CACHE_SIZE:
             hits.clear()
         hits[key] = found
@@ -278,8 +303,9 @@ def compile_selectors(name: str, selectors: Iterable[str]) -> tuple[tuple[Select
 
 
 def compile_group(name: str, table: dict[str, Any]) -> Group:
-    """Compile one ``[group]`` table: ``selectors``, ``classes``, ``text``, ``link_text``, ``edge_text``."""
-    unknown = set(table) - {"selectors", "classes", "text", "link_text", "edge_text", "description"}
+    """Compile one ``[group]`` table: ``selectors``, ``classes``, ``text_classes``, ``text``, ``link_text``,
+    ``edge_text``."""
+    unknown = set(table) - {"selectors", "classes", "text_classes", "text", "link_text", "edge_text", "description"}
     if unknown:
         raise RulesError(f"[{name}]: unknown key {sorted(unknown)[0]!r}")
     selectors, widgets = compile_selectors(name, table.get("selectors", ()))
@@ -290,6 +316,7 @@ def compile_group(name: str, table: dict[str, Any]) -> Group:
         selectors=selectors,
         widgets=widgets,
         classes=classes,
+        text_classes=_alternation(table.get("text_classes", ()), f"[{name}].text_classes", anchored=False),
         text=text,
         link_text=_alternation(table.get("link_text", ()), f"[{name}].link_text", anchored=True),
         edge_rules=tuple(table.get("edge_text", ())),
