@@ -7,11 +7,15 @@ words of the CMS, which are English in any language, or an author page such as "
 from __future__ import annotations
 
 import re
+import tomllib
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
+
+from crawler.config import ConfigError
 
 #: "and" between names in the languages of bylines ("Andrei Popescu și Elena Ionescu", "A ve B", "A och B").
 _SPLIT_TAIL = ")\\s*"
@@ -84,32 +88,56 @@ def weekday_names(lang: str) -> frozenset[str]:
     return frozenset(out)
 
 
-#: The word "news" (and "newsroom", "editorial office", "our reporter") in the languages whose desks the
-#: byline vocabulary did not name yet: a desk is named after the news it makes ("செய்திப் பிரிவு",
-#: "समाचार डेस्क", "ዜና ክፍል", "Мэдээллийн алба", "Nuusspan", "Meja Berita"), a staff byline after the job
-#: ("নিজস্ব প্রতিবেদক", "हमारे संवाददाता", "ผู้สื่อข่าว"); a person is named after neither.
-#: Openings of a word: these languages inflect or join the word ("செய்திப்", "жаңалықтар", "nuusspan").
-_DESK_OPENINGS = """
-செய்தி ஆசிரியர்குழு நிருபர் செய்தியாளர் వార్తా ప్రతినిధి విలేకరి ಸುದ್ದಿ ವರದಿಗಾರ ವಾರ್ತಾ വാർത്ത ലേഖകൻ ഡെസ്ക്
-बातमी वृत्तसेवा समाचार संवाददाता प्रतिनिधि प्रतिनिधी रिपोर्टर संपादकीय सम्पादकीय সংবাদ প্রতিবেদক প্রতিনিধি
-রিপোর্টার સમાચાર સંવાદદાતા પ્રતિનિધિ ਪੱਤਰਕਾਰ ਪ੍ਰਤੀਨਿਧ نیوز رپورٹر نمائندہ نامہ‌نگار වාර්තාකරු පුවත්
-የዜና ዴስክ ሪፖርተር ዘጋቢ ព័ត៌មាន သတင်း ຂ່າວ ผู้สื่อข่าว რედაქცია լրատվական խմբագրություն
-мэдээ редакц жаңалық ақпарат ахбор навіны новини рэдакцыя nuus redaksie redaksia tahririyat erredakzio
-""".split()
-#: Whole words only: a name may open with them (Amharic "ዜናዊ", Kyrgyz "Кабарбек").
-_DESK_WHOLE = """
-ዜና кабар кабарлар вести вијести berita balita habari labarai iroyin izindaba xəbər xeber
-yangilik lajme naujienos ziņas uudised fréttir ritstjórn vijesti vesti novice nuacht newyddion albisteak
-notícies redacció aħbarijiet خبر خبریں ख़बर खबर খবর ਖ਼ਬਰ ਖਬਰ ახალი
-""".split()
-_DESK_WORDS = re.compile(r"(?:^|(?<=\s))(?:(?:" + "|".join(sorted(map(re.escape, _DESK_OPENINGS), key=len, reverse=True))
-                         + r")|(?:" + "|".join(sorted(map(re.escape, _DESK_WHOLE), key=len, reverse=True))
-                         + r")(?=$|[\s.,;:|)]))", re.I)
+#: The byline vocabulary (``[desks]``: words of a byline that name a news desk or a staff job).
+BYLINES_FILE = Path(__file__).resolve().parents[2] / "config" / "bylines.toml"
+#: Its ``[desks]`` keys: openings of a word (the languages inflect or join it), whole words only.
+_DESK_KEYS = ("openings", "whole")
+
+
+def load_desk_words(path: Path | str | None = None) -> re.Pattern[str]:
+    """The ``[desks]`` words of the byline vocabulary (cached) as one pattern searched in a name;
+    a file or key that cannot be used raises ``ConfigError`` naming both."""
+    return _desk_words(str(path or BYLINES_FILE))
+
+
+@lru_cache(maxsize=8)
+def _desk_words(path: str) -> re.Pattern[str]:
+    try:
+        with open(path, "rb") as fh:
+            data = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(path, None, f"not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(path, None, f"cannot read: {exc.strerror or exc}") from None
+    if set(data) - {"desks"}:
+        raise ConfigError(path, sorted(set(data) - {"desks"})[0], "unknown key (allowed: desks)")
+    desks = data.get("desks")
+    if not isinstance(desks, dict):
+        raise ConfigError(path, "desks", "expected a table [desks]")
+    if set(desks) - set(_DESK_KEYS):
+        raise ConfigError(path, "desks." + sorted(set(desks) - set(_DESK_KEYS))[0],
+                          "unknown key (allowed: " + ", ".join(_DESK_KEYS) + ")")
+    words: dict[str, list[str]] = {}
+    for key in _DESK_KEYS:
+        value = desks.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(w, str) and w and len(w.split()) == 1 and w == w.strip()
+                                                  for w in value):
+            raise ConfigError(path, f"desks.{key}", "expected a list of words (strings without spaces)")
+        words[key] = sorted(map(re.escape, value), key=len, reverse=True)
+    parts = ([f"(?:{'|'.join(words['openings'])})"] if words["openings"] else []) + \
+        ([f"(?:{'|'.join(words['whole'])})(?=$|[\\s.,;:|)])"] if words["whole"] else [])
+    if not parts:
+        return re.compile(r"(?!)")  # no words: nothing is a desk (an empty alternation would match every name)
+    return re.compile(r"(?:^|(?<=\s))(?:" + "|".join(parts) + ")", re.I)
+
+
+_BYLINES_PATH = str(BYLINES_FILE)
 
 
 def names_a_desk(name: str) -> bool:
-    """Whether a byline "name" is a news desk's or a staff job's: a word of it is "news" or "reporter"."""
-    return _DESK_WORDS.search(name) is not None
+    """Whether a byline "name" is a news desk's or a staff job's: a word of it is "news" or "reporter"
+    in a language of ``config/bylines.toml`` ([desks]); a person is named after neither."""
+    return _desk_words(_BYLINES_PATH).search(name) is not None
 
 
 #: A word between two linked names is their "and" when it is at most this long.
