@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from crawler.config import AppConfig, Site
-from crawler.urls import canonical_url, is_http
+from crawler.urls import canonical_url, is_http, readable_url
 
 OUTPUT_FIELDS = ("url", "title", "authors", "published", "updated", "lang", "tags", "description", "kind", "body")
 
@@ -24,7 +24,7 @@ def extract_record(html: bytes | str, url: str, site: Site | None = None,
     stats: Counter[str] = Counter()
     ex = extract_page(html, url, site=site, stats=stats, headers=headers)
     out = {name: getattr(ex, name) for name in OUTPUT_FIELDS}
-    out["url"] = canonical_url(ex.url) if ex.url and is_http(ex.url) else url
+    out["url"] = readable_url(canonical_url(ex.url)) if ex.url and is_http(ex.url) else url
     out["authors"] = list(out["authors"] or [])
     out["tags"] = list(out["tags"] or [])
     out["body"] = out["body"] or ""

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, unquote, unquote_to_bytes, urlencode, urljoin, urlsplit, urlunsplit
 
 #: Query parameters that only track where a click came from; they never select content.
 TRACKING_PARAMS = re.compile(
@@ -73,3 +74,36 @@ def same_site(url: str, site_url: str) -> bool:
 def is_http(url: str) -> bool:
     parts = urlsplit(url or "")
     return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+#: A run of percent-escapes of bytes outside ASCII: the UTF-8 of a letter the site wrote as itself.
+_HIGH_ESCAPES = re.compile(r"(?:%[89a-fA-F][0-9a-fA-F])+")
+_BARE_PERCENT = re.compile(r"%(?![0-9a-fA-F]{2})")
+#: Unicode categories never shown in a readable URL: controls, format marks (bidi overrides),
+#: separators, private use, surrogates and unassigned code points.
+_UNSHOWN = frozenset({"Cc", "Cf", "Co", "Cs", "Cn", "Zs", "Zl", "Zp"})
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def readable_url(url: str) -> str:
+    """``url`` with its path's escapes of non-ASCII letters decoded (an IRI: ``/ġdid-jasal``, as the
+    site writes it); escapes of ASCII characters (``%2F``, ``%20``) and of bytes that are not UTF-8
+    text stay. ``canonical_url`` and w3lib's ``safe_url_string`` give the encoded URL back, so the
+    key and id of both spellings are one."""
+    parts = urlsplit(url)
+    if "%" not in parts.path:
+        return url
+    # A bare "%" (``canonical_url`` decodes "%25" for its key) is written as its escape again.
+    path = _BARE_PERCENT.sub("%25", _HIGH_ESCAPES.sub(_decoded, parts.path))
+    return url if path == parts.path else urlunsplit(parts._replace(path=path))
+
+
+def _decoded(run: re.Match[str]) -> str:
+    """One run of escapes as text, or as it was when it is not whole UTF-8 of visible characters."""
+    try:
+        text = unquote_to_bytes(run.group()).decode("utf-8")
+    except UnicodeDecodeError:
+        return run.group()
+    if any(unicodedata.category(ch) in _UNSHOWN for ch in text):
+        return run.group()
+    return text

@@ -16,7 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from crawler.items import Article, ArticlePage, Extracted, ExtractedPage, FeedEntry
-from crawler.urls import article_id, canonical_url, is_http, same_site, url_key
+from crawler.urls import article_id, canonical_url, is_http, readable_url, same_site, url_key
 
 
 def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str, site_lang: str | None = None,
@@ -26,6 +26,8 @@ def build_record(ex: Extracted, *, site_id: str, site_url: str, fetched_url: str
     url = canonical_url(fetched_url)
     if trusted_canonical(ex.url, fetched_url, site_url):
         url = canonical_url(ex.url)
+    # Named as the site writes it (``/ġdid``, not ``/%C4%A1did``); its id and keys are those of either spelling.
+    url = readable_url(url)
     title = (ex.title or (entry.title if entry else None) or "").strip() or None
     # Extraction already falls back to the feed entry's authors, cleaned (no newsroom or account
     # names); the raw entry authors are never used here.

@@ -121,6 +121,43 @@ def _months(lang: str) -> tuple[tuple[str, int, int], ...]:
     return tuple((stem, month, longest) for stem, (month, longest) in out.items())
 
 
+#: A month name spelled one letter apart from CLDR's is read when both are at least this long.
+VARIANT_CHARS = 6
+
+
+@lru_cache(maxsize=64)
+def _wide_months(lang: str) -> tuple[tuple[str, int], ...]:
+    """(wide name, month) of the language's long month names, both contexts (CLDR)."""
+    from babel import Locale, UnknownLocaleError
+    try:
+        locale = Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return ()
+    return tuple(dict.fromkeys((name.lower(), month) for context in locale.months.values()
+                               for month, name in dict(context["wide"]).items() if len(name) >= VARIANT_CHARS))
+
+
+@lru_cache(maxsize=1024)
+def _variant_month(token: str, lang: str) -> int | None:
+    """The month whose CLDR name the token spells with one letter more, less or changed: sites
+    write a long vowel single or a sound otherwise than CLDR ("Nofeembar" for "Noofeembar",
+    "Nobiyembre" for "Nobyembre"). None unless exactly one month is that close."""
+    months = {month for name, month in _wide_months(lang) if name[0] == token[0] and _one_edit(token, name)}
+    return months.pop() if len(months) == 1 else None
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether a and b differ by at most one inserted, deleted or replaced letter."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    i = 0
+    while i < min(len(a), len(b)) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return a[i + 1:] == b[i + 1:]
+    return a[i + 1:] == b[i:] if len(a) > len(b) else a[i:] == b[i + 1:]
+
+
 def parse_local_date(text: str, langs: str | None) -> tuple[int, int, int, int | None, int, int] | None:
     """(year, month, day, hour or None, minute, second) of a date written with a month name of the page's
     language ("4. децембра 2026. у 16:00", "2026. gada 4. decembrī", "2026 m. gruodžio 4 d."); None
@@ -139,6 +176,8 @@ def parse_local_date(text: str, langs: str | None) -> tuple[int, int, int, int |
                     if token.startswith(stem) and len(token) <= longest]
             if hits:
                 found.add(max(hits)[1])
+            elif len(token) >= VARIANT_CHARS and (month := _variant_month(token, lang.strip())):
+                found.add(month)
         if len(found) != 1:
             continue
         clock = _TIME.search(text)

@@ -19,6 +19,7 @@ from lxml import html as lxml_html
 from crawler.extraction.boxes import PLAYER_MARK, player_boxes
 from crawler.extraction.needs import canonical, may_match, needs
 from crawler.extraction.page import Page, class_id, css, is_hidden, spaced_len, text_len, text_of, text_over
+from crawler.text import UNSPACED_SCRIPTS
 
 #: Subtrees never scored as article text (they are removed again, by name, when the body is cleaned).
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "nav", "aside", "footer",
@@ -87,6 +88,8 @@ class Candidate:
     el: Any
     score: float = 0.0
     text_len: int = 0       # paragraph text under it (scored paragraphs only)
+    own: float = 0.0        # the points of its own paragraphs (its children)
+    paragraphs: int = 0     # how many of its children gave points
 
 
 @dataclass
@@ -217,7 +220,7 @@ def score_candidates(page: Page, memo: dict[Any, int] | None = None,
                 link = 0
             if link > length * 0.6:
                 continue
-            points = 1 + text.count(",") + text.count("،") + text.count("，") + min(length // 100, 3)
+            points = 1 + clause_marks(text) + min(length // 100, 3)
             node = el.getparent()
             level = 0
             while node is not None and level < 4:
@@ -227,11 +230,67 @@ def score_candidates(page: Page, memo: dict[Any, int] | None = None,
                 cand.score += points / (1 if level == 0 else level * 2 if level < 3 else level * 3)
                 if level == 0:
                     cand.text_len += length - link
+                    cand.own += points
+                    cand.paragraphs += 1
                 node = node.getparent()
                 level += 1
                 if node is None or node.tag in ("html",):
                     break
+    _rescore_parts(cands)
     return cands
+
+
+#: A part of a split body holds at least this many paragraphs; a teaser card holds one.
+PART_PARAGRAPHS = 2
+#: The points a class name gives (``_initial_score``).
+CLASS_POINTS = 25
+
+
+def _rescore_parts(cands: dict[Any, Candidate]) -> None:
+    """Score a body split into parts (``<section>``s of paragraphs) as one, and take a teaser
+    card's class points back: readability's weights give a grandparent half its paragraphs' points,
+    so two sections of a short story lost to one card of an "Editor's picks" box whose class says
+    "post", although the card holds one paragraph and its siblings are cards of the same class."""
+    parts: dict[tuple[Any, str, str | None], list[Candidate]] = {}
+    for cand in cands.values():
+        el = cand.el
+        if cand.paragraphs >= PART_PARAGRAPHS and (parent := el.getparent()) is not None:
+            parts.setdefault((parent, el.tag, el.get("class")), []).append(cand)  # parts are of one kind
+        elif cand.paragraphs == 1 and cand.own and _is_card(el):
+            cand.score -= CLASS_POINTS
+    for (parent, _, _), found in parts.items():
+        whole = cands.get(parent)
+        if len(found) >= 2 and whole is not None:
+            whole.score += sum(c.own for c in found)
+
+
+def _is_card(el: Any) -> bool:
+    """A box with a positive class name beside boxes of the same tag and class, holding its one
+    paragraph with other lines (a headline, a date): one card of a list. A page builder's box that
+    holds one paragraph alone is a piece of the body."""
+    cls = el.get("class")
+    if not cls or not _class_signs(class_id(el))[1]:
+        return False
+    parent = el.getparent()
+    if parent is None or sum(1 for c in parent if c.tag == el.tag and c.get("class") == cls) < 2:
+        return False
+    return sum(1 for c in el if isinstance(c.tag, str) and text_over(c, 0)) >= 2
+
+
+#: Commas of the scripts that write them: Latin and Cyrillic, Arabic, CJK (full-width and enumeration), Myanmar.
+_COMMAS = ("،", "，", "、", "၊")
+#: Thai, Lao and Khmer mark a clause with a space between two letters, where others write a comma.
+#: (A space beside a comma is that comma's.)
+_CLAUSE_SPACE = re.compile(f"(?<=[{UNSPACED_SCRIPTS}])(?<![、၊]) (?![、၊])(?=[{UNSPACED_SCRIPTS}])")
+
+
+def clause_marks(text: str) -> int:
+    """The clause breaks of a paragraph, in any script: its commas, and in scripts written without
+    word spaces, the spaces between clauses (a Khmer paragraph has no comma at all)."""
+    n = text.count(",")
+    if text.isascii():
+        return n
+    return n + sum(text.count(c) for c in _COMMAS) + len(_CLAUSE_SPACE.findall(text))
 
 
 def _initial_score(el: Any) -> float:
@@ -239,7 +298,7 @@ def _initial_score(el: Any) -> float:
     key = class_id(el)
     if key:
         negative, positive = _class_signs(key)
-        score += 25 * positive - 25 * negative
+        score += CLASS_POINTS * positive - CLASS_POINTS * negative
     if el.get("itemprop") == "articleBody":
         score += 30
     return score
