@@ -105,6 +105,8 @@ def test_a_quotes_source_closing_the_body_stays() -> None:
 def test_a_sentence_or_a_lower_case_phrase_after_a_dash_is_no_signature() -> None:
     assert signature_names("— e assim terminou a cerimónia.", "pt") is None
     assert signature_names("— mais informações em breve", "pt") is None
+    assert signature_names("— Com reportagem adicional de Rui Lopes", "pt") is None
+    assert signature_names("— Reuters", "pt") is None  # one word: an agency's credit, not a signature
     assert signature_names("— Ana Ribeiro, Lisboa", "pt") == ["Ana Ribeiro"]
     assert signature_names("— Ana Ribeiro e Rui Lopes, Porto", "pt") == ["Ana Ribeiro", "Rui Lopes"]
 

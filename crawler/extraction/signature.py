@@ -26,6 +26,8 @@ SIGNATURE_BLOCKS = 3
 SIGNATURE_CHARS, SIGNATURE_WORDS, PLACE_WORDS = 90, 10, 4
 #: Names in a signature, at most, and words in one name.
 SIGNATURE_NAMES, NAME_WORDS = 3, 5
+#: Small words inside one name at most ("ap", "van der"), and their length.
+PARTICLES, PARTICLE_CHARS = 2, 5
 #: Commas of the world's scripts: Latin, Arabic, CJK, Burmese "၊", Ethiopic "፣", N'Ko "߸".
 COMMAS = ",،、，၊፣߸"
 #: A dash opens the line: em, en, horizontal bar, or a hyphen before a space.
@@ -82,8 +84,11 @@ def _person(text: str) -> str | None:
         return None
     if len(words) == 1 and not _UNSPACED.search(name):
         return None  # one word of a spaced script is a first name or a nickname, not a signature
-    # In a cased script a name's words open with capitals; small words inside are particles ("ap", "van").
-    if lower_initial(words[0]) or lower_initial(words[-1]):
+    # In a cased script a name's words open with capitals; small words inside are particles ("ap", "van"),
+    # never a phrase's ("— With reporting from Kyiv").
+    small = [w for w in words if lower_initial(w)]
+    if lower_initial(words[0]) or lower_initial(words[-1]) or len(small) > PARTICLES or \
+            any(len(w) > PARTICLE_CHARS for w in small):
         return None
     return name
 
