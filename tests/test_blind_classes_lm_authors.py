@@ -184,3 +184,9 @@ def test_a_name_only_in_an_avatars_alt_text_is_the_author() -> None:
             "<img class='post-author__avatar' src='/a/an.jpg' alt='Nguyễn Văn An'></a></div>")
     rec = page(PORTUGUESE, "vi", meta=meta)
     assert rec.authors == ["Nguyễn Văn An"]
+
+
+def test_an_avatar_whose_alt_describes_the_picture_names_nobody() -> None:
+    meta = ("<div class='post-author'><a class='post-author__link' href='/autor/ana-ribeiro'>"
+            "<img class='post-author__avatar' src='/a/ana.jpg' alt='Fotografia de perfil da autora'></a></div>")
+    assert page(PORTUGUESE, "pt", meta=meta).authors == []

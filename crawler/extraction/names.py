@@ -249,8 +249,8 @@ def _marks_name(el: Any) -> bool:
     return el.get("itemprop") in ("name", "author") or bool(_NAME_MARK.search(el.get("class") or ""))
 
 
-#: An avatar's picture sits at most this many levels under its link.
-AVATAR_LEVELS = 2
+#: An avatar's picture sits at most this many levels under its link; its alt names one person in so many words.
+AVATAR_LEVELS, AVATAR_WORDS = 2, 4
 
 
 def _avatar_names(el: Any) -> list[str]:
@@ -259,7 +259,9 @@ def _avatar_names(el: Any) -> list[str]:
     for img in el.iter("img"):
         alt = norm_space(img.get("alt") or "")
         holder = next((a for a in islice(img.iterancestors(), AVATAR_LEVELS) if a.tag == "a"), None)
-        if alt and holder is not None and not norm_space(holder.text_content()) and alt not in out:
+        # Only a bare name: an alt that describes the picture ("Photo of A", "Hoton bayanin A") has small words.
+        if alt and holder is not None and not norm_space(holder.text_content()) and alt not in out and \
+                len(alt.split()) <= AVATAR_WORDS and not any(lower_initial(w) for w in alt.split()):
             out.append(alt)
     return out
 
