@@ -19,12 +19,14 @@ from crawler.extraction.content import find_content, fragment, ld_article_body
 from crawler.extraction.dates import extract_dates
 from crawler.extraction.kind import detect_kind
 from crawler.extraction.header import without_header_lines
+from crawler.extraction.honorifics import tidy_authors
 from crawler.extraction.lang import extract_lang
 from crawler.extraction.meta import extract_description, extract_image, extract_tags
 from crawler.extraction.needs import canonical
 from crawler.extraction.page import Page, declared_canonical, is_hidden
 from crawler.extraction.source import PageError
 from crawler.extraction.sequence import Block
+from crawler.extraction.signature import signed_off
 from crawler.extraction.title import extract_title
 from crawler.extraction.vocabulary import Rules, load_rules
 from crawler.items import Extracted, FeedEntry
@@ -80,11 +82,12 @@ def _content_type(headers: Mapping[Any, Any] | None) -> str | None:
 
 def _extract(page: Page, url: str, site: Any, entry: FeedEntry | None, stats: Counter) -> Extracted:
     title = extract_title(page, site) or (entry.title if entry is not None else None)
-    authors = extract_authors(page, site, entry)
+    authors = tidy_authors(extract_authors(page, site, entry))
     content = find_content(page, site)
     rules = load_rules(site=site)
     blocks, hits, how = _choose_body(page, content, rules, title, authors, stats)
     blocks = sweep(blocks, rules, hits)
+    blocks, authors = signed_off(blocks, authors, page.body, _declared_lang(page), hits)
     stats.update(hits)
     stats[f"extract/body/{how}"] += 1
     body = "\n\n".join(b.text for b in blocks)
@@ -101,6 +104,12 @@ def _extract(page: Page, url: str, site: Any, entry: FeedEntry | None, stats: Co
         lang=lang, tags=tags, body=body, kind=kind, description=extract_description(page),
         image=extract_image(page),
     )
+
+
+def _declared_lang(page: Page) -> str | None:
+    """The language the page's root element declares, if any."""
+    root = page.doc.getroot() if hasattr(page.doc, "getroot") else page.doc
+    return (root.get("lang") or "").strip() or None
 
 
 def _choose_body(page: Page, content: Any, rules: Rules, title: str | None, authors: list[str],

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from crawler.extraction.bylines import (OwnUrls, credited_writers, host_names, in_media, in_teaser, is_organisation,
                                         item_owner, main_item, other_item, own_urls, without_photo_credits)
+from crawler.extraction.honorifics import without_title
 from crawler.extraction.names import (ANY_LABEL, and_split, byline_pieces, lower_initial, names_a_desk, not_a_person,
                                       split_initialled, weekday_names)
 from crawler.extraction.page import Page, css, ld_text, ld_types, norm_space, text_of, text_over, text_pieces
@@ -104,6 +105,8 @@ def _clean_author(raw: str, banned: tuple[str, ...], lang: str | None) -> tuple[
     text = _BY.sub("", text + " ").strip()
     if _BY.fullmatch(text + " "):
         return ()  # the label alone ("By", "โดย")
+    if _spelled_out(text):
+        return ()  # "Wakaaladda Wararka Qaranka (SONNA)": an organisation with its acronym, no person
     text = re.sub(r"\s*\([^)]*\)\s*", " ", text)        # (ret.), (AFP), (@handle)
     text = re.sub(r"\S+@\S+\.\w+|(?<!\w)@\w+|\bhttps?://\S+", " ", text)  # e-mail, @handle, link
     text = re.sub(r"\s+[-–—|·•]\s+.*$", "", text)         # "Name - Site", "Name | Title", "Name · date"
@@ -126,7 +129,7 @@ def _clean_author(raw: str, banned: tuple[str, ...], lang: str | None) -> tuple[
             if (len(piece.split()) >= 2 or _UNCASED_NAME.match(piece)) and _looks_like_name(piece) and not is_role(piece):
                 names.append(piece)
         for name in names:
-            name = _CJK_TITLE.sub("", _strip_ranks(name))
+            name = without_title(_CJK_TITLE.sub("", _strip_ranks(name)))  # "Dr.", "डॉ.", "ดร."
             name = name.strip(" .,:;-–—'\"")
             if not name or not _looks_like_name(name) or is_role(name) or is_organisation(name):
                 continue
@@ -136,6 +139,16 @@ def _clean_author(raw: str, banned: tuple[str, ...], lang: str | None) -> tuple[
             if name not in out:
                 out.append(name)
     return tuple(out)
+
+
+#: Three or more words and an acronym in brackets, the whole byline: an institution spelled out ("Kenya News
+#: Agency (KNA)", in any language); a person's name is followed by a known wire's acronym only ("A B (AFP)").
+_SPELLED_OUT = re.compile(r"^(?:[^\W\d_][\w'’.-]*\s+){2,}[^\W\d_][\w'’.-]*\s*\(([A-Z]{3,})\)$")
+
+
+def _spelled_out(text: str) -> bool:
+    found = _SPELLED_OUT.match(text)
+    return found is not None and found.group(1).lower() not in WIRE_AGENCIES
 
 
 #: From the first word that opens with a digit: the date beside the name, in any language.
@@ -398,13 +411,15 @@ def _shared_byline(page: Page, got: list[str], banned: list[str], lang: str | No
             # Names that markup keeps apart ("<span><a>A</a></span> ও <span><a>B</a></span>"): each piece a name.
             if 1 < len(pieces) <= 6 and got[0] in pieces and all(clean_author(p, banned, lang) == [p] for p in pieces):
                 return list(dict.fromkeys(pieces))
-            for piece in pieces:
+            for whole in pieces:
                 # the meta line's field that holds the name ("26. nov 2026 • A ja B • 3 min")
-                piece = next((p for p in _META_FIELDS.split(piece) if got[0] in p), "")
+                piece = next((p for p in _META_FIELDS.split(whole) if got[0] in p), "")
                 if len(got[0]) + 2 < len(piece) <= BY_LINE_CHARS:  # more than the one name
                     more = clean_author(piece, banned, lang)
                     if len(more) > 1 and got[0] in more:
-                        return more
+                        # and the line's other pieces that are each a name ("<a>A</a>, <a>B</a> va <a>C</a>")
+                        return list(dict.fromkeys(more + [p for p in pieces if p != whole
+                                                          and clean_author(p, banned, lang) == [p]]))
     return got
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tomllib
 from functools import lru_cache
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -37,7 +38,8 @@ def and_split(lang: str | None) -> re.Pattern[str]:
             pattern = Locale.parse(lang.replace("-", "_")).list_patterns["standard"]["2"]
         except (ValueError, TypeError, KeyError, UnknownLocaleError):
             pattern = ""
-        word = pattern.replace("{0}", "").replace("{1}", "").strip(" ,")
+        # CLDR may write the spaces round the word invisible or unbreaking (Khmer "និង\u200b", Czech "a\xa0").
+        word = pattern.replace("{0}", "").replace("{1}", "").strip(" ,\u00a0\u200b")
     if not word or " " in word or any(c.isdigit() for c in word):
         return _SPLIT_AUTHORS
     # A word between spaces ("A и B", never the "И" of "Иванов"); Thai writes none after it ("A และB").
@@ -46,8 +48,10 @@ def and_split(lang: str | None) -> re.Pattern[str]:
                       re.I)
 
 
-#: A label of at most three words closing with a colon, before the name or alone ("लेखक:", "Napisao:").
-ANY_LABEL = re.compile(r"^\s*[^\s\d:：,;]+(?:\s+[^\s\d:：,;]+){0,2}\s*[:：]\s*")
+#: Colons of the world's scripts: ASCII, full-width, Khmer "៖", Ethiopic preface colon "፦", Mongolian "᠄", small "﹕".
+COLONS = ":：៖፦᠄﹕"
+#: A label of at most three words closing with a colon, before the name or alone ("लेखक:", "Napisao:", "ጸሐፊ፦").
+ANY_LABEL = re.compile(rf"^\s*[^\s\d{COLONS},;]+(?:\s+[^\s\d{COLONS},;]+){{0,2}}\s*[{COLONS}]\s*")
 
 
 #: Class words of a byline part that names no person: a desk, a bureau, a role or job title
@@ -213,14 +217,14 @@ def byline_pieces(el: Any) -> list[str]:
                 runs.append([])  # two links side by side are two names, not one
         elif node is not el:
             runs[-1].append(_SEAM)
-        if event == "start" and node.tag == "a":
+        if event == "start" and (node.tag == "a" or _marks_name(node)):
             appositive = False
         if event == "start":
             if node.text and not appositive and \
                     not (_is_lead_label(node) and not "".join(runs[-1]).replace(_SEAM, "").strip()):
                 runs[-1].append(node.text)
         elif node is not el and node.tail:
-            if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith((",", "،")):
+            if (node.tag == "a" and node.get("href") or _marks_name(node)) and node.tail.lstrip().startswith((",", "،")):
                 appositive = True
             elif not appositive and not joins_links(node):  # "<a>A</a> ба <a>B</a>": the "and" is no name
                 runs[-1].append(node.tail)
@@ -233,6 +237,32 @@ def byline_pieces(el: Any) -> list[str]:
         text = norm_space(text)
         if text:
             out.append(text)
+    return out or _avatar_names(el)
+
+
+#: Class words and microdata that mark the name itself inside a byline ("<span class=author>A</span>, role").
+_NAME_MARK = re.compile(r"author|(?:^|[\s_-])(?:fn|name)(?:$|[\s_-])", re.I)
+
+
+def _marks_name(el: Any) -> bool:
+    """Whether the byline marks el as the name (a class or itemprop): text after it and a comma is a role."""
+    return el.get("itemprop") in ("name", "author") or bool(_NAME_MARK.search(el.get("class") or ""))
+
+
+#: An avatar's picture sits at most this many levels under its link; its alt names one person in so many words.
+AVATAR_LEVELS, AVATAR_WORDS = 2, 4
+
+
+def _avatar_names(el: Any) -> list[str]:
+    """The names that a byline shows only as an avatar: the ``alt`` of a picture that is a link's whole content."""
+    out = []
+    for img in el.iter("img"):
+        alt = norm_space(img.get("alt") or "")
+        holder = next((a for a in islice(img.iterancestors(), AVATAR_LEVELS) if a.tag == "a"), None)
+        # Only a bare name: an alt that describes the picture ("Photo of A", "Hoton bayanin A") has small words.
+        if alt and holder is not None and not norm_space(holder.text_content()) and alt not in out and \
+                len(alt.split()) <= AVATAR_WORDS and not any(lower_initial(w) for w in alt.split()):
+            out.append(alt)
     return out
 
 
@@ -271,7 +301,8 @@ def _is_lead_label(el: Any) -> bool:
     or a few words ending in a colon, right before the first child, a link ("Per <a>Name</a>")."""
     text = (el.text or "").strip()
     kids = [c for c in el if isinstance(c.tag, str)]
-    if not text or not kids or kids[0].tag != "a" or any(ch.isdigit() for ch in text):
+    # The name's link may sit in a box of its own ("Gan <span class=vcard><a>Name</a></span>").
+    if not text or not kids or not name_box(kids[0]) or any(ch.isdigit() for ch in text):
         return False
-    words = text.rstrip(":：").split()
-    return len(words) == 1 and text.isalpha() or text.endswith((":", "：")) and len(words) <= LEAD_LABEL_WORDS
+    words = text.rstrip(COLONS).split()
+    return len(words) == 1 and text.isalpha() or text.endswith(tuple(COLONS)) and len(words) <= LEAD_LABEL_WORDS
