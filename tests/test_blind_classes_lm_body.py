@@ -4,7 +4,7 @@ Each test names a class, not one site's string: a related-stories module inside 
 carry bylines and dates, a titled web part holding one teaser, a view counter, a row of tool links,
 an agency credit closing the body, a translation notice, a "first published in" note, an ad slot's
 label, and a pull quote repeating a sentence. The pages are our own, in other languages (cs, pl, pt,
-ca, id, de, tr, bn, ta, fi, es, hr) and markup than L's and M's; every test also checks that the body's
+ca, id, de, tr, bn, ta, ka, sw, fi, hr) and markup than L's and M's; every test also checks that the body's
 own text around the chrome stays.
 """
 from __future__ import annotations
@@ -158,7 +158,7 @@ def test_first_published_notes_at_the_end_are_not_body() -> None:
 # ---------------------------------------------------------------- ad labels, pull quotes
 
 def test_an_ad_slots_label_is_not_body_in_languages_of_many_scripts() -> None:
-    for lang, word in (("bn", "বিজ্ঞাপন"), ("ta", "விளம்பரம்"), ("cs", "Reklama"), ("fi", "Mainos")):
+    for lang, word in (("bn", "বিজ্ঞাপন"), ("ta", "விளம்பரம்"), ("ka", "რეკლამა"), ("sw", "Tangazo")):
         body, _ = page(middle=f"<div class='slot-x'><span class='lbl'>{word}</span></div>", lang=lang)
         assert word not in body, (lang, body)
         assert_body_kept(body)
@@ -186,3 +186,14 @@ def test_a_quote_said_only_once_stays() -> None:
     body, _ = page(middle=f"<blockquote><p>{quote}</p></blockquote>")
     assert quote in body
     assert_body_kept(body)
+
+
+def test_a_counter_marked_by_its_class_goes_whatever_its_wording() -> None:
+    body, _ = page(head="<div class='item-hits'>1 532 zobrazení</div>")
+    assert "zobrazení" not in body
+    assert_body_kept(body)
+
+
+def test_a_signed_line_in_italics_at_the_end_is_left_to_the_byline_step() -> None:
+    body, stats = page(bottom="<p><em>Jan Novák, Plzeň</em></p>")
+    assert stats["boilerplate/credit"] == 0

@@ -90,8 +90,10 @@ _ROW_MARK = re.compile(r"[|·•/]")
 def is_link_row(el: Any, block_tags: frozenset[str]) -> bool:
     """A line of short links with only separators between them ("Версія для друку | Паведаміць пра
     памылку", "Tisk | Nahlásit chybu"): the article's tools or a list of sections, never its prose."""
-    links = [a for a in el.iter("a")]
-    if len(links) < 2 or any(isinstance(c.tag, str) and c.tag in block_tags for c in el):
+    if any(isinstance(c.tag, str) and c.tag in block_tags for c in el):
+        return False  # a box of lines (the article's text box among them), not one line: not searched
+    links = list(el.iter("a"))
+    if len(links) < 2:
         return False
     text = " ".join(_words(el))
     if not text or len(text) > ROW_CHARS:
@@ -116,7 +118,7 @@ _NAME_WORD = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*")
 def trailing_credit(root: Any) -> Any:
     """The body's last line when it is only a short source credit set apart in italics or small
     print ("<i>Паводле БелТА</i>", "<em>Según EFE</em>", "<small>Za PAP</small>"), or None. A dash
-    opening it makes it a signed byline, which the byline step reads."""
+    opening it, or a comma in it ("Name, City"), makes it a signed byline, which the byline step reads."""
     last = None
     for node in root.iter():
         if not isinstance(node.tag, str):
@@ -129,7 +131,7 @@ def trailing_credit(root: Any) -> Any:
         return None
     text = " ".join(_words(last))
     words = text.split()
-    if not 2 <= len(words) <= CREDIT_WORDS or ":" in text or text.endswith((".", "!", "?", "…")) or \
+    if not 2 <= len(words) <= CREDIT_WORDS or ":" in text or "," in text or text.endswith((".", "!", "?", "…")) or \
             text[0] in "-–—(«\"“" or not all(_NAME_WORD.fullmatch(w) and w[0].isupper() for w in words[1:]):
         return None  # a credit names its source: "Паводле БелТА", "Según EFE"; not "With Post wires"
     prev = last.getprevious()
