@@ -197,3 +197,14 @@ def test_a_counter_marked_by_its_class_goes_whatever_its_wording() -> None:
 def test_a_signed_line_in_italics_at_the_end_is_left_to_the_byline_step() -> None:
     body, stats = page(bottom="<p><em>Jan Novák, Plzeň</em></p>")
     assert stats["boilerplate/credit"] == 0
+
+
+def test_a_related_list_with_the_date_before_each_headline_goes_too() -> None:
+    module = ("<div class='modul'><h4>Samasta aiheesta</h4><ul>"
+              "<li><time>2.10.2026</time> <a href='/uutiset/1200'>Hallitus hyväksyi fregattien hankinnan</a> "
+              "<span>Kirjoittanut Maija Virtanen</span></li>"
+              "<li><time>5.10.2026</time> <a href='/uutiset/1201'>Lentotukikohta saa uuden tutkan</a> "
+              "<span>Kirjoittanut Pekka Laine</span></li></ul></div>")
+    body, _ = page(middle=module, lang="fi")
+    assert "Hallitus hyväksyi" not in body and "Samasta aiheesta" not in body and "Maija Virtanen" not in body
+    assert_body_kept(body)

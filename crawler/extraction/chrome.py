@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 #: Inline elements that carry a teaser's metadata beside its headline link (a byline, a date).
-_META_TAGS = frozenset({"span", "time", "small", "em", "i", "b", "strong", "cite", "abbr", "a", "br"})
+_META_TAGS = frozenset({"span", "time", "small", "em", "i", "b", "strong", "cite", "abbr", "a", "br", "img", "picture"})
 #: Characters that may sit between a teaser's parts outside any element.
 _SEPARATORS = " \t\r\n\u00a0|·•/,;–—-"
 #: A teaser's headline has at least this many words; its metadata at most this many characters.
@@ -28,20 +28,24 @@ def _words(el: Any) -> list[str]:
 
 
 def _is_teaser_item(li: Any) -> bool:
-    """An item that leads with a headline link and adds only metadata in its own inline elements
-    ("<a>Headline</a> <span>Idazlea: X</span> <span>2024ko urriaren 2a</span>"): no words of its own."""
+    """An item that holds one headline link and only metadata in its own inline elements around it
+    ("<a>Headline</a> <span>Idazlea: X</span> <span>2024ko urriaren 2a</span>", "<time>2 Oct</time>
+    <a>Headline</a>", a thumbnail): no words of its own."""
     if (li.text or "").strip(_SEPARATORS):
         return False
-    children = [c for c in li if isinstance(c.tag, str)]
-    if not children or children[0].tag != "a" or len(_words(children[0])) < HEADLINE_MIN_WORDS:
-        return False
+    headline = False
     meta = 0
-    for child in children:
+    for child in li:
+        if not isinstance(child.tag, str):
+            continue
         if child.tag not in _META_TAGS or (child.tail or "").strip(_SEPARATORS):
             return False
-        if child is not children[0]:
-            meta += len(" ".join(_words(child)))
-    return meta <= TEASER_META_CHARS
+        words = " ".join(_words(child))
+        if not headline and child.tag == "a" and len(words.split()) >= HEADLINE_MIN_WORDS:
+            headline = True
+        else:
+            meta += len(words)
+    return headline and meta <= TEASER_META_CHARS
 
 
 def _box_title(box: Any, inner: Any) -> bool:
