@@ -6,14 +6,11 @@ from functools import lru_cache
 from typing import Any, Iterable
 from urllib.parse import urlsplit
 
-from lxml import etree
-
 from crawler.extraction.bylines import (OwnUrls, credited_writers, host_names, in_media, in_teaser, is_organisation,
                                         item_owner, main_item, other_item, own_urls, without_photo_credits)
-from crawler.extraction.names import (ANY_LABEL, and_split, joins_links, lower_initial, name_box, names_a_desk,
-                                      not_a_person, split_initialled, weekday_names)
-from crawler.extraction.page import (BREAKING_TAGS, Page, css, is_hidden, ld_text, ld_types, norm_space, text_of,
-                                     text_over, text_pieces)
+from crawler.extraction.names import (ANY_LABEL, and_split, byline_pieces, lower_initial, names_a_desk, not_a_person,
+                                      split_initialled, weekday_names)
+from crawler.extraction.page import Page, css, ld_text, ld_types, norm_space, text_of, text_over, text_pieces
 from crawler.extraction.title import site_names, squash
 
 _BY = re.compile(r"^\s*(?:(?:written|posted|reported|compiled|edited|published|text|story|(?:text|story|words)\s+(?:and|&)\s+photos?)\s+)?"
@@ -483,99 +480,6 @@ def _own_bylines(page: Page, own: OwnUrls) -> list[tuple[Any, list[str]]]:
         if seen >= BYLINE_ELEMENTS:
             break
     return out
-
-
-def byline_pieces(el: Any) -> list[str]:
-    """``text_pieces`` of a byline, with names that only markup separates kept apart:
-    ``<a>Samir Haddad</a><a>Eleanor Vance</a>`` reads "Samir Haddad; Eleanor Vance", not "HaddadEleanor"."""
-    runs: list[list[str]] = [[]]
-    # Buttons, share links and hidden labels are no names ("Twitter Facebook" beside the name).
-    inside: Any = None  # the action element being skipped
-    # After a linked name and a comma, unlinked text is the name's role ("<a>A</a>, senior correspondent").
-    appositive = False
-    for event, node in etree.iterwalk(el, events=("start", "end")):
-        if inside is not None:
-            if event == "end" and node is inside:
-                inside = None
-                if node.tail and not appositive:
-                    runs[-1].append(node.tail)
-            continue
-        if not isinstance(node.tag, str):
-            if event == "end" and node.tail and not appositive:
-                runs[-1].append(node.tail)
-            continue
-        if event == "start" and node is not el and (node.tag == "button" or _is_share_link(node) or is_hidden(node)
-                                                    or not_a_person(node)):
-            inside = node
-            continue
-        if node.tag in BREAKING_TAGS or event == "start" and _follows_link(node):
-            appositive = False
-            if runs[-1]:
-                runs.append([])  # two links side by side are two names, not one
-        elif node is not el:
-            runs[-1].append(_SEAM)
-        if event == "start" and node.tag == "a":
-            appositive = False
-        if event == "start":
-            if node.text and not appositive and \
-                    not (_is_lead_label(node) and not "".join(runs[-1]).replace(_SEAM, "").strip()):
-                runs[-1].append(node.text)
-        elif node is not el and node.tail:
-            if node.tag == "a" and node.get("href") and node.tail.lstrip().startswith((",", "،")):
-                appositive = True
-            elif not appositive and not joins_links(node):  # "<a>A</a> ба <a>B</a>": the "and" is no name
-                runs[-1].append(node.tail)
-    out = []
-    for run in runs:
-        parts = [p for p in "".join(run).split(_SEAM) if p]
-        text = parts[0] if parts else ""
-        for part in parts[1:]:
-            text += "; " + part if text[-1:].islower() and part[:1].isupper() else part
-        text = norm_space(text)
-        if text:
-            out.append(text)
-    return out
-
-
-_SEAM = "\x00"
-#: Links that share the page or open an app rather than name anyone.
-_SHARE_HREF = re.compile(r"^(?:mailto:\?|javascript:|whatsapp:|sms:|tg:)|[/.?&](?:share|sharer|sharing|intent/tweet|"
-                         r"sharearticle|submit|send)\b|[?&](?:u|url|text)=http", re.I)
-
-
-def _is_share_link(a: Any) -> bool:
-    """A link that shares the page, or that names the platform it leads to ("<a href=twitter.com/x>Twitter</a>")."""
-    if a.tag != "a":
-        return False
-    href = a.get("href") or "#"
-    if _SHARE_HREF.search(href) is not None:
-        return True
-    label = squash(a.text_content())
-    host = urlsplit(href).hostname or "" if href.startswith(("http:", "https:", "//")) else ""
-    return bool(label) and len(label) >= 2 and label in host.split(".")
-
-
-def _follows_link(a: Any) -> bool:
-    """Whether an <a> comes right after another link, with nothing but spaces, a separator mark or an "and"
-    between them ("<a>A</a> - <a>B</a>": two names, where "A - B" in text would read as "Name - Site")."""
-    prev = a.getprevious()
-    return prev is not None and name_box(a) and name_box(prev) and \
-        (not (prev.tail or "").strip(" \t\n-–—/|") or joins_links(prev))
-
-
-#: A label before the linked name reads as at most this many words ("Per", "Bài:", "Nhóm phóng viên:").
-LEAD_LABEL_WORDS = 3
-
-
-def _is_lead_label(el: Any) -> bool:
-    """Whether the text opening el is a byline label before a linked name, in any language: one bare word,
-    or a few words ending in a colon, right before the first child, a link ("Per <a>Name</a>")."""
-    text = (el.text or "").strip()
-    kids = [c for c in el if isinstance(c.tag, str)]
-    if not text or not kids or kids[0].tag != "a" or any(ch.isdigit() for ch in text):
-        return False
-    words = text.rstrip(":：").split()
-    return len(words) == 1 and text.isalpha() or text.endswith((":", "：")) and len(words) <= LEAD_LABEL_WORDS
 
 
 def _is_profile(el: Any) -> bool:

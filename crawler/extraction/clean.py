@@ -110,7 +110,7 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
         if name is None and class_groups:
             key = _class_key(el)
             if key:
-                name = rules.class_group(key) or _marked_note(el, key, rules)
+                name = rules.class_group(key) or rules.text_class_hit(key, el.text_content)
         if name is not None:
             hits.append((el, name, False))
         elif el.tag == "a" and _SHARE_LINK.search(el.get("href") or ""):
@@ -200,16 +200,6 @@ def _alone(el: Any) -> bool:
     prev = el.getprevious()
     before = prev.tail if prev is not None else (el.getparent().text if el.getparent() is not None else None)
     return not (before or "").strip()
-
-
-def _marked_note(el: Any, key: str, rules: Rules) -> str | None:
-    """The group of a generic box its class marks ("cmp-text--note") when its text reads as the group's
-    (a syndication note): the class alone cannot tell it from an editor's note or a correction."""
-    group = rules.text_class_group(key)
-    if group is None:
-        return None
-    text = " ".join(el.text_content().split())
-    return group.name if text and len(text) <= MAX_RULE_BLOCK and group.reads_as(text) else None
 
 
 def _is_teaser_card(a: Any) -> bool:

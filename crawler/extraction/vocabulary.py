@@ -13,7 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 from cssselect import SelectorError
 from cssselect import parse as parse_css
@@ -21,7 +21,7 @@ from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 from lxml.cssselect import CSSSelector
 
 from crawler.extraction.needs import canonical, may_match, needs
-from crawler.extraction.sequence import rule_text
+from crawler.extraction.sequence import MAX_RULE_BLOCK, rule_text
 
 try:  # CPython's own regex parser (3.11+), to tell rules anchored at the start (as needs.py does)
     from re import _constants as _sre_constants  # type: ignore[attr-defined]
@@ -206,17 +206,22 @@ class Rules:
         hits[key] = found
         return found
 
-    def text_class_group(self, key: str) -> Group | None:
-        """The first group whose ``text_classes`` pattern matches ``key`` (memoised like ``class_group``);
-        the caller asks the group whether the box's text ``reads_as`` its own."""
+    def text_class_hit(self, key: str, box_text: Callable[[], str]) -> str | None:
+        """The first group whose ``text_classes`` pattern matches ``key`` (memoised like ``class_group``),
+        when the box's text (``box_text()``, read only then) reads as the group's: the class of a generic
+        note box ("cmp-text--note") cannot tell a syndication note from an editor's note or a correction."""
         hits = self._text_class_hits
         if key in hits:
-            return hits[key]
-        found = next((g for g in self.groups if g.text_classes is not None and g.text_classes.search(key)), None)
-        if len(hits) > CLASS_CACHE_SIZE:
-            hits.clear()
-        hits[key] = found
-        return found
+            group = hits[key]
+        else:
+            group = next((g for g in self.groups if g.text_classes is not None and g.text_classes.search(key)), None)
+            if len(hits) > CLASS_CACHE_SIZE:
+                hits.clear()
+            hits[key] = group
+        if group is None:
+            return None
+        text = " ".join(box_text().split())
+        return group.name if text and len(text) <= MAX_RULE_BLOCK and group.reads_as(text) else None
 
 
 @lru_cache(maxsize=16384)
