@@ -145,8 +145,9 @@ def trailing_credit(root: Any) -> Any:
     return last
 
 
-#: A pull quote has at least this many words.
-QUOTE_MIN_WORDS = 5
+#: A pull quote has at least this many words and at most this many; at most this many quote boxes
+#: of a page are compared with its text (a live blog embeds hundreds of posts as blockquotes).
+QUOTE_MIN_WORDS, QUOTE_MAX_WORDS, MAX_QUOTES = 5, 60, 20
 _QUOTE_CLASS = re.compile(r"quote", re.I)
 _QUOTE_TAGS = frozenset({"blockquote", "aside", "q"})
 _TRIM = " \t\r\n\u00a0.,;:!?…\"'“”«»„‘’"
@@ -160,15 +161,17 @@ def repeated_quotes(root: Any) -> list[Any]:
     """Pull quotes: a quote box (``<blockquote>``, ``<aside>``, a "…quote…" class) whose text is
     said again elsewhere in the body, where a reader already reads it."""
     candidates = [el for el in root.iter() if isinstance(el.tag, str) and el is not root and
-                  (el.tag in _QUOTE_TAGS or _QUOTE_CLASS.search(el.get("class") or ""))]
-    if not candidates:
-        return []
-    whole = _norm(root.text_content())
+                  (el.tag in _QUOTE_TAGS or _QUOTE_CLASS.search(el.get("class") or ""))][:MAX_QUOTES]
     found: list[Any] = []
+    whole = None
     for el in candidates:
         if any(_holds(f, el) for f in found):
             continue  # inside a quote already taken
         text = _norm(el.text_content())
-        if len(text.split()) >= QUOTE_MIN_WORDS and whole.count(text) >= 2:
+        if not QUOTE_MIN_WORDS <= len(text.split()) <= QUOTE_MAX_WORDS:
+            continue
+        if whole is None:
+            whole = _norm(root.text_content())
+        if whole.count(text) >= 2:
             found.append(el)
     return found
