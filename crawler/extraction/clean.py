@@ -15,6 +15,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extraction.boxes import counter_before, is_action_link_line, shaped_boxes
+from crawler.extraction.chrome import is_link_row, repeated_quotes, teaser_list_box, trailing_credit
 from crawler.extraction.page import is_hidden
 from crawler.extraction.sequence import (LINK_BLOCK_SHARE, MAX_RULE_BLOCK, MAX_TEASER, Block, is_clock_stamp,
                                          prune_sequence, rule_text)
@@ -114,11 +115,13 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, name, False))
         elif el.tag == "a" and _SHARE_LINK.search(el.get("href") or ""):
             hits.append((el, "share", True))  # "Share this post with a colleague": its text is no article text
-        elif el.tag in ("ul", "ol") and _is_link_list(el) or el.tag == "a" and _is_teaser_card(el):
+        elif el.tag in ("ul", "ol") and (box := teaser_list_box(el, root, _is_link_list(el))) is not None:
+            hits.append((box, "related", True))  # other stories' headlines (with bylines), and the box's title
+        elif el.tag == "a" and _is_teaser_card(el):
             hits.append((el, "related", True))
         elif el.tag in ("p", "div") and _is_follow_prompt(el):
             hits.append((el, "share", True))
-        elif el.tag in ("p", "div") and _is_tool_row(el):
+        elif el.tag in ("p", "div") and (_is_tool_row(el) or is_link_row(el, BLOCK_TAGS)):
             hits.append((el, "print_email", True))
         elif el.tag in ("p", "div") and is_action_link_line(el):
             hits.append((el, "print_email", True))
@@ -130,6 +133,7 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, "promo", True))
     hits += [(box, "structure", True) for box in _stamp_boxes(root)]
     hits += shaped_boxes(root)  # key points, players, meta boxes, author boxes, an intro printed twice
+    hits += [(quote, "media", True) for quote in repeated_quotes(root)]  # a pull quote: the text said again
     # Comment and sign-up form boxes the content step marked (a page-wide ASP.NET <form> hides them).
     hits += [(el, "structure", True) for el in elements if el.get("data-defwatch-form-box") is not None]
     # The "Read more:" label of a link list goes with the list.
@@ -500,6 +504,11 @@ def clean_blocks(html: str | Any, rules: Rules, stats: Counter | None = None,
     """A markup body's text blocks after the DOM rules, the block text rules and the sequence rules."""
     root = parse_fragment(html) if isinstance(html, str) else html
     apply_dom_rules(root, rules, stats)
+    credit = trailing_credit(root)  # only now the last line: the tools and tags after it have gone
+    if credit is not None:
+        credit.drop_tree()
+        if stats is not None:
+            stats["boilerplate/credit"] += 1
     return clean_block_list(iter_blocks(root), rules, stats, drop_texts)
 
 

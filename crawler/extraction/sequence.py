@@ -143,6 +143,18 @@ def is_meta_row(block: Block) -> bool:
     return all(len(seg.split()) <= META_SEGMENT_WORDS and not seg.endswith((".", "!", "?")) for seg in segments)
 
 
+#: A counter: one word, a colon, a count grouped in thousands or not ("Праглядаў: 1 207", "Wyświetleń: 842");
+#: a quantity with a unit ("Containers: 1 tsp.") is a recipe's or a spec's line.
+_COUNTER = re.compile(r"[^\W\d_]{3,24} ?[:：] ?(?:\d{1,3}(?:[ ,.'’]\d{3})+|\d+)")
+_LIST_TAGS = frozenset({"li", "td", "th", "dd", "dt"})
+
+
+def is_counter_line(block: Block) -> bool:
+    """A line of its own that is only a labelled count, in any language: a view or hit counter at the
+    top or the end of the body. A list item of that shape is a figure of the article ("Tanks: 50")."""
+    return block.tag not in _LIST_TAGS and len(block.text) <= 60 and _COUNTER.fullmatch(block.text.strip()) is not None
+
+
 def _is_label(block: Block) -> bool:
     """A short lead-in such as "More:", "See also", an <h4> over a list of links."""
     words = block.text.split(None, 5)  # six pieces at most: enough to tell "at most five words" (a paragraph is not split whole)
@@ -318,7 +330,7 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
             reason[k] = "related"
         elif k < EDGE_HEAD and b.link_density >= 0.9 and len(b.text.split()) <= KICKER_WORDS:
             reason[k] = "structure"  # a section kicker or breadcrumb link above the story
-        elif (k <= EDGE_HEAD or k >= n - EDGE_TAIL) and is_dateline(b.text) or is_meta_row(b):
+        elif (k <= EDGE_HEAD or k >= n - EDGE_TAIL) and (is_dateline(b.text) or is_counter_line(b)) or is_meta_row(b):
             reason[k] = "structure"
     edge_groups = [g for g in rules.groups if g.edge_parts]
     if edge_groups:
