@@ -35,6 +35,11 @@ name, url and feeds).
 * web-blind-j (issue 8, built blind; first contact and a second still-unseen contact after K's fixes in
   BENCHMARKS.md, then fixed by class): Adobe Experience Manager (az), SilverStripe (hy), Contao (mk),
   WordPress Kadence (bn), Grav (sw), Hashnode (is), Payload + Remix (en-IN);
+* web-blind-l / web-blind-m (issue 8, built blind; first contact in BENCHMARKS.md, then fixed by class):
+  Joomla 4 Cassiopeia (eu), NetCat (be), WordPress Astra (ps), Tilda with Khmer (km), Quintype (te), Atex
+  Polopoly with Unicode paths (mt), Drupal 11 Olivero (ha); Bloomreach/Hippo (gl), dotCMS (uz), WordPress
+  GeneratePress (si), Tumblr with Burmese (my), EidosMedia Méthode AMP (mr), Movable Type (cy), SharePoint
+  with <br>-only text (so);
 * hostile-web-2: faults with the default configuration (500s then 200, redirect chains, a gzip
   bomb feed, robots.txt hanging, a 300-entry feed over the per-poll cap, tarpits, a 9 MB page,
   cross-host canonicals, meta refresh, duplicate links).
@@ -52,6 +57,7 @@ from conftest import FIXTURES, SHARED, run_cli, write_sites_file
 
 WEBS = ["web-alt", "web-alt2", "web-alt3", "web-alt4", "web-blind-a", "web-blind-b", "web-blind-c", "web-blind-d", "web-blind-e",
         "web-blind-f", "web-blind-g", "web-blind-h", "web-blind-i", "web-blind-j", "web-blind-k",
+        "web-blind-l", "web-blind-m",
         "hostile-web-2"]
 #: Measured floors (see BENCHMARKS.md); raise them when the figures go up.
 FLOORS = {"coverage": 1.0, "body_f1": 0.999, "title_acc": 1.0, "authors_acc": 1.0, "published_acc": 1.0,
@@ -66,7 +72,10 @@ CEILINGS = {"extra_records": 0, "duplicate_records": 0, "robots_violations": 0, 
 EXCEPTIONS = {"web-alt4": {"body_f1": 0.955, "leaks": 1}, "web-blind-h": {"body_f1": 0.997},
               "web-blind-i": {"body_f1": 0.984},
               # its truth keeps a military rank in one byline ("Lt Gen (Retd) S. K. Rao"); authors drop ranks.
-              "web-blind-j": {"authors_acc": 0.96}}
+              "web-blind-j": {"authors_acc": 0.96},
+              # its truth keeps a fact box ("Taariikh ahaan", "Background") out of the body, where web-blind-l's
+              # truth keeps its own ("Bayani") in: the extractor keeps in-article fact boxes.
+              "web-blind-m": {"body_f1": 0.997, "leaks": 1}}
 
 
 @pytest.fixture(scope="module", params=WEBS)
