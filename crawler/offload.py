@@ -15,10 +15,13 @@ from crawler.config import Site
 from crawler.items import Extracted, FeedEntry
 
 #: What the fork server imports before forking workers: the extraction library, the feed parser
-#: (``spiders.feedparse.parse_feed_outcome``, run by the feed spider), the story signals, and
-#: ``crawler.workerinit``, which warms them up (``warm_up``).
+#: (``spiders.feedparse.parse_feed_outcome``, run by the feed spider), the story signals, the
+#: worker loop (``crawler.pool``), ``crawler.cli``, and ``crawler.workerinit``, which warms them up
+#: (``warm_up``). ``crawler.cli`` because multiprocessing runs the parent's main script again in
+#: every new worker (as ``__mp_main__``; its forkserver "__main__" preload never takes effect on
+#: Python 3.11), and the ``defwatch`` script imports it: 20 ms a worker when it is not there yet.
 PRELOAD = ["crawler.extraction", "feedparser", "spiders.feedparse", "crawler.stories.match", "crawler.offload",
-           "crawler.workerinit"]
+           "crawler.pool", "crawler.cli", "crawler.workerinit"]
 #: Page kinds whose story signals are worth computing beside the extraction (the others are
 #: dropped before the store; see ``pipelines.validate.ARTICLE_KINDS``).
 SIGNAL_KINDS = frozenset({"article", "live"})

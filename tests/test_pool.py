@@ -197,3 +197,21 @@ def test_first_tasks_run_inline_while_the_fork_server_starts():
         p.close()
     assert first == os.getpid() and p.ran_inline == 1
     assert later != os.getpid()
+
+
+def test_the_defwatch_script_imports_nothing_new_in_a_worker():
+    """multiprocessing runs the parent's main script again in every new worker; the fork server's
+    preload already holds what the ``defwatch`` script imports, so a worker starts without imports."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).parent / "defwatch"
+    assert script.exists()
+    code = ("import pkgutil, runpy, sys; from crawler.offload import PRELOAD\n"  # runpy needs pkgutil itself
+            "for name in PRELOAD[:-1]: __import__(name)\n"  # all but the warm-up
+            "before = set(sys.modules)\n"
+            f"runpy.run_path({str(script)!r}, run_name='__mp_main__')\n"
+            "print(sorted(set(sys.modules) - before))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
