@@ -20,6 +20,7 @@ WEB_ROOT defaults to tests/fixtures/web-sitemaps (seven sitemap layouts, feeds o
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import signal
 import statistics
@@ -28,7 +29,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -63,8 +64,8 @@ def record_keys(web, path: Path) -> list[tuple[str, str]]:
 
 def bench_backfill(root: Path, since: str, until: str) -> dict:
     sites, web = load_web(root), mockweb.start(str(root), port=0)
-    t_since = datetime.fromisoformat(since).replace(tzinfo=timezone.utc)
-    t_until = datetime.fromisoformat(until).replace(tzinfo=timezone.utc)
+    t_since = datetime.fromisoformat(since).replace(tzinfo=UTC)
+    t_until = datetime.fromisoformat(until).replace(tzinfo=UTC)
     truth = truths(sites)
     try:
         web.set_epoch(max(len(v) for s in sites.values() for v in s.get("epochs", {}).values()) - 1)
@@ -181,7 +182,7 @@ def bench_daemon(root: Path, interval: float, dwell: float) -> dict:
     per_feed = {}
     for feed in {(e["site"], e["path"]) for e in log if e["path"] in {f for s in sites.values() for f in s["feeds"]}}:
         starts = [e["ts"] for e in log if (e["site"], e["path"]) == feed]
-        per_feed[feed] = statistics.median([b - a for a, b in zip(starts, starts[1:])]) if len(starts) > 2 else None
+        per_feed[feed] = statistics.median([b - a for a, b in itertools.pairwise(starts)]) if len(starts) > 2 else None
     cadences = [c for c in per_feed.values() if c]
     return {"interval": interval, "posts": len(latencies), "latency_p50": round(statistics.median(latencies), 2),
             "latency_p95": round(p95, 2), "latency_max": round(latencies[-1], 2),

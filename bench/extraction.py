@@ -22,15 +22,16 @@ import statistics
 import sys
 import time
 from collections import Counter
-from datetime import datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from crawler.items import FeedEntry  # noqa: E402
 from crawler.extraction import ExtractError, extract_page  # noqa: E402
+from crawler.items import FeedEntry  # noqa: E402
 
 DEFAULT_SHARED = ROOT.parent / "shared"
 BASE = "http://127.0.0.2:8765"
@@ -102,7 +103,7 @@ def feed_entries(site_dir: Path, site: dict, base: str) -> dict[str, FeedEntry]:
 def _iso(parsed: Any) -> str | None:
     if not parsed:
         return None
-    return datetime(*parsed[:6], tzinfo=timezone.utc).isoformat()
+    return datetime(*parsed[:6], tzinfo=UTC).isoformat()
 
 
 def load_webdev(shared: Path, base: str = BASE, articles_only: bool = True) -> list[dict]:
@@ -192,8 +193,8 @@ def timing(times: list[float]) -> dict[str, float]:
 # ---------------------------------------------------------------- scoring
 
 def score_bench(pages: list[dict], outs: list[dict], scorer: Any) -> dict[str, float]:
-    counts = [scorer.page_counts(p["truth"], o["body"]) for p, o in zip(pages, outs)]
-    exact = [scorer.tokens(p["truth"]) == scorer.tokens(o["body"]) for p, o in zip(pages, outs)]
+    counts = [scorer.page_counts(p["truth"], o["body"]) for p, o in zip(pages, outs, strict=True)]
+    exact = [scorer.tokens(p["truth"]) == scorer.tokens(o["body"]) for p, o in zip(pages, outs, strict=True)]
     agg = scorer.aggregate(counts, exact)
     agg["empty"] = sum(1 for o in outs if not scorer.tokens(o["body"]))
     return agg
@@ -202,7 +203,7 @@ def score_bench(pages: list[dict], outs: list[dict], scorer: Any) -> dict[str, f
 def score_webdev(pages: list[dict], outs: list[dict], sc: Any) -> dict[str, Any]:
     triples, leaks, leak_list = [], 0, []
     ok = Counter()
-    for page, out in zip(pages, outs):
+    for page, out in zip(pages, outs, strict=True):
         t = page["truth"]
         body = out.get("body") or ""
         triples.append(sc.shingle_prf(t["body"], body))
@@ -263,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
             outs, times = run(pages, fn)
             if corpus == "webdev" and name.startswith("trafilatura"):
                 # metadata as trafilatura reads it (bare_extraction), outside the timed run
-                for out, page in zip(outs, pages):
+                for out, page in zip(outs, pages, strict=True):
                     meta = _trafilatura_meta(page)
                     out.update({k: v for k, v in meta.items() if k != "body"})
             if corpus == "bench":
@@ -282,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def _print_worst(corpus: str, pages: list[dict], outs: list[dict], sc: Any, n: int) -> None:
     rows = []
-    for page, out in zip(pages, outs):
+    for page, out in zip(pages, outs, strict=True):
         if corpus == "bench":
             tp, fp, fn = sc.page_counts(page["truth"], out["body"])
         else:

@@ -69,7 +69,7 @@ ARTICLE = """<!DOCTYPE html><html lang="en"><head><title>The one article of {sit
 def make_web(root: Path, n_sites: int, n_feeds: int) -> list[str]:
     ids = [f"s{i:03d}" for i in range(n_sites)]
     per_site = [n_feeds // n_sites + (1 if i < n_feeds % n_sites else 0) for i in range(n_sites)]
-    for sid, count in zip(ids, per_site):
+    for sid, count in zip(ids, per_site, strict=True):
         files = root / sid / "files"
         (files / "f").mkdir(parents=True)
         (files / "a").mkdir()
@@ -194,8 +194,7 @@ def bench_feeds(args: argparse.Namespace) -> dict:
 def bench_crash(args: argparse.Namespace) -> dict:
     import mockweb
     from conftest import WEB_DEV, expected_articles, load_web, run_cli, write_sites_file
-    from test_daemon import (INTERVAL, edited_articles, read_jsonl, record_key, start_daemon,
-                             wait_for)
+    from test_daemon import INTERVAL, edited_articles, read_jsonl, record_key, start_daemon, wait_for
 
     sites = load_web(WEB_DEV)
     web = mockweb.start(str(WEB_DEV), port=0)

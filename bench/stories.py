@@ -36,7 +36,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -86,7 +86,7 @@ def real_pages_web(root: Path) -> Path:
         target = site / "files" / path.strip("/") / "index.html"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(gzip.decompress(page.read_bytes()))
-        when = datetime(2024, 10, 1, tzinfo=timezone.utc) + timedelta(hours=i)
+        when = datetime(2024, 10, 1, tzinfo=UTC) + timedelta(hours=i)
         items.append(f"<item><title>Page {i}</title><link>{{{{BASE}}}}{path}</link><guid>{path}</guid>"
                      f"<pubDate>{when.strftime('%a, %d %b %Y %H:%M:%S +0000')}</pubDate></item>")
     (site / "files" / "feed").mkdir(parents=True, exist_ok=True)
@@ -187,7 +187,7 @@ def build(db: Path, n: int, seed: int) -> None:
     bases = corpus()
     names = sorted({"".join(rng.choice("bcdfghklmnprstvz") + rng.choice("aeiou") for _ in range(rng.randint(2, 4))
                             ).capitalize() for _ in range(30000)})
-    start = datetime(2024, 1, 1, tzinfo=timezone.utc)
+    start = datetime(2024, 1, 1, tzinfo=UTC)
     recent: list[tuple[str, str, datetime]] = []
     with Store(db) as store:
         done = store.db.execute("SELECT count(*) FROM story_articles").fetchone()[0]
@@ -229,7 +229,7 @@ def latency(n: int, probes: int, db: Path, seed: int) -> int:
     rng = random.Random(seed + 1)
     bases = corpus()
     names = ["Probe" + "".join(rng.choice("aeioukrt") for _ in range(5)) for _ in range(2000)]
-    end = datetime(2024, 12, 31, tzinfo=timezone.utc)
+    end = datetime(2024, 12, 31, tzinfo=UTC)
     saves, places, save_cpu, place_cpu, joined = [], [], [], [], 0
     with Store(db) as store:
         size = store.db.execute("SELECT count(*) FROM story_articles").fetchone()[0]

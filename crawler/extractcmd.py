@@ -33,7 +33,8 @@ def extract_record(html: bytes | str, url: str, site: Site | None = None,
 
 
 def extract_jsonl(stdin: BinaryIO, stdout: TextIO, site: Site | None = None) -> int:
-    for lineno, raw in enumerate(stdin, 1):
+    """Write one JSON line per input line, in order; a bad line gives a record with an ``error``."""
+    for raw in stdin:
         if not raw.strip():
             continue
         page_id: Any = None

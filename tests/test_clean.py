@@ -8,8 +8,15 @@ import pytest
 
 from crawler.config import Boilerplate, Site
 from crawler.extraction.clean import clean_text, parse_fragment
-from crawler.extraction.vocabulary import (RULES_FILE, Rules, RulesError, compile_group, compile_selectors, load_rules,
-                                           rules_from_dict)
+from crawler.extraction.vocabulary import (
+    RULES_FILE,
+    Rules,
+    RulesError,
+    compile_group,
+    compile_selectors,
+    load_rules,
+    rules_from_dict,
+)
 
 KEEP = "<p>The frigate will be delivered in 2026, the navy said on Tuesday.</p>"
 KEEP_TEXT = "The frigate will be delivered in 2026, the navy said on Tuesday."

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 
 from crawler.config import Boilerplate, Selectors, Site
-from crawler.items import FeedEntry
 from crawler.extraction import ExtractError, extract_page
 from crawler.extraction.authors import clean_author
 from crawler.extraction.dates import combine_with_entry, parse_when
 from crawler.extraction.lang import detect_lang
 from crawler.extraction.page import Page
 from crawler.extraction.title import _strip_site_suffix
+from crawler.items import FeedEntry
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "sites"
 BASE = "http://127.0.0.5:8765"

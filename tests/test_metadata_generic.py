@@ -33,7 +33,7 @@ PARAS = "".join(
 
 
 def page(head: str = "", body_top: str = "", body_end: str = "", lang: str = "en", article: str = PARAS,
-         url: str = URL, after: str = "") -> "object":
+         url: str = URL, after: str = "") -> object:
     html_lang = f' lang="{lang}"' if lang else ""
     html = (f"<!doctype html><html{html_lang}><head><meta charset='utf-8'>{head}</head><body>"
             f"<header><nav><a href='/'>Home</a> <a href='/world/'>World</a></nav></header>"

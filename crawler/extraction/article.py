@@ -11,22 +11,23 @@ from __future__ import annotations
 import copy
 import re
 from collections import Counter
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from crawler.extraction.authors import ROLE_WORDS, extract_authors
 from crawler.extraction.clean import MIN_CARDS, clean_blocks, clean_text_body, is_card_list, sweep
 from crawler.extraction.content import find_content, fragment, ld_article_body
 from crawler.extraction.dates import extract_dates
-from crawler.extraction.kind import detect_kind
 from crawler.extraction.header import without_header_lines
 from crawler.extraction.honorifics import tidy_authors
+from crawler.extraction.kind import detect_kind
 from crawler.extraction.lang import extract_lang
 from crawler.extraction.meta import extract_description, extract_image, extract_tags
 from crawler.extraction.needs import canonical
 from crawler.extraction.page import Page, declared_canonical, is_hidden
-from crawler.extraction.source import PageError
 from crawler.extraction.sequence import Block
 from crawler.extraction.signature import signed_off
+from crawler.extraction.source import PageError
 from crawler.extraction.title import extract_title
 from crawler.extraction.vocabulary import Rules, load_rules
 from crawler.items import Extracted, FeedEntry

@@ -2,15 +2,35 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit
 
-from crawler.extraction.bylines import (OwnUrls, credited_writers, host_names, in_media, in_teaser, is_organisation,
-                                        item_owner, main_item, other_item, own_urls, without_photo_credits)
+from crawler.extraction.bylines import (
+    OwnUrls,
+    credited_writers,
+    host_names,
+    in_media,
+    in_teaser,
+    is_organisation,
+    item_owner,
+    main_item,
+    other_item,
+    own_urls,
+    without_photo_credits,
+)
 from crawler.extraction.honorifics import without_title
-from crawler.extraction.names import (ANY_LABEL, and_split, byline_pieces, lower_initial, names_a_desk, not_a_person,
-                                      split_initialled, weekday_names)
+from crawler.extraction.names import (
+    ANY_LABEL,
+    and_split,
+    byline_pieces,
+    lower_initial,
+    names_a_desk,
+    not_a_person,
+    split_initialled,
+    weekday_names,
+)
 from crawler.extraction.page import Page, css, ld_text, ld_types, norm_space, text_of, text_over, text_pieces
 from crawler.extraction.title import site_names, squash
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-
 #: A label: at most this many words, no sentence.
 LABEL_WORDS = 5
 #: A key point: at most this many words; a summary box has at least two.

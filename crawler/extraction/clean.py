@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -17,8 +18,15 @@ from lxml import html as lxml_html
 from crawler.extraction.boxes import counter_before, is_action_link_line, shaped_boxes
 from crawler.extraction.chrome import is_link_row, repeated_quotes, teaser_list_box, trailing_credit
 from crawler.extraction.page import is_hidden
-from crawler.extraction.sequence import (LINK_BLOCK_SHARE, MAX_RULE_BLOCK, MAX_TEASER, Block, is_clock_stamp,
-                                         prune_sequence, rule_text)
+from crawler.extraction.sequence import (
+    LINK_BLOCK_SHARE,
+    MAX_RULE_BLOCK,
+    MAX_TEASER,
+    Block,
+    is_clock_stamp,
+    prune_sequence,
+    rule_text,
+)
 from crawler.extraction.vocabulary import Rules, load_rules, widget_bases
 
 #: Tags that start a new text block.

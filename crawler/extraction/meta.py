@@ -6,6 +6,7 @@ from typing import Any
 
 from crawler.extraction.page import Page, css, ld_text, link, norm_space, text_of
 
+
 def extract_tags(page: Page, site: Any = None, content: Any = None) -> list[str]:
     """The page's own tags: site selector, article:tag, JSON-LD, microdata, rel=tag, a tag box, meta keywords."""
     values: list[str] = []

@@ -8,9 +8,10 @@ from __future__ import annotations
 import html as html_lib
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Iterable
+from typing import Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -74,7 +75,7 @@ class Page:
         self._article_ld = _UNSET
 
     @classmethod
-    def parse(cls, html: bytes | str, url: str, content_type: str | None = None) -> "Page":
+    def parse(cls, html: bytes | str, url: str, content_type: str | None = None) -> Page:
         """Decode, parse and index one page; ``PageError`` if it is not HTML."""
         text = clean_markup(html, content_type)
         parser = etree.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=True, default_doctype=False)

@@ -374,4 +374,4 @@ def prune_sequence(blocks: list[Block], rules: Rules, stats: Counter | None = No
         for r in reason:
             if r is not None:
                 stats[f"boilerplate/{r}"] += 1
-    return [b for b, r in zip(blocks, reason) if r is None]
+    return [b for b, r in zip(blocks, reason, strict=True) if r is None]

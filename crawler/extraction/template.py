@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 #: Blocks longer than this, or of more words, are never template: a template line is a widget, not
 #: reporting, and a site may repeat a background paragraph word for word in a series of stories.
