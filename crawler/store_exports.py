@@ -8,14 +8,13 @@ rows only, not the whole ``articles`` table.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any
 
 from crawler.db import Database, retried
-from crawler.items import ARTICLE_FIELDS, Article
+from crawler.items import ARTICLE_FIELDS, Article, loads
 
 #: v9 (issue 12): the rows ``pending_exports`` reads, in its order. A partial index holds only the
 #: versions not exported yet: ``mark_exported`` takes each row out again, so it stays small however
@@ -43,7 +42,7 @@ class PendingExport:
         # The stored text is what ``Article.to_json`` wrote; it is reused as it is when it has
         # this version's fields in their order (checking costs a quarter of decoding and re-encoding).
         # A record written by an older version is re-encoded, with today's fields.
-        if tuple(json.loads(self.record)) == ARTICLE_FIELDS:
+        if tuple(loads(self.record)) == ARTICLE_FIELDS:
             return self.record
         return self.article.to_json()
 
