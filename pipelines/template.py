@@ -73,8 +73,13 @@ class TemplatePipeline:
 
     def _strip(self, article: Article, blocks: dict[str, str]) -> int:
         """Take the site's template blocks out of the article's body; how many went."""
+        if not blocks:  # only a learnable block's fingerprint can count as template
+            return 0
+        tpl = _template()
         counts, pages = self.store.template_counts(article.site, blocks)
-        body, removed = _template().strip_template(article.body, counts, pages)
+        if not any(tpl.is_template(n, pages) for n in counts.values()):
+            return 0  # what strip_template would find, without fingerprinting every block again
+        body, removed = tpl.strip_template(article.body, counts, pages)
         if removed:
             article.body = body
             article.content_hash = content_hash(article)
