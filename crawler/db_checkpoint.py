@@ -30,8 +30,9 @@ AUTOCHECKPOINT = 1000
 class Checkpointer:
     """A thread that checkpoints the WAL of the SQLite file ``path`` every ``every`` seconds until stopped."""
 
-    def __init__(self, path: str, *, every: float = EVERY, timeout: float = 30):
-        self.path, self.every, self.timeout = path, every, timeout
+    def __init__(self, path: str, *, every: float | None = None, timeout: float = 30):
+        self.path, self.timeout = path, timeout
+        self.every = EVERY if every is None else every
         #: Checkpoints run so far (for the tests and the curious).
         self.runs = 0
         self._stop = threading.Event()
