@@ -36,7 +36,9 @@ def test_grouped_commits_are_checkpointed_by_the_thread_and_the_writer_takes_ove
             await asyncio.sleep(0)
         await asyncio.sleep(0.1)  # the last group commits on its timer
         deadline = asyncio.get_running_loop().time() + 10
-        while os.path.getsize(path) < empty + 2_000_000 and asyncio.get_running_loop().time() < deadline:
+        # The size grows while the thread copies; its count when the checkpoint has returned.
+        while ((os.path.getsize(path) < empty + 2_000_000 or checkpointer.runs < 1)
+               and asyncio.get_running_loop().time() < deadline):
             await asyncio.sleep(0.05)
         assert checkpointer.runs >= 1
         # The rows reached the database file itself, not only the WAL: the thread's checkpoint.
