@@ -48,6 +48,7 @@ from crawler.db_sql import split_statements as split_statements
 from crawler.db_sql import to_pg as to_pg
 
 if TYPE_CHECKING:
+    from crawler.db_checkpoint import Checkpointer
     from crawler.db_held import HeldCounts
 
 logger = logging.getLogger(__name__)
@@ -251,6 +252,8 @@ class Database:
         self.group_commits = 0
         #: Counter increments held until the group commits (``held_counts``), by table.
         self._held: dict[str, HeldCounts] = {}
+        #: The thread that checkpoints the WAL while commits are held (SQLite).
+        self._checkpointer: Checkpointer | None = None
         self._errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
         self._conflicts: tuple[type[BaseException], ...] = ()
         if dialect == POSTGRESQL:
@@ -356,11 +359,29 @@ class Database:
         """
         if self.dialect == SQLITE:
             self.hold = seconds
+            if self._checkpointer is None:  # checkpoints off the event loop's thread (crawler/db_checkpoint.py)
+                from crawler.db_checkpoint import Checkpointer
+
+                self.conn.execute("PRAGMA wal_autocheckpoint=0")
+                self._checkpointer = Checkpointer(self.name)
 
     def release_commits(self) -> None:
         """Commit what is held and stop holding."""
-        self.commit_held()
-        self.hold = None
+        try:
+            self.commit_held()
+        finally:
+            self.hold = None
+            self._stop_checkpointer()
+
+    def _stop_checkpointer(self) -> None:
+        """Stop the checkpoint thread; the connection checkpoints in its commits again."""
+        if self._checkpointer is None:
+            return
+        from crawler.db_checkpoint import AUTOCHECKPOINT
+
+        self._checkpointer.stop()
+        self._checkpointer = None
+        self.conn.execute(f"PRAGMA wal_autocheckpoint={AUTOCHECKPOINT}")
 
     def commit_held(self) -> None:
         """Commit the open group now (no-op when none is open, or inside a transaction)."""
@@ -465,6 +486,7 @@ class Database:
         self.users -= 1
         if self.users > 0:
             return
+        self._stop_checkpointer()
         if self.shared_key is not None and _SHARED.get(self.shared_key) is self:
             del _SHARED[self.shared_key]
         self.conn.close()

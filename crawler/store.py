@@ -54,7 +54,7 @@ from crawler.items import Article, FeedEntry
 from crawler.state import FINAL_OUTCOMES, PAGE_MAX_ATTEMPTS, RETRY_OUTCOMES, EntryState, FeedState, PageState, from_row
 from crawler.store_alerts import MIGRATION_V5, AlertsStore
 from crawler.store_backfill import MIGRATION_V3, BackfillStore
-from crawler.store_exports import ExportsStore, PendingExport
+from crawler.store_exports import MIGRATION_V9, ExportsStore, PendingExport
 from crawler.store_fleet import MIGRATION_V7, FleetStore, migration_v8
 from crawler.store_stories import MIGRATION_V4, STORY_FIELDS, StoriesStore
 from crawler.store_templates import MIGRATION_V6, TemplatesStore
@@ -160,6 +160,8 @@ MIGRATIONS: list[str | Migration | Callable[[Database], None]] = [
     MIGRATION_V7,
     # 8 (issue 12): the fleet's jobs on procrastinate, its schema on PostgreSQL (crawler/store_fleet.py)
     migration_v8,
+    # 9 (issue 12): the versions not exported yet, indexed for the live export (crawler/store_exports.py)
+    MIGRATION_V9,
 ]
 
 OUTCOME_LOG_KEEP = 5000

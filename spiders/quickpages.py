@@ -44,6 +44,7 @@ from collections import deque
 from ipaddress import ip_address
 from time import monotonic
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from scrapy import Request
 from scrapy.exceptions import IgnoreRequest
@@ -104,6 +105,9 @@ class QuickPages:
         self.maxsize = settings.getint("DOWNLOAD_MAXSIZE")
         self.warnsize = settings.getint("DOWNLOAD_WARNSIZE")
         self.queues: dict[str, deque[Request]] = {}
+        #: What ``take`` built to send for each queued request (the h11 request: the dearest part of
+        #: taking one), used by its fetch; nothing touches a queued request's headers meanwhile.
+        self.targets: WeakKeyDictionary[Request, Any] = WeakKeyDictionary()
         #: Answers being replayed through Scrapy's middlewares, per host: its queue waits for them.
         self.replaying: dict[str, int] = {}
         #: Hosts with a quick page in flight: one at a time, so that the first answer that makes a
@@ -150,6 +154,7 @@ class QuickPages:
         if not request.dont_filter and scheduler.df.request_seen(request):
             scheduler.df.log(request, self.crawler.spider)  # dropped, as the scheduler drops it
             return True
+        self.targets[request] = target
         self.queues.setdefault(key, deque()).append(request)
         self.pump(key)
         return True
@@ -252,7 +257,7 @@ class QuickPages:
     async def _fetch(self, request: Request) -> Any:
         """The page's response when it is plain, else what to hand over to Scrapy."""
         handler = self.handlers[urlparse_cached(request).scheme]
-        target = handler.target(request)
+        target = self.targets.pop(request, None) or handler.target(request)
         if target is None:
             return _HandOver()
         key = (target.host, target.port, target.tls)
