@@ -93,3 +93,22 @@ def test_a_sentence_about_a_translated_manual_stays() -> None:
     body, _, _ = page(lang="sv", bottom=f"<p>{note}</p>")
     assert note in body
     assert_body_kept(body)
+
+
+# ---------------------------------------------------------------- a call-to-action box mid-body
+
+def test_a_membership_box_closed_by_a_button_deeper_into_the_site_is_not_body() -> None:
+    box = ("<div class='wp-block-group'><h3>Apoie o nosso jornalismo</h3>"
+           "<p>Torne-se assinante a partir de 4,99 € por mês e ajude-nos a continuar.</p>"
+           "<a class='wp-block-button__link button' href='/loja/assinatura'>Assinar agora</a></div>")
+    body, _, _ = page(lang="pt", middle=box)
+    assert "Apoie o nosso jornalismo" not in body and "Assinar agora" not in body, body
+    assert "4,99" not in body
+    assert_body_kept(body)
+
+
+def test_a_sentence_closed_by_a_plain_link_deeper_into_the_site_stays() -> None:
+    line = "<p>Todos os relatórios anteriores estão disponíveis no arquivo. <a href='/arquivo/defesa'>Arquivo da defesa</a></p>"
+    body, _, _ = page(lang="pt", middle=line)
+    assert "Todos os relatórios anteriores" in body, body
+    assert_body_kept(body)
