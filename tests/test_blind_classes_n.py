@@ -112,3 +112,22 @@ def test_a_sentence_closed_by_a_plain_link_deeper_into_the_site_stays() -> None:
     body, _, _ = page(lang="pt", middle=line)
     assert "Todos os relatórios anteriores" in body, body
     assert_body_kept(body)
+
+
+# ---------------------------------------------------------------- another story embedded in the body
+
+def test_an_embedded_teaser_with_its_label_headline_and_lead_is_not_body() -> None:
+    teaser = ("<div class='field-embed'><em>Související</em><a href='/zpravy/2026/10/nove-radary-pro-armadu'>"
+              "Armáda dostane nové radary za dvě miliardy</a><div class='perex'>Ministerstvo podepsalo smlouvu "
+              "s dodavatelem.</div></div>")
+    body, _, _ = page(middle=teaser)
+    assert "Související" not in body and "nové radary" not in body and "podepsalo smlouvu" not in body, body
+    assert_body_kept(body)
+
+
+def test_a_box_of_a_label_and_a_paragraph_with_a_link_stays() -> None:
+    box = ("<div class='note'><strong>Poznámka</strong><p>Celou zprávu ministerstva si můžete přečíst "
+           "<a href='/dokumenty/zprava'>na webu resortu</a>, kde je i její anglická verze.</p></div>")
+    body, _, _ = page(middle=box)
+    assert "Celou zprávu ministerstva" in body, body
+    assert_body_kept(body)
