@@ -11,7 +11,9 @@ import unicodedata
 from collections import Counter
 
 from crawler.extraction import extract_page
-from crawler.extraction.honorifics import without_title
+from crawler.extraction.authors import clean_author
+from crawler.extraction.honorifics import tidy_authors, without_title
+from crawler.extraction.signature import signature_names
 
 URL = "https://forsvar.example.se/nyheter/2026/11/ny-patrullbat-1234/"
 #: Paragraphs of prose, in Czech: long enough to be the body, with sentence ends.
@@ -131,3 +133,27 @@ def test_a_box_of_a_label_and_a_paragraph_with_a_link_stays() -> None:
     body, _, _ = page(middle=box)
     assert "Celou zprávu ministerstva" in body, body
     assert_body_kept(body)
+
+
+# ---------------------------------------------------------------- a signature after the body, patronymics
+
+def test_a_patronymic_closing_a_name_is_part_of_it_in_a_byline_and_a_signature() -> None:
+    assert clean_author("Elvin Rəşid oğlu, hərbi müxbir", lang="az") == ["Elvin Rəşid oğlu"]
+    assert signature_names("— Jasur Karim o‘g‘li, Toshkent", "uz") == ["Jasur Karim o‘g‘li"]
+    assert signature_names("— with reporting oğlu", "az") is None
+
+
+def test_a_signature_in_a_block_after_the_body_names_the_authors() -> None:
+    html = ("<!doctype html><html lang='uz'><head><meta charset='utf-8'><title>Yangiliklar</title></head><body>"
+            "<main><article><h1>Mudofaa vazirligi yangi formani sinovdan o‘tkazmoqda</h1>"
+            f"<section class='story-text'><p>{P1}</p><p>{P2}</p><p>{P3}</p><p>{P4}</p></section>"
+            "<div class='story-sign'>— Dilnoza Karimova va Sardor Aliyev, Toshkent</div>"
+            "<div class='tags'><a href='/teg/mudofaa'>#Mudofaa</a></div></article></main></body></html>")
+    result = extract_page(html, URL)
+    assert result.authors == ["Dilnoza Karimova", "Sardor Aliyev"], result.authors
+    assert_body_kept(result.body)
+
+
+def test_a_labelled_byline_with_a_title_is_a_twin_of_the_bare_name() -> None:
+    assert tidy_authors(["Lucía Gómez", "Por Sra. Lucía Gómez"]) == ["Lucía Gómez"]
+    assert tidy_authors(["Lucía Gómez", "María Ana Lucía Gómez"]) == ["Lucía Gómez", "María Ana Lucía Gómez"]

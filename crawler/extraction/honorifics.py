@@ -73,8 +73,10 @@ def without_label_twins(names: list[str]) -> list[str]:
     out = []
     for name in names:
         words = name.split()
-        if not any(other != name and len(other.split()) >= 2 and len(words) == len(other.split()) + 1
-                   and name.endswith(" " + other) for other in names):
+        # After the label a title may stand ("Written by Mrs A B" beside "A B").
+        after_label = without_title(" ".join(words[1:])) if len(words) > 2 else ""
+        if not any(other != name and len(other.split()) >= 2 and name.endswith(" " + other)
+                   and (len(words) == len(other.split()) + 1 or after_label == other) for other in names):
             out.append(name)
     return out
 
