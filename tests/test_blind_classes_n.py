@@ -157,3 +157,24 @@ def test_a_signature_in_a_block_after_the_body_names_the_authors() -> None:
 def test_a_labelled_byline_with_a_title_is_a_twin_of_the_bare_name() -> None:
     assert tidy_authors(["Lucía Gómez", "Por Sra. Lucía Gómez"]) == ["Lucía Gómez"]
     assert tidy_authors(["Lucía Gómez", "María Ana Lucía Gómez"]) == ["Lucía Gómez", "María Ana Lucía Gómez"]
+
+
+# ---------------------------------------------------------------- a pull quote in an unspaced script
+
+THAI = ("ผู้อำนวยการโรงเรียน กล่าวว่า ความรู้ด้านภาษาเป็นเงื่อนไขสำคัญในการร่วมมือกับประเทศเพื่อนบ้าน "
+        "โดยเฉพาะในงานรักษาสันติภาพ")
+
+
+def test_a_pull_quote_with_its_source_repeating_a_thai_paragraph_is_not_body() -> None:
+    quote = f"<figure class='quote-box'><blockquote><p>{THAI}</p><cite>ผู้อำนวยการโรงเรียน</cite></blockquote></figure>"
+    for where in ({"head": f"<p>{THAI}</p>", "middle": quote}, {"middle": f"<p>{THAI}</p>", "bottom": quote}):
+        body, _, _ = page(lang="th", **where)
+        assert body.count(THAI) == 1, body
+        assert_body_kept(body)
+
+
+def test_a_thai_quote_with_its_source_said_once_stays() -> None:
+    quote = f"<figure class='quote-box'><blockquote><p>{THAI}</p><cite>ผู้อำนวยการโรงเรียน</cite></blockquote></figure>"
+    body, _, _ = page(lang="th", middle=quote)
+    assert THAI in body, body
+    assert_body_kept(body)

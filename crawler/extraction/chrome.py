@@ -8,7 +8,10 @@ holds on a site in a language that the vocabulary does not know.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from typing import Any
+
+from crawler.text import word_count
 
 #: Inline elements that carry a teaser's metadata beside its headline link (a byline, a date).
 _META_TAGS = frozenset({"span", "time", "small", "em", "i", "b", "strong", "cite", "abbr", "a", "br", "img", "picture"})
@@ -157,6 +160,17 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).strip(_TRIM).lower()
 
 
+def _said(quote: Any) -> str:
+    """A quote's words without its source ("<cite>The director</cite>"), which the body does not repeat."""
+    if next(quote.iter("cite", "footer", "figcaption"), None) is None:
+        return str(quote.text_content())
+    copy = deepcopy(quote)
+    for source in list(copy.iter("cite", "footer", "figcaption")):
+        if source is not copy:
+            source.drop_tree()  # keeps its tail
+    return str(copy.text_content())
+
+
 def repeated_quotes(root: Any) -> list[Any]:
     """Pull quotes: a quote box (``<blockquote>``, ``<aside>``, a "…quote…" class) whose text is
     said again elsewhere in the body, where a reader already reads it."""
@@ -167,8 +181,9 @@ def repeated_quotes(root: Any) -> list[Any]:
     for el in candidates:
         if any(_holds(f, el) for f in found):
             continue  # inside a quote already taken
-        text = _norm(el.text_content())
-        if not QUOTE_MIN_WORDS <= len(text.split()) <= QUOTE_MAX_WORDS:
+        text = _norm(_said(el))
+        # Words as a reader counts them: a Lao or Thai quote has few spaces, yet many words.
+        if not QUOTE_MIN_WORDS <= word_count(text) <= QUOTE_MAX_WORDS:
             continue
         if whole is None:
             whole = _norm(root.text_content())
