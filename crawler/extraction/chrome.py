@@ -190,3 +190,28 @@ def repeated_quotes(root: Any) -> list[Any]:
         if whole.count(text) >= 2:
             found.append(el)
     return found
+
+
+#: An embedded teaser's label has at most this many words, its lead at most this many characters.
+EMBED_LABEL_WORDS, EMBED_LEAD_CHARS = 6, 250
+
+
+def is_embedded_teaser(el: Any) -> bool:
+    """Another story embedded in the body by the CMS: a short label, one link with the story's headline,
+    at most a short lead ("<span>More on this</span><a href=…>Headline</a><p>Lead.</p>")."""
+    kids = [c for c in el if isinstance(c.tag, str)]
+    if not 2 <= len(kids) <= 3 or (el.text or "").strip() or any((c.tail or "").strip() for c in kids):
+        return False
+    links = list(el.iter("a"))
+    if len(links) != 1 or (links[0].get("href") or "#").startswith("#"):
+        return False
+    link, holder = links[0], kids[1]
+    headline = " ".join(link.text_content().split())
+    if holder is not link and " ".join(holder.text_content().split()) != headline:
+        return False  # the link, or a heading holding only it, comes second
+    label = " ".join(kids[0].text_content().split())
+    if not label or len(label.split()) > EMBED_LABEL_WORDS or label.endswith((".", "!", "?", "…")):
+        return False
+    if len(headline.split()) < 3:
+        return False
+    return len(kids) == 2 or len(" ".join(kids[2].text_content().split())) <= EMBED_LEAD_CHARS

@@ -16,7 +16,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extraction.boxes import counter_before, is_action_link_line, shaped_boxes
-from crawler.extraction.chrome import is_link_row, repeated_quotes, teaser_list_box, trailing_credit
+from crawler.extraction.chrome import (
+    is_embedded_teaser,
+    is_link_row,
+    repeated_quotes,
+    teaser_list_box,
+    trailing_credit,
+)
 from crawler.extraction.page import is_hidden
 from crawler.extraction.sequence import (
     LINK_BLOCK_SHARE,
@@ -135,7 +141,7 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, "print_email", True))
         elif el.tag in ("p", "div") and _ends_with_credit(el, rules):
             hits.append((el, "media", True))
-        elif el.tag in ("div", "aside", "section") and _is_embedded_teaser(el):
+        elif el.tag in ("div", "aside", "section") and is_embedded_teaser(el):
             hits.append((el, "related", True))  # another story embedded in the body, with its label
         elif el.tag in ("p", "div", "aside", "section") and _is_call_to_action(el):
             hits.append((el, "promo", True))
@@ -217,31 +223,6 @@ def _is_teaser_card(a: Any) -> bool:
     href = a.get("href") or ""
     return bool(href) and not href.startswith("#") and \
         any(c.tag in ("h2", "h3", "h4", "h5", "h6", "p") for c in a if isinstance(c.tag, str))
-
-
-#: An embedded teaser's label has at most this many words, its lead at most this many characters.
-EMBED_LABEL_WORDS, EMBED_LEAD_CHARS = 6, 250
-
-
-def _is_embedded_teaser(el: Any) -> bool:
-    """Another story embedded in the body by the CMS: a short label, one link with the story's headline,
-    at most a short lead ("<span>More on this</span><a href=…>Headline</a><p>Lead.</p>")."""
-    kids = [c for c in el if isinstance(c.tag, str)]
-    if not 2 <= len(kids) <= 3 or (el.text or "").strip() or any((c.tail or "").strip() for c in kids):
-        return False
-    links = list(el.iter("a"))
-    if len(links) != 1 or (links[0].get("href") or "#").startswith("#"):
-        return False
-    link, holder = links[0], kids[1]
-    headline = " ".join(link.text_content().split())
-    if holder is not link and " ".join(holder.text_content().split()) != headline:
-        return False  # the link, or a heading holding only it, comes second
-    label = " ".join(kids[0].text_content().split())
-    if not label or len(label.split()) > EMBED_LABEL_WORDS or label.endswith((".", "!", "?", "…")):
-        return False
-    if len(headline.split()) < 3:
-        return False
-    return len(kids) == 2 or len(" ".join(kids[2].text_content().split())) <= EMBED_LEAD_CHARS
 
 
 def _is_link_list(el: Any) -> bool:
