@@ -26,7 +26,7 @@ from crawler.extraction.meta import extract_description, extract_image, extract_
 from crawler.extraction.needs import canonical
 from crawler.extraction.page import Page, declared_canonical, is_hidden
 from crawler.extraction.sequence import Block
-from crawler.extraction.signature import signed_off
+from crawler.extraction.signature import signature_after, signed_off
 from crawler.extraction.source import PageError
 from crawler.extraction.title import extract_title
 from crawler.extraction.vocabulary import Rules, load_rules
@@ -89,6 +89,8 @@ def _extract(page: Page, url: str, site: Any, entry: FeedEntry | None, stats: Co
     blocks, hits, how = _choose_body(page, content, rules, title, authors, stats)
     blocks = sweep(blocks, rules, hits)
     blocks, authors = signed_off(blocks, authors, page.body, _declared_lang(page), hits)
+    if not authors:
+        authors = signature_after(content.elements if content else None, _declared_lang(page))
     stats.update(hits)
     stats[f"extract/body/{how}"] += 1
     body = "\n\n".join(b.text for b in blocks)

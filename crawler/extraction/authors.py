@@ -23,6 +23,7 @@ from crawler.extraction.bylines import (
 from crawler.extraction.honorifics import without_title
 from crawler.extraction.names import (
     ANY_LABEL,
+    PATRONYMIC_ENDS,
     and_split,
     byline_pieces,
     lower_initial,
@@ -238,6 +239,8 @@ def _looks_like_name(name: str) -> bool:
         return True
     if len(words) == 1:
         return name.isupper() and 2 <= len(name) <= 6  # agencies like AFP, AP, TASS
+    if len(words) >= 3 and words[-1].lower() in PATRONYMIC_ENDS:
+        words = words[:-1]  # "Нурлан Асанбек уулу": the name of the father and "son of" close it
     if words[-1] in _NAME_PARTICLES or lower_initial(words[-1]) or lower_initial(words[0]):
         return False  # a particle opens a surname, never closes a name ("Lectura de" 4 min)
     # Inside a name, short small words are its particles in any language ("te", "dela", "van der", "bin").

@@ -8,7 +8,10 @@ holds on a site in a language that the vocabulary does not know.
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 from typing import Any
+
+from crawler.text import word_count
 
 #: Inline elements that carry a teaser's metadata beside its headline link (a byline, a date).
 _META_TAGS = frozenset({"span", "time", "small", "em", "i", "b", "strong", "cite", "abbr", "a", "br", "img", "picture"})
@@ -157,6 +160,17 @@ def _norm(text: str) -> str:
     return " ".join(text.split()).strip(_TRIM).lower()
 
 
+def _said(quote: Any) -> str:
+    """A quote's words without its source ("<cite>The director</cite>"), which the body does not repeat."""
+    if next(quote.iter("cite", "footer", "figcaption"), None) is None:
+        return str(quote.text_content())
+    copy = deepcopy(quote)
+    for source in list(copy.iter("cite", "footer", "figcaption")):
+        if source is not copy:
+            source.drop_tree()  # keeps its tail
+    return str(copy.text_content())
+
+
 def repeated_quotes(root: Any) -> list[Any]:
     """Pull quotes: a quote box (``<blockquote>``, ``<aside>``, a "…quote…" class) whose text is
     said again elsewhere in the body, where a reader already reads it."""
@@ -167,11 +181,37 @@ def repeated_quotes(root: Any) -> list[Any]:
     for el in candidates:
         if any(_holds(f, el) for f in found):
             continue  # inside a quote already taken
-        text = _norm(el.text_content())
-        if not QUOTE_MIN_WORDS <= len(text.split()) <= QUOTE_MAX_WORDS:
+        text = _norm(_said(el))
+        # Words as a reader counts them: a Lao or Thai quote has few spaces, yet many words.
+        if not QUOTE_MIN_WORDS <= word_count(text) <= QUOTE_MAX_WORDS:
             continue
         if whole is None:
             whole = _norm(root.text_content())
         if whole.count(text) >= 2:
             found.append(el)
     return found
+
+
+#: An embedded teaser's label has at most this many words, its lead at most this many characters.
+EMBED_LABEL_WORDS, EMBED_LEAD_CHARS = 6, 250
+
+
+def is_embedded_teaser(el: Any) -> bool:
+    """Another story embedded in the body by the CMS: a short label, one link with the story's headline,
+    at most a short lead ("<span>More on this</span><a href=…>Headline</a><p>Lead.</p>")."""
+    kids = [c for c in el if isinstance(c.tag, str)]
+    if not 2 <= len(kids) <= 3 or (el.text or "").strip() or any((c.tail or "").strip() for c in kids):
+        return False
+    links = list(el.iter("a"))
+    if len(links) != 1 or (links[0].get("href") or "#").startswith("#"):
+        return False
+    link, holder = links[0], kids[1]
+    headline = " ".join(link.text_content().split())
+    if holder is not link and " ".join(holder.text_content().split()) != headline:
+        return False  # the link, or a heading holding only it, comes second
+    label = " ".join(kids[0].text_content().split())
+    if not label or len(label.split()) > EMBED_LABEL_WORDS or label.endswith((".", "!", "?", "…")):
+        return False
+    if len(headline.split()) < 3:
+        return False
+    return len(kids) == 2 or len(" ".join(kids[2].text_content().split())) <= EMBED_LEAD_CHARS

@@ -16,7 +16,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from crawler.extraction.boxes import counter_before, is_action_link_line, shaped_boxes
-from crawler.extraction.chrome import is_link_row, repeated_quotes, teaser_list_box, trailing_credit
+from crawler.extraction.chrome import (
+    is_embedded_teaser,
+    is_link_row,
+    repeated_quotes,
+    teaser_list_box,
+    trailing_credit,
+)
 from crawler.extraction.page import is_hidden
 from crawler.extraction.sequence import (
     LINK_BLOCK_SHARE,
@@ -135,6 +141,8 @@ def apply_dom_rules(root: Any, rules: Rules, stats: Counter | None = None) -> No
             hits.append((el, "print_email", True))
         elif el.tag in ("p", "div") and _ends_with_credit(el, rules):
             hits.append((el, "media", True))
+        elif el.tag in ("div", "aside", "section") and is_embedded_teaser(el):
+            hits.append((el, "related", True))  # another story embedded in the body, with its label
         elif el.tag in ("p", "div", "aside", "section") and _is_call_to_action(el):
             hits.append((el, "promo", True))
         elif len(el) >= MIN_CARDS and is_card_list(el):
@@ -351,13 +359,17 @@ def _ends_with_credit(el: Any, rules: Rules) -> bool:
 #: A call to action's link: one path segment without digits ("/join", "keahlian.html", "/sadasyata/"),
 #: a section of the site, not a story.
 _SECTION_HREF = re.compile(r"^(?:https?://[^/]+)?/?[^\W\d_]+(?:[-_][^\W\d_]+)*(?:\.html?|\.php|\.aspx?)?/?(?:\?[^/]*)?$")
+#: A link styled as a button, and a path of the site of a few words and no digits ("/shop/membership").
+_BUTTON = re.compile(r"\b(?:btn|button)\b", re.IGNORECASE)
+_SITE_PATH = re.compile(r"^(?:https?://[^/]+)?(?:/[^\W\d_]+(?:[-_][^\W\d_]+)*){1,3}/?$")
 #: Its words at most, and the box's length.
 CTA_LINK_WORDS, CTA_CHARS = 3, 300
 
 
 def _is_call_to_action(el: Any) -> bool:
     """A membership or sign-up appeal in any language: a short box of sentences closed by one short link
-    to a section of the site ("Jadi ahli … laporan khas. <a href=keahlian.html>Daftar sekarang</a>")."""
+    to a section of the site ("Jadi ahli … laporan khas. <a href=keahlian.html>Daftar sekarang</a>"), or
+    by a button deeper into it ("<a class='btn' href='/shop/membership'>Become a member</a>")."""
     last = el[-1] if len(el) else None
     if last is None or last.tag != "a" or (last.tail or "").strip() or _text_len(el) > CTA_CHARS:
         return False
@@ -366,7 +378,9 @@ def _is_call_to_action(el: Any) -> bool:
     label = " ".join(last.text_content().split())
     if not label or len(label.split()) > CTA_LINK_WORDS or any(c.isdigit() for c in label):
         return False
-    if not _SECTION_HREF.match(last.get("href") or ""):
+    href = last.get("href") or ""
+    # A button may lead deeper into the site ("/shop/membership"), still no story (no digits, words only).
+    if not _SECTION_HREF.match(href) and not (_BUTTON.search(last.get("class") or "") and _SITE_PATH.match(href)):
         return False
     before = " ".join(el.text_content().split())[:-len(label)].rstrip()
     return bool(before) and before.endswith((".", "!", "?", "…", "।"))

@@ -1,14 +1,16 @@
 """What stands before a person's name and is no part of it: a title ("Dr.", "ආචාර්ය", "ဒေါက်တာ"), or a
 byline's own word that another reading of the same byline shows without ("Gan Rhys ap Gwilym").
 
-Titles are data (``config/titles.toml``, by language), matched on the name's first words; in a script
-written without spaces, or after a dot, a title may be glued to the name. Honorifics that are part of a
+Titles and forms of address ("Herr", "ທ່ານ") are data (``config/titles.toml``, by language), matched on
+the name's first words; in a script written without spaces, or after a dot, a title may be glued to the
+name. Honorifics that are part of a
 name as people write it (Burmese "ကို", Welsh "ap") are not titles and stay.
 """
 from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,8 +31,11 @@ def _titles() -> tuple[frozenset[str], tuple[str, ...]]:
         data = tomllib.load(fh)
     spaced: set[str] = set()
     glued: set[str] = set()
-    for titles in data.get("titles", {}).values():
-        for title in titles:
+    tables = [*data.get("titles", {}).values(), *data.get("courtesy", {}).values()]
+    for titles in tables:
+        for raw in titles:
+            # One form of the accents: a page may write "Ọ̀gbẹ́ni" composed or not.
+            title = unicodedata.normalize("NFC", raw)
             key = title.lower()
             spaced.add(key)
             bare = key.rstrip(".")
@@ -44,7 +49,7 @@ def _titles() -> tuple[frozenset[str], tuple[str, ...]]:
 def without_title(name: str) -> str:
     """The name without the titles before it, or the name as it is when nothing would be left."""
     spaced, glued = _titles()
-    rest = " ".join(name.split())
+    whole = rest = unicodedata.normalize("NFC", " ".join(name.split()))
     while rest:
         words = rest.split()
         for size in range(min(TITLE_WORDS, len(words) - 1), 0, -1):
@@ -57,7 +62,7 @@ def without_title(name: str) -> str:
             title = next((t for t in glued if low.startswith(t) and len(rest) - len(t) >= 2
                           and rest[len(t)].isalpha()), None)
             if title is None:
-                return rest
+                return " ".join(name.split()) if rest == whole else rest
             rest = rest[len(title):]
     return name
 
@@ -68,8 +73,10 @@ def without_label_twins(names: list[str]) -> list[str]:
     out = []
     for name in names:
         words = name.split()
-        if not any(other != name and len(other.split()) >= 2 and len(words) == len(other.split()) + 1
-                   and name.endswith(" " + other) for other in names):
+        # After the label a title may stand ("Written by Mrs A B" beside "A B").
+        after_label = without_title(" ".join(words[1:])) if len(words) > 2 else ""
+        if not any(other != name and len(other.split()) >= 2 and name.endswith(" " + other)
+                   and (len(words) == len(other.split()) + 1 or after_label == other) for other in names):
             out.append(name)
     return out
 

@@ -76,6 +76,12 @@ _PROFILE_SEGMENT = re.compile(r"/(?:authors?|autor(?:es|en|i)?|auteurs?|writers?
                               r"people|contributors?)/[^/]+$", re.I)
 
 
+#: Patronymic words that close a Turkic name in small letters ("Нурлан Асанбек уулу", "Əli Vəli oğlu",
+#: "Jasur Karim o‘g‘li"): "son of", "daughter of", part of the name as people write it.
+PATRONYMIC_ENDS = frozenset({"уулу", "кызы", "улы", "ұлы", "қызы", "оглы", "кизи", "ўғли", "қизи", "uulu", "kyzy",
+                             "oğlu", "qızı", "o'g'li", "o‘g‘li", "oʻgʻli", "qizi", "ogly", "gyzy"})
+
+
 def lower_initial(word: str) -> bool:
     """Whether a word opens with a small letter that has a capital form: never in Georgian, Thai or Arabic."""
     # Georgian Mkhedruli is "lowercase" since Unicode 11, yet titles as itself: its names have no capitals.

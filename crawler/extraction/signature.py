@@ -15,7 +15,7 @@ from typing import Any
 from crawler.extraction.authors import ROLE_WORDS
 from crawler.extraction.bylines import is_organisation
 from crawler.extraction.honorifics import without_title
-from crawler.extraction.names import and_split, lower_initial, names_a_desk
+from crawler.extraction.names import PATRONYMIC_ENDS, and_split, lower_initial, names_a_desk
 from crawler.extraction.needs import canonical
 from crawler.extraction.sequence import Block
 from crawler.text import UNSPACED_SCRIPTS
@@ -86,6 +86,8 @@ def _person(text: str) -> str | None:
         return None  # one word of a spaced script is a first name or a nickname, not a signature
     # In a cased script a name's words open with capitals; small words inside are particles ("ap", "van"),
     # never a phrase's ("— With reporting from Kyiv").
+    if len(words) >= 3 and words[-1].lower() in PATRONYMIC_ENDS:
+        words = words[:-1]  # "Name Father uulu": "son of" closes the name
     small = [w for w in words if lower_initial(w)]
     if lower_initial(words[0]) or lower_initial(words[-1]) or len(small) > PARTICLES or \
             any(len(w) > PARTICLE_CHARS for w in small):
@@ -120,3 +122,25 @@ def signed_off(blocks: list[Block], authors: list[str], doc: Any, lang: str | No
         stats["boilerplate/signature"] += 1
         return blocks[:i] + blocks[i + 1:], authors or names
     return blocks, authors
+
+
+#: Elements after the body that may hold its signature ("<div class=body>…</div><p>— Name</p>").
+SIGNATURE_SIBLINGS = 2
+
+
+def signature_after(elements: list[Any] | None, lang: str | None) -> list[str]:
+    """The names of a signature standing just after the body's element, outside it: a CMS that prints
+    the body, then "— Name, City" in a block of its own before the tags."""
+    if not elements:
+        return []
+    sibling = elements[-1].getnext()
+    for _ in range(SIGNATURE_SIBLINGS):
+        while sibling is not None and not isinstance(sibling.tag, str):
+            sibling = sibling.getnext()
+        if sibling is None or sibling.tag in _QUOTE_TAGS or sibling.tag in _QUOTE_BOXES:
+            return []
+        names = signature_names(" ".join(sibling.text_content().split()), lang)
+        if names:
+            return names
+        sibling = sibling.getnext()
+    return []
