@@ -237,7 +237,7 @@ def test_one_summary_line_per_cycle(lifecycle):
 
 # ---------------------------------------------------------------- scenario 2: kill -9 at random moments
 
-def catch_up(web_dev, web_dev_sites, sites_file: Path, db: Path, out: Path, epoch: int) -> float | None:
+def catch_up(web_dev, web_dev_sites, sites_file: Path, db: Path, out: Path, epoch: int, *extra: str) -> float | None:
     """Let one more daemon run until every article live so far is out, then kill -9 it too.
 
     Under load (a 2-core machine at load 10) a daemon needs ~5 s to store its first article, longer
@@ -245,7 +245,8 @@ def catch_up(web_dev, web_dev_sites, sites_file: Path, db: Path, out: Path, epoc
     at epoch 2 would then be stored first with its edited text, as version 1 (right: the older
     text was never seen), and a post gone at epoch 2 would never be stored at all (right too: it
     no longer exists). The scenario checks what kills lose, so each epoch's articles are made
-    reachable before the web moves on; the kills within the epoch stay random.
+    reachable before the web moves on; the kills within the epoch stay random. ``extra``: more
+    daemon arguments (``--watchlists``: the articles it stores alert as the others' do).
     """
     expected = set(expected_articles(web_dev_sites, list(range(epoch + 1))))
 
@@ -254,7 +255,7 @@ def catch_up(web_dev, web_dev_sites, sites_file: Path, db: Path, out: Path, epoc
 
     if caught_up():
         return 0.0
-    proc = start_daemon(sites_file, db, out)
+    proc = start_daemon(sites_file, db, out, *extra)
     took = wait_for(caught_up, timeout=60)
     proc.kill()
     proc.wait()

@@ -33,6 +33,13 @@ def edited_version(db) -> int:
     return max(versions)
 
 
+def page_requested(web) -> bool:
+    """Whether the edited page's request reached the mock web: its log has a request only once
+    answered (30 s later here), its fault counter (private, read under its lock) at once."""
+    with web._lock:
+        return any(key[2] == EDITED for key in web._counters)
+
+
 def crawl(sites, db) -> None:
     run = run_cli("crawl", "--sites", sites, "--db", db, timeout=120)
     assert run.returncode == 0, run.stderr[-2000:]
@@ -57,7 +64,14 @@ def test_kill_between_feed_parse_and_page_store_keeps_the_edit(tmp_path):
         while not any(e["path"] == "/feed/" and e["status"] == 200 for e in web.log()):
             assert time.monotonic() < deadline and proc.poll() is None, "the feed was never polled"
             time.sleep(0.1)
-        time.sleep(2.0)  # the feed is parsed and the page requested; its answer is 28 s away
+        # The kill must land while the page is on its way: a fixed wait after the feed's answer
+        # can end, under load, before the crawl even asked for the page; the next crawl's request
+        # is then the one held 30 s (the download timeout), and nothing was killed in the window.
+        deadline = time.monotonic() + 20
+        while not page_requested(web):
+            assert time.monotonic() < deadline and proc.poll() is None, "the edited page was never requested"
+            time.sleep(0.1)
+        time.sleep(0.5)  # the feed is parsed and the page requested; its answer is ~28 s away
         assert proc.poll() is None
         proc.kill()
         proc.wait()
