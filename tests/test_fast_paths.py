@@ -50,7 +50,7 @@ def test_crawl_of_unchanged_feeds_imports_nothing_heavy(fresh_web_dev, web_dev_s
     db = tmp_path / "store.sqlite3"
     first, loaded = crawl_loading(tmp_path, "--sites", str(sites), "--db", str(db))
     assert first.returncode == 0, first.stderr[-2000:]
-    assert "crawler.extraction" in loaded  # new articles: the template pipeline needed the library
+    assert "crawler.extraction" in loaded  # new articles: pages are extracted in the crawl process while the worker pool starts
     start = len(fresh_web_dev.log())
     idle, loaded = crawl_loading(tmp_path, "--sites", str(sites), "--db", str(db))
     assert idle.returncode == 0, idle.stderr[-2000:]
